@@ -1,0 +1,165 @@
+//! [`RunError`], everything that can go wrong between a component binary and a call's result,
+//! and the one place where wasmtime's errors are sorted into it.
+//!
+//! wasmtime 48 reports a failed call as a `wasmtime::Error` whose root cause is a [`Trap`] for
+//! guest faults or whatever a host function returned, with the guest's stack attached as a
+//! [`WasmBacktrace`] context; [`from_call_error`] takes that apart.
+
+use std::fmt;
+use std::time::Duration;
+
+use wasmtime::{Trap, WasmBacktrace};
+use wasmtime_wasi::I32Exit;
+
+/// Why a component could not be loaded or a call did not return.
+#[derive(Debug)]
+pub enum RunError {
+    /// Before instantiation: an import neither WASI Preview 2 nor the [`Host`](crate::Host)
+    /// provides. `name` is the import (`double`), the interface (`docs:visits/store@0.1.0`), or
+    /// the interface and the function the host left out (`docs:visits/store@0.1.0#get`).
+    UnsatisfiedImport { name: String },
+    /// The call itself is wrong: unknown or ambiguous export, bad WAVE syntax, an argument that
+    /// doesn't fit its parameter's type, the wrong number of arguments.
+    Invoke(String),
+    /// The guest trapped, or a host function it called failed.
+    Trap {
+        /// What happened: the trap (`integer divide by zero`) or the host function's error.
+        message: String,
+        /// The innermost function on the guest stack that has a name in its module's name
+        /// section; for Claw-built components, the Claw function that trapped.
+        function: Option<String>,
+        /// The guest stack, innermost frame first, one frame per line.
+        backtrace: String,
+    },
+    /// The guest called WASI `exit` with this status (including 0).
+    Exit { code: i32 },
+    /// Anything else, such as a binary that isn't a valid component.
+    Other(anyhow::Error),
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RunError::UnsatisfiedImport { name } => {
+                write!(f, "the host cannot satisfy import `{name}`")
+            }
+            RunError::Invoke(message) => f.write_str(message),
+            RunError::Trap {
+                message,
+                function: Some(function),
+                ..
+            } => write!(f, "trap in `{function}`: {message}"),
+            RunError::Trap { message, .. } => write!(f, "trap: {message}"),
+            RunError::Exit { code } => write!(f, "the component exited with status {code}"),
+            // The alternate form prints the whole context chain on one line, so the message is
+            // complete on its own and `source` stays empty to avoid printing it twice.
+            RunError::Other(err) => write!(f, "{err:#}"),
+        }
+    }
+}
+
+impl std::error::Error for RunError {}
+
+impl From<wasmtime::Error> for RunError {
+    fn from(err: wasmtime::Error) -> RunError {
+        RunError::Other(to_anyhow(err))
+    }
+}
+
+/// Converts wasmtime's error type into anyhow's, keeping the context chain as `source`s. (The
+/// direct conversion needs wasmtime's `anyhow` feature, which this workspace doesn't enable.)
+pub(crate) fn to_anyhow(err: wasmtime::Error) -> anyhow::Error {
+    anyhow::Error::from_boxed(err.into())
+}
+
+/// Sorts the error from a call into guest exit, trap, host failure or other; `timeout` is the
+/// session's limit, which explains an epoch interrupt.
+pub(crate) fn from_call_error(err: wasmtime::Error, timeout: Option<Duration>) -> RunError {
+    if let Some(exit) = err.downcast_ref::<I32Exit>() {
+        return RunError::Exit { code: exit.0 };
+    }
+    let backtrace = err.downcast_ref::<WasmBacktrace>();
+    let message = match (err.downcast_ref::<Trap>(), timeout) {
+        (Some(Trap::Interrupt), Some(limit)) => {
+            format!("the call ran longer than the {limit:?} limit")
+        }
+        // After a trap wasmtime refuses to enter the instance again; the error carries no guest
+        // frames because the guest never ran.
+        (Some(Trap::CannotEnterComponent), _) if backtrace.is_none() => {
+            return RunError::Invoke(
+                "the instance trapped in an earlier call and cannot be called again; \
+                 start a new session"
+                    .to_owned(),
+            );
+        }
+        // wasmtime's `Display` says "wasm trap: …"; the variant already says it's a trap.
+        (Some(trap), _) => {
+            let message = trap.to_string();
+            match message.strip_prefix("wasm trap: ") {
+                Some(rest) => rest.to_owned(),
+                None => message,
+            }
+        }
+        // A host function failed: its error is the rest of the chain under the backtrace. The
+        // backtrace layer is recognised by its text because the chain hands out context layers
+        // as wrappers that don't downcast to their payload.
+        (None, _) if backtrace.is_some() => {
+            let backtrace_text = backtrace.map(ToString::to_string).unwrap_or_default();
+            err.chain()
+                .map(|cause| cause.to_string())
+                .filter(|cause| *cause != backtrace_text)
+                .collect::<Vec<_>>()
+                .join(": ")
+        }
+        // Without a trap or guest frames the call never entered the guest.
+        (None, _) => return RunError::Other(to_anyhow(err)),
+    };
+    RunError::Trap {
+        message,
+        function: backtrace.and_then(innermost_named_function),
+        backtrace: backtrace.map(render_backtrace).unwrap_or_default(),
+    }
+}
+
+fn innermost_named_function(backtrace: &WasmBacktrace) -> Option<String> {
+    // Frames come innermost first. wit-component's generated modules (`wit-component:shim`,
+    // `wit-component:fixups`, adapters) name their functions after the import they forward to,
+    // which says nothing about where the guest was, so they are passed over.
+    backtrace
+        .frames()
+        .iter()
+        .filter(|frame| {
+            !frame
+                .module()
+                .name()
+                .is_some_and(|name| name.starts_with("wit-component:"))
+        })
+        .find_map(|frame| frame.func_name())
+        .map(str::to_owned)
+}
+
+/// One line per frame: index, function (or its index when unnamed), and the source position
+/// when the module carries DWARF. wasmtime's own `Display` adds a header and an environment
+/// hint that don't belong in `claw` output.
+fn render_backtrace(backtrace: &WasmBacktrace) -> String {
+    let mut out = String::new();
+    for (i, frame) in backtrace.frames().iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let module = frame.module().name().unwrap_or("<unknown>");
+        match frame.func_name() {
+            Some(name) => out.push_str(&format!("{i:>3}: {module}!{name}")),
+            None => out.push_str(&format!(
+                "{i:>3}: {module}!<wasm function {}>",
+                frame.func_index()
+            )),
+        }
+        for symbol in frame.symbols() {
+            if let (Some(file), Some(line)) = (symbol.file(), symbol.line()) {
+                out.push_str(&format!("\n       at {file}:{line}"));
+            }
+        }
+    }
+    out
+}

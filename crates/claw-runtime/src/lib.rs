@@ -1,0 +1,27 @@
+//! The wasmtime embedding behind `claw run` and `claw test`: instantiate a component with WASI
+//! Preview 2 plus embedder-supplied host functions, then call its exports by name with WAVE text
+//! (`add(2, 3)`) or with already-built [`Val`]s, keeping one instance alive across calls so guest
+//! state persists.
+//!
+//! Nothing here knows about Claw source: the input is a component binary, and errors are plain
+//! data ([`RunError`]) that the CLI renders. Everything is synchronous; there is no async runtime
+//! to set up.
+
+mod config;
+mod engine;
+mod error;
+mod exports;
+mod host;
+mod imports;
+mod session;
+mod wave;
+
+pub use config::Config;
+pub use error::RunError;
+pub use host::Host;
+pub use session::Session;
+pub use wave::to_wave;
+
+/// A component-model value, re-exported so embedders can build arguments and read results without
+/// depending on wasmtime themselves.
+pub use wasmtime::component::Val;

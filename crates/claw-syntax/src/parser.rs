@@ -1,0 +1,159 @@
+//! A recursive-descent parser from tokens to [`ast::SourceFile`].
+//!
+//! The cursor and error recovery live here; items, statements and expressions each have a
+//! module. On an unexpected token the parser records an error and skips to a point where
+//! parsing can sensibly resume (the next item, or the end of the statement).
+
+mod expr;
+mod item;
+mod stmt;
+
+use crate::ast::{self, Name};
+use crate::{lex, FileId, Span, SyntaxError, Token, TokenKind};
+
+/// Parses one file. Never fails: errors come back beside the (partial) tree.
+pub fn parse(file: FileId, text: &str) -> (ast::SourceFile, Vec<SyntaxError>) {
+    let (tokens, errors) = lex(file, text);
+    let mut parser = Parser {
+        text,
+        tokens,
+        pos: 0,
+        errors,
+        ast: ast::SourceFile::default(),
+        depth: 0,
+    };
+    parser.source_file();
+    (parser.ast, parser.errors)
+}
+
+/// Nesting deeper than this is reported instead of overflowing the stack.
+const MAX_DEPTH: u32 = 200;
+
+/// Signals that an error was recorded and the caller should recover.
+struct Recover;
+
+type PResult<T> = Result<T, Recover>;
+
+struct Parser<'t> {
+    text: &'t str,
+    tokens: Vec<Token>,
+    pos: usize,
+    errors: Vec<SyntaxError>,
+    ast: ast::SourceFile,
+    depth: u32,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> TokenKind {
+        self.tokens[self.pos].kind
+    }
+
+    fn peek_at(&self, n: usize) -> TokenKind {
+        self.tokens
+            .get(self.pos + n)
+            .map_or(TokenKind::Eof, |t| t.kind)
+    }
+
+    fn span(&self) -> Span {
+        self.tokens[self.pos].span
+    }
+
+    /// The span of the last consumed token.
+    fn prev_span(&self) -> Span {
+        self.tokens[self.pos.saturating_sub(1)].span
+    }
+
+    fn at(&self, kind: TokenKind) -> bool {
+        self.peek() == kind
+    }
+
+    fn bump(&mut self) -> Token {
+        let token = self.tokens[self.pos];
+        if token.kind != TokenKind::Eof {
+            self.pos += 1;
+        }
+        token
+    }
+
+    fn eat(&mut self, kind: TokenKind) -> bool {
+        if self.at(kind) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, kind: TokenKind) -> PResult<Token> {
+        if self.at(kind) {
+            Ok(self.bump())
+        } else {
+            Err(self.unexpected(kind.describe()))
+        }
+    }
+
+    /// Records "expected X, found Y" at the current token.
+    fn unexpected(&mut self, expected: &str) -> Recover {
+        let token = self.tokens[self.pos];
+        // An invalid token was already reported by the lexer: don't pile on.
+        if token.kind != TokenKind::Error {
+            self.errors.push(SyntaxError::UnexpectedToken {
+                span: token.span,
+                found: token.kind.describe(),
+                expected: expected.to_string(),
+            });
+        }
+        Recover
+    }
+
+    fn name(&mut self) -> PResult<Name> {
+        let token = self.expect(TokenKind::Ident)?;
+        Ok(self.name_of(token))
+    }
+
+    fn name_of(&self, token: Token) -> Name {
+        let text = &self.text[token.span.range()];
+        Name {
+            text: text.trim_start_matches('%').to_string(),
+            span: token.span,
+        }
+    }
+
+    fn enter(&mut self) -> PResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            self.errors.push(SyntaxError::UnexpectedToken {
+                span: self.span(),
+                found: "nesting too deep",
+                expected: "at most 200 levels of nesting".to_string(),
+            });
+            self.depth -= 1;
+            return Err(Recover);
+        }
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// Skips to just past the next `;` or to the next `}`/item keyword at the current nesting,
+    /// whichever comes first.
+    fn recover_statement(&mut self) {
+        let mut depth = 0usize;
+        loop {
+            match self.peek() {
+                TokenKind::Eof => return,
+                TokenKind::Semi if depth == 0 => {
+                    self.bump();
+                    return;
+                }
+                TokenKind::LBrace | TokenKind::LParen => depth += 1,
+                TokenKind::RBrace | TokenKind::RParen if depth == 0 => return,
+                TokenKind::RBrace | TokenKind::RParen => depth -= 1,
+                _ => {}
+            }
+            self.bump();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+//! Blocks and statements.
+
+use super::{PResult, Parser, Recover};
+use crate::ast::{BinaryOp, Block, Stmt, StmtId, StmtKind};
+use crate::TokenKind;
+
+impl Parser<'_> {
+    pub(super) fn block(&mut self) -> PResult<Block> {
+        let start = self.expect(TokenKind::LBrace)?.span;
+        self.enter()?;
+        let mut stmts = Vec::new();
+        while !matches!(self.peek(), TokenKind::RBrace | TokenKind::Eof) {
+            match self.stmt() {
+                Ok(stmt) => stmts.push(stmt),
+                Err(Recover) => self.recover_statement(),
+            }
+        }
+        self.leave();
+        let end = self.expect(TokenKind::RBrace)?.span;
+        Ok(Block {
+            stmts,
+            span: start.to(end),
+        })
+    }
+
+    fn stmt(&mut self) -> PResult<StmtId> {
+        let start = self.span();
+        let kind = match self.peek() {
+            TokenKind::Let => {
+                self.bump();
+                let mutable = self.eat(TokenKind::Mut);
+                let name = self.name()?;
+                let ty = if self.eat(TokenKind::Colon) {
+                    Some(self.type_expr()?)
+                } else {
+                    None
+                };
+                self.expect(TokenKind::Eq)?;
+                let init = self.expr()?;
+                self.expect(TokenKind::Semi)?;
+                StmtKind::Let {
+                    mutable,
+                    name,
+                    ty,
+                    init,
+                }
+            }
+            TokenKind::If => self.if_stmt()?,
+            TokenKind::While => {
+                self.bump();
+                let cond = self.expr()?;
+                let body = self.block()?;
+                StmtKind::While { cond, body }
+            }
+            TokenKind::Loop => {
+                self.bump();
+                let body = self.block()?;
+                StmtKind::Loop { body }
+            }
+            TokenKind::Break => {
+                self.bump();
+                self.expect(TokenKind::Semi)?;
+                StmtKind::Break
+            }
+            TokenKind::Continue => {
+                self.bump();
+                self.expect(TokenKind::Semi)?;
+                StmtKind::Continue
+            }
+            TokenKind::Return => {
+                self.bump();
+                let value = if self.at(TokenKind::Semi) {
+                    None
+                } else {
+                    Some(self.expr()?)
+                };
+                self.expect(TokenKind::Semi)?;
+                StmtKind::Return(value)
+            }
+            _ => {
+                let expr = self.expr()?;
+                let op = match self.peek() {
+                    TokenKind::Eq => Some(None),
+                    TokenKind::PlusEq => Some(Some(BinaryOp::Add)),
+                    TokenKind::MinusEq => Some(Some(BinaryOp::Sub)),
+                    TokenKind::StarEq => Some(Some(BinaryOp::Mul)),
+                    TokenKind::SlashEq => Some(Some(BinaryOp::Div)),
+                    TokenKind::PercentEq => Some(Some(BinaryOp::Rem)),
+                    _ => None,
+                };
+                let kind = match op {
+                    Some(op) => {
+                        self.bump();
+                        let value = self.expr()?;
+                        StmtKind::Assign {
+                            place: expr,
+                            op,
+                            value,
+                        }
+                    }
+                    None => StmtKind::Expr(expr),
+                };
+                if !self.eat(TokenKind::Semi) {
+                    return Err(self.unexpected("`;`"));
+                }
+                kind
+            }
+        };
+        let span = start.to(self.prev_span());
+        Ok(self.ast.stmts.alloc(Stmt { kind, span }))
+    }
+
+    fn if_stmt(&mut self) -> PResult<StmtKind> {
+        let mut branches = Vec::new();
+        let mut otherwise = None;
+        self.expect(TokenKind::If)?;
+        loop {
+            let cond = self.expr()?;
+            let body = self.block()?;
+            branches.push((cond, body));
+            if !self.eat(TokenKind::Else) {
+                break;
+            }
+            if !self.eat(TokenKind::If) {
+                otherwise = Some(self.block()?);
+                break;
+            }
+        }
+        Ok(StmtKind::If {
+            branches,
+            otherwise,
+        })
+    }
+}

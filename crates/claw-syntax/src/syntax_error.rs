@@ -1,0 +1,33 @@
+//! Errors found while lexing and parsing, as plain data; the compiler turns them into diagnostics.
+
+use crate::Span;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyntaxError {
+    /// Text that is not any token.
+    InvalidToken { span: Span },
+    /// An identifier word mixing upper and lower case, which WIT forbids.
+    InvalidIdentifier { span: Span },
+    /// A malformed escape in a string literal.
+    InvalidEscape { span: Span },
+    /// A number too large for 64 bits or otherwise unreadable.
+    InvalidNumber { span: Span },
+    /// The parser wanted one of `expected` but found `found` (described) at `span`.
+    UnexpectedToken {
+        span: Span,
+        found: &'static str,
+        expected: String,
+    },
+}
+
+impl SyntaxError {
+    pub fn span(&self) -> Span {
+        match self {
+            SyntaxError::InvalidToken { span }
+            | SyntaxError::InvalidIdentifier { span }
+            | SyntaxError::InvalidEscape { span }
+            | SyntaxError::InvalidNumber { span }
+            | SyntaxError::UnexpectedToken { span, .. } => *span,
+        }
+    }
+}
