@@ -1,1 +1,65 @@
-//! placeholder
+//! The Claw compiler: from source text to a WebAssembly component.
+//!
+//! The pipeline is parse ([`claw_syntax`]) → check (names and types, into side tables) →
+//! world (the WIT world the file's imports and exports make) → codegen (core Wasm with the
+//! Canonical ABI) → component (`wit-component` wraps the module with its world). Nothing here
+//! does IO: the caller reads files and loads WIT packages into a [`wit_parser::Resolve`].
+
+mod check;
+mod codegen;
+mod component;
+mod diagnostics;
+mod program;
+mod types;
+mod world;
+
+pub use diagnostics::{Diagnostic, Label};
+pub use wit_parser::Resolve;
+
+use claw_syntax::FileId;
+
+/// What a successful compilation produces.
+pub struct Compiled {
+    /// The component binary, already validated.
+    pub component: Vec<u8>,
+    /// The file's world, as WIT text.
+    pub wit: String,
+}
+
+/// Compiles one file. `resolve` holds the WIT packages its `import … from` items may name.
+pub fn compile(file: FileId, text: &str, resolve: Resolve) -> Result<Compiled, Vec<Diagnostic>> {
+    let (program, diagnostics) = analyze(file, text, resolve);
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let mut program = program;
+    let world = world::build(&mut program).map_err(|d| vec![d])?;
+    let module = codegen::emit(&program, &world);
+    let component = component::encode(module, &program, &world).map_err(|d| vec![d])?;
+    Ok(Compiled {
+        component,
+        wit: world.text,
+    })
+}
+
+/// Reports every diagnostic for one file without generating code.
+pub fn check(file: FileId, text: &str, resolve: Resolve) -> Vec<Diagnostic> {
+    let (mut program, mut diagnostics) = analyze(file, text, resolve);
+    if diagnostics.is_empty() {
+        if let Err(d) = world::build(&mut program) {
+            diagnostics.push(d);
+        }
+    }
+    diagnostics
+}
+
+fn analyze(file: FileId, text: &str, resolve: Resolve) -> (program::Program, Vec<Diagnostic>) {
+    let (ast, syntax_errors) = claw_syntax::parse(file, text);
+    let mut diagnostics: Vec<Diagnostic> = syntax_errors.into_iter().map(Diagnostic::from).collect();
+    let (program, check_errors) = check::check(ast, resolve);
+    // Type errors in a file that did not parse are mostly echoes of the syntax error.
+    if diagnostics.is_empty() {
+        diagnostics.extend(check_errors);
+    }
+    (program, diagnostics)
+}

@@ -1,0 +1,386 @@
+//! Name resolution and type checking, in one pass over the syntax tree.
+//!
+//! Items are collected first so functions may call each other in any order; then global
+//! initializers and function bodies are checked. Facts go into the side tables of
+//! [`Program`]; errors are collected, never fatal, and the `Error` type silences follow-ups.
+
+mod expr;
+mod stmt;
+mod wit_import;
+
+use std::collections::HashMap;
+
+use la_arena::ArenaMap;
+
+use claw_syntax::ast::{self, ExprKind, Item, SourceFile, TypeExpr};
+use claw_syntax::Span;
+
+use crate::diagnostics::Diagnostic;
+use crate::program::{FuncDef, FuncId, FuncKind, GlobalDef, GlobalId, LocalDef, LocalId, Program};
+use crate::types::{TypeDef, TypeId, Types};
+
+pub fn check(ast: SourceFile, wit: wit_parser::Resolve) -> (Program, Vec<Diagnostic>) {
+    let mut ctx = Checker {
+        ast: &ast,
+        types: Types::default(),
+        funcs: Vec::new(),
+        globals: Vec::new(),
+        locals: Vec::new(),
+        wit: &wit,
+        expr_types: ArenaMap::default(),
+        expr_res: ArenaMap::default(),
+        let_locals: ArenaMap::default(),
+        imported_interfaces: Vec::new(),
+        diagnostics: Vec::new(),
+        items: HashMap::new(),
+        type_names: HashMap::new(),
+        scopes: Vec::new(),
+        func_result: None,
+        loops: Vec::new(),
+    };
+    ctx.collect_items();
+    ctx.check_globals();
+    ctx.check_funcs();
+    let Checker {
+        types,
+        funcs,
+        globals,
+        locals,
+        expr_types,
+        expr_res,
+        let_locals,
+        imported_interfaces,
+        diagnostics,
+        ..
+    } = ctx;
+    let program = Program {
+        ast,
+        types,
+        funcs,
+        globals,
+        locals,
+        wit,
+        expr_types,
+        expr_res,
+        let_locals,
+        imported_interfaces,
+    };
+    (program, diagnostics)
+}
+
+#[derive(Clone, Copy)]
+enum ItemRes {
+    Global(GlobalId),
+    Func(FuncId),
+}
+
+/// What an expression is checked against, and why, for the "expected because" label.
+#[derive(Clone, Copy)]
+struct Expect {
+    ty: TypeId,
+    reason: Option<(Span, &'static str)>,
+}
+
+impl Expect {
+    fn ty(ty: TypeId) -> Expect {
+        Expect { ty, reason: None }
+    }
+
+    fn because(ty: TypeId, span: Span, why: &'static str) -> Expect {
+        Expect {
+            ty,
+            reason: Some((span, why)),
+        }
+    }
+}
+
+struct LoopFrame {
+    has_break: bool,
+}
+
+struct Checker<'a> {
+    ast: &'a SourceFile,
+    types: Types,
+    funcs: Vec<FuncDef>,
+    globals: Vec<GlobalDef>,
+    locals: Vec<LocalDef>,
+    wit: &'a wit_parser::Resolve,
+    expr_types: ArenaMap<ast::ExprId, TypeId>,
+    expr_res: ArenaMap<ast::ExprId, crate::program::Res>,
+    let_locals: ArenaMap<ast::StmtId, LocalId>,
+    imported_interfaces: Vec<String>,
+    diagnostics: Vec<Diagnostic>,
+    /// File-level names: globals and functions, with where they were defined.
+    items: HashMap<String, (ItemRes, Span)>,
+    /// Type names beyond the primitives: enums from WIT.
+    type_names: HashMap<String, TypeId>,
+    scopes: Vec<HashMap<String, LocalId>>,
+    /// The result type of the function being checked, and the span that declares it.
+    func_result: Option<(Option<TypeId>, Span)>,
+    loops: Vec<LoopFrame>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn define_item(&mut self, name: &ast::Name, res: ItemRes) {
+        if let Some((_, first)) = self.items.get(&name.text) {
+            let first = *first;
+            self.error(
+                Diagnostic::error(
+                    "duplicate-definition",
+                    format!("`{}` is defined more than once", name.text),
+                )
+                .at(name.span, "defined again here")
+                .also(first, "first defined here")
+                .hint("rename one of them"),
+            );
+            return;
+        }
+        self.items.insert(name.text.clone(), (res, name.span));
+    }
+
+    fn collect_items(&mut self) {
+        let ast = self.ast;
+        for item in &ast.items {
+            if let Item::ImportFrom(import) = item {
+                self.import_from(import);
+            }
+        }
+        for (index, item) in ast.items.iter().enumerate() {
+            match item {
+                Item::ImportFrom(_) => {}
+                Item::ImportFunc(import) => {
+                    let local = import.alias.as_ref().unwrap_or(&import.name);
+                    let id = self.declare_func(
+                        local,
+                        &import.sig,
+                        FuncKind::Imported {
+                            interface: None,
+                            wit_name: import.name.text.clone(),
+                        },
+                        import.span,
+                    );
+                    self.define_item(local, ItemRes::Func(id));
+                }
+                Item::Func(func) => {
+                    let kind = FuncKind::Defined {
+                        item: index,
+                        exported: func.exported,
+                    };
+                    let id = self.declare_func(&func.name, &func.sig, kind, func.name.span);
+                    self.define_item(&func.name, ItemRes::Func(id));
+                }
+                Item::Global(global) => {
+                    let ty = match &global.ty {
+                        Some(ty) => self.resolve_type(ty),
+                        None => {
+                            self.error(
+                                Diagnostic::error(
+                                    "global-needs-type",
+                                    format!("global `{}` needs a type annotation", global.name.text),
+                                )
+                                .at(global.name.span, "no type given")
+                                .hint(format!(
+                                    "write the type after the name: `let {}: u32 = …;`",
+                                    global.name.text
+                                )),
+                            );
+                            TypeId::ERROR
+                        }
+                    };
+                    if global.init.is_none() {
+                        self.error(
+                            Diagnostic::error(
+                                "global-needs-initializer",
+                                format!("global `{}` needs an initial value", global.name.text),
+                            )
+                            .at(global.span, "no initializer")
+                            .hint("globals are initialized with a constant: `let count: u32 = 0;`"),
+                        );
+                    }
+                    let id = GlobalId(self.globals.len() as u32);
+                    self.globals.push(GlobalDef {
+                        name: global.name.text.clone(),
+                        ty,
+                        mutable: global.mutable,
+                        init: global.init,
+                        span: global.name.span,
+                    });
+                    self.define_item(&global.name, ItemRes::Global(id));
+                }
+            }
+        }
+    }
+
+    fn declare_func(
+        &mut self,
+        name: &ast::Name,
+        sig: &ast::FuncSig,
+        kind: FuncKind,
+        span: Span,
+    ) -> FuncId {
+        let mut params = Vec::new();
+        let mut param_types = Vec::new();
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for param in &sig.params {
+            if let Some(first) = seen.insert(&param.name.text, param.name.span) {
+                self.error(
+                    Diagnostic::error(
+                        "duplicate-definition",
+                        format!("parameter `{}` is declared more than once", param.name.text),
+                    )
+                    .at(param.name.span, "declared again here")
+                    .also(first, "first declared here"),
+                );
+            }
+            let ty = self.resolve_type(&param.ty);
+            params.push(self.new_local(&param.name, ty, false));
+            param_types.push(ty);
+        }
+        let result = sig.result.as_ref().map(|ty| self.resolve_type(ty));
+        let id = FuncId(self.funcs.len() as u32);
+        self.funcs.push(FuncDef {
+            name: name.text.clone(),
+            params,
+            param_types,
+            result,
+            kind,
+            span,
+        });
+        id
+    }
+
+    fn new_local(&mut self, name: &ast::Name, ty: TypeId, mutable: bool) -> LocalId {
+        let id = LocalId(self.locals.len() as u32);
+        self.locals.push(LocalDef {
+            name: name.text.clone(),
+            ty,
+            mutable,
+            span: name.span,
+        });
+        id
+    }
+
+    fn resolve_type(&mut self, ty: &TypeExpr) -> TypeId {
+        let name = &ty.name.text;
+        let found = Types::primitive(name).or_else(|| self.type_names.get(name).copied());
+        let Some(id) = found else {
+            let mut known: Vec<&str> = vec![
+                "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64",
+                "string",
+            ];
+            let mut extra: Vec<&String> = self.type_names.keys().collect();
+            extra.sort();
+            known.extend(extra.iter().map(|s| s.as_str()));
+            self.error(
+                Diagnostic::error("unknown-type", format!("unknown type `{name}`"))
+                    .at(ty.name.span, "not a type in scope")
+                    .note(format!("known types: {}", known.join(", "))),
+            );
+            return TypeId::ERROR;
+        };
+        if !ty.args.is_empty() {
+            self.error(
+                Diagnostic::error("unexpected-type-arguments", format!("`{name}` takes no type arguments"))
+                    .at(ty.span, "remove the `<…>`"),
+            );
+        }
+        id
+    }
+
+    fn check_globals(&mut self) {
+        for index in 0..self.globals.len() {
+            let (Some(init), ty) = (self.globals[index].init, self.globals[index].ty) else {
+                continue;
+            };
+            let span = self.globals[index].span;
+            if !is_constant(self.ast, init) {
+                self.error(
+                    Diagnostic::error("non-constant-global", "global initializer must be a constant")
+                        .at(self.ast.exprs[init].span, "not a literal")
+                        .hint("initialize the global with a literal and assign it in a function"),
+                );
+                continue;
+            }
+            self.expr(init, Some(Expect::because(ty, span, "the global's type")));
+        }
+    }
+
+    fn check_funcs(&mut self) {
+        let ast = self.ast;
+        for id in 0..self.funcs.len() {
+            let FuncKind::Defined { item, .. } = self.funcs[id].kind else {
+                continue;
+            };
+            let Item::Func(func) = &ast.items[item] else {
+                continue;
+            };
+            let mut scope = HashMap::new();
+            for &param in &self.funcs[id].params {
+                scope.insert(self.locals[param.0 as usize].name.clone(), param);
+            }
+            self.scopes = vec![scope];
+            let result_span = func.sig.result.as_ref().map_or(func.sig.span, |t| t.span);
+            self.func_result = Some((self.funcs[id].result, result_span));
+            self.loops.clear();
+            let diverges = self.block(&func.body);
+            if let (Some(result), false) = (self.funcs[id].result, diverges) {
+                let end = Span {
+                    start: func.body.span.end - 1,
+                    ..func.body.span
+                };
+                self.error(
+                    Diagnostic::error(
+                        "missing-return",
+                        format!("function `{}` may end without returning a value", func.name.text),
+                    )
+                    .at(end, "control can reach the end of the body here")
+                    .also(result_span, format!("the function returns `{}`", self.types.name(result)))
+                    .hint("add a `return` on every path"),
+                );
+            }
+        }
+    }
+
+    fn type_mismatch(&mut self, span: Span, expect: Expect, found: TypeId) {
+        if expect.ty == TypeId::ERROR || found == TypeId::ERROR || expect.ty == found {
+            return;
+        }
+        let expected = self.types.name(expect.ty);
+        let found_name = self.types.name(found);
+        let mut diagnostic = Diagnostic::error(
+            "type-mismatch",
+            format!("expected `{expected}`, found `{found_name}`"),
+        )
+        .at(span, format!("this is `{found_name}`"));
+        if let Some((reason_span, why)) = expect.reason {
+            diagnostic = diagnostic.also(reason_span, format!("expected `{expected}` because of {why}"));
+        }
+        if self.types.is_numeric(expect.ty) && self.types.is_numeric(found) {
+            diagnostic = diagnostic.hint(format!("convert explicitly with `as {expected}`"));
+        }
+        self.error(diagnostic);
+    }
+}
+
+/// Literals (possibly negated) and enum cases: what a global can be initialized with.
+fn is_constant(ast: &SourceFile, expr: ast::ExprId) -> bool {
+    match &ast.exprs[expr].kind {
+        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Str(_) | ExprKind::Bool(_) => true,
+        ExprKind::Unary {
+            op: ast::UnaryOp::Neg,
+            operand,
+        } => matches!(ast.exprs[*operand].kind, ExprKind::Int(_) | ExprKind::Float(_)),
+        ExprKind::Path(path) => path.len() == 2,
+        ExprKind::Error => true,
+        _ => false,
+    }
+}
+
+/// Whether a type is an enum, for `==` and globals.
+fn is_enum(types: &Types, ty: TypeId) -> bool {
+    matches!(types.def(ty), TypeDef::Enum { .. })
+}

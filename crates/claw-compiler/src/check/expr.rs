@@ -1,0 +1,333 @@
+//! Checking expressions, with bidirectional inference: literals take their type from what is
+//! expected of them, and an operator's literal operand takes its type from the other operand.
+
+use claw_syntax::ast::{BinaryOp, ExprId, ExprKind, Name, UnaryOp};
+use claw_syntax::Span;
+
+use super::{is_enum, Checker, Expect, ItemRes};
+use crate::diagnostics::Diagnostic;
+use crate::program::Res;
+use crate::types::{TypeDef, TypeId};
+
+impl Checker<'_> {
+    /// Checks `id`, against `expect` if given, records and returns its type.
+    pub(super) fn expr(&mut self, id: ExprId, expect: Option<Expect>) -> TypeId {
+        let ty = self.infer(id, expect);
+        if let Some(expect) = expect {
+            self.type_mismatch(self.ast.exprs[id].span, expect, ty);
+        }
+        self.expr_types.insert(id, ty);
+        ty
+    }
+
+    fn infer(&mut self, id: ExprId, expect: Option<Expect>) -> TypeId {
+        let ast = self.ast;
+        let span = ast.exprs[id].span;
+        match &ast.exprs[id].kind {
+            ExprKind::Error => TypeId::ERROR,
+            ExprKind::Bool(_) => TypeId::BOOL,
+            ExprKind::Str(_) => TypeId::STRING,
+            ExprKind::Int(value) => self.int_literal(*value as i128, span, expect),
+            ExprKind::Float(_) => match expect.map(|e| e.ty) {
+                Some(ty @ (TypeId::F32 | TypeId::F64)) => ty,
+                _ => TypeId::F64,
+            },
+            ExprKind::Unary { op: UnaryOp::Neg, operand } if matches!(ast.exprs[*operand].kind, ExprKind::Int(_)) => {
+                let ExprKind::Int(value) = ast.exprs[*operand].kind else { unreachable!() };
+                let ty = self.int_literal(-(value as i128), span, expect);
+                self.expr_types.insert(*operand, ty);
+                ty
+            }
+            ExprKind::Unary { op, operand } => {
+                let ty = self.expr(*operand, expect.map(|e| Expect::ty(e.ty)));
+                match op {
+                    UnaryOp::Neg => {
+                        let ok = ty == TypeId::ERROR
+                            || self.types.is_float(ty)
+                            || self.types.int_shape(ty).is_some_and(|s| s.signed);
+                        if !ok {
+                            self.error(
+                                Diagnostic::error("invalid-operator", format!("cannot negate a value of type `{}`", self.types.name(ty)))
+                                    .at(span, "negation needs a signed integer or a float"),
+                            );
+                        }
+                        ty
+                    }
+                    UnaryOp::Not => {
+                        let ok = ty == TypeId::ERROR || ty == TypeId::BOOL || self.types.int_shape(ty).is_some();
+                        if !ok {
+                            self.error(
+                                Diagnostic::error("invalid-operator", format!("cannot apply `!` to `{}`", self.types.name(ty)))
+                                    .at(span, "`!` needs a `bool` or an integer"),
+                            );
+                        }
+                        ty
+                    }
+                }
+            }
+            ExprKind::Binary { op, lhs, rhs } => self.binary(*op, *lhs, *rhs, span, expect),
+            ExprKind::Cast { expr, ty } => {
+                let target = self.resolve_type(ty);
+                let source = self.expr(*expr, None);
+                let numeric = |t| t == TypeId::ERROR || self.types.is_numeric(t);
+                if !numeric(source) || !numeric(target) {
+                    self.error(
+                        Diagnostic::error(
+                            "invalid-cast",
+                            format!("cannot cast `{}` as `{}`", self.types.name(source), self.types.name(target)),
+                        )
+                        .at(span, "only numeric types can be cast")
+                        .hint("`as` converts between integer and float types"),
+                    );
+                }
+                target
+            }
+            ExprKind::Path(path) => self.path(id, path),
+            ExprKind::Call { callee, args } => self.call(id, callee, args, span),
+        }
+    }
+
+    fn int_literal(&mut self, value: i128, span: Span, expect: Option<Expect>) -> TypeId {
+        let ty = match expect.map(|e| e.ty) {
+            Some(ty) if self.types.int_shape(ty).is_some() || self.types.is_float(ty) => ty,
+            // A literal where a non-number is expected: let the mismatch name `s32`.
+            _ => TypeId::S32,
+        };
+        if let Some(shape) = self.types.int_shape(ty) {
+            if value < shape.min() || value > shape.max() {
+                let name = self.types.name(ty);
+                let mut diagnostic = Diagnostic::error("literal-out-of-range", format!("literal out of range for `{name}`"))
+                    .at(span, format!("`{name}` holds {} to {}", shape.min(), shape.max()));
+                if let Some((reason, why)) = expect.and_then(|e| e.reason) {
+                    diagnostic = diagnostic.also(reason, format!("`{name}` because of {why}"));
+                }
+                self.error(diagnostic);
+            }
+        }
+        ty
+    }
+
+    fn binary(&mut self, op: BinaryOp, lhs: ExprId, rhs: ExprId, span: Span, expect: Option<Expect>) -> TypeId {
+        use BinaryOp::*;
+        if matches!(op, And | Or) {
+            self.expr(lhs, Some(Expect::ty(TypeId::BOOL)));
+            self.expr(rhs, Some(Expect::ty(TypeId::BOOL)));
+            return TypeId::BOOL;
+        }
+        // Arithmetic passes the expectation down; comparisons don't (their result is `bool`).
+        let down = if op.is_comparison() { None } else { expect.map(|e| e.ty) };
+        let operand_ty = match down {
+            Some(ty) => {
+                self.expr(lhs, Some(Expect::ty(ty)));
+                self.expr(rhs, Some(Expect::ty(ty)));
+                ty
+            }
+            None if self.literal_like(lhs) && !self.literal_like(rhs) => {
+                let ty = self.expr(rhs, None);
+                self.expr(lhs, Some(Expect::because(ty, self.ast.exprs[rhs].span, "the other operand")));
+                ty
+            }
+            None => {
+                let ty = self.expr(lhs, None);
+                self.expr(rhs, Some(Expect::because(ty, self.ast.exprs[lhs].span, "the other operand")));
+                ty
+            }
+        };
+        self.check_operator(op, operand_ty, span);
+        if op.is_comparison() {
+            TypeId::BOOL
+        } else {
+            operand_ty
+        }
+    }
+
+    /// Reports an operator applied to operands of a type it does not work on.
+    pub(super) fn check_operator(&mut self, op: BinaryOp, ty: TypeId, span: Span) {
+        use BinaryOp::*;
+        if ty == TypeId::ERROR {
+            return;
+        }
+        let types = &self.types;
+        let ok = match op {
+            Add => types.is_numeric(ty) || ty == TypeId::STRING,
+            Sub | Mul | Div | Lt | Le | Gt | Ge => types.is_numeric(ty),
+            Rem => types.int_shape(ty).is_some(),
+            Eq | Ne => types.is_numeric(ty) || matches!(ty, TypeId::BOOL | TypeId::STRING) || is_enum(types, ty),
+            BitAnd | BitOr | BitXor => types.int_shape(ty).is_some() || ty == TypeId::BOOL,
+            Shl | Shr => types.int_shape(ty).is_some(),
+            And | Or => ty == TypeId::BOOL,
+        };
+        if !ok {
+            self.error(
+                Diagnostic::error(
+                    "invalid-operator",
+                    format!("cannot apply `{}` to `{}`", op.symbol(), self.types.name(ty)),
+                )
+                .at(span, format!("`{}` is not defined for `{}`", op.symbol(), self.types.name(ty))),
+            );
+        }
+    }
+
+    /// Whether an expression's type is decided by context rather than by itself.
+    fn literal_like(&self, id: ExprId) -> bool {
+        match &self.ast.exprs[id].kind {
+            ExprKind::Int(_) | ExprKind::Float(_) => true,
+            ExprKind::Unary { operand, .. } => self.literal_like(*operand),
+            ExprKind::Binary { op, lhs, rhs } if !op.is_comparison() => {
+                self.literal_like(*lhs) && self.literal_like(*rhs)
+            }
+            _ => false,
+        }
+    }
+
+    fn lookup_local(&self, name: &str) -> Option<crate::program::LocalId> {
+        self.scopes.iter().rev().find_map(|scope| scope.get(name).copied())
+    }
+
+    fn unbound(&mut self, name: &Name, what: &str) {
+        let mut diagnostic = Diagnostic::error("unbound-name", format!("cannot find {what} `{}` in this scope", name.text))
+            .at(name.span, "not found");
+        if let Some(similar) = self.similar_name(&name.text) {
+            diagnostic = diagnostic.hint(format!("a name with a similar spelling exists: `{similar}`"));
+        }
+        self.error(diagnostic);
+    }
+
+    fn similar_name(&self, name: &str) -> Option<String> {
+        let locals = self.scopes.iter().flat_map(|s| s.keys());
+        locals
+            .chain(self.items.keys())
+            .filter(|candidate| edit_distance(candidate, name) <= 2.min(name.len() / 3 + 1))
+            .min_by_key(|candidate| edit_distance(candidate, name))
+            .cloned()
+    }
+
+    fn path(&mut self, id: ExprId, path: &[Name]) -> TypeId {
+        match path {
+            [name] => {
+                if let Some(local) = self.lookup_local(&name.text) {
+                    self.expr_res.insert(id, Res::Local(local));
+                    return self.locals[local.0 as usize].ty;
+                }
+                match self.items.get(&name.text).map(|(res, _)| *res) {
+                    Some(ItemRes::Global(global)) => {
+                        self.expr_res.insert(id, Res::Global(global));
+                        self.globals[global.0 as usize].ty
+                    }
+                    Some(ItemRes::Func(_)) => {
+                        self.error(
+                            Diagnostic::error("function-as-value", format!("`{}` is a function, not a value", name.text))
+                                .at(name.span, "functions can only be called")
+                                .hint(format!("call it: `{}(…)`", name.text)),
+                        );
+                        TypeId::ERROR
+                    }
+                    None => {
+                        self.unbound(name, "value");
+                        TypeId::ERROR
+                    }
+                }
+            }
+            [ty_name, case] => {
+                let Some(&ty) = self.type_names.get(&ty_name.text) else {
+                    self.unbound(ty_name, "type");
+                    return TypeId::ERROR;
+                };
+                let TypeDef::Enum { cases, name, .. } = self.types.def(ty) else {
+                    self.error(
+                        Diagnostic::error("not-an-enum", format!("`{}` has no cases", ty_name.text))
+                            .at(ty_name.span, "not an enum"),
+                    );
+                    return TypeId::ERROR;
+                };
+                match cases.iter().position(|c| *c == case.text) {
+                    Some(index) => {
+                        self.expr_res.insert(id, Res::EnumCase { ty, case: index as u32 });
+                        ty
+                    }
+                    None => {
+                        let message = format!("enum `{name}` has no case `{}`", case.text);
+                        let note = format!("its cases are: {}", cases.join(", "));
+                        self.error(Diagnostic::error("unknown-case", message).at(case.span, "no such case").note(note));
+                        TypeId::ERROR
+                    }
+                }
+            }
+            _ => {
+                let span = path[0].span.to(path[path.len() - 1].span);
+                self.error(Diagnostic::error("invalid-path", "paths have at most two parts").at(span, "use `type::case`"));
+                TypeId::ERROR
+            }
+        }
+    }
+
+    fn call(&mut self, id: ExprId, callee: &[Name], args: &[ExprId], span: Span) -> TypeId {
+        let name = &callee[0];
+        let func = match (callee.len(), self.items.get(&name.text).map(|(res, _)| *res)) {
+            (1, Some(ItemRes::Func(func))) if self.lookup_local(&name.text).is_none() => func,
+            (1, _) => {
+                if self.lookup_local(&name.text).is_some() || self.items.contains_key(&name.text) {
+                    self.error(
+                        Diagnostic::error("not-a-function", format!("`{}` is not a function", name.text))
+                            .at(name.span, "cannot be called"),
+                    );
+                } else {
+                    self.unbound(name, "function");
+                }
+                for &arg in args {
+                    self.expr(arg, None);
+                }
+                return TypeId::ERROR;
+            }
+            _ => {
+                self.error(Diagnostic::error("not-a-function", "this path is not a function").at(span, "cannot be called"));
+                return TypeId::ERROR;
+            }
+        };
+        self.expr_res.insert(id, Res::Func(func));
+        let def = &self.funcs[func.0 as usize];
+        let (param_types, result, def_span) = (def.param_types.clone(), def.result, def.span);
+        let params: Vec<_> = def.params.iter().map(|p| self.locals[p.0 as usize].span).collect();
+        if args.len() != param_types.len() {
+            let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
+            self.error(
+                Diagnostic::error(
+                    "wrong-argument-count",
+                    format!(
+                        "`{}` takes {} {} but {} {} supplied",
+                        name.text,
+                        param_types.len(),
+                        plural(param_types.len()),
+                        args.len(),
+                        if args.len() == 1 { "was" } else { "were" }
+                    ),
+                )
+                .at(span, format!("expected {} {}", param_types.len(), plural(param_types.len())))
+                .also(def_span, "function defined here"),
+            );
+        }
+        for (index, &arg) in args.iter().enumerate() {
+            let expect = param_types
+                .get(index)
+                .map(|&ty| Expect::because(ty, params[index], "this parameter"));
+            self.expr(arg, expect);
+        }
+        result.unwrap_or(TypeId::UNIT)
+    }
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}

@@ -1,0 +1,176 @@
+//! `import { … } from ns:pkg/iface;`: finding the interface among the loaded WIT packages and
+//! bringing its functions and the types they use into scope.
+
+use claw_syntax::ast::{ImportFrom, InterfacePath, Name};
+use wit_parser::{InterfaceId, Type, TypeDefKind, TypeOwner};
+
+use super::{Checker, ItemRes};
+use crate::diagnostics::Diagnostic;
+use crate::program::{FuncDef, FuncId, FuncKind, LocalDef, LocalId};
+use crate::types::{TypeDef, TypeId};
+
+impl Checker<'_> {
+    pub(super) fn import_from(&mut self, import: &ImportFrom) {
+        let Some(interface) = self.find_interface(&import.interface) else {
+            return;
+        };
+        let wit = self.wit;
+        let interface_name = wit.id_of(interface).unwrap_or_default();
+        if !self.imported_interfaces.contains(&interface_name) {
+            self.imported_interfaces.push(interface_name.clone());
+        }
+        let iface = &wit.interfaces[interface];
+        for item in &import.names {
+            let local = item.local();
+            if let Some(func) = iface.functions.get(&item.name.text) {
+                let mut params = Vec::new();
+                let mut param_types = Vec::new();
+                for param in &func.params {
+                    let ty = self.wit_type(&param.ty, &item.name);
+                    let id = LocalId(self.locals.len() as u32);
+                    self.locals.push(LocalDef {
+                        name: param.name.clone(),
+                        ty,
+                        mutable: false,
+                        span: item.name.span,
+                    });
+                    params.push(id);
+                    param_types.push(ty);
+                }
+                let result = func.result.as_ref().map(|ty| self.wit_type(ty, &item.name));
+                let id = FuncId(self.funcs.len() as u32);
+                self.funcs.push(FuncDef {
+                    name: local.text.clone(),
+                    params,
+                    param_types,
+                    result,
+                    kind: FuncKind::Imported {
+                        interface: Some(interface_name.clone()),
+                        wit_name: func.name.clone(),
+                    },
+                    span: item.name.span,
+                });
+                self.define_item(local, ItemRes::Func(id));
+            } else if let Some(&ty) = iface.types.get(&item.name.text) {
+                let ty = self.wit_type(&Type::Id(ty), &item.name);
+                self.type_names.insert(local.text.clone(), ty);
+            } else {
+                let mut known: Vec<&str> = iface.functions.keys().map(|s| s.as_str()).collect();
+                known.extend(iface.types.keys().map(|s| s.as_str()));
+                self.error(
+                    Diagnostic::error(
+                        "unknown-import",
+                        format!("interface `{interface_name}` has no function or type `{}`", item.name.text),
+                    )
+                    .at(item.name.span, "not in the interface")
+                    .note(format!("it defines: {}", list_or_nothing(&known))),
+                );
+            }
+        }
+    }
+
+    fn find_interface(&mut self, path: &InterfacePath) -> Option<InterfaceId> {
+        let wit = self.wit;
+        let wanted = format!("{}:{}", path.namespace.text, path.package.text);
+        let version = path.version.as_ref().map(|v| v.text.as_str());
+        let mut candidates: Vec<_> = wit
+            .packages
+            .iter()
+            .filter(|(_, p)| p.name.namespace == path.namespace.text && p.name.name == path.package.text)
+            .collect();
+        candidates.sort_by(|a, b| b.1.name.version.cmp(&a.1.name.version));
+        let package = candidates.iter().find(|(_, p)| match (version, &p.name.version) {
+            (Some(v), Some(have)) => have.to_string() == v,
+            (Some(_), None) => false,
+            (None, _) => true,
+        });
+        let Some((_, package)) = package else {
+            let known: Vec<String> = wit.packages.iter().map(|(_, p)| p.name.to_string()).collect();
+            let shown = match version {
+                Some(v) => format!("{wanted}@{v}"),
+                None => wanted,
+            };
+            let span = path.namespace.span.to(path.version.as_ref().map_or(path.package.span, |v| v.span));
+            self.error(
+                Diagnostic::error("unknown-package", format!("no WIT package `{shown}` is loaded"))
+                    .at(span, "unknown package")
+                    .note(format!("loaded packages: {}", list_or_nothing(&known)))
+                    .hint("put the package's `.wit` files in the `wit/` folder next to the source (or its `deps/`), or pass `--wit DIR`"),
+            );
+            return None;
+        };
+        match package.interfaces.get(&path.interface.text) {
+            Some(&id) => Some(id),
+            None => {
+                let known: Vec<&str> = package.interfaces.keys().map(|s| s.as_str()).collect();
+                self.error(
+                    Diagnostic::error(
+                        "unknown-interface",
+                        format!("package `{}` has no interface `{}`", package.name, path.interface.text),
+                    )
+                    .at(path.interface.span, "unknown interface")
+                    .note(format!("its interfaces are: {}", list_or_nothing(&known))),
+                );
+                None
+            }
+        }
+    }
+
+    /// Converts a WIT type to a Claw type, making named types visible under their WIT names.
+    fn wit_type(&mut self, ty: &Type, used_by: &Name) -> TypeId {
+        let wit = self.wit;
+        match ty {
+            Type::Bool => TypeId::BOOL,
+            Type::U8 => TypeId::U8,
+            Type::U16 => TypeId::U16,
+            Type::U32 => TypeId::U32,
+            Type::U64 => TypeId::U64,
+            Type::S8 => TypeId::S8,
+            Type::S16 => TypeId::S16,
+            Type::S32 => TypeId::S32,
+            Type::S64 => TypeId::S64,
+            Type::F32 => TypeId::F32,
+            Type::F64 => TypeId::F64,
+            Type::String => TypeId::STRING,
+            Type::Id(id) => {
+                let def = &wit.types[*id];
+                match &def.kind {
+                    TypeDefKind::Type(inner) => self.wit_type(inner, used_by),
+                    TypeDefKind::Enum(e) => {
+                        let interface = match def.owner {
+                            TypeOwner::Interface(owner) => wit.id_of(owner),
+                            _ => None,
+                        };
+                        let name = def.name.clone().unwrap_or_default();
+                        let ty = self.types.intern(TypeDef::Enum {
+                            name: name.clone(),
+                            cases: e.cases.iter().map(|c| c.name.clone()).collect(),
+                            interface,
+                        });
+                        self.type_names.entry(name).or_insert(ty);
+                        ty
+                    }
+                    _ => self.unsupported_wit_type(def.name.as_deref().unwrap_or("an anonymous type"), used_by),
+                }
+            }
+            _ => self.unsupported_wit_type(&format!("{ty:?}").to_lowercase(), used_by),
+        }
+    }
+
+    fn unsupported_wit_type(&mut self, what: &str, used_by: &Name) -> TypeId {
+        self.error(
+            Diagnostic::error("unsupported-type", format!("the WIT type `{what}` is not supported yet"))
+                .at(used_by.span, "this import uses it")
+                .note("supported: bool, integers, floats, string and enums"),
+        );
+        TypeId::ERROR
+    }
+}
+
+fn list_or_nothing<S: AsRef<str>>(items: &[S]) -> String {
+    if items.is_empty() {
+        "(none)".to_string()
+    } else {
+        items.iter().map(|s| format!("`{}`", s.as_ref())).collect::<Vec<_>>().join(", ")
+    }
+}

@@ -1,0 +1,560 @@
+//! Function bodies: statements and expressions to Wasm instructions.
+//!
+//! Each Claw local maps to as many Wasm locals as its type flattens to; expressions leave
+//! their flat values on the operand stack. Integers narrower than 32 bits are kept
+//! normalized (zero- or sign-extended) after every operation that could leave their range,
+//! which is what makes arithmetic wrap at the type's width.
+
+use std::collections::HashMap;
+
+use claw_syntax::ast::{BinaryOp, Block, ExprId, ExprKind, StmtKind, UnaryOp};
+use wasm_encoder::{BlockType, ConstExpr, Function, Instruction as I, MemArg, ValType};
+
+use super::runtime::Helper;
+use super::{abi, flat, layout, ModuleInfo};
+use crate::program::{FuncKind, GlobalDef, LocalId, Program, Res};
+use crate::types::{IntShape, TypeDef, TypeId};
+
+/// A compile-time value: what globals are initialized with and literals are emitted as.
+enum Const {
+    I32(i32),
+    I64(i64),
+    F32(f32),
+    F64(f64),
+    Str(String),
+}
+
+fn const_value(program: &Program, expr: ExprId) -> Option<Const> {
+    let ty = program.expr_type(expr);
+    let int = |value: i128| match program.types.def(ty) {
+        TypeDef::F32 => Const::F32(value as f32),
+        TypeDef::F64 => Const::F64(value as f64),
+        TypeDef::U64 | TypeDef::S64 => Const::I64(value as i64),
+        _ => Const::I32(value as i32),
+    };
+    let float = |value: f64| match program.types.def(ty) {
+        TypeDef::F32 => Const::F32(value as f32),
+        _ => Const::F64(value),
+    };
+    Some(match &program.ast.exprs[expr].kind {
+        ExprKind::Int(value) => int(*value as i128),
+        ExprKind::Float(value) => float(*value),
+        ExprKind::Bool(value) => Const::I32(i32::from(*value)),
+        ExprKind::Str(text) => Const::Str(text.clone()),
+        ExprKind::Unary { op: UnaryOp::Neg, operand } => match &program.ast.exprs[*operand].kind {
+            ExprKind::Int(value) => int(-(*value as i128)),
+            ExprKind::Float(value) => float(-*value),
+            _ => return None,
+        },
+        ExprKind::Path(_) => match program.expr_res.get(expr) {
+            Some(Res::EnumCase { case, .. }) => Const::I32(*case as i32),
+            _ => return None,
+        },
+        _ => return None,
+    })
+}
+
+/// The Wasm globals (type and initializer) that hold one program global.
+pub fn global_init(
+    program: &Program,
+    global: &GlobalDef,
+    strings: &HashMap<String, u32>,
+) -> Vec<(ValType, ConstExpr)> {
+    let value = global.init.and_then(|init| const_value(program, init));
+    match value {
+        Some(Const::I32(v)) => vec![(ValType::I32, ConstExpr::i32_const(v))],
+        Some(Const::I64(v)) => vec![(ValType::I64, ConstExpr::i64_const(v))],
+        Some(Const::F32(v)) => vec![(ValType::F32, ConstExpr::f32_const(v.into()))],
+        Some(Const::F64(v)) => vec![(ValType::F64, ConstExpr::f64_const(v.into()))],
+        Some(Const::Str(text)) => vec![
+            (ValType::I32, ConstExpr::i32_const(strings[&text] as i32)),
+            (ValType::I32, ConstExpr::i32_const(text.len() as i32)),
+        ],
+        // Only reachable for programs with errors, which are never emitted.
+        None => flat(&program.types, global.ty)
+            .into_iter()
+            .map(|t| (t, ConstExpr::i32_const(0)))
+            .collect(),
+    }
+}
+
+pub fn emit_body(program: &Program, info: &ModuleInfo, id: usize) -> Function {
+    let func = &program.funcs[id];
+    let FuncKind::Defined { item, .. } = func.kind else {
+        unreachable!("only defined functions have bodies")
+    };
+    let claw_syntax::ast::Item::Func(ast_func) = &program.ast.items[item] else {
+        unreachable!("defined functions come from `func` items")
+    };
+    let mut ctx = Emitter {
+        program,
+        info,
+        locals: HashMap::new(),
+        extra_locals: Vec::new(),
+        next_local: 0,
+        code: Vec::new(),
+        depth: 0,
+        loops: Vec::new(),
+    };
+    for &param in &func.params {
+        let ty = program.locals[param.0 as usize].ty;
+        ctx.locals.insert(param, ctx.next_local);
+        ctx.next_local += flat(&program.types, ty).len() as u32;
+    }
+    ctx.block(&ast_func.body);
+    if func.result.is_some() {
+        // The checker proved every path returns; this end is unreachable.
+        ctx.code.push(I::Unreachable);
+    }
+    ctx.code.push(I::End);
+    let mut function = Function::new_with_locals_types(ctx.extra_locals.iter().copied());
+    for instruction in &ctx.code {
+        function.instruction(instruction);
+    }
+    function
+}
+
+struct Emitter<'a> {
+    program: &'a Program,
+    info: &'a ModuleInfo,
+    /// First Wasm local of each Claw local.
+    locals: HashMap<LocalId, u32>,
+    extra_locals: Vec<ValType>,
+    next_local: u32,
+    code: Vec<I<'static>>,
+    /// Number of enclosing Wasm blocks, to compute branch depths.
+    depth: u32,
+    /// The block depths of the enclosing loops' exit and continue labels.
+    loops: Vec<(u32, u32)>,
+}
+
+impl Emitter<'_> {
+    fn new_locals(&mut self, types: &[ValType]) -> u32 {
+        let first = self.next_local;
+        self.extra_locals.extend_from_slice(types);
+        self.next_local += types.len() as u32;
+        first
+    }
+
+    fn flat(&self, ty: TypeId) -> Vec<ValType> {
+        flat(&self.program.types, ty)
+    }
+
+    fn block(&mut self, block: &Block) {
+        for &stmt in &block.stmts {
+            self.stmt(stmt);
+        }
+    }
+
+    fn open(&mut self, instruction: I<'static>) {
+        self.code.push(instruction);
+        self.depth += 1;
+    }
+
+    fn close(&mut self) {
+        self.code.push(I::End);
+        self.depth -= 1;
+    }
+
+    fn stmt(&mut self, id: claw_syntax::ast::StmtId) {
+        let program = self.program;
+        match &program.ast.stmts[id].kind {
+            StmtKind::Let { init, .. } => {
+                let local = program.let_locals[id];
+                let types = self.flat(program.locals[local.0 as usize].ty);
+                let first = self.new_locals(&types);
+                self.locals.insert(local, first);
+                self.expr(*init);
+                for index in (0..types.len() as u32).rev() {
+                    self.code.push(I::LocalSet(first + index));
+                }
+            }
+            StmtKind::Assign { place, op, value } => {
+                let ty = program.expr_type(*place);
+                match op {
+                    Some(op) => {
+                        self.expr(*place);
+                        self.expr(*value);
+                        self.binary_op(*op, ty);
+                    }
+                    None => self.expr(*value),
+                }
+                self.store(*place, ty);
+            }
+            StmtKind::If { branches, otherwise } => self.if_chain(branches, otherwise.as_ref()),
+            StmtKind::While { cond, body } => {
+                self.open(I::Block(BlockType::Empty));
+                let exit = self.depth;
+                self.open(I::Loop(BlockType::Empty));
+                let next = self.depth;
+                self.expr(*cond);
+                self.code.push(I::I32Eqz);
+                self.code.push(I::BrIf(self.depth - exit));
+                self.loops.push((exit, next));
+                self.block(body);
+                self.loops.pop();
+                self.code.push(I::Br(self.depth - next));
+                self.close();
+                self.close();
+            }
+            StmtKind::Loop { body } => {
+                self.open(I::Block(BlockType::Empty));
+                let exit = self.depth;
+                self.open(I::Loop(BlockType::Empty));
+                let next = self.depth;
+                self.loops.push((exit, next));
+                self.block(body);
+                self.loops.pop();
+                self.code.push(I::Br(self.depth - next));
+                self.close();
+                self.close();
+            }
+            StmtKind::Break => {
+                let (exit, _) = *self.loops.last().expect("checked: inside a loop");
+                self.code.push(I::Br(self.depth - exit));
+            }
+            StmtKind::Continue => {
+                let (_, next) = *self.loops.last().expect("checked: inside a loop");
+                self.code.push(I::Br(self.depth - next));
+            }
+            StmtKind::Return(value) => {
+                if let Some(value) = value {
+                    self.expr(*value);
+                }
+                self.code.push(I::Return);
+            }
+            StmtKind::Expr(expr) => {
+                self.expr(*expr);
+                for _ in self.flat(program.expr_type(*expr)) {
+                    self.code.push(I::Drop);
+                }
+            }
+        }
+    }
+
+    fn if_chain(&mut self, branches: &[(ExprId, Block)], otherwise: Option<&Block>) {
+        let Some(((cond, body), rest)) = branches.split_first() else {
+            if let Some(block) = otherwise {
+                self.block(block);
+            }
+            return;
+        };
+        self.expr(*cond);
+        self.open(I::If(BlockType::Empty));
+        self.block(body);
+        if !rest.is_empty() || otherwise.is_some() {
+            self.code.push(I::Else);
+            self.if_chain(rest, otherwise);
+        }
+        self.close();
+    }
+
+    /// Pops a value of type `ty` into the variable `place` names.
+    fn store(&mut self, place: ExprId, ty: TypeId) {
+        let count = self.flat(ty).len() as u32;
+        match self.program.expr_res.get(place) {
+            Some(Res::Local(local)) => {
+                let first = self.locals[local];
+                for index in (0..count).rev() {
+                    self.code.push(I::LocalSet(first + index));
+                }
+            }
+            Some(Res::Global(global)) => {
+                let first = self.info.global_index[global.0 as usize];
+                if ty == TypeId::STRING {
+                    // Globals outlive the call: keep a copy off the scratch list.
+                    let tmp = self.new_locals(&[ValType::I32, ValType::I32]);
+                    self.code.extend([
+                        I::LocalSet(tmp + 1),
+                        I::LocalSet(tmp),
+                        I::GlobalGet(first),
+                        I::LocalGet(tmp),
+                        I::LocalGet(tmp + 1),
+                        I::Call(self.info.helper(Helper::Persist)),
+                        I::GlobalSet(first),
+                        I::LocalGet(tmp + 1),
+                        I::GlobalSet(first + 1),
+                    ]);
+                } else {
+                    for index in (0..count).rev() {
+                        self.code.push(I::GlobalSet(first + index));
+                    }
+                }
+            }
+            _ => unreachable!("checked: assignments target variables"),
+        }
+    }
+
+    fn expr(&mut self, id: ExprId) {
+        let program = self.program;
+        let ty = program.expr_type(id);
+        if let Some(value) = const_value(program, id) {
+            match value {
+                Const::I32(v) => self.code.push(I::I32Const(v)),
+                Const::I64(v) => self.code.push(I::I64Const(v)),
+                Const::F32(v) => self.code.push(I::F32Const(v.into())),
+                Const::F64(v) => self.code.push(I::F64Const(v.into())),
+                Const::Str(text) => {
+                    let at = self.info.strings[&text];
+                    self.code.push(I::I32Const(at as i32));
+                    self.code.push(I::I32Const(text.len() as i32));
+                }
+            }
+            return;
+        }
+        match &program.ast.exprs[id].kind {
+            ExprKind::Path(_) => match program.expr_res.get(id) {
+                Some(Res::Local(local)) => {
+                    let first = self.locals[local];
+                    for index in 0..self.flat(ty).len() as u32 {
+                        self.code.push(I::LocalGet(first + index));
+                    }
+                }
+                Some(Res::Global(global)) => {
+                    let first = self.info.global_index[global.0 as usize];
+                    for index in 0..self.flat(ty).len() as u32 {
+                        self.code.push(I::GlobalGet(first + index));
+                    }
+                }
+                _ => self.code.push(I::Unreachable),
+            },
+            ExprKind::Call { args, .. } => {
+                let Some(Res::Func(func)) = program.expr_res.get(id) else {
+                    self.code.push(I::Unreachable);
+                    return;
+                };
+                for &arg in args {
+                    self.expr(arg);
+                }
+                let def = &program.funcs[func.0 as usize];
+                let index = self.info.func_index[func.0 as usize];
+                if matches!(def.kind, FuncKind::Imported { .. }) && abi::import_returns_in_memory(program, def) {
+                    let at = layout::IMPORT_RET as i32;
+                    self.code.push(I::I32Const(at));
+                    self.code.push(I::Call(index));
+                    let mut offset = 0u64;
+                    for val in self.flat(ty) {
+                        let size: u64 = match val {
+                            ValType::I64 | ValType::F64 => 8,
+                            _ => 4,
+                        };
+                        offset = offset.next_multiple_of(size);
+                        let arg = MemArg { offset, align: size.trailing_zeros(), memory_index: 0 };
+                        self.code.push(I::I32Const(at));
+                        self.code.push(match val {
+                            ValType::I64 => I::I64Load(arg),
+                            ValType::F32 => I::F32Load(arg),
+                            ValType::F64 => I::F64Load(arg),
+                            _ => I::I32Load(arg),
+                        });
+                        offset += size;
+                    }
+                } else {
+                    self.code.push(I::Call(index));
+                }
+            }
+            ExprKind::Unary { op, operand } => {
+                let types = &program.types;
+                match (op, types.int_shape(ty)) {
+                    (UnaryOp::Neg, Some(shape)) => {
+                        self.code.push(if shape.wide() { I::I64Const(0) } else { I::I32Const(0) });
+                        self.expr(*operand);
+                        self.code.push(if shape.wide() { I::I64Sub } else { I::I32Sub });
+                        self.wrap(shape);
+                    }
+                    (UnaryOp::Neg, None) => {
+                        self.expr(*operand);
+                        self.code.push(if ty == TypeId::F32 { I::F32Neg } else { I::F64Neg });
+                    }
+                    (UnaryOp::Not, Some(shape)) => {
+                        self.expr(*operand);
+                        self.code.push(if shape.wide() { I::I64Const(-1) } else { I::I32Const(-1) });
+                        self.code.push(if shape.wide() { I::I64Xor } else { I::I32Xor });
+                        self.wrap(shape);
+                    }
+                    (UnaryOp::Not, None) => {
+                        self.expr(*operand);
+                        self.code.push(I::I32Eqz);
+                    }
+                }
+            }
+            ExprKind::Binary { op: BinaryOp::And, lhs, rhs } => {
+                self.expr(*lhs);
+                self.open(I::If(BlockType::Result(ValType::I32)));
+                self.expr(*rhs);
+                self.code.push(I::Else);
+                self.code.push(I::I32Const(0));
+                self.close();
+            }
+            ExprKind::Binary { op: BinaryOp::Or, lhs, rhs } => {
+                self.expr(*lhs);
+                self.open(I::If(BlockType::Result(ValType::I32)));
+                self.code.push(I::I32Const(1));
+                self.code.push(I::Else);
+                self.expr(*rhs);
+                self.close();
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                self.expr(*lhs);
+                self.expr(*rhs);
+                self.binary_op(*op, program.expr_type(*lhs));
+            }
+            ExprKind::Cast { expr, .. } => {
+                self.expr(*expr);
+                self.cast(program.expr_type(*expr), ty);
+            }
+            _ => self.code.push(I::Unreachable),
+        }
+    }
+
+    /// Re-normalizes a narrow integer after an operation that may leave its range.
+    fn wrap(&mut self, shape: IntShape) {
+        match (shape.bits, shape.signed) {
+            (8, true) => self.code.push(I::I32Extend8S),
+            (16, true) => self.code.push(I::I32Extend16S),
+            (8 | 16, false) => {
+                self.code.push(I::I32Const((1 << shape.bits) - 1));
+                self.code.push(I::I32And);
+            }
+            _ => {}
+        }
+    }
+
+    /// Applies `op` to the two operands of type `ty` on the stack.
+    fn binary_op(&mut self, op: BinaryOp, ty: TypeId) {
+        use BinaryOp::*;
+        let types = &self.program.types;
+        if let Some(shape) = types.int_shape(ty) {
+            let (w, s) = (shape.wide(), shape.signed);
+            if matches!(op, Shl | Shr) && shape.bits < 32 {
+                // Shift amounts count modulo the width, as Rust's `wrapping_shl` does.
+                self.code.push(I::I32Const(shape.bits as i32 - 1));
+                self.code.push(I::I32And);
+            }
+            let instruction = match (op, w) {
+                (Add, false) => I::I32Add,
+                (Add, true) => I::I64Add,
+                (Sub, false) => I::I32Sub,
+                (Sub, true) => I::I64Sub,
+                (Mul, false) => I::I32Mul,
+                (Mul, true) => I::I64Mul,
+                (Div, false) => if s { I::I32DivS } else { I::I32DivU },
+                (Div, true) => if s { I::I64DivS } else { I::I64DivU },
+                (Rem, false) => if s { I::I32RemS } else { I::I32RemU },
+                (Rem, true) => if s { I::I64RemS } else { I::I64RemU },
+                (BitAnd, false) => I::I32And,
+                (BitAnd, true) => I::I64And,
+                (BitOr, false) => I::I32Or,
+                (BitOr, true) => I::I64Or,
+                (BitXor, false) => I::I32Xor,
+                (BitXor, true) => I::I64Xor,
+                (Shl, false) => I::I32Shl,
+                (Shl, true) => I::I64Shl,
+                (Shr, false) => if s { I::I32ShrS } else { I::I32ShrU },
+                (Shr, true) => if s { I::I64ShrS } else { I::I64ShrU },
+                (Eq, false) => I::I32Eq,
+                (Eq, true) => I::I64Eq,
+                (Ne, false) => I::I32Ne,
+                (Ne, true) => I::I64Ne,
+                (Lt, false) => if s { I::I32LtS } else { I::I32LtU },
+                (Lt, true) => if s { I::I64LtS } else { I::I64LtU },
+                (Le, false) => if s { I::I32LeS } else { I::I32LeU },
+                (Le, true) => if s { I::I64LeS } else { I::I64LeU },
+                (Gt, false) => if s { I::I32GtS } else { I::I32GtU },
+                (Gt, true) => if s { I::I64GtS } else { I::I64GtU },
+                (Ge, false) => if s { I::I32GeS } else { I::I32GeU },
+                (Ge, true) => if s { I::I64GeS } else { I::I64GeU },
+                (And | Or, _) => unreachable!("short-circuit operators are emitted as branches"),
+            };
+            self.code.push(instruction);
+            if matches!(op, Add | Sub | Mul | Div | Shl) {
+                self.wrap(shape);
+            }
+            return;
+        }
+        let instruction = match (types.def(ty), op) {
+            (TypeDef::F32, Add) => I::F32Add,
+            (TypeDef::F32, Sub) => I::F32Sub,
+            (TypeDef::F32, Mul) => I::F32Mul,
+            (TypeDef::F32, Div) => I::F32Div,
+            (TypeDef::F32, Eq) => I::F32Eq,
+            (TypeDef::F32, Ne) => I::F32Ne,
+            (TypeDef::F32, Lt) => I::F32Lt,
+            (TypeDef::F32, Le) => I::F32Le,
+            (TypeDef::F32, Gt) => I::F32Gt,
+            (TypeDef::F32, Ge) => I::F32Ge,
+            (TypeDef::F64, Add) => I::F64Add,
+            (TypeDef::F64, Sub) => I::F64Sub,
+            (TypeDef::F64, Mul) => I::F64Mul,
+            (TypeDef::F64, Div) => I::F64Div,
+            (TypeDef::F64, Eq) => I::F64Eq,
+            (TypeDef::F64, Ne) => I::F64Ne,
+            (TypeDef::F64, Lt) => I::F64Lt,
+            (TypeDef::F64, Le) => I::F64Le,
+            (TypeDef::F64, Gt) => I::F64Gt,
+            (TypeDef::F64, Ge) => I::F64Ge,
+            (TypeDef::String, Add) => I::Call(self.info.helper(Helper::Concat)),
+            (TypeDef::String, Eq) => I::Call(self.info.helper(Helper::StrEq)),
+            (TypeDef::String, Ne) => {
+                self.code.push(I::Call(self.info.helper(Helper::StrEq)));
+                I::I32Eqz
+            }
+            (_, Eq) => I::I32Eq,
+            (_, Ne) => I::I32Ne,
+            (_, BitAnd) => I::I32And,
+            (_, BitOr) => I::I32Or,
+            (_, BitXor) => I::I32Xor,
+            _ => I::Unreachable,
+        };
+        self.code.push(instruction);
+    }
+
+    fn cast(&mut self, from: TypeId, to: TypeId) {
+        let types = &self.program.types;
+        if from == to {
+            return;
+        }
+        match (types.int_shape(from), types.int_shape(to)) {
+            (Some(src), Some(dst)) => {
+                match (src.wide(), dst.wide()) {
+                    (false, true) => self.code.push(if src.signed { I::I64ExtendI32S } else { I::I64ExtendI32U }),
+                    (true, false) => self.code.push(I::I32WrapI64),
+                    _ => {}
+                }
+                self.wrap(dst);
+            }
+            (Some(src), None) => {
+                let f32 = to == TypeId::F32;
+                self.code.push(match (f32, src.wide(), src.signed) {
+                    (true, false, true) => I::F32ConvertI32S,
+                    (true, false, false) => I::F32ConvertI32U,
+                    (true, true, true) => I::F32ConvertI64S,
+                    (true, true, false) => I::F32ConvertI64U,
+                    (false, false, true) => I::F64ConvertI32S,
+                    (false, false, false) => I::F64ConvertI32U,
+                    (false, true, true) => I::F64ConvertI64S,
+                    (false, true, false) => I::F64ConvertI64U,
+                });
+            }
+            (None, Some(dst)) => {
+                let f32 = from == TypeId::F32;
+                // Saturating, as Rust's `as`: NaN becomes 0, out-of-range values clamp.
+                let signed = dst.signed || dst.bits < 32;
+                self.code.push(match (f32, dst.wide(), signed) {
+                    (true, false, true) => I::I32TruncSatF32S,
+                    (true, false, false) => I::I32TruncSatF32U,
+                    (true, true, true) => I::I64TruncSatF32S,
+                    (true, true, false) => I::I64TruncSatF32U,
+                    (false, false, true) => I::I32TruncSatF64S,
+                    (false, false, false) => I::I32TruncSatF64U,
+                    (false, true, true) => I::I64TruncSatF64S,
+                    (false, true, false) => I::I64TruncSatF64U,
+                });
+                self.wrap(dst);
+            }
+            (None, None) => {
+                self.code.push(if to == TypeId::F64 { I::F64PromoteF32 } else { I::F32DemoteF64 });
+            }
+        }
+    }
+}

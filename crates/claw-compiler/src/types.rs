@@ -1,0 +1,195 @@
+//! Claw's types: an interned table of type definitions addressed by [`TypeId`].
+//!
+//! Every Component Model type will live here; primitives have fixed ids so code can name them
+//! without a lookup. The `Error` type stands for "already reported" and agrees with everything,
+//! so one mistake does not cascade.
+
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(u32);
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TypeDef {
+    Error,
+    Bool,
+    U8,
+    U16,
+    U32,
+    U64,
+    S8,
+    S16,
+    S32,
+    S64,
+    F32,
+    F64,
+    String,
+    /// The type of a call to a function with no result; never a value in the world.
+    Unit,
+    /// An enum, named as in its WIT interface (or declaration), with its cases in order.
+    Enum {
+        name: String,
+        cases: Vec<String>,
+        /// The WIT interface that declares it, as `ns:pkg/iface@version`, if it came from WIT.
+        interface: Option<String>,
+    },
+}
+
+impl TypeId {
+    pub const ERROR: TypeId = TypeId(0);
+    pub const BOOL: TypeId = TypeId(1);
+    pub const U8: TypeId = TypeId(2);
+    pub const U16: TypeId = TypeId(3);
+    pub const U32: TypeId = TypeId(4);
+    pub const U64: TypeId = TypeId(5);
+    pub const S8: TypeId = TypeId(6);
+    pub const S16: TypeId = TypeId(7);
+    pub const S32: TypeId = TypeId(8);
+    pub const S64: TypeId = TypeId(9);
+    pub const F32: TypeId = TypeId(10);
+    pub const F64: TypeId = TypeId(11);
+    pub const STRING: TypeId = TypeId(12);
+    pub const UNIT: TypeId = TypeId(13);
+}
+
+/// The shape of an integer type, as arithmetic and comparison need it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IntShape {
+    pub bits: u32,
+    pub signed: bool,
+}
+
+impl IntShape {
+    /// Whether the value is held in an `i64` rather than an `i32`.
+    pub fn wide(self) -> bool {
+        self.bits == 64
+    }
+
+    pub fn min(self) -> i128 {
+        if self.signed {
+            -(1i128 << (self.bits - 1))
+        } else {
+            0
+        }
+    }
+
+    pub fn max(self) -> i128 {
+        if self.signed {
+            (1i128 << (self.bits - 1)) - 1
+        } else {
+            (1i128 << self.bits) - 1
+        }
+    }
+}
+
+pub struct Types {
+    defs: Vec<TypeDef>,
+    interned: HashMap<TypeDef, TypeId>,
+}
+
+impl Default for Types {
+    fn default() -> Types {
+        let mut types = Types {
+            defs: Vec::new(),
+            interned: HashMap::new(),
+        };
+        for def in [
+            TypeDef::Error,
+            TypeDef::Bool,
+            TypeDef::U8,
+            TypeDef::U16,
+            TypeDef::U32,
+            TypeDef::U64,
+            TypeDef::S8,
+            TypeDef::S16,
+            TypeDef::S32,
+            TypeDef::S64,
+            TypeDef::F32,
+            TypeDef::F64,
+            TypeDef::String,
+            TypeDef::Unit,
+        ] {
+            types.intern(def);
+        }
+        types
+    }
+}
+
+impl Types {
+    pub fn intern(&mut self, def: TypeDef) -> TypeId {
+        if let Some(&id) = self.interned.get(&def) {
+            return id;
+        }
+        let id = TypeId(self.defs.len() as u32);
+        self.defs.push(def.clone());
+        self.interned.insert(def, id);
+        id
+    }
+
+    pub fn def(&self, id: TypeId) -> &TypeDef {
+        &self.defs[id.0 as usize]
+    }
+
+    /// The built-in type a name denotes, if any.
+    pub fn primitive(name: &str) -> Option<TypeId> {
+        Some(match name {
+            "bool" => TypeId::BOOL,
+            "u8" => TypeId::U8,
+            "u16" => TypeId::U16,
+            "u32" => TypeId::U32,
+            "u64" => TypeId::U64,
+            "s8" => TypeId::S8,
+            "s16" => TypeId::S16,
+            "s32" => TypeId::S32,
+            "s64" => TypeId::S64,
+            "f32" | "float32" => TypeId::F32,
+            "f64" | "float64" => TypeId::F64,
+            "string" => TypeId::STRING,
+            _ => return None,
+        })
+    }
+
+    pub fn int_shape(&self, id: TypeId) -> Option<IntShape> {
+        let (bits, signed) = match self.def(id) {
+            TypeDef::U8 => (8, false),
+            TypeDef::U16 => (16, false),
+            TypeDef::U32 => (32, false),
+            TypeDef::U64 => (64, false),
+            TypeDef::S8 => (8, true),
+            TypeDef::S16 => (16, true),
+            TypeDef::S32 => (32, true),
+            TypeDef::S64 => (64, true),
+            _ => return None,
+        };
+        Some(IntShape { bits, signed })
+    }
+
+    pub fn is_float(&self, id: TypeId) -> bool {
+        matches!(self.def(id), TypeDef::F32 | TypeDef::F64)
+    }
+
+    pub fn is_numeric(&self, id: TypeId) -> bool {
+        self.int_shape(id).is_some() || self.is_float(id)
+    }
+
+    /// The type's name as WIT (and Claw) write it.
+    pub fn name(&self, id: TypeId) -> String {
+        match self.def(id) {
+            TypeDef::Error => "{unknown}".into(),
+            TypeDef::Bool => "bool".into(),
+            TypeDef::U8 => "u8".into(),
+            TypeDef::U16 => "u16".into(),
+            TypeDef::U32 => "u32".into(),
+            TypeDef::U64 => "u64".into(),
+            TypeDef::S8 => "s8".into(),
+            TypeDef::S16 => "s16".into(),
+            TypeDef::S32 => "s32".into(),
+            TypeDef::S64 => "s64".into(),
+            TypeDef::F32 => "f32".into(),
+            TypeDef::F64 => "f64".into(),
+            TypeDef::String => "string".into(),
+            TypeDef::Unit => "()".into(),
+            TypeDef::Enum { name, .. } => name.clone(),
+        }
+    }
+}
