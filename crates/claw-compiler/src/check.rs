@@ -311,6 +311,7 @@ impl Checker<'_> {
 
     fn check_funcs(&mut self) {
         let ast = self.ast;
+        self.check_flat_limits();
         for id in 0..self.funcs.len() {
             let FuncKind::Defined { item, .. } = self.funcs[id].kind else {
                 continue;
@@ -363,6 +364,31 @@ impl Checker<'_> {
             diagnostic = diagnostic.hint(format!("convert explicitly with `as {expected}`"));
         }
         self.error(diagnostic);
+    }
+}
+
+impl Checker<'_> {
+    /// The Canonical ABI passes more than 16 flat parameters through memory, which Claw
+    /// does not implement yet; say so instead of emitting a component that fails to link.
+    fn check_flat_limits(&mut self) {
+        for index in 0..self.funcs.len() {
+            let func = &self.funcs[index];
+            let crosses = matches!(func.kind, FuncKind::Imported { .. } | FuncKind::Defined { exported: true, .. });
+            let flat: usize = func
+                .param_types
+                .iter()
+                .map(|&t| if t == TypeId::STRING { 2 } else { 1 })
+                .sum();
+            if crosses && flat > 16 {
+                let span = func.span;
+                let name = func.name.clone();
+                self.error(
+                    Diagnostic::error("too-many-parameters", format!("`{name}` has too many parameters for a component function"))
+                        .at(span, format!("{flat} flat values; at most 16 are supported (a string counts as 2)"))
+                        .hint("pass fewer parameters"),
+                );
+            }
+        }
     }
 }
 
