@@ -1,1 +1,59 @@
-fn main() {}
+//! The `claw` command: argument parsing and dispatch to one module per subcommand.
+//!
+//! Each subcommand module owns its `Opts` and a `run` that returns the process exit code. Errors
+//! that reach `main` are printed as one `error: …` line and exit with status 1; errors whose
+//! details were already printed (compile diagnostics) travel as [`term::Reported`].
+
+mod build;
+mod check;
+mod compile;
+mod render;
+mod run;
+mod term;
+mod wit;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::term::{ColorChoice, Term};
+
+/// Compile and run Claw programs (WebAssembly components).
+#[derive(Parser)]
+#[command(name = "claw", version)]
+struct Cli {
+    /// When to colour diagnostics; `auto` colours a terminal unless `NO_COLOR` is set.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Build(build::Opts),
+    Check(check::Opts),
+    Run(run::Opts),
+    Wit(wit::Opts),
+}
+
+fn main() -> ExitCode {
+    // clap exits with status 2 on usage errors, as the exit-code contract wants.
+    let cli = Cli::parse();
+    let term = Term::new(cli.color);
+    let res = match cli.command {
+        Command::Build(opts) => build::run(opts, &term),
+        Command::Check(opts) => check::run(opts, &term),
+        Command::Run(opts) => run::run(opts, &term),
+        Command::Wit(opts) => wit::run(opts, &term),
+    };
+    match res {
+        Ok(code) => code,
+        Err(err) => {
+            if !err.is::<term::Reported>() {
+                term.error(&format!("{err:#}"));
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

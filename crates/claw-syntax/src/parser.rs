@@ -149,7 +149,9 @@ impl Parser<'_> {
                     return;
                 }
                 TokenKind::LBrace | TokenKind::LParen => depth += 1,
-                TokenKind::RBrace | TokenKind::RParen if depth == 0 => return,
+                TokenKind::RBrace if depth == 0 => return,
+                // A stray `)` is skipped like any other token.
+                TokenKind::RParen if depth == 0 => {}
                 TokenKind::RBrace | TokenKind::RParen => depth -= 1,
                 _ => {}
             }

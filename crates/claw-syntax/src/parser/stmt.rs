@@ -10,9 +10,16 @@ impl Parser<'_> {
         self.enter()?;
         let mut stmts = Vec::new();
         while !matches!(self.peek(), TokenKind::RBrace | TokenKind::Eof) {
+            let start = self.pos;
             match self.stmt() {
                 Ok(stmt) => stmts.push(stmt),
-                Err(Recover) => self.recover_statement(),
+                Err(Recover) => {
+                    self.recover_statement();
+                    // Never spin on a token that recovery stops at.
+                    if self.pos == start {
+                        self.bump();
+                    }
+                }
             }
         }
         self.leave();

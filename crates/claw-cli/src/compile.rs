@@ -1,0 +1,135 @@
+//! What `build`, `check`, `run` and `wit` share: reading a source file, finding and loading the
+//! WIT packages it may import from, calling the compiler, and printing its diagnostics.
+//!
+//! All of the compiler's IO happens here, because `claw-compiler` does none: it gets the text
+//! and a ready [`Resolve`].
+
+use std::path::{Path, PathBuf};
+
+use anyhow::anyhow;
+use claw_compiler::{Compiled, Diagnostic, Resolve};
+use claw_syntax::FileId;
+
+use crate::render::render;
+use crate::term::{Reported, Term};
+
+/// The one file a command works on.
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+/// The id of the only file in a compilation; spans in diagnostics carry it.
+const FILE: FileId = FileId(0);
+
+impl SourceFile {
+    pub fn read(path: &Path) -> anyhow::Result<SourceFile> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| anyhow!("cannot read `{}`: {}", path.display(), io_message(&err)))?;
+        Ok(SourceFile {
+            path: path.to_owned(),
+            text,
+        })
+    }
+
+    /// The name diagnostics show: the path as the user wrote it.
+    pub fn name(&self) -> String {
+        self.path.display().to_string()
+    }
+}
+
+/// Compiles `source`, printing every diagnostic and a summary line on failure. `wit_dir` is the
+/// `--wit` option.
+pub fn compile(
+    source: &SourceFile,
+    wit_dir: Option<&Path>,
+    term: &Term,
+) -> anyhow::Result<Compiled> {
+    let resolve = load_wit(source, wit_dir, term)?;
+    claw_compiler::compile(FILE, &source.text, resolve)
+        .map_err(|diagnostics| report(source, &diagnostics, term))
+}
+
+/// Checks `source` without generating code, printing diagnostics as [`compile`] does.
+pub fn check(source: &SourceFile, wit_dir: Option<&Path>, term: &Term) -> anyhow::Result<()> {
+    let resolve = load_wit(source, wit_dir, term)?;
+    let diagnostics = claw_compiler::check(FILE, &source.text, resolve);
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(report(source, &diagnostics, term))
+    }
+}
+
+/// The WIT packages for `source`: the `--wit` folder if given, else a `wit/` folder beside the
+/// source file, else none. A folder that fails to load is reported like a diagnostic, since it
+/// is as much a mistake in the user's project as a type error is.
+fn load_wit(source: &SourceFile, wit_dir: Option<&Path>, term: &Term) -> anyhow::Result<Resolve> {
+    let mut resolve = Resolve::new();
+    let beside = source
+        .path
+        .parent()
+        .map(|dir| dir.join("wit"))
+        .filter(|dir| dir.is_dir());
+    let Some(dir) = wit_dir.map(Path::to_owned).or(beside) else {
+        return Ok(resolve);
+    };
+    if !dir.exists() {
+        // Only `--wit` can name a missing path; a folder beside the source was seen to exist.
+        anyhow::bail!("cannot read `{}`: No such file or directory", dir.display());
+    }
+    if let Err(err) = resolve.push_path(&dir) {
+        let diagnostic = Diagnostic::error(
+            "invalid-wit",
+            format!("cannot load the WIT packages in `{}`", dir.display()),
+        )
+        .note(wit_error_detail(&resolve, &err))
+        .hint("fix the WIT files, or point `--wit` at another folder");
+        return Err(report(source, &[diagnostic], term));
+    }
+    Ok(resolve)
+}
+
+/// What went wrong in a WIT folder, with wit-parser's own `--> file.wit:3:11` snippet. The
+/// context layers above the root cause only repeat the folder's path, which the diagnostic's
+/// title already names, so they are cut off.
+fn wit_error_detail(resolve: &Resolve, err: &anyhow::Error) -> String {
+    let rendered = resolve.render_error(err);
+    let layers: Vec<String> = err.chain().map(ToString::to_string).collect();
+    let context = match layers.split_last() {
+        Some((_, above)) if !above.is_empty() => format!("{}: ", above.join(": ")),
+        _ => String::new(),
+    };
+    match rendered.strip_prefix(&context) {
+        Some(root) => root.to_owned(),
+        None => rendered,
+    }
+}
+
+/// Prints `diagnostics` and the summary line, returning the error that makes `main` exit 1.
+fn report(source: &SourceFile, diagnostics: &[Diagnostic], term: &Term) -> anyhow::Error {
+    let name = source.name();
+    // Phases report in their own order (all syntax errors, then type errors); readers want them
+    // top to bottom. The sort is stable, so diagnostics at one place keep the compiler's order.
+    let mut diagnostics: Vec<&Diagnostic> = diagnostics.iter().collect();
+    diagnostics.sort_by_key(|d| d.primary.as_ref().map(|label| label.span.start));
+    for diagnostic in &diagnostics {
+        eprintln!("{}", render(&name, &source.text, diagnostic, term.color));
+    }
+    let count = match diagnostics.len() {
+        1 => "1 previous error".to_owned(),
+        n => format!("{n} previous errors"),
+    };
+    term.error(&format!("could not compile `{name}` due to {count}"));
+    Reported.into()
+}
+
+/// An IO error's message without the `(os error 2)` that std appends, which means nothing to
+/// most readers.
+pub fn io_message(err: &std::io::Error) -> String {
+    let message = err.to_string();
+    match message.find(" (os error ") {
+        Some(cut) => message[..cut].to_owned(),
+        None => message,
+    }
+}

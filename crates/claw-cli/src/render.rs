@@ -1,0 +1,183 @@
+//! Turning a [`Diagnostic`] into the text a person reads, with ariadne drawing the source lines.
+//!
+//! The layout, rustc-like:
+//!
+//! ```text
+//! error[type-mismatch]: expected `u32`, found `string`
+//!    ╭─[ main.claw:3:18 ]
+//!    │
+//!  3 │     let x: u32 = "hi";
+//!    │                  ──┬─
+//!    │                    ╰─── this is a `string`
+//! ───╯
+//! note: …
+//! help: …
+//! ```
+//!
+//! ariadne writes its own header (`[code] Error: …`) and capitalised `Note:`/`Help:` lines inside
+//! the box; Claw's house style is lowercase `error[code]` and `help:`, so this module writes the
+//! header and the trailing notes itself and keeps only ariadne's box.
+
+use std::ops::Range;
+
+use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, Source};
+use claw_compiler::Diagnostic;
+
+use crate::term::paint;
+
+/// The whole rendering of one diagnostic, ending in a newline. `file_name` is shown in the
+/// location line; `text` is the file's contents, which the diagnostic's spans point into.
+pub fn render(file_name: &str, text: &str, diagnostic: &Diagnostic, color: bool) -> String {
+    let mut out = format!(
+        "{}: {}\n",
+        paint(color, &format!("error[{}]", diagnostic.code)),
+        diagnostic.message
+    );
+    out.push_str(&snippet(file_name, text, diagnostic, color));
+    for note in &diagnostic.notes {
+        push_trailer(&mut out, "note", note, color);
+    }
+    if let Some(hint) = &diagnostic.hint {
+        push_trailer(&mut out, "help", hint, color);
+    }
+    out
+}
+
+/// ariadne's box around the labelled lines, or nothing when the diagnostic has no place in the
+/// source (a broken WIT folder, say).
+fn snippet(file_name: &str, text: &str, diagnostic: &Diagnostic, color: bool) -> String {
+    let mut labels: Vec<(&claw_compiler::Label, Color)> = diagnostic
+        .primary
+        .iter()
+        .map(|label| (label, Color::Red))
+        .chain(
+            diagnostic
+                .secondary
+                .iter()
+                .map(|label| (label, Color::Blue)),
+        )
+        .collect();
+    let Some(anchor) = labels.first().map(|(label, _)| label.span) else {
+        return String::new();
+    };
+    // ariadne draws labels in one box only while each is on the same line as or below the one
+    // before; otherwise it opens a second box headed with the primary's location, which then
+    // points at the wrong line. Feeding them in source order keeps one box.
+    labels.sort_by_key(|(label, _)| (label.span.start, label.span.end));
+    let name = file_name.to_owned();
+    let config = Config::default()
+        .with_color(color)
+        .with_index_type(IndexType::Byte);
+    let mut report = Report::build(
+        ReportKind::Error,
+        (name.clone(), clamp(text, anchor.range())),
+    )
+    .with_config(config);
+    for (label, label_color) in &labels {
+        let mut ariadne_label = Label::new((name.clone(), clamp(text, label.span.range())));
+        if !label.message.is_empty() {
+            ariadne_label = ariadne_label.with_message(&label.message);
+        }
+        if color {
+            ariadne_label = ariadne_label.with_color(*label_color);
+        }
+        report = report.with_label(ariadne_label);
+    }
+    let mut bytes = Vec::new();
+    // Writing into a Vec cannot fail.
+    let _ = report
+        .finish()
+        .write((name, Source::from(text)), &mut bytes);
+    let drawn = String::from_utf8_lossy(&bytes);
+    // Drop ariadne's header line; ours is already written.
+    let body = drawn.split_once('\n').map_or("", |(_, body)| body);
+    // ariadne pads lines to the width of the widest; trailing blanks make golden files fragile.
+    body.lines()
+        .map(|line| format!("{}\n", line.trim_end()))
+        .collect()
+}
+
+/// A span made safe to draw: inside the text and on character boundaries, because a compiler
+/// bug must not turn into a renderer panic.
+fn clamp(text: &str, range: Range<usize>) -> Range<usize> {
+    let mut start = range.start.min(text.len());
+    let mut end = range.end.clamp(start, text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+/// `note: …` or `help: …`, with continuation lines indented under the first.
+fn push_trailer(out: &mut String, kind: &str, text: &str, color: bool) {
+    let prefix = if color {
+        format!("\x1b[1m{kind}\x1b[0m: ")
+    } else {
+        format!("{kind}: ")
+    };
+    let indent = " ".repeat(kind.len() + 2);
+    for (i, line) in text.lines().enumerate() {
+        if i == 0 {
+            out.push_str(&prefix);
+        } else {
+            out.push_str(&indent);
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use claw_syntax::{FileId, Span};
+
+    fn span(start: usize, end: usize) -> Span {
+        Span::new(FileId(0), start, end)
+    }
+
+    #[test]
+    fn labels_notes_and_help() {
+        let text = "func f() {\n    let x: u32 = \"hi\";\n}\n";
+        let diagnostic = Diagnostic::error("type-mismatch", "expected `u32`, found `string`")
+            .at(span(28, 32), "this is a `string`")
+            .also(span(22, 25), "expected because of this")
+            .note("strings never convert to numbers")
+            .hint("write a number");
+        let text = render("main.claw", text, &diagnostic, false);
+        assert!(text.starts_with("error[type-mismatch]: expected `u32`, found `string`\n"));
+        assert!(text.contains("[ main.claw:2:18 ]"), "{text}");
+        assert!(text.contains("this is a `string`"));
+        assert!(text.contains("expected because of this"));
+        assert!(text.ends_with("note: strings never convert to numbers\nhelp: write a number\n"));
+        assert!(!text.contains('\x1b'));
+    }
+
+    #[test]
+    fn without_a_place_only_the_header_and_notes() {
+        let diagnostic =
+            Diagnostic::error("invalid-wit", "cannot load WIT").note("first line\nsecond line");
+        assert_eq!(
+            render("main.claw", "", &diagnostic, false),
+            "error[invalid-wit]: cannot load WIT\nnote: first line\n      second line\n"
+        );
+    }
+
+    #[test]
+    fn spans_past_the_end_or_inside_a_character_do_not_panic() {
+        let text = "let s = \"ö\";";
+        for (start, end) in [(9, 10), (100, 200), (12, 12), (10, 9)] {
+            let diagnostic = Diagnostic::error("x", "y").at(span(start, end), "here");
+            render("a.claw", text, &diagnostic, true);
+        }
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let diagnostic = Diagnostic::error("x", "y").at(span(0, 3), "here");
+        assert!(render("a.claw", "let", &diagnostic, true).contains('\x1b'));
+    }
+}

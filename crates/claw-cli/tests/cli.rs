@@ -1,0 +1,288 @@
+//! The `claw` binary as users meet it: exit statuses, what goes to stdout and stderr, and the
+//! worked examples in the README.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// Runs `claw` from the workspace root with `args`, colour left to its own devices.
+fn claw(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_claw"))
+        .args(args)
+        .current_dir(support::root())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("claw runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A scratch folder of this test's own under cargo's temporary directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch folder");
+    dir
+}
+
+#[test]
+fn run_prints_the_result_and_exits_0() {
+    let output = claw(&[
+        "run",
+        "examples/factorial.claw",
+        "--invoke",
+        "factorial(20)",
+    ]);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(stdout(&output), "2432902008176640000\n");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn invokes_share_one_instance() {
+    let output = claw(&[
+        "run",
+        "examples/counter.claw",
+        "--invoke",
+        "increment()",
+        "--invoke",
+        "increment()",
+    ]);
+    assert_eq!(stdout(&output), "1\n2\n");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn a_call_without_result_prints_nothing() {
+    let output = claw(&[
+        "run",
+        "tests/programs/counters.claw",
+        "--invoke",
+        "reset()",
+        "--invoke",
+        "get()",
+    ]);
+    assert_eq!(stdout(&output), "0\n");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn strings_print_as_wave() {
+    let output = claw(&[
+        "run",
+        "examples/strings.claw",
+        "--invoke",
+        "greet(\"wörld\")",
+    ]);
+    assert_eq!(stdout(&output), "\"hello, wörld!\"\n");
+}
+
+#[test]
+fn compile_errors_exit_1_with_rendered_diagnostics() {
+    let output = claw(&["run", "tests/errors/unbound-name.claw", "--invoke", "f()"]);
+    let err = stderr(&output);
+    assert!(err.contains("error[unbound-name]"), "{err}");
+    assert!(err.contains("tests/errors/unbound-name.claw:4:5"), "{err}");
+    assert!(
+        err.ends_with(
+            "error: could not compile `tests/errors/unbound-name.claw` due to 1 previous error\n"
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.contains('\x1b'),
+        "no colour when stderr is not a terminal: {err}"
+    );
+    assert_eq!(stdout(&output), "");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn colour_is_on_when_asked_and_no_color_only_affects_auto() {
+    let always = claw(&[
+        "check",
+        "--color",
+        "always",
+        "tests/errors/unbound-name.claw",
+    ]);
+    assert!(stderr(&always).contains('\x1b'));
+    let never = Command::new(env!("CARGO_BIN_EXE_claw"))
+        .args(["check", "tests/errors/unbound-name.claw"])
+        .current_dir(support::root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("claw runs");
+    assert!(!stderr(&never).contains('\x1b'));
+}
+
+#[test]
+fn check_prints_nothing_on_success() {
+    let output = claw(&["check", "examples/counter.claw"]);
+    assert_eq!(stdout(&output), "");
+    assert_eq!(stderr(&output), "");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let output = claw(&["--frobnicate"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = claw(&["run"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("FILE"), "{}", stderr(&output));
+}
+
+#[test]
+fn run_without_invoke_exits_2_and_lists_exports() {
+    let output = claw(&["run", "examples/counter.claw"]);
+    let err = stderr(&output);
+    assert!(err.starts_with("error: no --invoke given\n"), "{err}");
+    assert!(err.contains("increment"), "{err}");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_missing_file_exits_1_with_a_clear_message() {
+    let output = claw(&["check", "does-not-exist.claw"]);
+    assert_eq!(
+        stderr(&output),
+        "error: cannot read `does-not-exist.claw`: No such file or directory\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn wit_prints_the_world() {
+    let output = claw(&["wit", "examples/factorial.claw"]);
+    let out = stdout(&output);
+    assert!(out.contains("world"), "{out}");
+    assert!(
+        out.contains("export factorial: func(n: u64) -> u64;"),
+        "{out}"
+    );
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn wit_shows_imports_from_the_wit_folder() {
+    let output = claw(&["wit", "tests/programs/logging.claw"]);
+    let out = stdout(&output);
+    assert!(out.contains("claw:test/logging"), "{out}");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn a_trap_exits_1_and_names_the_function() {
+    let output = claw(&[
+        "run",
+        "tests/programs/traps.claw",
+        "--invoke",
+        "divide(7, 2)",
+        "--invoke",
+        "nested(0)",
+    ]);
+    assert_eq!(stdout(&output), "3\n");
+    let err = stderr(&output);
+    assert!(err.starts_with("error: trap in `divide`: "), "{err}");
+    assert!(err.contains("divide by zero"), "{err}");
+    assert!(err.contains("backtrace:"), "{err}");
+    assert!(
+        err.contains("nested"),
+        "the backtrace shows the caller: {err}"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn an_unsatisfiable_import_exits_1_naming_it() {
+    let output = claw(&[
+        "run",
+        "tests/programs/proxy.claw",
+        "--invoke",
+        "quadruple(1)",
+    ]);
+    let err = stderr(&output);
+    assert!(
+        err.contains("`double`") || err.contains("`greet-host`"),
+        "{err}"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_bad_call_exits_1() {
+    let output = claw(&[
+        "run",
+        "examples/factorial.claw",
+        "--invoke",
+        "factorial(\"x\")",
+    ]);
+    assert!(
+        stderr(&output).starts_with("error: "),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let output = claw(&["run", "examples/factorial.claw", "--invoke", "nope()"]);
+    assert!(stderr(&output).contains("nope"), "{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn build_writes_a_component_that_run_accepts() {
+    let dir = scratch("build");
+    let out = dir.join("f.wasm");
+    let out_arg = out.to_str().expect("a UTF-8 path");
+    let output = claw(&["build", "examples/factorial.claw", "-o", out_arg]);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(output.status.code(), Some(0));
+    let output = claw(&["run", out_arg, "--invoke", "factorial(5)"]);
+    assert_eq!(stdout(&output), "120\n");
+}
+
+#[test]
+fn build_defaults_to_the_source_name_with_wasm() {
+    let dir = scratch("build-default");
+    let source = dir.join("identity.claw");
+    std::fs::copy(support::root().join("examples/identity.claw"), &source).expect("copy");
+    let output = claw(&["build", source.to_str().expect("a UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(dir.join("identity.wasm").is_file());
+}
+
+#[test]
+fn a_broken_wit_folder_is_reported_like_a_diagnostic() {
+    let dir = scratch("bad-wit");
+    std::fs::create_dir(dir.join("wit")).expect("create wit/");
+    std::fs::write(
+        dir.join("wit/broken.wit"),
+        "package a:b;\ninterface i {\n  f: func(;\n}\n",
+    )
+    .expect("write WIT");
+    let source = dir.join("main.claw");
+    std::fs::copy(support::root().join("examples/identity.claw"), &source).expect("copy");
+    let output = claw(&["check", source.to_str().expect("a UTF-8 path")]);
+    let err = stderr(&output);
+    assert!(
+        err.starts_with("error[invalid-wit]: cannot load the WIT packages in"),
+        "{err}"
+    );
+    assert!(err.contains("broken.wit"), "{err}");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn every_subcommand_has_a_worked_example() {
+    for subcommand in ["build", "check", "run", "wit"] {
+        let output = claw(&[subcommand, "--help"]);
+        assert!(stdout(&output).contains("Example:"), "{subcommand}");
+        assert_eq!(output.status.code(), Some(0));
+    }
+}

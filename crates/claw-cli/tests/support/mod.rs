@@ -1,0 +1,44 @@
+//! Helpers the test suites share: where the workspace's `tests/` data lives and how to list it.
+//!
+//! (A `mod.rs` because cargo would build a `tests/support.rs` as a test suite of its own.)
+
+#![allow(dead_code)] // Each suite uses a different part.
+
+use std::path::{Path, PathBuf};
+
+use claw_compiler::Resolve;
+
+/// The workspace root, where `tests/` and `examples/` are.
+pub fn root() -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).to_path_buf()
+}
+
+/// The `.claw` files directly in `dir` (relative to the workspace root), sorted by name.
+pub fn claw_files(dir: &str) -> Vec<PathBuf> {
+    let dir = root().join(dir);
+    let entries = std::fs::read_dir(&dir)
+        .unwrap_or_else(|err| panic!("cannot list `{}`: {err}", dir.display()));
+    let mut files: Vec<PathBuf> = entries
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "claw"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The file name without `.claw`, which names each test.
+pub fn stem(path: &Path) -> String {
+    path.file_stem()
+        .expect("a file name")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The WIT packages in `dir` (relative to the workspace root).
+pub fn load_wit(dir: &str) -> Resolve {
+    let mut resolve = Resolve::new();
+    resolve
+        .push_path(root().join(dir))
+        .unwrap_or_else(|err| panic!("cannot load WIT from `{dir}`: {err:#}"));
+    resolve
+}
