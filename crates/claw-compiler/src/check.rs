@@ -180,7 +180,10 @@ impl Checker<'_> {
                             self.error(
                                 Diagnostic::error(
                                     "global-needs-type",
-                                    format!("global `{}` needs a type annotation", global.name.text),
+                                    format!(
+                                        "global `{}` needs a type annotation",
+                                        global.name.text
+                                    ),
                                 )
                                 .at(global.name.span, "no type given")
                                 .hint(format!(
@@ -284,8 +287,11 @@ impl Checker<'_> {
         };
         if !ty.args.is_empty() {
             self.error(
-                Diagnostic::error("unexpected-type-arguments", format!("`{name}` takes no type arguments"))
-                    .at(ty.span, "remove the `<…>`"),
+                Diagnostic::error(
+                    "unexpected-type-arguments",
+                    format!("`{name}` takes no type arguments"),
+                )
+                .at(ty.span, "remove the `<…>`"),
             );
         }
         id
@@ -299,9 +305,12 @@ impl Checker<'_> {
             let span = self.globals[index].span;
             if !is_constant(self.ast, init) {
                 self.error(
-                    Diagnostic::error("non-constant-global", "global initializer must be a constant")
-                        .at(self.ast.exprs[init].span, "not a literal")
-                        .hint("initialize the global with a literal and assign it in a function"),
+                    Diagnostic::error(
+                        "non-constant-global",
+                        "global initializer must be a constant",
+                    )
+                    .at(self.ast.exprs[init].span, "not a literal")
+                    .hint("initialize the global with a literal and assign it in a function"),
                 );
                 continue;
             }
@@ -336,10 +345,16 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "missing-return",
-                        format!("function `{}` may end without returning a value", func.name.text),
+                        format!(
+                            "function `{}` may end without returning a value",
+                            func.name.text
+                        ),
                     )
                     .at(end, "control can reach the end of the body here")
-                    .also(result_span, format!("the function returns `{}`", self.types.name(result)))
+                    .also(
+                        result_span,
+                        format!("the function returns `{}`", self.types.name(result)),
+                    )
                     .hint("add a `return` on every path"),
                 );
             }
@@ -358,7 +373,10 @@ impl Checker<'_> {
         )
         .at(span, format!("this is `{found_name}`"));
         if let Some((reason_span, why)) = expect.reason {
-            diagnostic = diagnostic.also(reason_span, format!("expected `{expected}` because of {why}"));
+            diagnostic = diagnostic.also(
+                reason_span,
+                format!("expected `{expected}` because of {why}"),
+            );
         }
         if self.types.is_numeric(expect.ty) && self.types.is_numeric(found) {
             diagnostic = diagnostic.hint(format!("convert explicitly with `as {expected}`"));
@@ -373,7 +391,10 @@ impl Checker<'_> {
     fn check_flat_limits(&mut self) {
         for index in 0..self.funcs.len() {
             let func = &self.funcs[index];
-            let crosses = matches!(func.kind, FuncKind::Imported { .. } | FuncKind::Defined { exported: true, .. });
+            let crosses = matches!(
+                func.kind,
+                FuncKind::Imported { .. } | FuncKind::Defined { exported: true, .. }
+            );
             let flat: usize = func
                 .param_types
                 .iter()
@@ -383,9 +404,17 @@ impl Checker<'_> {
                 let span = func.span;
                 let name = func.name.clone();
                 self.error(
-                    Diagnostic::error("too-many-parameters", format!("`{name}` has too many parameters for a component function"))
-                        .at(span, format!("{flat} flat values; at most 16 are supported (a string counts as 2)"))
-                        .hint("pass fewer parameters"),
+                    Diagnostic::error(
+                        "too-many-parameters",
+                        format!("`{name}` has too many parameters for a component function"),
+                    )
+                    .at(
+                        span,
+                        format!(
+                            "{flat} flat values; at most 16 are supported (a string counts as 2)"
+                        ),
+                    )
+                    .hint("pass fewer parameters"),
                 );
             }
         }
@@ -399,7 +428,10 @@ fn is_constant(ast: &SourceFile, expr: ast::ExprId) -> bool {
         ExprKind::Unary {
             op: ast::UnaryOp::Neg,
             operand,
-        } => matches!(ast.exprs[*operand].kind, ExprKind::Int(_) | ExprKind::Float(_)),
+        } => matches!(
+            ast.exprs[*operand].kind,
+            ExprKind::Int(_) | ExprKind::Float(_)
+        ),
         ExprKind::Path(path) => path.len() == 2,
         ExprKind::Error => true,
         _ => false,

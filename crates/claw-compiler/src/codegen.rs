@@ -121,7 +121,11 @@ impl<'p> ModuleBuilder<'p> {
         let mut func_index = vec![0; program.funcs.len()];
         let mut next = 0u32;
         for (id, func) in program.funcs.iter().enumerate() {
-            if let FuncKind::Imported { interface, wit_name } = &func.kind {
+            if let FuncKind::Imported {
+                interface,
+                wit_name,
+            } = &func.kind
+            {
                 let (params, results) = abi::import_signature(program, func);
                 let ty = self.func_type(params, results);
                 let module = interface.as_deref().unwrap_or("$root");
@@ -138,7 +142,11 @@ impl<'p> ModuleBuilder<'p> {
                 next += 1;
             }
         }
-        let helper_list = if uses_memory { runtime::needed(program) } else { Vec::new() };
+        let helper_list = if uses_memory {
+            runtime::needed(program)
+        } else {
+            Vec::new()
+        };
         let mut helpers = HashMap::new();
         for &helper in &helper_list {
             helpers.insert(helper, next);
@@ -152,7 +160,11 @@ impl<'p> ModuleBuilder<'p> {
         if uses_memory {
             for init in [heap_base as i32, 0] {
                 globals.global(
-                    GlobalType { val_type: ValType::I32, mutable: true, shared: false },
+                    GlobalType {
+                        val_type: ValType::I32,
+                        mutable: true,
+                        shared: false,
+                    },
                     &ConstExpr::i32_const(init),
                 );
                 global_count += 1;
@@ -161,7 +173,14 @@ impl<'p> ModuleBuilder<'p> {
         for global in &program.globals {
             global_index.push(global_count);
             for (val_type, init) in func::global_init(program, global, &strings) {
-                globals.global(GlobalType { val_type, mutable: true, shared: false }, &init);
+                globals.global(
+                    GlobalType {
+                        val_type,
+                        mutable: true,
+                        shared: false,
+                    },
+                    &init,
+                );
                 global_count += 1;
             }
         }
@@ -186,7 +205,11 @@ impl<'p> ModuleBuilder<'p> {
         }
         for &id in &defined {
             let func = &program.funcs[id];
-            let params = func.param_types.iter().flat_map(|&t| flat(&program.types, t)).collect();
+            let params = func
+                .param_types
+                .iter()
+                .flat_map(|&t| flat(&program.types, t))
+                .collect();
             let results = func.result.map_or(vec![], |t| flat(&program.types, t));
             let ty = self.func_type(params, results);
             functions.function(ty);
@@ -263,7 +286,10 @@ fn program_uses_memory(program: &Program) -> bool {
     program.globals.iter().any(|g| is_mem(g.ty))
         || program.locals.iter().any(|l| is_mem(l.ty))
         || program.expr_types.values().any(|&t| is_mem(t))
-        || program.funcs.iter().any(|f| f.param_types.iter().chain(&f.result).any(|&t| is_mem(t)))
+        || program
+            .funcs
+            .iter()
+            .any(|f| f.param_types.iter().chain(&f.result).any(|&t| is_mem(t)))
 }
 
 /// An empty function body with the given extra locals, for helpers and adapters.

@@ -7,13 +7,25 @@ use crate::diagnostics::Diagnostic;
 use crate::program::Program;
 use crate::world::World;
 
-pub fn encode(mut module: Vec<u8>, program: &Program, world: &World) -> Result<Vec<u8>, Diagnostic> {
+pub fn encode(
+    mut module: Vec<u8>,
+    program: &Program,
+    world: &World,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let internal = |err: anyhow::Error| {
-        Diagnostic::error("internal-error", format!("could not build the component: {err:#}"))
-            .note("this is a bug in the Claw compiler")
+        vec![Diagnostic::error(
+            "internal-error",
+            format!("could not build the component: {err:#}"),
+        )
+        .note("this is a bug in the Claw compiler")]
     };
-    wit_component::embed_component_metadata(&mut module, &program.wit, world.id, StringEncoding::UTF8)
-        .map_err(internal)?;
+    wit_component::embed_component_metadata(
+        &mut module,
+        &program.wit,
+        world.id,
+        StringEncoding::UTF8,
+    )
+    .map_err(internal)?;
     ComponentEncoder::default()
         .module(&module)
         .map_err(internal)?

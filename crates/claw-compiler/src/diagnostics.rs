@@ -68,20 +68,26 @@ impl From<SyntaxError> for Diagnostic {
     fn from(err: SyntaxError) -> Diagnostic {
         let span = err.span();
         match err {
-            SyntaxError::InvalidToken { .. } => {
-                Diagnostic::error("invalid-token", "invalid token").at(span, "not part of Claw's syntax")
+            SyntaxError::InvalidToken { .. } => Diagnostic::error("invalid-token", "invalid token")
+                .at(span, "not part of Claw's syntax"),
+            SyntaxError::InvalidIdentifier { .. } => Diagnostic::error(
+                "invalid-identifier",
+                "identifier mixes upper and lower case",
+            )
+            .at(span, "each word must be all lower case or all upper case")
+            .hint("write identifiers in kebab-case, like `max-nanos`"),
+            SyntaxError::InvalidEscape { .. } => {
+                Diagnostic::error("invalid-escape", "invalid escape in string")
+                    .at(span, "unknown escape")
+                    .note(r#"valid escapes are \n \t \r \\ \" \' \0 and \u{…}"#)
             }
-            SyntaxError::InvalidIdentifier { .. } => {
-                Diagnostic::error("invalid-identifier", "identifier mixes upper and lower case")
-                    .at(span, "each word must be all lower case or all upper case")
-                    .hint("write identifiers in kebab-case, like `max-nanos`")
+            SyntaxError::InvalidNumber { .. } => {
+                Diagnostic::error("invalid-number", "number literal is too large")
+                    .at(span, "does not fit in 64 bits")
             }
-            SyntaxError::InvalidEscape { .. } => Diagnostic::error("invalid-escape", "invalid escape in string")
-                .at(span, "unknown escape")
-                .note(r#"valid escapes are \n \t \r \\ \" \' \0 and \u{…}"#),
-            SyntaxError::InvalidNumber { .. } => Diagnostic::error("invalid-number", "number literal is too large")
-                .at(span, "does not fit in 64 bits"),
-            SyntaxError::UnexpectedToken { found, expected, .. } => Diagnostic::error(
+            SyntaxError::UnexpectedToken {
+                found, expected, ..
+            } => Diagnostic::error(
                 "unexpected-token",
                 format!("expected {expected}, found {found}"),
             )

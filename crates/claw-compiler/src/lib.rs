@@ -33,9 +33,9 @@ pub fn compile(file: FileId, text: &str, resolve: Resolve) -> Result<Compiled, V
         return Err(diagnostics);
     }
     let mut program = program;
-    let world = world::build(&mut program).map_err(|d| vec![d])?;
+    let world = world::build(&mut program)?;
     let module = codegen::emit(&program, &world);
-    let component = component::encode(module, &program, &world).map_err(|d| vec![d])?;
+    let component = component::encode(module, &program, &world)?;
     Ok(Compiled {
         component,
         wit: world.text,
@@ -46,8 +46,8 @@ pub fn compile(file: FileId, text: &str, resolve: Resolve) -> Result<Compiled, V
 pub fn check(file: FileId, text: &str, resolve: Resolve) -> Vec<Diagnostic> {
     let (mut program, mut diagnostics) = analyze(file, text, resolve);
     if diagnostics.is_empty() {
-        if let Err(d) = world::build(&mut program) {
-            diagnostics.push(d);
+        if let Err(errors) = world::build(&mut program) {
+            diagnostics.extend(errors);
         }
     }
     diagnostics
@@ -55,7 +55,8 @@ pub fn check(file: FileId, text: &str, resolve: Resolve) -> Vec<Diagnostic> {
 
 fn analyze(file: FileId, text: &str, resolve: Resolve) -> (program::Program, Vec<Diagnostic>) {
     let (ast, syntax_errors) = claw_syntax::parse(file, text);
-    let mut diagnostics: Vec<Diagnostic> = syntax_errors.into_iter().map(Diagnostic::from).collect();
+    let mut diagnostics: Vec<Diagnostic> =
+        syntax_errors.into_iter().map(Diagnostic::from).collect();
     let (program, check_errors) = check::check(ast, resolve);
     // Type errors in a file that did not parse are mostly echoes of the syntax error.
     if diagnostics.is_empty() {

@@ -15,15 +15,21 @@ pub struct World {
     pub id: wit_parser::WorldId,
 }
 
-pub fn build(program: &mut Program) -> Result<World, Diagnostic> {
+/// Errors here are compiler bugs: the checker only lets through what makes a valid world.
+pub fn build(program: &mut Program) -> Result<World, Vec<Diagnostic>> {
     let text = world_text(program);
-    let package = program.wit.push_str("root.wit", &text).map_err(|err| {
-        Diagnostic::error("internal-error", format!("the generated world is not valid WIT: {err:#}"))
-    })?;
+    let internal = |err: anyhow::Error| {
+        vec![Diagnostic::error(
+            "internal-error",
+            format!("the generated world is not valid WIT: {err:#}"),
+        )
+        .note("this is a bug in the Claw compiler")]
+    };
+    let package = program.wit.push_str("root.wit", &text).map_err(internal)?;
     let id = program
         .wit
         .select_world(&[package], Some("root"))
-        .map_err(|err| Diagnostic::error("internal-error", format!("{err:#}")))?;
+        .map_err(internal)?;
     Ok(World { text, id })
 }
 
@@ -36,7 +42,12 @@ fn world_text(program: &Program) -> String {
     let mut uses: Vec<(String, String)> = Vec::new();
     for func in program.funcs.iter().filter(|f| is_root(f)) {
         for &ty in func.param_types.iter().chain(&func.result) {
-            if let TypeDef::Enum { name, interface: Some(interface), .. } = program.types.def(ty) {
+            if let TypeDef::Enum {
+                name,
+                interface: Some(interface),
+                ..
+            } = program.types.def(ty)
+            {
                 let entry = (interface.clone(), name.clone());
                 if !uses.contains(&entry) {
                     uses.push(entry);
@@ -49,11 +60,19 @@ fn world_text(program: &Program) -> String {
     }
     for func in &program.funcs {
         let (direction, name) = match &func.kind {
-            FuncKind::Imported { interface: None, wit_name } => ("import", wit_name.as_str()),
+            FuncKind::Imported {
+                interface: None,
+                wit_name,
+            } => ("import", wit_name.as_str()),
             FuncKind::Defined { exported: true, .. } => ("export", func.name.as_str()),
             _ => continue,
         };
-        let _ = writeln!(out, "  {direction} {}: {};", escape(name), signature(program, func));
+        let _ = writeln!(
+            out,
+            "  {direction} {}: {};",
+            escape(name),
+            signature(program, func)
+        );
     }
     out.push_str("}\n");
     out
@@ -62,7 +81,10 @@ fn world_text(program: &Program) -> String {
 fn is_root(func: &FuncDef) -> bool {
     matches!(
         func.kind,
-        FuncKind::Imported { interface: None, .. } | FuncKind::Defined { exported: true, .. }
+        FuncKind::Imported {
+            interface: None,
+            ..
+        } | FuncKind::Defined { exported: true, .. }
     )
 }
 
@@ -93,11 +115,50 @@ fn wit_type(types: &Types, ty: TypeId) -> String {
 /// WIT keywords need a `%` to be used as names.
 fn escape(name: &str) -> String {
     const KEYWORDS: &[&str] = &[
-        "as", "async", "bool", "borrow", "char", "constructor", "enum", "error-context", "export",
-        "f32", "f64", "flags", "float32", "float64", "from", "func", "future", "import", "include",
-        "interface", "list", "option", "own", "package", "record", "resource", "result", "s16",
-        "s32", "s64", "s8", "static", "stream", "string", "tuple", "type", "u16", "u32", "u64",
-        "u8", "use", "variant", "with", "world",
+        "as",
+        "async",
+        "bool",
+        "borrow",
+        "char",
+        "constructor",
+        "enum",
+        "error-context",
+        "export",
+        "f32",
+        "f64",
+        "flags",
+        "float32",
+        "float64",
+        "from",
+        "func",
+        "future",
+        "import",
+        "include",
+        "interface",
+        "list",
+        "option",
+        "own",
+        "package",
+        "record",
+        "resource",
+        "result",
+        "s16",
+        "s32",
+        "s64",
+        "s8",
+        "static",
+        "stream",
+        "string",
+        "tuple",
+        "type",
+        "u16",
+        "u32",
+        "u64",
+        "u8",
+        "use",
+        "variant",
+        "with",
+        "world",
     ];
     if KEYWORDS.contains(&name) {
         format!("%{name}")

@@ -50,7 +50,8 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<SyntaxError>) {
 /// WIT's rule: each `-`-separated word is all lower case or all upper case.
 fn is_valid_ident(text: &str) -> bool {
     text.trim_start_matches('%').split('-').all(|word| {
-        word.chars().all(|c| !c.is_ascii_uppercase()) || word.chars().all(|c| !c.is_ascii_lowercase())
+        word.chars().all(|c| !c.is_ascii_uppercase())
+            || word.chars().all(|c| !c.is_ascii_lowercase())
     })
 }
 
@@ -65,7 +66,10 @@ mod tests {
     #[test]
     fn kebab_identifiers_and_minus() {
         use TokenKind::*;
-        assert_eq!(kinds("max-nanos - x-1"), [Ident, Minus, Ident, Minus, Int, Eof]);
+        assert_eq!(
+            kinds("max-nanos - x-1"),
+            [Ident, Minus, Ident, Minus, Int, Eof]
+        );
         assert_eq!(kinds("%func func"), [Ident, Func, Eof]);
     }
 

@@ -32,8 +32,13 @@ impl Checker<'_> {
                 Some(ty @ (TypeId::F32 | TypeId::F64)) => ty,
                 _ => TypeId::F64,
             },
-            ExprKind::Unary { op: UnaryOp::Neg, operand } if matches!(ast.exprs[*operand].kind, ExprKind::Int(_)) => {
-                let ExprKind::Int(value) = ast.exprs[*operand].kind else { unreachable!() };
+            ExprKind::Unary {
+                op: UnaryOp::Neg,
+                operand,
+            } if matches!(ast.exprs[*operand].kind, ExprKind::Int(_)) => {
+                let ExprKind::Int(value) = ast.exprs[*operand].kind else {
+                    unreachable!()
+                };
                 let ty = self.int_literal(-(value as i128), span, expect);
                 self.expr_types.insert(*operand, ty);
                 ty
@@ -47,18 +52,29 @@ impl Checker<'_> {
                             || self.types.int_shape(ty).is_some_and(|s| s.signed);
                         if !ok {
                             self.error(
-                                Diagnostic::error("invalid-operator", format!("cannot negate a value of type `{}`", self.types.name(ty)))
-                                    .at(span, "negation needs a signed integer or a float"),
+                                Diagnostic::error(
+                                    "invalid-operator",
+                                    format!(
+                                        "cannot negate a value of type `{}`",
+                                        self.types.name(ty)
+                                    ),
+                                )
+                                .at(span, "negation needs a signed integer or a float"),
                             );
                         }
                         ty
                     }
                     UnaryOp::Not => {
-                        let ok = ty == TypeId::ERROR || ty == TypeId::BOOL || self.types.int_shape(ty).is_some();
+                        let ok = ty == TypeId::ERROR
+                            || ty == TypeId::BOOL
+                            || self.types.int_shape(ty).is_some();
                         if !ok {
                             self.error(
-                                Diagnostic::error("invalid-operator", format!("cannot apply `!` to `{}`", self.types.name(ty)))
-                                    .at(span, "`!` needs a `bool` or an integer"),
+                                Diagnostic::error(
+                                    "invalid-operator",
+                                    format!("cannot apply `!` to `{}`", self.types.name(ty)),
+                                )
+                                .at(span, "`!` needs a `bool` or an integer"),
                             );
                         }
                         ty
@@ -74,7 +90,11 @@ impl Checker<'_> {
                     self.error(
                         Diagnostic::error(
                             "invalid-cast",
-                            format!("cannot cast `{}` as `{}`", self.types.name(source), self.types.name(target)),
+                            format!(
+                                "cannot cast `{}` as `{}`",
+                                self.types.name(source),
+                                self.types.name(target)
+                            ),
                         )
                         .at(span, "only numeric types can be cast")
                         .hint("`as` converts between integer and float types"),
@@ -96,8 +116,14 @@ impl Checker<'_> {
         if let Some(shape) = self.types.int_shape(ty) {
             if value < shape.min() || value > shape.max() {
                 let name = self.types.name(ty);
-                let mut diagnostic = Diagnostic::error("literal-out-of-range", format!("literal out of range for `{name}`"))
-                    .at(span, format!("`{name}` holds {} to {}", shape.min(), shape.max()));
+                let mut diagnostic = Diagnostic::error(
+                    "literal-out-of-range",
+                    format!("literal out of range for `{name}`"),
+                )
+                .at(
+                    span,
+                    format!("`{name}` holds {} to {}", shape.min(), shape.max()),
+                );
                 if let Some((reason, why)) = expect.and_then(|e| e.reason) {
                     diagnostic = diagnostic.also(reason, format!("`{name}` because of {why}"));
                 }
@@ -107,7 +133,14 @@ impl Checker<'_> {
         ty
     }
 
-    fn binary(&mut self, op: BinaryOp, lhs: ExprId, rhs: ExprId, span: Span, expect: Option<Expect>) -> TypeId {
+    fn binary(
+        &mut self,
+        op: BinaryOp,
+        lhs: ExprId,
+        rhs: ExprId,
+        span: Span,
+        expect: Option<Expect>,
+    ) -> TypeId {
         use BinaryOp::*;
         if matches!(op, And | Or) {
             self.expr(lhs, Some(Expect::ty(TypeId::BOOL)));
@@ -115,7 +148,11 @@ impl Checker<'_> {
             return TypeId::BOOL;
         }
         // Arithmetic passes the expectation down; comparisons don't (their result is `bool`).
-        let down = if op.is_comparison() { None } else { expect.map(|e| e.ty) };
+        let down = if op.is_comparison() {
+            None
+        } else {
+            expect.map(|e| e.ty)
+        };
         let operand_ty = match down {
             Some(ty) => {
                 self.expr(lhs, Some(Expect::ty(ty)));
@@ -124,12 +161,26 @@ impl Checker<'_> {
             }
             None if self.literal_like(lhs) && !self.literal_like(rhs) => {
                 let ty = self.expr(rhs, None);
-                self.expr(lhs, Some(Expect::because(ty, self.ast.exprs[rhs].span, "the other operand")));
+                self.expr(
+                    lhs,
+                    Some(Expect::because(
+                        ty,
+                        self.ast.exprs[rhs].span,
+                        "the other operand",
+                    )),
+                );
                 ty
             }
             None => {
                 let ty = self.expr(lhs, None);
-                self.expr(rhs, Some(Expect::because(ty, self.ast.exprs[lhs].span, "the other operand")));
+                self.expr(
+                    rhs,
+                    Some(Expect::because(
+                        ty,
+                        self.ast.exprs[lhs].span,
+                        "the other operand",
+                    )),
+                );
                 ty
             }
         };
@@ -152,7 +203,11 @@ impl Checker<'_> {
             Add => types.is_numeric(ty) || ty == TypeId::STRING,
             Sub | Mul | Div | Lt | Le | Gt | Ge => types.is_numeric(ty),
             Rem => types.int_shape(ty).is_some(),
-            Eq | Ne => types.is_numeric(ty) || matches!(ty, TypeId::BOOL | TypeId::STRING) || is_enum(types, ty),
+            Eq | Ne => {
+                types.is_numeric(ty)
+                    || matches!(ty, TypeId::BOOL | TypeId::STRING)
+                    || is_enum(types, ty)
+            }
             BitAnd | BitOr | BitXor => types.int_shape(ty).is_some() || ty == TypeId::BOOL,
             Shl | Shr => types.int_shape(ty).is_some(),
             And | Or => ty == TypeId::BOOL,
@@ -161,9 +216,20 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "invalid-operator",
-                    format!("cannot apply `{}` to `{}`", op.symbol(), self.types.name(ty)),
+                    format!(
+                        "cannot apply `{}` to `{}`",
+                        op.symbol(),
+                        self.types.name(ty)
+                    ),
                 )
-                .at(span, format!("`{}` is not defined for `{}`", op.symbol(), self.types.name(ty))),
+                .at(
+                    span,
+                    format!(
+                        "`{}` is not defined for `{}`",
+                        op.symbol(),
+                        self.types.name(ty)
+                    ),
+                ),
             );
         }
     }
@@ -181,14 +247,22 @@ impl Checker<'_> {
     }
 
     fn lookup_local(&self, name: &str) -> Option<crate::program::LocalId> {
-        self.scopes.iter().rev().find_map(|scope| scope.get(name).copied())
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|scope| scope.get(name).copied())
     }
 
     fn unbound(&mut self, name: &Name, what: &str) {
-        let mut diagnostic = Diagnostic::error("unbound-name", format!("cannot find {what} `{}` in this scope", name.text))
-            .at(name.span, "not found");
+        let mut diagnostic = Diagnostic::error(
+            "unbound-name",
+            format!("cannot find {what} `{}` in this scope", name.text),
+        )
+        .at(name.span, "not found");
         if let Some(similar) = self.similar_name(&name.text) {
-            diagnostic = diagnostic.hint(format!("a name with a similar spelling exists: `{similar}`"));
+            diagnostic = diagnostic.hint(format!(
+                "a name with a similar spelling exists: `{similar}`"
+            ));
         }
         self.error(diagnostic);
     }
@@ -216,9 +290,12 @@ impl Checker<'_> {
                     }
                     Some(ItemRes::Func(_)) => {
                         self.error(
-                            Diagnostic::error("function-as-value", format!("`{}` is a function, not a value", name.text))
-                                .at(name.span, "functions can only be called")
-                                .hint(format!("call it: `{}(…)`", name.text)),
+                            Diagnostic::error(
+                                "function-as-value",
+                                format!("`{}` is a function, not a value", name.text),
+                            )
+                            .at(name.span, "functions can only be called")
+                            .hint(format!("call it: `{}(…)`", name.text)),
                         );
                         TypeId::ERROR
                     }
@@ -235,27 +312,43 @@ impl Checker<'_> {
                 };
                 let TypeDef::Enum { cases, name, .. } = self.types.def(ty) else {
                     self.error(
-                        Diagnostic::error("not-an-enum", format!("`{}` has no cases", ty_name.text))
-                            .at(ty_name.span, "not an enum"),
+                        Diagnostic::error(
+                            "not-an-enum",
+                            format!("`{}` has no cases", ty_name.text),
+                        )
+                        .at(ty_name.span, "not an enum"),
                     );
                     return TypeId::ERROR;
                 };
                 match cases.iter().position(|c| *c == case.text) {
                     Some(index) => {
-                        self.expr_res.insert(id, Res::EnumCase { ty, case: index as u32 });
+                        self.expr_res.insert(
+                            id,
+                            Res::EnumCase {
+                                ty,
+                                case: index as u32,
+                            },
+                        );
                         ty
                     }
                     None => {
                         let message = format!("enum `{name}` has no case `{}`", case.text);
                         let note = format!("its cases are: {}", cases.join(", "));
-                        self.error(Diagnostic::error("unknown-case", message).at(case.span, "no such case").note(note));
+                        self.error(
+                            Diagnostic::error("unknown-case", message)
+                                .at(case.span, "no such case")
+                                .note(note),
+                        );
                         TypeId::ERROR
                     }
                 }
             }
             _ => {
                 let span = path[0].span.to(path[path.len() - 1].span);
-                self.error(Diagnostic::error("invalid-path", "paths have at most two parts").at(span, "use `type::case`"));
+                self.error(
+                    Diagnostic::error("invalid-path", "paths have at most two parts")
+                        .at(span, "use `type::case`"),
+                );
                 TypeId::ERROR
             }
         }
@@ -263,13 +356,19 @@ impl Checker<'_> {
 
     fn call(&mut self, id: ExprId, callee: &[Name], args: &[ExprId], span: Span) -> TypeId {
         let name = &callee[0];
-        let func = match (callee.len(), self.items.get(&name.text).map(|(res, _)| *res)) {
+        let func = match (
+            callee.len(),
+            self.items.get(&name.text).map(|(res, _)| *res),
+        ) {
             (1, Some(ItemRes::Func(func))) if self.lookup_local(&name.text).is_none() => func,
             (1, _) => {
                 if self.lookup_local(&name.text).is_some() || self.items.contains_key(&name.text) {
                     self.error(
-                        Diagnostic::error("not-a-function", format!("`{}` is not a function", name.text))
-                            .at(name.span, "cannot be called"),
+                        Diagnostic::error(
+                            "not-a-function",
+                            format!("`{}` is not a function", name.text),
+                        )
+                        .at(name.span, "cannot be called"),
                     );
                 } else {
                     self.unbound(name, "function");
@@ -280,14 +379,21 @@ impl Checker<'_> {
                 return TypeId::ERROR;
             }
             _ => {
-                self.error(Diagnostic::error("not-a-function", "this path is not a function").at(span, "cannot be called"));
+                self.error(
+                    Diagnostic::error("not-a-function", "this path is not a function")
+                        .at(span, "cannot be called"),
+                );
                 return TypeId::ERROR;
             }
         };
         self.expr_res.insert(id, Res::Func(func));
         let def = &self.funcs[func.0 as usize];
         let (param_types, result, def_span) = (def.param_types.clone(), def.result, def.span);
-        let params: Vec<_> = def.params.iter().map(|p| self.locals[p.0 as usize].span).collect();
+        let params: Vec<_> = def
+            .params
+            .iter()
+            .map(|p| self.locals[p.0 as usize].span)
+            .collect();
         if args.len() != param_types.len() {
             let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
             self.error(
@@ -302,7 +408,14 @@ impl Checker<'_> {
                         if args.len() == 1 { "was" } else { "were" }
                     ),
                 )
-                .at(span, format!("expected {} {}", param_types.len(), plural(param_types.len())))
+                .at(
+                    span,
+                    format!(
+                        "expected {} {}",
+                        param_types.len(),
+                        plural(param_types.len())
+                    ),
+                )
                 .also(def_span, "function defined here"),
             );
         }

@@ -35,15 +35,21 @@ impl Checker<'_> {
                 let ty = match ty {
                     Some(annotation) => {
                         let ty = self.resolve_type(annotation);
-                        self.expr(*init, Some(Expect::because(ty, annotation.span, "this annotation")));
+                        self.expr(
+                            *init,
+                            Some(Expect::because(ty, annotation.span, "this annotation")),
+                        );
                         ty
                     }
                     None => self.expr(*init, None),
                 };
                 if ty == TypeId::UNIT {
                     self.error(
-                        Diagnostic::error("unit-binding", format!("`{}` would have no value", name.text))
-                            .at(ast.exprs[*init].span, "this call returns nothing"),
+                        Diagnostic::error(
+                            "unit-binding",
+                            format!("`{}` would have no value", name.text),
+                        )
+                        .at(ast.exprs[*init].span, "this call returns nothing"),
                     );
                 }
                 let local = self.new_local(name, ty, *mutable);
@@ -58,7 +64,10 @@ impl Checker<'_> {
                 self.assign(*place, *op, *value);
                 false
             }
-            StmtKind::If { branches, otherwise } => {
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => {
                 let mut all_diverge = true;
                 for (cond, body) in branches {
                     self.expr(*cond, Some(Expect::ty(TypeId::BOOL)));
@@ -94,7 +103,9 @@ impl Checker<'_> {
                                 format!("`{word}` outside of a loop"),
                             )
                             .at(stmt.span, format!("cannot `{word}` here"))
-                            .hint(format!("`{word}` can only be used inside `while` or `loop`")),
+                            .hint(format!(
+                                "`{word}` can only be used inside `while` or `loop`"
+                            )),
                         );
                     }
                 }
@@ -104,22 +115,35 @@ impl Checker<'_> {
                 let (result, result_span) = self.func_result.expect("inside a function");
                 match (value, result) {
                     (Some(value), Some(ty)) => {
-                        self.expr(*value, Some(Expect::because(ty, result_span, "the function's result type")));
+                        self.expr(
+                            *value,
+                            Some(Expect::because(
+                                ty,
+                                result_span,
+                                "the function's result type",
+                            )),
+                        );
                     }
                     (None, Some(ty)) => {
                         let name = self.types.name(ty);
                         self.error(
-                            Diagnostic::error("missing-return-value", format!("`return` needs a value of type `{name}`"))
-                                .at(stmt.span, "returns nothing")
-                                .also(result_span, format!("the function returns `{name}`")),
+                            Diagnostic::error(
+                                "missing-return-value",
+                                format!("`return` needs a value of type `{name}`"),
+                            )
+                            .at(stmt.span, "returns nothing")
+                            .also(result_span, format!("the function returns `{name}`")),
                         );
                     }
                     (Some(value), None) => {
                         self.expr(*value, None);
                         self.error(
-                            Diagnostic::error("unexpected-return-value", "this function does not return a value")
-                                .at(ast.exprs[*value].span, "this value cannot be returned")
-                                .hint("declare a result type with `-> T`, or use `return;`"),
+                            Diagnostic::error(
+                                "unexpected-return-value",
+                                "this function does not return a value",
+                            )
+                            .at(ast.exprs[*value].span, "this value cannot be returned")
+                            .hint("declare a result type with `-> T`, or use `return;`"),
                         );
                     }
                     (None, None) => {}
@@ -133,7 +157,12 @@ impl Checker<'_> {
         }
     }
 
-    fn assign(&mut self, place: claw_syntax::ast::ExprId, op: Option<claw_syntax::ast::BinaryOp>, value: claw_syntax::ast::ExprId) {
+    fn assign(
+        &mut self,
+        place: claw_syntax::ast::ExprId,
+        op: Option<claw_syntax::ast::BinaryOp>,
+        value: claw_syntax::ast::ExprId,
+    ) {
         let ast = self.ast;
         let place_span = ast.exprs[place].span;
         if !matches!(&ast.exprs[place].kind, ExprKind::Path(path) if path.len() == 1) {
@@ -171,13 +200,19 @@ impl Checker<'_> {
         };
         if !mutable {
             self.error(
-                Diagnostic::error("assign-to-immutable", format!("cannot assign twice to immutable `{name}`"))
-                    .at(place_span, "cannot assign")
-                    .also(def_span, format!("`{name}` is declared here without `mut`"))
-                    .hint(format!("make it mutable: `let mut {name}`")),
+                Diagnostic::error(
+                    "assign-to-immutable",
+                    format!("cannot assign twice to immutable `{name}`"),
+                )
+                .at(place_span, "cannot assign")
+                .also(def_span, format!("`{name}` is declared here without `mut`"))
+                .hint(format!("make it mutable: `let mut {name}`")),
             );
         }
-        self.expr(value, Some(Expect::because(ty, def_span, "the variable's type")));
+        self.expr(
+            value,
+            Some(Expect::because(ty, def_span, "the variable's type")),
+        );
         if let Some(op) = op {
             self.check_operator(op, ty, place_span);
         }

@@ -60,7 +60,10 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "unknown-import",
-                        format!("interface `{interface_name}` has no function or type `{}`", item.name.text),
+                        format!(
+                            "interface `{interface_name}` has no function or type `{}`",
+                            item.name.text
+                        ),
                     )
                     .at(item.name.span, "not in the interface")
                     .note(format!("it defines: {}", list_or_nothing(&known))),
@@ -76,21 +79,32 @@ impl Checker<'_> {
         let mut candidates: Vec<_> = wit
             .packages
             .iter()
-            .filter(|(_, p)| p.name.namespace == path.namespace.text && p.name.name == path.package.text)
+            .filter(|(_, p)| {
+                p.name.namespace == path.namespace.text && p.name.name == path.package.text
+            })
             .collect();
         candidates.sort_by(|a, b| b.1.name.version.cmp(&a.1.name.version));
-        let package = candidates.iter().find(|(_, p)| match (version, &p.name.version) {
-            (Some(v), Some(have)) => have.to_string() == v,
-            (Some(_), None) => false,
-            (None, _) => true,
-        });
+        let package = candidates
+            .iter()
+            .find(|(_, p)| match (version, &p.name.version) {
+                (Some(v), Some(have)) => have.to_string() == v,
+                (Some(_), None) => false,
+                (None, _) => true,
+            });
         let Some((_, package)) = package else {
-            let known: Vec<String> = wit.packages.iter().map(|(_, p)| p.name.to_string()).collect();
+            let known: Vec<String> = wit
+                .packages
+                .iter()
+                .map(|(_, p)| p.name.to_string())
+                .collect();
             let shown = match version {
                 Some(v) => format!("{wanted}@{v}"),
                 None => wanted,
             };
-            let span = path.namespace.span.to(path.version.as_ref().map_or(path.package.span, |v| v.span));
+            let span = path
+                .namespace
+                .span
+                .to(path.version.as_ref().map_or(path.package.span, |v| v.span));
             self.error(
                 Diagnostic::error("unknown-package", format!("no WIT package `{shown}` is loaded"))
                     .at(span, "unknown package")
@@ -106,7 +120,10 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error(
                         "unknown-interface",
-                        format!("package `{}` has no interface `{}`", package.name, path.interface.text),
+                        format!(
+                            "package `{}` has no interface `{}`",
+                            package.name, path.interface.text
+                        ),
                     )
                     .at(path.interface.span, "unknown interface")
                     .note(format!("its interfaces are: {}", list_or_nothing(&known))),
@@ -150,7 +167,10 @@ impl Checker<'_> {
                         self.type_names.entry(name).or_insert(ty);
                         ty
                     }
-                    _ => self.unsupported_wit_type(def.name.as_deref().unwrap_or("an anonymous type"), used_by),
+                    _ => self.unsupported_wit_type(
+                        def.name.as_deref().unwrap_or("an anonymous type"),
+                        used_by,
+                    ),
                 }
             }
             _ => self.unsupported_wit_type(&format!("{ty:?}").to_lowercase(), used_by),
@@ -159,9 +179,12 @@ impl Checker<'_> {
 
     fn unsupported_wit_type(&mut self, what: &str, used_by: &Name) -> TypeId {
         self.error(
-            Diagnostic::error("unsupported-type", format!("the WIT type `{what}` is not supported yet"))
-                .at(used_by.span, "this import uses it")
-                .note("supported: bool, integers, floats, string and enums"),
+            Diagnostic::error(
+                "unsupported-type",
+                format!("the WIT type `{what}` is not supported yet"),
+            )
+            .at(used_by.span, "this import uses it")
+            .note("supported: bool, integers, floats, string and enums"),
         );
         TypeId::ERROR
     }
@@ -171,6 +194,10 @@ fn list_or_nothing<S: AsRef<str>>(items: &[S]) -> String {
     if items.is_empty() {
         "(none)".to_string()
     } else {
-        items.iter().map(|s| format!("`{}`", s.as_ref())).collect::<Vec<_>>().join(", ")
+        items
+            .iter()
+            .map(|s| format!("`{}`", s.as_ref()))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }

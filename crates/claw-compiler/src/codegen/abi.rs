@@ -12,7 +12,11 @@ use crate::program::{FuncDef, Program};
 
 /// The core signature of an imported function, as `wit-component` expects it.
 pub fn import_signature(program: &Program, func: &FuncDef) -> (Vec<ValType>, Vec<ValType>) {
-    let mut params: Vec<ValType> = func.param_types.iter().flat_map(|&t| flat(&program.types, t)).collect();
+    let mut params: Vec<ValType> = func
+        .param_types
+        .iter()
+        .flat_map(|&t| flat(&program.types, t))
+        .collect();
     let mut results = func.result.map_or(vec![], |t| flat(&program.types, t));
     if results.len() > 1 {
         params.push(ValType::I32);
@@ -23,7 +27,8 @@ pub fn import_signature(program: &Program, func: &FuncDef) -> (Vec<ValType>, Vec
 
 /// Whether a call to an import returns its result through [`layout::IMPORT_RET`].
 pub fn import_returns_in_memory(program: &Program, func: &FuncDef) -> bool {
-    func.result.is_some_and(|t| flat(&program.types, t).len() > 1)
+    func.result
+        .is_some_and(|t| flat(&program.types, t).len() > 1)
 }
 
 pub struct Adapter {
@@ -36,10 +41,19 @@ pub struct Adapter {
 
 pub fn export_adapters(program: &Program, info: &ModuleInfo, id: usize) -> Vec<Adapter> {
     let func = &program.funcs[id];
-    let params: Vec<ValType> = func.param_types.iter().flat_map(|&t| flat(&program.types, t)).collect();
+    let params: Vec<ValType> = func
+        .param_types
+        .iter()
+        .flat_map(|&t| flat(&program.types, t))
+        .collect();
     let results = func.result.map_or(vec![], |t| flat(&program.types, t));
     if !info.uses_memory {
-        return vec![Adapter { export_name: func.name.clone(), params, results, body: None }];
+        return vec![Adapter {
+            export_name: func.name.clone(),
+            params,
+            results,
+            body: None,
+        }];
     }
     let arity = params.len() as u32;
     let in_memory = results.len() > 1;
@@ -62,8 +76,13 @@ pub fn export_adapters(program: &Program, info: &ModuleInfo, id: usize) -> Vec<A
                 _ => 4,
             };
             offset = offset.next_multiple_of(size);
-            sink.i32_const(layout::EXPORT_RET as i32).local_get(arity + index as u32);
-            let arg = MemArg { offset: offset.into(), align: size.trailing_zeros(), memory_index: 0 };
+            sink.i32_const(layout::EXPORT_RET as i32)
+                .local_get(arity + index as u32);
+            let arg = MemArg {
+                offset: offset.into(),
+                align: size.trailing_zeros(),
+                memory_index: 0,
+            };
             match ty {
                 ValType::I64 => sink.i64_store(arg),
                 ValType::F32 => sink.f32_store(arg),
@@ -74,7 +93,9 @@ pub fn export_adapters(program: &Program, info: &ModuleInfo, id: usize) -> Vec<A
         }
         sink.i32_const(layout::EXPORT_RET as i32).end();
         let mut post = new_function(&[]);
-        post.instructions().call(info.helper(Helper::ScratchReset)).end();
+        post.instructions()
+            .call(info.helper(Helper::ScratchReset))
+            .end();
         adapters.push(Adapter {
             export_name: func.name.clone(),
             params,
@@ -90,7 +111,12 @@ pub fn export_adapters(program: &Program, info: &ModuleInfo, id: usize) -> Vec<A
     } else {
         // Nothing the host reads lives in memory: free the call's allocations right away.
         sink.call(info.helper(Helper::ScratchReset)).end();
-        adapters.push(Adapter { export_name: func.name.clone(), params, results, body: Some(body) });
+        adapters.push(Adapter {
+            export_name: func.name.clone(),
+            params,
+            results,
+            body: Some(body),
+        });
     }
     adapters
 }

@@ -41,7 +41,10 @@ fn const_value(program: &Program, expr: ExprId) -> Option<Const> {
         ExprKind::Float(value) => float(*value),
         ExprKind::Bool(value) => Const::I32(i32::from(*value)),
         ExprKind::Str(text) => Const::Str(text.clone()),
-        ExprKind::Unary { op: UnaryOp::Neg, operand } => match &program.ast.exprs[*operand].kind {
+        ExprKind::Unary {
+            op: UnaryOp::Neg,
+            operand,
+        } => match &program.ast.exprs[*operand].kind {
             ExprKind::Int(value) => int(-(*value as i128)),
             ExprKind::Float(value) => float(-*value),
             _ => return None,
@@ -181,7 +184,10 @@ impl Emitter<'_> {
                 }
                 self.store(*place, ty);
             }
-            StmtKind::If { branches, otherwise } => self.if_chain(branches, otherwise.as_ref()),
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => self.if_chain(branches, otherwise.as_ref()),
             StmtKind::While { cond, body } => {
                 self.open(I::Block(BlockType::Empty));
                 let exit = self.depth;
@@ -328,7 +334,9 @@ impl Emitter<'_> {
                 }
                 let def = &program.funcs[func.0 as usize];
                 let index = self.info.func_index[func.0 as usize];
-                if matches!(def.kind, FuncKind::Imported { .. }) && abi::import_returns_in_memory(program, def) {
+                if matches!(def.kind, FuncKind::Imported { .. })
+                    && abi::import_returns_in_memory(program, def)
+                {
                     let at = layout::IMPORT_RET as i32;
                     self.code.push(I::I32Const(at));
                     self.code.push(I::Call(index));
@@ -339,7 +347,11 @@ impl Emitter<'_> {
                             _ => 4,
                         };
                         offset = offset.next_multiple_of(size);
-                        let arg = MemArg { offset, align: size.trailing_zeros(), memory_index: 0 };
+                        let arg = MemArg {
+                            offset,
+                            align: size.trailing_zeros(),
+                            memory_index: 0,
+                        };
                         self.code.push(I::I32Const(at));
                         self.code.push(match val {
                             ValType::I64 => I::I64Load(arg),
@@ -357,19 +369,33 @@ impl Emitter<'_> {
                 let types = &program.types;
                 match (op, types.int_shape(ty)) {
                     (UnaryOp::Neg, Some(shape)) => {
-                        self.code.push(if shape.wide() { I::I64Const(0) } else { I::I32Const(0) });
+                        self.code.push(if shape.wide() {
+                            I::I64Const(0)
+                        } else {
+                            I::I32Const(0)
+                        });
                         self.expr(*operand);
-                        self.code.push(if shape.wide() { I::I64Sub } else { I::I32Sub });
+                        self.code
+                            .push(if shape.wide() { I::I64Sub } else { I::I32Sub });
                         self.wrap(shape);
                     }
                     (UnaryOp::Neg, None) => {
                         self.expr(*operand);
-                        self.code.push(if ty == TypeId::F32 { I::F32Neg } else { I::F64Neg });
+                        self.code.push(if ty == TypeId::F32 {
+                            I::F32Neg
+                        } else {
+                            I::F64Neg
+                        });
                     }
                     (UnaryOp::Not, Some(shape)) => {
                         self.expr(*operand);
-                        self.code.push(if shape.wide() { I::I64Const(-1) } else { I::I32Const(-1) });
-                        self.code.push(if shape.wide() { I::I64Xor } else { I::I32Xor });
+                        self.code.push(if shape.wide() {
+                            I::I64Const(-1)
+                        } else {
+                            I::I32Const(-1)
+                        });
+                        self.code
+                            .push(if shape.wide() { I::I64Xor } else { I::I32Xor });
                         self.wrap(shape);
                     }
                     (UnaryOp::Not, None) => {
@@ -378,7 +404,11 @@ impl Emitter<'_> {
                     }
                 }
             }
-            ExprKind::Binary { op: BinaryOp::And, lhs, rhs } => {
+            ExprKind::Binary {
+                op: BinaryOp::And,
+                lhs,
+                rhs,
+            } => {
                 self.expr(*lhs);
                 self.open(I::If(BlockType::Result(ValType::I32)));
                 self.expr(*rhs);
@@ -386,7 +416,11 @@ impl Emitter<'_> {
                 self.code.push(I::I32Const(0));
                 self.close();
             }
-            ExprKind::Binary { op: BinaryOp::Or, lhs, rhs } => {
+            ExprKind::Binary {
+                op: BinaryOp::Or,
+                lhs,
+                rhs,
+            } => {
                 self.expr(*lhs);
                 self.open(I::If(BlockType::Result(ValType::I32)));
                 self.code.push(I::I32Const(1));
@@ -438,10 +472,34 @@ impl Emitter<'_> {
                 (Sub, true) => I::I64Sub,
                 (Mul, false) => I::I32Mul,
                 (Mul, true) => I::I64Mul,
-                (Div, false) => if s { I::I32DivS } else { I::I32DivU },
-                (Div, true) => if s { I::I64DivS } else { I::I64DivU },
-                (Rem, false) => if s { I::I32RemS } else { I::I32RemU },
-                (Rem, true) => if s { I::I64RemS } else { I::I64RemU },
+                (Div, false) => {
+                    if s {
+                        I::I32DivS
+                    } else {
+                        I::I32DivU
+                    }
+                }
+                (Div, true) => {
+                    if s {
+                        I::I64DivS
+                    } else {
+                        I::I64DivU
+                    }
+                }
+                (Rem, false) => {
+                    if s {
+                        I::I32RemS
+                    } else {
+                        I::I32RemU
+                    }
+                }
+                (Rem, true) => {
+                    if s {
+                        I::I64RemS
+                    } else {
+                        I::I64RemU
+                    }
+                }
                 (BitAnd, false) => I::I32And,
                 (BitAnd, true) => I::I64And,
                 (BitOr, false) => I::I32Or,
@@ -450,20 +508,80 @@ impl Emitter<'_> {
                 (BitXor, true) => I::I64Xor,
                 (Shl, false) => I::I32Shl,
                 (Shl, true) => I::I64Shl,
-                (Shr, false) => if s { I::I32ShrS } else { I::I32ShrU },
-                (Shr, true) => if s { I::I64ShrS } else { I::I64ShrU },
+                (Shr, false) => {
+                    if s {
+                        I::I32ShrS
+                    } else {
+                        I::I32ShrU
+                    }
+                }
+                (Shr, true) => {
+                    if s {
+                        I::I64ShrS
+                    } else {
+                        I::I64ShrU
+                    }
+                }
                 (Eq, false) => I::I32Eq,
                 (Eq, true) => I::I64Eq,
                 (Ne, false) => I::I32Ne,
                 (Ne, true) => I::I64Ne,
-                (Lt, false) => if s { I::I32LtS } else { I::I32LtU },
-                (Lt, true) => if s { I::I64LtS } else { I::I64LtU },
-                (Le, false) => if s { I::I32LeS } else { I::I32LeU },
-                (Le, true) => if s { I::I64LeS } else { I::I64LeU },
-                (Gt, false) => if s { I::I32GtS } else { I::I32GtU },
-                (Gt, true) => if s { I::I64GtS } else { I::I64GtU },
-                (Ge, false) => if s { I::I32GeS } else { I::I32GeU },
-                (Ge, true) => if s { I::I64GeS } else { I::I64GeU },
+                (Lt, false) => {
+                    if s {
+                        I::I32LtS
+                    } else {
+                        I::I32LtU
+                    }
+                }
+                (Lt, true) => {
+                    if s {
+                        I::I64LtS
+                    } else {
+                        I::I64LtU
+                    }
+                }
+                (Le, false) => {
+                    if s {
+                        I::I32LeS
+                    } else {
+                        I::I32LeU
+                    }
+                }
+                (Le, true) => {
+                    if s {
+                        I::I64LeS
+                    } else {
+                        I::I64LeU
+                    }
+                }
+                (Gt, false) => {
+                    if s {
+                        I::I32GtS
+                    } else {
+                        I::I32GtU
+                    }
+                }
+                (Gt, true) => {
+                    if s {
+                        I::I64GtS
+                    } else {
+                        I::I64GtU
+                    }
+                }
+                (Ge, false) => {
+                    if s {
+                        I::I32GeS
+                    } else {
+                        I::I32GeU
+                    }
+                }
+                (Ge, true) => {
+                    if s {
+                        I::I64GeS
+                    } else {
+                        I::I64GeU
+                    }
+                }
                 (And | Or, _) => unreachable!("short-circuit operators are emitted as branches"),
             };
             self.code.push(instruction);
@@ -517,7 +635,11 @@ impl Emitter<'_> {
         match (types.int_shape(from), types.int_shape(to)) {
             (Some(src), Some(dst)) => {
                 match (src.wide(), dst.wide()) {
-                    (false, true) => self.code.push(if src.signed { I::I64ExtendI32S } else { I::I64ExtendI32U }),
+                    (false, true) => self.code.push(if src.signed {
+                        I::I64ExtendI32S
+                    } else {
+                        I::I64ExtendI32U
+                    }),
                     (true, false) => self.code.push(I::I32WrapI64),
                     _ => {}
                 }
@@ -553,7 +675,11 @@ impl Emitter<'_> {
                 self.wrap(dst);
             }
             (None, None) => {
-                self.code.push(if to == TypeId::F64 { I::F64PromoteF32 } else { I::F32DemoteF64 });
+                self.code.push(if to == TypeId::F64 {
+                    I::F64PromoteF32
+                } else {
+                    I::F32DemoteF64
+                });
             }
         }
     }

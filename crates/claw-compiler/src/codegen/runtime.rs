@@ -73,7 +73,12 @@ pub fn needed(program: &Program) -> Vec<Helper> {
     }
     // `s += t` on a string is a concatenation too.
     for (_, stmt) in program.ast.stmts.iter() {
-        if let claw_syntax::ast::StmtKind::Assign { place, op: Some(BinaryOp::Add), .. } = &stmt.kind {
+        if let claw_syntax::ast::StmtKind::Assign {
+            place,
+            op: Some(BinaryOp::Add),
+            ..
+        } = &stmt.kind
+        {
             concat |= program.expr_type(*place) == TypeId::STRING;
         }
     }
@@ -83,21 +88,35 @@ pub fn needed(program: &Program) -> Vec<Helper> {
     if eq {
         helpers.push(Helper::StrEq);
     }
-    if program.globals.iter().any(|g| g.ty == TypeId::STRING && g.mutable) {
+    if program
+        .globals
+        .iter()
+        .any(|g| g.ty == TypeId::STRING && g.mutable)
+    {
         helpers.push(Helper::Persist);
     }
     helpers
 }
 
 fn mem(offset: u32) -> MemArg {
-    MemArg { offset: offset.into(), align: 2, memory_index: 0 }
+    MemArg {
+        offset: offset.into(),
+        align: 2,
+        memory_index: 0,
+    }
 }
 
 fn byte() -> MemArg {
-    MemArg { offset: 0, align: 0, memory_index: 0 }
+    MemArg {
+        offset: 0,
+        align: 0,
+        memory_index: 0,
+    }
 }
 
 /// A helper's parameters, results and body.
+// Kept unformatted: the indentation mirrors the Wasm block structure.
+#[rustfmt::skip]
 pub fn emit(helper: Helper, info: &ModuleInfo) -> (Vec<ValType>, Vec<ValType>, Function) {
     use ValType::I32;
     match helper {

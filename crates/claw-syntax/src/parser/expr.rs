@@ -74,7 +74,9 @@ impl Parser<'_> {
             if op.is_comparison() {
                 if let Some((next, _)) = binary_op(self.peek()).filter(|(o, _)| o.is_comparison()) {
                     let _ = next;
-                    return Err(self.unexpected("an operator other than a comparison (comparisons do not chain; use `&&`)"));
+                    return Err(self.unexpected(
+                        "an operator other than a comparison (comparisons do not chain; use `&&`)",
+                    ));
                 }
             }
             let span = self.span_of(lhs).to(self.span_of(rhs));
