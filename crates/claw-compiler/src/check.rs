@@ -187,7 +187,8 @@ impl Checker<'_> {
                                 )
                                 .at(global.name.span, "no type given")
                                 .hint(format!(
-                                    "write the type after the name: `let {}: u32 = …;`",
+                                    "write the type after the name: `let {}{}: u32 = …;`",
+                                    if global.mutable { "mut " } else { "" },
                                     global.name.text
                                 )),
                             );
@@ -309,7 +310,7 @@ impl Checker<'_> {
                         "non-constant-global",
                         "global initializer must be a constant",
                     )
-                    .at(self.ast.exprs[init].span, "not a literal")
+                    .at(self.ast.exprs[init].span, "not a constant")
                     .hint("initialize the global with a literal and assign it in a function"),
                 );
                 continue;

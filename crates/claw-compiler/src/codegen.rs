@@ -274,6 +274,8 @@ impl<'p> ModuleBuilder<'p> {
             module.section(&section);
         }
         let mut name_section = NameSection::new();
+        // Names the module in backtraces (`claw!func` rather than `<unknown>!func`).
+        name_section.module("claw");
         name_section.functions(&names);
         module.section(&name_section);
         module.finish()

@@ -202,7 +202,7 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "assign-to-immutable",
-                    format!("cannot assign twice to immutable `{name}`"),
+                    format!("cannot assign to immutable `{name}`"),
                 )
                 .at(place_span, "cannot assign")
                 .also(def_span, format!("`{name}` is declared here without `mut`"))
