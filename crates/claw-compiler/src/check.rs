@@ -37,6 +37,9 @@ pub fn check(ast: SourceFile, wit: wit_parser::Resolve) -> (Program, Vec<Diagnos
         scopes: Vec::new(),
         func_result: None,
         loops: Vec::new(),
+        flexible: HashMap::new(),
+        pins: HashMap::new(),
+        new_pin: false,
     };
     ctx.collect_items();
     ctx.check_globals();
@@ -118,6 +121,13 @@ struct Checker<'a> {
     /// The result type of the function being checked, and the span that declares it.
     func_result: Option<(Option<TypeId>, Span)>,
     loops: Vec<LoopFrame>,
+    /// Unannotated locals initialized with a literal: their type may still come from a use,
+    /// as `i` in `let mut i = 0; while i < n {…}` becomes `n`'s type.
+    flexible: HashMap<LocalId, ast::StmtId>,
+    /// The types such `let`s take on, found by earlier passes over the body.
+    pins: HashMap<ast::StmtId, TypeId>,
+    /// Whether this pass found a new pin, so the body must be checked again.
+    new_pin: bool,
 }
 
 impl Checker<'_> {
@@ -336,8 +346,21 @@ impl Checker<'_> {
             self.scopes = vec![scope];
             let result_span = func.sig.result.as_ref().map_or(func.sig.span, |t| t.span);
             self.func_result = Some((self.funcs[id].result, result_span));
-            self.loops.clear();
-            let diverges = self.block(&func.body);
+            // A body is checked again whenever an unannotated local takes its type from a later
+            // use (see `pins`), so that every use sees the final type.
+            let diverges = loop {
+                let (diagnostics, locals) = (self.diagnostics.len(), self.locals.len());
+                self.scopes.truncate(1);
+                self.loops.clear();
+                self.flexible.clear();
+                self.new_pin = false;
+                let diverges = self.block(&func.body);
+                if !self.new_pin {
+                    break diverges;
+                }
+                self.diagnostics.truncate(diagnostics);
+                self.locals.truncate(locals);
+            };
             if let (Some(result), false) = (self.funcs[id].result, diverges) {
                 let end = Span {
                     start: func.body.span.end - 1,

@@ -12,9 +12,13 @@ use crate::types::{TypeDef, TypeId};
 impl Checker<'_> {
     /// Checks `id`, against `expect` if given, records and returns its type.
     pub(super) fn expr(&mut self, id: ExprId, expect: Option<Expect>) -> TypeId {
-        let ty = self.infer(id, expect);
+        let mut ty = self.infer(id, expect);
         if let Some(expect) = expect {
-            self.type_mismatch(self.ast.exprs[id].span, expect, ty);
+            if self.pin(id, ty, expect.ty) {
+                ty = expect.ty;
+            } else {
+                self.type_mismatch(self.ast.exprs[id].span, expect, ty);
+            }
         }
         self.expr_types.insert(id, ty);
         ty
@@ -159,7 +163,7 @@ impl Checker<'_> {
                 self.expr(rhs, Some(Expect::ty(ty)));
                 ty
             }
-            None if self.literal_like(lhs) && !self.literal_like(rhs) => {
+            None if self.context_typed(lhs) && !self.context_typed(rhs) => {
                 let ty = self.expr(rhs, None);
                 self.expr(
                     lhs,
@@ -234,8 +238,39 @@ impl Checker<'_> {
         }
     }
 
+    /// Lets a flexible local take the numeric type a use expects of it; the body is then
+    /// checked again with that type. Returns whether it did.
+    fn pin(&mut self, id: ExprId, found: TypeId, expected: TypeId) -> bool {
+        if found == expected || !self.types.is_numeric(found) || !self.types.is_numeric(expected) {
+            return false;
+        }
+        let Some(Res::Local(local)) = self.expr_res.get(id) else {
+            return false;
+        };
+        let Some(&stmt) = self.flexible.get(local) else {
+            return false;
+        };
+        self.flexible.remove(local);
+        self.pins.insert(stmt, expected);
+        self.new_pin = true;
+        true
+    }
+
+    /// Whether an operand should take its type from the other operand: a literal, or a
+    /// local whose type may still come from its uses.
+    fn context_typed(&self, id: ExprId) -> bool {
+        if let ExprKind::Path(path) = &self.ast.exprs[id].kind {
+            if let [name] = path.as_slice() {
+                return self
+                    .lookup_local(&name.text)
+                    .is_some_and(|local| self.flexible.contains_key(&local));
+            }
+        }
+        self.literal_like(id)
+    }
+
     /// Whether an expression's type is decided by context rather than by itself.
-    fn literal_like(&self, id: ExprId) -> bool {
+    pub(super) fn literal_like(&self, id: ExprId) -> bool {
         match &self.ast.exprs[id].kind {
             ExprKind::Int(_) | ExprKind::Float(_) => true,
             ExprKind::Unary { operand, .. } => self.literal_like(*operand),

@@ -32,6 +32,7 @@ impl Checker<'_> {
                 ty,
                 init,
             } => {
+                let annotated = ty.is_some();
                 let ty = match ty {
                     Some(annotation) => {
                         let ty = self.resolve_type(annotation);
@@ -41,8 +42,13 @@ impl Checker<'_> {
                         );
                         ty
                     }
-                    None => self.expr(*init, None),
+                    None => match self.pins.get(&id) {
+                        Some(&pinned) => self.expr(*init, Some(Expect::ty(pinned))),
+                        None => self.expr(*init, None),
+                    },
                 };
+                let flexible =
+                    !annotated && !self.pins.contains_key(&id) && self.literal_like(*init);
                 if ty == TypeId::UNIT {
                     self.error(
                         Diagnostic::error(
@@ -53,6 +59,9 @@ impl Checker<'_> {
                     );
                 }
                 let local = self.new_local(name, ty, *mutable);
+                if flexible {
+                    self.flexible.insert(local, id);
+                }
                 self.let_locals.insert(id, local);
                 self.scopes
                     .last_mut()
