@@ -200,6 +200,10 @@ fn test_host(log: &Arc<Mutex<String>>) -> Host {
         *sink.lock().unwrap() = format!("{level}: {message}");
         Ok(())
     });
+    host.interface_func("claw:clock/time@1.2.3", "now", |_, results| {
+        results[0] = Val::U64(1_700_000_000);
+        Ok(())
+    });
     let source = log.clone();
     host.interface_func("claw:test/logging", "last", move |_, results| {
         results[0] = Val::String(source.lock().unwrap().clone());
