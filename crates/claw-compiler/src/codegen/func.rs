@@ -459,130 +459,32 @@ impl Emitter<'_> {
         use BinaryOp::*;
         let types = &self.program.types;
         if let Some(shape) = types.int_shape(ty) {
-            let (w, s) = (shape.wide(), shape.signed);
             if matches!(op, Shl | Shr) && shape.bits < 32 {
                 // Shift amounts count modulo the width, as Rust's `wrapping_shl` does.
                 self.code.push(I::I32Const(shape.bits as i32 - 1));
                 self.code.push(I::I32And);
             }
-            let instruction = match (op, w) {
-                (Add, false) => I::I32Add,
-                (Add, true) => I::I64Add,
-                (Sub, false) => I::I32Sub,
-                (Sub, true) => I::I64Sub,
-                (Mul, false) => I::I32Mul,
-                (Mul, true) => I::I64Mul,
-                (Div, false) => {
-                    if s {
-                        I::I32DivS
-                    } else {
-                        I::I32DivU
-                    }
-                }
-                (Div, true) => {
-                    if s {
-                        I::I64DivS
-                    } else {
-                        I::I64DivU
-                    }
-                }
-                (Rem, false) => {
-                    if s {
-                        I::I32RemS
-                    } else {
-                        I::I32RemU
-                    }
-                }
-                (Rem, true) => {
-                    if s {
-                        I::I64RemS
-                    } else {
-                        I::I64RemU
-                    }
-                }
-                (BitAnd, false) => I::I32And,
-                (BitAnd, true) => I::I64And,
-                (BitOr, false) => I::I32Or,
-                (BitOr, true) => I::I64Or,
-                (BitXor, false) => I::I32Xor,
-                (BitXor, true) => I::I64Xor,
-                (Shl, false) => I::I32Shl,
-                (Shl, true) => I::I64Shl,
-                (Shr, false) => {
-                    if s {
-                        I::I32ShrS
-                    } else {
-                        I::I32ShrU
-                    }
-                }
-                (Shr, true) => {
-                    if s {
-                        I::I64ShrS
-                    } else {
-                        I::I64ShrU
-                    }
-                }
-                (Eq, false) => I::I32Eq,
-                (Eq, true) => I::I64Eq,
-                (Ne, false) => I::I32Ne,
-                (Ne, true) => I::I64Ne,
-                (Lt, false) => {
-                    if s {
-                        I::I32LtS
-                    } else {
-                        I::I32LtU
-                    }
-                }
-                (Lt, true) => {
-                    if s {
-                        I::I64LtS
-                    } else {
-                        I::I64LtU
-                    }
-                }
-                (Le, false) => {
-                    if s {
-                        I::I32LeS
-                    } else {
-                        I::I32LeU
-                    }
-                }
-                (Le, true) => {
-                    if s {
-                        I::I64LeS
-                    } else {
-                        I::I64LeU
-                    }
-                }
-                (Gt, false) => {
-                    if s {
-                        I::I32GtS
-                    } else {
-                        I::I32GtU
-                    }
-                }
-                (Gt, true) => {
-                    if s {
-                        I::I64GtS
-                    } else {
-                        I::I64GtU
-                    }
-                }
-                (Ge, false) => {
-                    if s {
-                        I::I32GeS
-                    } else {
-                        I::I32GeU
-                    }
-                }
-                (Ge, true) => {
-                    if s {
-                        I::I64GeS
-                    } else {
-                        I::I64GeU
-                    }
-                }
-                (And | Or, _) => unreachable!("short-circuit operators are emitted as branches"),
+            // Each pair: (32-bit, 64-bit); `sign` picks between signed and unsigned forms.
+            let wide = |a: I<'static>, b: I<'static>| if shape.wide() { b } else { a };
+            let sign = |s: I<'static>, u: I<'static>| if shape.signed { s } else { u };
+            let instruction = match op {
+                Add => wide(I::I32Add, I::I64Add),
+                Sub => wide(I::I32Sub, I::I64Sub),
+                Mul => wide(I::I32Mul, I::I64Mul),
+                Div => wide(sign(I::I32DivS, I::I32DivU), sign(I::I64DivS, I::I64DivU)),
+                Rem => wide(sign(I::I32RemS, I::I32RemU), sign(I::I64RemS, I::I64RemU)),
+                BitAnd => wide(I::I32And, I::I64And),
+                BitOr => wide(I::I32Or, I::I64Or),
+                BitXor => wide(I::I32Xor, I::I64Xor),
+                Shl => wide(I::I32Shl, I::I64Shl),
+                Shr => wide(sign(I::I32ShrS, I::I32ShrU), sign(I::I64ShrS, I::I64ShrU)),
+                Eq => wide(I::I32Eq, I::I64Eq),
+                Ne => wide(I::I32Ne, I::I64Ne),
+                Lt => wide(sign(I::I32LtS, I::I32LtU), sign(I::I64LtS, I::I64LtU)),
+                Le => wide(sign(I::I32LeS, I::I32LeU), sign(I::I64LeS, I::I64LeU)),
+                Gt => wide(sign(I::I32GtS, I::I32GtU), sign(I::I64GtS, I::I64GtU)),
+                Ge => wide(sign(I::I32GeS, I::I32GeU), sign(I::I64GeS, I::I64GeU)),
+                And | Or => unreachable!("short-circuit operators are emitted as branches"),
             };
             self.code.push(instruction);
             if matches!(op, Add | Sub | Mul | Div | Shl) {
@@ -590,27 +492,25 @@ impl Emitter<'_> {
             }
             return;
         }
+        if types.is_float(ty) {
+            let single = ty == TypeId::F32;
+            let pick = |a: I<'static>, b: I<'static>| if single { a } else { b };
+            self.code.push(match op {
+                Add => pick(I::F32Add, I::F64Add),
+                Sub => pick(I::F32Sub, I::F64Sub),
+                Mul => pick(I::F32Mul, I::F64Mul),
+                Div => pick(I::F32Div, I::F64Div),
+                Eq => pick(I::F32Eq, I::F64Eq),
+                Ne => pick(I::F32Ne, I::F64Ne),
+                Lt => pick(I::F32Lt, I::F64Lt),
+                Le => pick(I::F32Le, I::F64Le),
+                Gt => pick(I::F32Gt, I::F64Gt),
+                Ge => pick(I::F32Ge, I::F64Ge),
+                _ => unreachable!("checked: `{}` is not defined for floats", op.symbol()),
+            });
+            return;
+        }
         let instruction = match (types.def(ty), op) {
-            (TypeDef::F32, Add) => I::F32Add,
-            (TypeDef::F32, Sub) => I::F32Sub,
-            (TypeDef::F32, Mul) => I::F32Mul,
-            (TypeDef::F32, Div) => I::F32Div,
-            (TypeDef::F32, Eq) => I::F32Eq,
-            (TypeDef::F32, Ne) => I::F32Ne,
-            (TypeDef::F32, Lt) => I::F32Lt,
-            (TypeDef::F32, Le) => I::F32Le,
-            (TypeDef::F32, Gt) => I::F32Gt,
-            (TypeDef::F32, Ge) => I::F32Ge,
-            (TypeDef::F64, Add) => I::F64Add,
-            (TypeDef::F64, Sub) => I::F64Sub,
-            (TypeDef::F64, Mul) => I::F64Mul,
-            (TypeDef::F64, Div) => I::F64Div,
-            (TypeDef::F64, Eq) => I::F64Eq,
-            (TypeDef::F64, Ne) => I::F64Ne,
-            (TypeDef::F64, Lt) => I::F64Lt,
-            (TypeDef::F64, Le) => I::F64Le,
-            (TypeDef::F64, Gt) => I::F64Gt,
-            (TypeDef::F64, Ge) => I::F64Ge,
             (TypeDef::String, Add) => I::Call(self.info.helper(Helper::Concat)),
             (TypeDef::String, Eq) => I::Call(self.info.helper(Helper::StrEq)),
             (TypeDef::String, Ne) => {
@@ -622,7 +522,7 @@ impl Emitter<'_> {
             (_, BitAnd) => I::I32And,
             (_, BitOr) => I::I32Or,
             (_, BitXor) => I::I32Xor,
-            _ => I::Unreachable,
+            _ => unreachable!("checked: `{}` is not defined for this type", op.symbol()),
         };
         self.code.push(instruction);
     }
