@@ -286,3 +286,22 @@ fn every_subcommand_has_a_worked_example() {
         assert_eq!(output.status.code(), Some(0));
     }
 }
+
+/// `claw run` is not only for Claw: a component built from C, whose functions sit in an
+/// exported interface, is called by the interface's short name.
+#[test]
+fn run_calls_an_interface_export_of_a_c_component() {
+    let fixture = support::root().join("../shared/fixtures/calc/calc-c.wasm");
+    let fixture = fixture.to_str().expect("utf-8 path");
+    let output = claw(&[
+        "run",
+        fixture,
+        "--invoke",
+        "ops.add(2147483647, 1)",
+        "--invoke",
+        r#"docs:calc/ops@0.1.0#greet("wörld")"#,
+    ]);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(stdout(&output), "-2147483648\n\"Hello, wörld!\"\n");
+    assert_eq!(output.status.code(), Some(0));
+}
