@@ -85,6 +85,17 @@ impl From<SyntaxError> for Diagnostic {
                 Diagnostic::error("invalid-number", "number literal is too large")
                     .at(span, "does not fit in 64 bits")
             }
+            SyntaxError::TooDeep { .. } => {
+                Diagnostic::error("too-deep", "the code is nested too deeply")
+                    .at(
+                        span,
+                        format!(
+                            "more than {} levels of nesting here",
+                            claw_syntax::MAX_DEPTH
+                        ),
+                    )
+                    .hint("split the expression or block with `let` bindings or helper functions")
+            }
             SyntaxError::UnexpectedToken {
                 found, expected, ..
             } => Diagnostic::error(

@@ -14,7 +14,7 @@ mod token;
 
 pub use lexer::lex;
 pub use line_index::LineIndex;
-pub use parser::parse;
+pub use parser::{parse, MAX_DEPTH};
 pub use span::{FileId, Span};
 pub use syntax_error::SyntaxError;
 pub use token::{Token, TokenKind};

@@ -27,7 +27,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::SourceFile, Vec<SyntaxError>) {
 }
 
 /// Nesting deeper than this is reported instead of overflowing the stack.
-const MAX_DEPTH: u32 = 200;
+pub const MAX_DEPTH: u32 = 256;
 
 /// Signals that an error was recorded and the caller should recover.
 struct Recover;
@@ -122,11 +122,7 @@ impl Parser<'_> {
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            self.errors.push(SyntaxError::UnexpectedToken {
-                span: self.span(),
-                found: "nesting too deep",
-                expected: "at most 200 levels of nesting".to_string(),
-            });
+            self.errors.push(SyntaxError::TooDeep { span: self.span() });
             self.depth -= 1;
             return Err(Recover);
         }

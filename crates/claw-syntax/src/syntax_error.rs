@@ -12,6 +12,9 @@ pub enum SyntaxError {
     InvalidEscape { span: Span },
     /// A number too large for 64 bits or otherwise unreadable.
     InvalidNumber { span: Span },
+    /// Nesting (of blocks, parentheses, types or operator chains) beyond
+    /// [`crate::MAX_DEPTH`] levels, which would exhaust the stack of later phases.
+    TooDeep { span: Span },
     /// The parser wanted one of `expected` but found `found` (described) at `span`.
     UnexpectedToken {
         span: Span,
@@ -27,6 +30,7 @@ impl SyntaxError {
             | SyntaxError::InvalidIdentifier { span }
             | SyntaxError::InvalidEscape { span }
             | SyntaxError::InvalidNumber { span }
+            | SyntaxError::TooDeep { span }
             | SyntaxError::UnexpectedToken { span, .. } => *span,
         }
     }

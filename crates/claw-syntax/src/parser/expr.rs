@@ -50,8 +50,20 @@ impl Parser<'_> {
     }
 
     fn expr_bp(&mut self, min_power: u8) -> PResult<ExprId> {
+        // Every operator in a chain counts as a level of nesting, since later phases recurse
+        // into its left operand; the depth is restored however the chain ends.
+        let base = self.depth;
+        let res = self.chain(min_power);
+        self.depth = base;
+        res
+    }
+
+    fn chain(&mut self, min_power: u8) -> PResult<ExprId> {
         let mut lhs = self.unary()?;
         loop {
+            if self.at(TokenKind::As) || binary_op(self.peek()).is_some() {
+                self.enter()?;
+            }
             if self.at(TokenKind::As) && CAST_POWER > min_power {
                 self.bump();
                 let ty = self.type_expr()?;
