@@ -572,7 +572,27 @@ impl Emitter<'_> {
                     (false, true, true) => I::I64TruncSatF64S,
                     (false, true, false) => I::I64TruncSatF64U,
                 });
-                self.wrap(dst);
+                if dst.bits < 32 {
+                    // Clamp into the narrow type's range: `300.0 as u8` is 255, as in Rust.
+                    let (min, max) = (dst.min() as i32, dst.max() as i32);
+                    let t = self.new_locals(&[ValType::I32]);
+                    self.code.extend([
+                        I::LocalSet(t),
+                        I::I32Const(max),
+                        I::LocalGet(t),
+                        I::LocalGet(t),
+                        I::I32Const(max),
+                        I::I32GtS,
+                        I::Select,
+                        I::LocalSet(t),
+                        I::I32Const(min),
+                        I::LocalGet(t),
+                        I::LocalGet(t),
+                        I::I32Const(min),
+                        I::I32LtS,
+                        I::Select,
+                    ]);
+                }
             }
             (None, None) => {
                 self.code.push(if to == TypeId::F64 {
