@@ -255,27 +255,33 @@ impl Checker<'_> {
             param_types.push(ty);
         }
         let result = sig.result.as_ref().map(|ty| self.resolve_type(ty));
-        let id = FuncId(self.funcs.len() as u32);
-        self.funcs.push(FuncDef {
+        self.push_func(FuncDef {
             name: name.text.clone(),
             params,
             param_types,
             result,
             kind,
             span,
-        });
-        id
+        })
+    }
+
+    fn push_func(&mut self, def: FuncDef) -> FuncId {
+        self.funcs.push(def);
+        FuncId(self.funcs.len() as u32 - 1)
     }
 
     fn new_local(&mut self, name: &ast::Name, ty: TypeId, mutable: bool) -> LocalId {
-        let id = LocalId(self.locals.len() as u32);
-        self.locals.push(LocalDef {
+        self.push_local(LocalDef {
             name: name.text.clone(),
             ty,
             mutable,
             span: name.span,
-        });
-        id
+        })
+    }
+
+    fn push_local(&mut self, def: LocalDef) -> LocalId {
+        self.locals.push(def);
+        LocalId(self.locals.len() as u32 - 1)
     }
 
     fn resolve_type(&mut self, ty: &TypeExpr) -> TypeId {

@@ -6,7 +6,7 @@ use wit_parser::{InterfaceId, Type, TypeDefKind, TypeOwner};
 
 use super::{Checker, ItemRes};
 use crate::diagnostics::Diagnostic;
-use crate::program::{FuncDef, FuncId, FuncKind, LocalDef, LocalId};
+use crate::program::{FuncDef, FuncKind, LocalDef};
 use crate::types::{TypeDef, TypeId};
 
 impl Checker<'_> {
@@ -27,19 +27,16 @@ impl Checker<'_> {
                 let mut param_types = Vec::new();
                 for param in &func.params {
                     let ty = self.wit_type(&param.ty, &item.name);
-                    let id = LocalId(self.locals.len() as u32);
-                    self.locals.push(LocalDef {
+                    params.push(self.push_local(LocalDef {
                         name: param.name.clone(),
                         ty,
                         mutable: false,
                         span: item.name.span,
-                    });
-                    params.push(id);
+                    }));
                     param_types.push(ty);
                 }
                 let result = func.result.as_ref().map(|ty| self.wit_type(ty, &item.name));
-                let id = FuncId(self.funcs.len() as u32);
-                self.funcs.push(FuncDef {
+                let id = self.push_func(FuncDef {
                     name: local.text.clone(),
                     params,
                     param_types,

@@ -547,30 +547,37 @@ impl Emitter<'_> {
             }
             (Some(src), None) => {
                 let f32 = to == TypeId::F32;
-                self.code.push(match (f32, src.wide(), src.signed) {
-                    (true, false, true) => I::F32ConvertI32S,
-                    (true, false, false) => I::F32ConvertI32U,
-                    (true, true, true) => I::F32ConvertI64S,
-                    (true, true, false) => I::F32ConvertI64U,
-                    (false, false, true) => I::F64ConvertI32S,
-                    (false, false, false) => I::F64ConvertI32U,
-                    (false, true, true) => I::F64ConvertI64S,
-                    (false, true, false) => I::F64ConvertI64U,
+                // Pairs are (from 32-bit, from 64-bit), each picking signed or unsigned.
+                let wide = |a: I<'static>, b: I<'static>| if src.wide() { b } else { a };
+                let sign = |s: I<'static>, u: I<'static>| if src.signed { s } else { u };
+                self.code.push(if f32 {
+                    wide(
+                        sign(I::F32ConvertI32S, I::F32ConvertI32U),
+                        sign(I::F32ConvertI64S, I::F32ConvertI64U),
+                    )
+                } else {
+                    wide(
+                        sign(I::F64ConvertI32S, I::F64ConvertI32U),
+                        sign(I::F64ConvertI64S, I::F64ConvertI64U),
+                    )
                 });
             }
             (None, Some(dst)) => {
                 let f32 = from == TypeId::F32;
                 // Saturating, as Rust's `as`: NaN becomes 0, out-of-range values clamp.
                 let signed = dst.signed || dst.bits < 32;
-                self.code.push(match (f32, dst.wide(), signed) {
-                    (true, false, true) => I::I32TruncSatF32S,
-                    (true, false, false) => I::I32TruncSatF32U,
-                    (true, true, true) => I::I64TruncSatF32S,
-                    (true, true, false) => I::I64TruncSatF32U,
-                    (false, false, true) => I::I32TruncSatF64S,
-                    (false, false, false) => I::I32TruncSatF64U,
-                    (false, true, true) => I::I64TruncSatF64S,
-                    (false, true, false) => I::I64TruncSatF64U,
+                let wide = |a: I<'static>, b: I<'static>| if dst.wide() { b } else { a };
+                let sign = |s: I<'static>, u: I<'static>| if signed { s } else { u };
+                self.code.push(if f32 {
+                    wide(
+                        sign(I::I32TruncSatF32S, I::I32TruncSatF32U),
+                        sign(I::I64TruncSatF32S, I::I64TruncSatF32U),
+                    )
+                } else {
+                    wide(
+                        sign(I::I32TruncSatF64S, I::I32TruncSatF64U),
+                        sign(I::I64TruncSatF64S, I::I64TruncSatF64U),
+                    )
                 });
                 if dst.bits < 32 {
                     // Clamp into the narrow type's range: `300.0 as u8` is 255, as in Rust.

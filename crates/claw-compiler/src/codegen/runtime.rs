@@ -98,6 +98,28 @@ pub fn needed(program: &Program) -> Vec<Helper> {
     helpers
 }
 
+/// Starts a function taking a payload pointer: returns early for static data (literals are
+/// never freed), else leaves the block's header address in `block` and on the stack.
+fn block_header<'f>(
+    f: &'f mut Function,
+    info: &ModuleInfo,
+    ptr: u32,
+    block: u32,
+) -> wasm_encoder::InstructionSink<'f> {
+    let mut sink = f.instructions();
+    sink.local_get(ptr)
+        .i32_const(info.heap_base as i32)
+        .i32_lt_u()
+        .if_(BlockType::Empty)
+        .return_()
+        .end()
+        .local_get(ptr)
+        .i32_const(8)
+        .i32_sub()
+        .local_tee(block);
+    sink
+}
+
 fn mem(offset: u32) -> MemArg {
     MemArg {
         offset: offset.into(),
@@ -154,10 +176,7 @@ pub fn emit(helper: Helper, info: &ModuleInfo) -> (Vec<ValType>, Vec<ValType>, F
             // (ptr); locals: block
             let mut f = new_function(&[I32]);
             let (ptr, block) = (0, 1);
-            f.instructions()
-                .local_get(ptr).i32_const(info.heap_base as i32).i32_lt_u()
-                .if_(BlockType::Empty).return_().end()
-                .local_get(ptr).i32_const(8).i32_sub().local_tee(block)
+            block_header(&mut f, info, ptr, block)
                 .local_get(block).i32_load(mem(0)).i32_const(2).i32_shl().i32_load(mem(layout::FREE_LISTS))
                 .i32_store(mem(4))
                 .local_get(block).i32_load(mem(0)).i32_const(2).i32_shl()
@@ -170,10 +189,7 @@ pub fn emit(helper: Helper, info: &ModuleInfo) -> (Vec<ValType>, Vec<ValType>, F
             // (ptr): put a block on the scratch list, to be freed when the call ends.
             let mut f = new_function(&[I32]);
             let (ptr, block) = (0, 1);
-            f.instructions()
-                .local_get(ptr).i32_const(info.heap_base as i32).i32_lt_u()
-                .if_(BlockType::Empty).return_().end()
-                .local_get(ptr).i32_const(8).i32_sub().local_tee(block)
+            block_header(&mut f, info, ptr, block)
                 .global_get(SCRATCH).i32_store(mem(4))
                 .local_get(block).global_set(SCRATCH)
                 .end();
