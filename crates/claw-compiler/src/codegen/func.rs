@@ -546,39 +546,42 @@ impl Emitter<'_> {
                 self.wrap(dst);
             }
             (Some(src), None) => {
-                let f32 = to == TypeId::F32;
-                // Pairs are (from 32-bit, from 64-bit), each picking signed or unsigned.
-                let wide = |a: I<'static>, b: I<'static>| if src.wide() { b } else { a };
-                let sign = |s: I<'static>, u: I<'static>| if src.signed { s } else { u };
-                self.code.push(if f32 {
-                    wide(
-                        sign(I::F32ConvertI32S, I::F32ConvertI32U),
-                        sign(I::F32ConvertI64S, I::F32ConvertI64U),
-                    )
+                let variants = if to == TypeId::F32 {
+                    [
+                        I::F32ConvertI32S,
+                        I::F32ConvertI32U,
+                        I::F32ConvertI64S,
+                        I::F32ConvertI64U,
+                    ]
                 } else {
-                    wide(
-                        sign(I::F64ConvertI32S, I::F64ConvertI32U),
-                        sign(I::F64ConvertI64S, I::F64ConvertI64U),
-                    )
-                });
+                    [
+                        I::F64ConvertI32S,
+                        I::F64ConvertI32U,
+                        I::F64ConvertI64S,
+                        I::F64ConvertI64U,
+                    ]
+                };
+                self.code.push(by_shape(src.wide(), src.signed, variants));
             }
             (None, Some(dst)) => {
-                let f32 = from == TypeId::F32;
                 // Saturating, as Rust's `as`: NaN becomes 0, out-of-range values clamp.
                 let signed = dst.signed || dst.bits < 32;
-                let wide = |a: I<'static>, b: I<'static>| if dst.wide() { b } else { a };
-                let sign = |s: I<'static>, u: I<'static>| if signed { s } else { u };
-                self.code.push(if f32 {
-                    wide(
-                        sign(I::I32TruncSatF32S, I::I32TruncSatF32U),
-                        sign(I::I64TruncSatF32S, I::I64TruncSatF32U),
-                    )
+                let variants = if from == TypeId::F32 {
+                    [
+                        I::I32TruncSatF32S,
+                        I::I32TruncSatF32U,
+                        I::I64TruncSatF32S,
+                        I::I64TruncSatF32U,
+                    ]
                 } else {
-                    wide(
-                        sign(I::I32TruncSatF64S, I::I32TruncSatF64U),
-                        sign(I::I64TruncSatF64S, I::I64TruncSatF64U),
-                    )
-                });
+                    [
+                        I::I32TruncSatF64S,
+                        I::I32TruncSatF64U,
+                        I::I64TruncSatF64S,
+                        I::I64TruncSatF64U,
+                    ]
+                };
+                self.code.push(by_shape(dst.wide(), signed, variants));
                 if dst.bits < 32 {
                     // Clamp into the narrow type's range: `300.0 as u8` is 255, as in Rust.
                     let (min, max) = (dst.min() as i32, dst.max() as i32);
@@ -609,5 +612,16 @@ impl Emitter<'_> {
                 });
             }
         }
+    }
+}
+
+/// Picks from `[32-bit signed, 32-bit unsigned, 64-bit signed, 64-bit unsigned]`.
+fn by_shape(wide: bool, signed: bool, variants: [I<'static>; 4]) -> I<'static> {
+    let [s32, u32, s64, u64] = variants;
+    match (wide, signed) {
+        (false, true) => s32,
+        (false, false) => u32,
+        (true, true) => s64,
+        (true, false) => u64,
     }
 }
