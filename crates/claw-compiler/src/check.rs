@@ -161,7 +161,7 @@ impl Checker<'_> {
         }
         for (index, item) in ast.items.iter().enumerate() {
             match item {
-                Item::ImportFrom(_) => {}
+                Item::ImportFrom(_) | Item::TypeDecl(_) | Item::ExportInterface(_) => {}
                 Item::ImportFunc(import) => {
                     let local = import.alias.as_ref().unwrap_or(&import.name);
                     let id = self.declare_func(

@@ -9,6 +9,7 @@ use crate::Span;
 
 pub type ExprId = Idx<Expr>;
 pub type StmtId = Idx<Stmt>;
+pub type PatId = Idx<Pat>;
 
 /// A parsed file: its items in source order and the arenas their bodies point into.
 #[derive(Debug, Default)]
@@ -16,6 +17,7 @@ pub struct SourceFile {
     pub items: Vec<Item>,
     pub exprs: Arena<Expr>,
     pub stmts: Arena<Stmt>,
+    pub pats: Arena<Pat>,
 }
 
 /// A name as written, with `%` escapes removed.
@@ -31,6 +33,44 @@ pub enum Item {
     ImportFrom(ImportFrom),
     Global(Global),
     Func(Func),
+    TypeDecl(TypeDecl),
+    /// `export ns:pkg/iface { … }` or `export name: interface { … }`. Its functions follow it
+    /// in `items` as `Item::Func`s whose `interface` is this item's index.
+    ExportInterface(ExportInterface),
+}
+
+/// A named type declared with WIT syntax: `record point { x: f64, y: f64 }`.
+#[derive(Debug)]
+pub struct TypeDecl {
+    pub name: Name,
+    pub kind: TypeDeclKind,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum TypeDeclKind {
+    Record(Vec<(Name, TypeExpr)>),
+    Variant(Vec<(Name, Option<TypeExpr>)>),
+    Enum(Vec<Name>),
+    Flags(Vec<Name>),
+    /// `type id = u64;`
+    Alias(TypeExpr),
+}
+
+#[derive(Debug)]
+pub struct ExportInterface {
+    pub target: ExportTarget,
+    /// Indices in `items` of the functions inside the braces.
+    pub funcs: Vec<usize>,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum ExportTarget {
+    /// An interface from the WIT packages: `export docs:visits/store { … }`.
+    Wit(InterfacePath),
+    /// An interface defined right here: `export tests: interface { … }`.
+    Inline(Name),
 }
 
 /// `import name [as local]: func(…) -> T;` — a function the host supplies.
@@ -83,10 +123,13 @@ pub struct Global {
     pub span: Span,
 }
 
-/// `[export] func name(params) -> T { body }`
+/// `[export] func name(params) -> T { body }`, at the top level or inside an export block.
 #[derive(Debug)]
 pub struct Func {
+    /// True for `export func` and for every function inside an export block.
     pub exported: bool,
+    /// Index in `items` of the `ExportInterface` this function is inside, if any.
+    pub interface: Option<usize>,
     pub name: Name,
     pub sig: FuncSig,
     pub body: Block,
@@ -107,7 +150,8 @@ pub struct Param {
 }
 
 /// A type as written: a name (`u32`, `string`, a declared type) with optional
-/// arguments (`list<u8>`, `result<T, E>`).
+/// arguments (`list<u8>`, `result<T, E>`, `tuple<A, B>`). In `result<_, E>` the `_` is a
+/// `TypeExpr` named `_`.
 #[derive(Clone, Debug)]
 pub struct TypeExpr {
     pub name: Name,
@@ -153,6 +197,12 @@ pub enum StmtKind {
     Loop {
         body: Block,
     },
+    /// `for x in xs {}`, `for c in s.chars() {}`, `for i in 0..n {}`.
+    For {
+        binding: Name,
+        iter: ExprId,
+        body: Block,
+    },
     Break,
     Continue,
     Return(Option<ExprId>),
@@ -171,12 +221,55 @@ pub enum ExprKind {
     Int(u64),
     Float(f64),
     Str(String),
+    Char(char),
     Bool(bool),
-    /// A name or a qualified name such as `level::warn`.
+    /// A name or a qualified name such as `level::warn`; also payload-less cases (`none`, `ok`).
     Path(Vec<Name>),
+    /// A call, or a case with a payload: `f(x)`, `some(x)`, `shape::circle(1.0)`.
     Call {
         callee: Vec<Name>,
         args: Vec<ExprId>,
+    },
+    /// `[a, b, c]`
+    List(Vec<ExprId>),
+    /// `(a, b)`; `(a,)` is a one-element tuple, `(a)` just `a`.
+    Tuple(Vec<ExprId>),
+    /// `{x: 1.0, y: 2.0}`
+    Record(Vec<(Name, ExprId)>),
+    /// `{read, write}`, and `{}`
+    Flags(Vec<Name>),
+    /// `p.x`, `t.0` (the name's text is `0`)
+    Field {
+        base: ExprId,
+        name: Name,
+    },
+    /// `xs[i]`
+    Index {
+        base: ExprId,
+        index: ExprId,
+    },
+    /// `xs.len()`, `xs.push(v)`, `s.chars()`
+    Method {
+        receiver: ExprId,
+        name: Name,
+        args: Vec<ExprId>,
+    },
+    /// `start..end` or `start..=end`; only meaningful as what a `for` iterates.
+    Range {
+        start: ExprId,
+        end: ExprId,
+        inclusive: bool,
+    },
+    Match {
+        scrutinee: ExprId,
+        arms: Vec<MatchArm>,
+    },
+    /// `e?`
+    Try(ExprId),
+    /// `check!(cond)`: `text` is the condition as written, for the failure message.
+    Check {
+        cond: ExprId,
+        text: String,
     },
     Unary {
         op: UnaryOp,
@@ -193,6 +286,48 @@ pub enum ExprKind {
     },
     /// Where the parser could not make sense of the input; checked as "any type".
     Error,
+}
+
+#[derive(Debug)]
+pub struct MatchArm {
+    pub pat: PatId,
+    pub body: ArmBody,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum ArmBody {
+    /// `pat => expr,`: the arm's value.
+    Expr(ExprId),
+    /// `pat => { stmts }`: an arm run for its effect; its value is `()` unless it diverges.
+    Block(Block),
+}
+
+#[derive(Debug)]
+pub struct Pat {
+    pub kind: PatKind,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub enum PatKind {
+    /// `_`
+    Wildcard,
+    /// A bare name: a case of the scrutinee's type if it has one of that name (`none`, `red`),
+    /// else a binding.
+    Name(Name),
+    /// `some(p)`, `circle(p)`, `shape::circle(p)`, `color::red`, `ok`.
+    Case {
+        path: Vec<Name>,
+        payload: Option<PatId>,
+    },
+    /// An integer literal, possibly negative.
+    Int(i128),
+    Str(String),
+    Char(char),
+    Bool(bool),
+    /// `(a, b)`
+    Tuple(Vec<PatId>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

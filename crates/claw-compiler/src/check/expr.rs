@@ -108,6 +108,13 @@ impl Checker<'_> {
             }
             ExprKind::Path(path) => self.path(id, path),
             ExprKind::Call { callee, args } => self.call(id, callee, args, span),
+            _ => {
+                self.error(
+                    Diagnostic::error("unsupported", "this expression is not supported yet")
+                        .at(span, "not supported"),
+                );
+                TypeId::ERROR
+            }
         }
     }
 

@@ -26,6 +26,13 @@ impl Checker<'_> {
         let ast = self.ast;
         let stmt = &ast.stmts[id];
         match &stmt.kind {
+            StmtKind::For { .. } => {
+                self.error(
+                    crate::diagnostics::Diagnostic::error("unsupported", "`for` is not supported yet")
+                        .at(stmt.span, "not supported"),
+                );
+                false
+            }
             StmtKind::Let {
                 mutable,
                 name,

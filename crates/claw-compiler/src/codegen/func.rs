@@ -203,6 +203,7 @@ impl Emitter<'_> {
                 self.close();
                 self.close();
             }
+            StmtKind::For { .. } => self.code.push(I::Unreachable),
             StmtKind::Loop { body } => {
                 self.open(I::Block(BlockType::Empty));
                 let exit = self.depth;

@@ -171,6 +171,7 @@ impl Parser<'_> {
         let body = self.block()?;
         Ok(Func {
             exported,
+            interface: None,
             name,
             sig,
             span: start.to(body.span),
