@@ -32,6 +32,20 @@ impl SourceFile {
         })
     }
 
+    /// The file as the compiler sees it; `check!` messages name it by its file name alone, so
+    /// they read the same wherever the tests run from.
+    pub fn unit(&self) -> claw_compiler::Source<'_> {
+        claw_compiler::Source {
+            file: FILE,
+            name: self
+                .path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("<input>"),
+            text: &self.text,
+        }
+    }
+
     /// The name diagnostics show: the path as the user wrote it.
     pub fn name(&self) -> String {
         self.path.display().to_string()
@@ -46,14 +60,14 @@ pub fn compile(
     term: &Term,
 ) -> anyhow::Result<Compiled> {
     let resolve = load_wit(source, wit_dir, term)?;
-    claw_compiler::compile(FILE, &source.text, resolve)
+    claw_compiler::compile(source.unit(), resolve)
         .map_err(|diagnostics| report(source, &diagnostics, term))
 }
 
 /// Checks `source` without generating code, printing diagnostics as [`compile`] does.
 pub fn check(source: &SourceFile, wit_dir: Option<&Path>, term: &Term) -> anyhow::Result<()> {
     let resolve = load_wit(source, wit_dir, term)?;
-    let diagnostics = claw_compiler::check(FILE, &source.text, resolve);
+    let diagnostics = claw_compiler::check(source.unit(), resolve);
     if diagnostics.is_empty() {
         Ok(())
     } else {

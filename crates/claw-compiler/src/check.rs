@@ -4,7 +4,11 @@
 //! initializers and function bodies are checked. Facts go into the side tables of
 //! [`Program`]; errors are collected, never fatal, and the `Error` type silences follow-ups.
 
+mod access;
+mod decl;
 mod expr;
+mod literal;
+mod pattern;
 mod stmt;
 mod wit_import;
 
@@ -12,14 +16,24 @@ use std::collections::HashMap;
 
 use la_arena::ArenaMap;
 
-use claw_syntax::ast::{self, ExprKind, Item, SourceFile, TypeExpr};
+use claw_syntax::ast::{self, ExprKind, Item, SourceFile};
 use claw_syntax::Span;
 
 use crate::diagnostics::Diagnostic;
 use crate::program::{FuncDef, FuncId, FuncKind, GlobalDef, GlobalId, LocalDef, LocalId, Program};
-use crate::types::{TypeDef, TypeId, Types};
+use crate::types::{TypeId, Types};
 
-pub fn check(ast: SourceFile, wit: wit_parser::Resolve) -> (Program, Vec<Diagnostic>) {
+/// Where the file came from, for messages that name a position (`check!`).
+pub struct Origin<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+pub fn check(
+    ast: SourceFile,
+    wit: wit_parser::Resolve,
+    origin: &Origin,
+) -> (Program, Vec<Diagnostic>) {
     let mut ctx = Checker {
         ast: &ast,
         types: Types::default(),
@@ -31,6 +45,16 @@ pub fn check(ast: SourceFile, wit: wit_parser::Resolve) -> (Program, Vec<Diagnos
         expr_res: ArenaMap::default(),
         let_locals: ArenaMap::default(),
         imported_interfaces: Vec::new(),
+        exported_interfaces: Vec::new(),
+        pat_types: ArenaMap::default(),
+        pat_res: ArenaMap::default(),
+        for_locals: ArenaMap::default(),
+        check_messages: ArenaMap::default(),
+        match_stmts: ArenaMap::default(),
+        diverging: ArenaMap::default(),
+        origin_name: origin.name,
+        origin_text: origin.text,
+        lines: claw_syntax::LineIndex::new(origin.text),
         diagnostics: Vec::new(),
         items: HashMap::new(),
         type_names: HashMap::new(),
@@ -40,8 +64,12 @@ pub fn check(ast: SourceFile, wit: wit_parser::Resolve) -> (Program, Vec<Diagnos
         flexible: HashMap::new(),
         pins: HashMap::new(),
         new_pin: false,
+        type_decls: HashMap::new(),
+        resolving: Vec::new(),
     };
+    ctx.collect_type_decls();
     ctx.collect_items();
+    ctx.check_exports();
     ctx.check_globals();
     ctx.check_funcs();
     let Checker {
@@ -53,6 +81,13 @@ pub fn check(ast: SourceFile, wit: wit_parser::Resolve) -> (Program, Vec<Diagnos
         expr_res,
         let_locals,
         imported_interfaces,
+        exported_interfaces,
+        pat_types,
+        pat_res,
+        for_locals,
+        check_messages,
+        match_stmts,
+        diverging,
         diagnostics,
         ..
     } = ctx;
@@ -67,6 +102,13 @@ pub fn check(ast: SourceFile, wit: wit_parser::Resolve) -> (Program, Vec<Diagnos
         expr_res,
         let_locals,
         imported_interfaces,
+        exported_interfaces,
+        pat_types,
+        pat_res,
+        for_locals,
+        check_messages,
+        match_stmts,
+        diverging,
     };
     (program, diagnostics)
 }
@@ -112,6 +154,16 @@ struct Checker<'a> {
     expr_res: ArenaMap<ast::ExprId, crate::program::Res>,
     let_locals: ArenaMap<ast::StmtId, LocalId>,
     imported_interfaces: Vec<String>,
+    exported_interfaces: Vec<crate::program::ExportedInterface>,
+    pat_types: ArenaMap<ast::PatId, TypeId>,
+    pat_res: ArenaMap<ast::PatId, crate::program::PatRes>,
+    for_locals: ArenaMap<ast::StmtId, LocalId>,
+    check_messages: ArenaMap<ast::ExprId, String>,
+    match_stmts: ArenaMap<ast::ExprId, ()>,
+    diverging: ArenaMap<ast::ExprId, ()>,
+    origin_name: &'a str,
+    origin_text: &'a str,
+    lines: claw_syntax::LineIndex,
     diagnostics: Vec<Diagnostic>,
     /// File-level names: globals and functions, with where they were defined.
     items: HashMap<String, (ItemRes, Span)>,
@@ -128,6 +180,11 @@ struct Checker<'a> {
     pins: HashMap<ast::StmtId, TypeId>,
     /// Whether this pass found a new pin, so the body must be checked again.
     new_pin: bool,
+    /// Type declarations of the file by name (index in `ast.items`), resolved on first use so
+    /// they may refer to each other in any order.
+    type_decls: HashMap<String, usize>,
+    /// Declarations being resolved, to report a type that contains itself.
+    resolving: Vec<String>,
 }
 
 impl Checker<'_> {
@@ -154,9 +211,14 @@ impl Checker<'_> {
 
     fn collect_items(&mut self) {
         let ast = self.ast;
-        for item in &ast.items {
-            if let Item::ImportFrom(import) = item {
-                self.import_from(import);
+        let mut export_blocks = HashMap::new();
+        for (index, item) in ast.items.iter().enumerate() {
+            match item {
+                Item::ImportFrom(import) => self.import_from(import),
+                Item::ExportInterface(export) => {
+                    export_blocks.insert(index, self.export_interface(export));
+                }
+                _ => {}
             }
         }
         for (index, item) in ast.items.iter().enumerate() {
@@ -176,11 +238,16 @@ impl Checker<'_> {
                     self.define_item(local, ItemRes::Func(id));
                 }
                 Item::Func(func) => {
+                    let interface = func.interface.and_then(|i| export_blocks.get(&i).copied());
                     let kind = FuncKind::Defined {
                         item: index,
                         exported: func.exported,
+                        interface,
                     };
                     let id = self.declare_func(&func.name, &func.sig, kind, func.name.span);
+                    if let Some(interface) = interface {
+                        self.exported_interfaces[interface].funcs.push(id);
+                    }
                     self.define_item(&func.name, ItemRes::Func(id));
                 }
                 Item::Global(global) => {
@@ -284,36 +351,6 @@ impl Checker<'_> {
         LocalId(self.locals.len() as u32 - 1)
     }
 
-    fn resolve_type(&mut self, ty: &TypeExpr) -> TypeId {
-        let name = &ty.name.text;
-        let found = Types::primitive(name).or_else(|| self.type_names.get(name).copied());
-        let Some(id) = found else {
-            let mut known: Vec<&str> = vec![
-                "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64",
-                "string",
-            ];
-            let mut extra: Vec<&String> = self.type_names.keys().collect();
-            extra.sort();
-            known.extend(extra.iter().map(|s| s.as_str()));
-            self.error(
-                Diagnostic::error("unknown-type", format!("unknown type `{name}`"))
-                    .at(ty.name.span, "not a type in scope")
-                    .note(format!("known types: {}", known.join(", "))),
-            );
-            return TypeId::ERROR;
-        };
-        if !ty.args.is_empty() {
-            self.error(
-                Diagnostic::error(
-                    "unexpected-type-arguments",
-                    format!("`{name}` takes no type arguments"),
-                )
-                .at(ty.span, "remove the `<…>`"),
-            );
-        }
-        id
-    }
-
     fn check_globals(&mut self) {
         for index in 0..self.globals.len() {
             let (Some(init), ty) = (self.globals[index].init, self.globals[index].ty) else {
@@ -337,7 +374,6 @@ impl Checker<'_> {
 
     fn check_funcs(&mut self) {
         let ast = self.ast;
-        self.check_flat_limits();
         for id in 0..self.funcs.len() {
             let FuncKind::Defined { item, .. } = self.funcs[id].kind else {
                 continue;
@@ -415,46 +451,21 @@ impl Checker<'_> {
     }
 }
 
-impl Checker<'_> {
-    /// The Canonical ABI passes more than 16 flat parameters through memory, which Claw
-    /// does not implement yet; say so instead of emitting a component that fails to link.
-    fn check_flat_limits(&mut self) {
-        for index in 0..self.funcs.len() {
-            let func = &self.funcs[index];
-            let crosses = matches!(
-                func.kind,
-                FuncKind::Imported { .. } | FuncKind::Defined { exported: true, .. }
-            );
-            let flat: usize = func
-                .param_types
-                .iter()
-                .map(|&t| if t == TypeId::STRING { 2 } else { 1 })
-                .sum();
-            if crosses && flat > 16 {
-                let span = func.span;
-                let name = func.name.clone();
-                self.error(
-                    Diagnostic::error(
-                        "too-many-parameters",
-                        format!("`{name}` has too many parameters for a component function"),
-                    )
-                    .at(
-                        span,
-                        format!(
-                            "{flat} flat values; at most 16 are supported (a string counts as 2)"
-                        ),
-                    )
-                    .hint("pass fewer parameters"),
-                );
-            }
-        }
-    }
-}
-
-/// Literals (possibly negated) and enum cases: what a global can be initialized with.
+/// Literals (possibly negated), cases and records, tuples and flags of constants, and empty
+/// lists: what a global can be initialized with, because they need no code to build.
 fn is_constant(ast: &SourceFile, expr: ast::ExprId) -> bool {
+    let all = |items: &[ast::ExprId]| items.iter().all(|&e| is_constant(ast, e));
     match &ast.exprs[expr].kind {
-        ExprKind::Int(_) | ExprKind::Float(_) | ExprKind::Str(_) | ExprKind::Bool(_) => true,
+        ExprKind::Int(_)
+        | ExprKind::Float(_)
+        | ExprKind::Str(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Char(_)
+        | ExprKind::Flags(_) => true,
+        ExprKind::List(items) => items.is_empty(),
+        ExprKind::Tuple(items) => all(items),
+        ExprKind::Record(fields) => fields.iter().all(|(_, e)| is_constant(ast, *e)),
+        ExprKind::Call { args, .. } => all(args),
         ExprKind::Unary {
             op: ast::UnaryOp::Neg,
             operand,
@@ -462,13 +473,10 @@ fn is_constant(ast: &SourceFile, expr: ast::ExprId) -> bool {
             ast.exprs[*operand].kind,
             ExprKind::Int(_) | ExprKind::Float(_)
         ),
-        ExprKind::Path(path) => path.len() == 2,
+        ExprKind::Path(_) => true,
         ExprKind::Error => true,
         _ => false,
     }
 }
 
-/// Whether a type is an enum, for `==` and globals.
-fn is_enum(types: &Types, ty: TypeId) -> bool {
-    matches!(types.def(ty), TypeDef::Enum { .. })
-}
+

@@ -26,9 +26,17 @@ pub struct Compiled {
     pub wit: String,
 }
 
+/// One source file: its id in spans, the name messages show for it, and its text.
+#[derive(Clone, Copy)]
+pub struct Source<'a> {
+    pub file: FileId,
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
 /// Compiles one file. `resolve` holds the WIT packages its `import … from` items may name.
-pub fn compile(file: FileId, text: &str, resolve: Resolve) -> Result<Compiled, Vec<Diagnostic>> {
-    let (program, diagnostics) = analyze(file, text, resolve);
+pub fn compile(source: Source, resolve: Resolve) -> Result<Compiled, Vec<Diagnostic>> {
+    let (program, diagnostics) = analyze(source, resolve);
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
@@ -43,8 +51,8 @@ pub fn compile(file: FileId, text: &str, resolve: Resolve) -> Result<Compiled, V
 }
 
 /// Reports every diagnostic for one file without generating code.
-pub fn check(file: FileId, text: &str, resolve: Resolve) -> Vec<Diagnostic> {
-    let (mut program, mut diagnostics) = analyze(file, text, resolve);
+pub fn check(source: Source, resolve: Resolve) -> Vec<Diagnostic> {
+    let (mut program, mut diagnostics) = analyze(source, resolve);
     if diagnostics.is_empty() {
         if let Err(errors) = world::build(&mut program) {
             diagnostics.extend(errors);
@@ -53,11 +61,15 @@ pub fn check(file: FileId, text: &str, resolve: Resolve) -> Vec<Diagnostic> {
     diagnostics
 }
 
-fn analyze(file: FileId, text: &str, resolve: Resolve) -> (program::Program, Vec<Diagnostic>) {
-    let (ast, syntax_errors) = claw_syntax::parse(file, text);
+fn analyze(source: Source, resolve: Resolve) -> (program::Program, Vec<Diagnostic>) {
+    let (ast, syntax_errors) = claw_syntax::parse(source.file, source.text);
     let mut diagnostics: Vec<Diagnostic> =
         syntax_errors.into_iter().map(Diagnostic::from).collect();
-    let (program, check_errors) = check::check(ast, resolve);
+    let origin = check::Origin {
+        name: source.name,
+        text: source.text,
+    };
+    let (program, check_errors) = check::check(ast, resolve, &origin);
     // Type errors in a file that did not parse are mostly echoes of the syntax error.
     if diagnostics.is_empty() {
         diagnostics.extend(check_errors);

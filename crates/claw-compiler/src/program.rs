@@ -5,7 +5,7 @@
 
 use la_arena::ArenaMap;
 
-use claw_syntax::ast::{ExprId, SourceFile, StmtId};
+use claw_syntax::ast::{ExprId, PatId, SourceFile, StmtId};
 use claw_syntax::Span;
 
 use crate::types::{TypeId, Types};
@@ -23,7 +23,43 @@ pub enum Res {
     Local(LocalId),
     Global(GlobalId),
     Func(FuncId),
-    EnumCase { ty: TypeId, case: u32 },
+    /// A case of a variant-like type (variant, enum, option, result), built or matched.
+    Case { ty: TypeId, case: u32 },
+    /// A field of a record or tuple, by position.
+    Field(u32),
+    Builtin(Builtin),
+}
+
+/// Operations the language provides on its own types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    /// `xs.len()` / `s.len()`
+    Len,
+    /// `xs.push(v)`
+    Push,
+    /// `xs.pop()`
+    Pop,
+    /// `s.chars()`, only as what a `for` iterates.
+    Chars,
+    /// `print(s)` / `println(s)`, which write to `wasi:cli/stdout`.
+    Print { newline: bool },
+}
+
+/// What a pattern does with the value it matches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PatRes {
+    Bind(LocalId),
+    Case(u32),
+}
+
+/// An interface the file exports: one from its WIT packages, or one written inline.
+pub struct ExportedInterface {
+    /// The name in the world: `docs:visits/store@1.0.0` or `tests`.
+    pub name: String,
+    pub inline: bool,
+    /// The interface in the WIT packages, unless inline.
+    pub wit: Option<wit_parser::InterfaceId>,
+    pub funcs: Vec<FuncId>,
 }
 
 pub struct Program {
@@ -39,6 +75,17 @@ pub struct Program {
     pub let_locals: ArenaMap<StmtId, LocalId>,
     /// Named types declared in WIT interfaces that the file imports, for the world.
     pub imported_interfaces: Vec<String>,
+    pub exported_interfaces: Vec<ExportedInterface>,
+    pub pat_types: ArenaMap<PatId, TypeId>,
+    pub pat_res: ArenaMap<PatId, PatRes>,
+    /// The local each `for` statement binds.
+    pub for_locals: ArenaMap<StmtId, LocalId>,
+    /// The message of each `check!`, with the condition's text and position.
+    pub check_messages: ArenaMap<ExprId, String>,
+    /// `match` expressions used as statements: their arms' values are dropped.
+    pub match_stmts: ArenaMap<ExprId, ()>,
+    /// `match` expressions every arm of which diverges.
+    pub diverging: ArenaMap<ExprId, ()>,
 }
 
 pub struct FuncDef {
@@ -52,8 +99,13 @@ pub struct FuncDef {
 }
 
 pub enum FuncKind {
-    /// Defined in the file; `item` indexes `ast.items`.
-    Defined { item: usize, exported: bool },
+    /// Defined in the file; `item` indexes `ast.items`. `interface` indexes
+    /// `exported_interfaces` for functions inside an export block.
+    Defined {
+        item: usize,
+        exported: bool,
+        interface: Option<usize>,
+    },
     /// Supplied by the host: `interface` is `None` for a function imported at the world's root.
     Imported {
         interface: Option<String>,

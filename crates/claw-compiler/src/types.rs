@@ -1,8 +1,9 @@
 //! Claw's types: an interned table of type definitions addressed by [`TypeId`].
 //!
-//! Every Component Model type will live here; primitives have fixed ids so code can name them
+//! Every Component Model type lives here; primitives have fixed ids so code can name them
 //! without a lookup. The `Error` type stands for "already reported" and agrees with everything,
-//! so one mistake does not cascade.
+//! so one mistake does not cascade. Named types (records, variants, enums, flags) carry the
+//! WIT interface that declares them, or `None` when the Claw file declares them itself.
 
 use std::collections::HashMap;
 
@@ -24,13 +25,36 @@ pub enum TypeDef {
     F32,
     F64,
     String,
+    Char,
     /// The type of a call to a function with no result; never a value in the world.
     Unit,
+    List(TypeId),
+    Option(TypeId),
+    Result {
+        ok: Option<TypeId>,
+        err: Option<TypeId>,
+    },
+    Tuple(Vec<TypeId>),
     /// An enum, named as in its WIT interface (or declaration), with its cases in order.
     Enum {
         name: String,
         cases: Vec<String>,
         /// The WIT interface that declares it, as `ns:pkg/iface@version`, if it came from WIT.
+        interface: Option<String>,
+    },
+    Record {
+        name: String,
+        fields: Vec<(String, TypeId)>,
+        interface: Option<String>,
+    },
+    Variant {
+        name: String,
+        cases: Vec<(String, Option<TypeId>)>,
+        interface: Option<String>,
+    },
+    Flags {
+        name: String,
+        flags: Vec<String>,
         interface: Option<String>,
     },
 }
@@ -50,6 +74,7 @@ impl TypeId {
     pub const F64: TypeId = TypeId(11);
     pub const STRING: TypeId = TypeId(12);
     pub const UNIT: TypeId = TypeId(13);
+    pub const CHAR: TypeId = TypeId(14);
 }
 
 /// The shape of an integer type, as arithmetic and comparison need it.
@@ -108,6 +133,7 @@ impl Default for Types {
             TypeDef::F64,
             TypeDef::String,
             TypeDef::Unit,
+            TypeDef::Char,
         ] {
             types.intern(def);
         }
@@ -145,6 +171,7 @@ impl Types {
             "f32" | "float32" => TypeId::F32,
             "f64" | "float64" => TypeId::F64,
             "string" => TypeId::STRING,
+            "char" => TypeId::CHAR,
             _ => return None,
         })
     }
@@ -174,6 +201,12 @@ impl Types {
 
     /// The type's name as WIT (and Claw) write it.
     pub fn name(&self, id: TypeId) -> String {
+        let list = |ids: &[TypeId]| {
+            ids.iter()
+                .map(|&t| self.name(t))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         match self.def(id) {
             TypeDef::Error => "{unknown}".into(),
             TypeDef::Bool => "bool".into(),
@@ -188,8 +221,95 @@ impl Types {
             TypeDef::F32 => "f32".into(),
             TypeDef::F64 => "f64".into(),
             TypeDef::String => "string".into(),
+            TypeDef::Char => "char".into(),
             TypeDef::Unit => "()".into(),
-            TypeDef::Enum { name, .. } => name.clone(),
+            TypeDef::List(elem) => format!("list<{}>", self.name(*elem)),
+            TypeDef::Option(some) => format!("option<{}>", self.name(*some)),
+            TypeDef::Result { ok, err } => match (ok, err) {
+                (None, None) => "result".into(),
+                (Some(ok), None) => format!("result<{}>", self.name(*ok)),
+                (None, Some(err)) => format!("result<_, {}>", self.name(*err)),
+                (Some(ok), Some(err)) => {
+                    format!("result<{}, {}>", self.name(*ok), self.name(*err))
+                }
+            },
+            TypeDef::Tuple(items) => format!("tuple<{}>", list(items)),
+            TypeDef::Enum { name, .. }
+            | TypeDef::Record { name, .. }
+            | TypeDef::Variant { name, .. }
+            | TypeDef::Flags { name, .. } => name.clone(),
         }
+    }
+
+    /// The types directly inside `id`, for walks over a type's structure.
+    pub fn children(&self, id: TypeId) -> Vec<TypeId> {
+        match self.def(id) {
+            TypeDef::List(t) | TypeDef::Option(t) => vec![*t],
+            TypeDef::Result { ok, err } => ok.iter().chain(err).copied().collect(),
+            TypeDef::Tuple(items) => items.clone(),
+            TypeDef::Record { fields, .. } => fields.iter().map(|f| f.1).collect(),
+            TypeDef::Variant { cases, .. } => cases.iter().filter_map(|c| c.1).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether a value of `id` holds a list anywhere: such values own memory that in-place
+    /// updates write to, so sharing them needs a copy.
+    pub fn contains_list(&self, id: TypeId) -> bool {
+        matches!(self.def(id), TypeDef::List(_))
+            || self.children(id).into_iter().any(|t| self.contains_list(t))
+    }
+
+    /// Whether a value of `id` points into linear memory at all.
+    pub fn in_memory(&self, id: TypeId) -> bool {
+        matches!(self.def(id), TypeDef::List(_) | TypeDef::String)
+            || self.children(id).into_iter().any(|t| self.in_memory(t))
+    }
+
+    /// The cases of a type that is a variant underneath: variants, enums, options and
+    /// results, each case with its payload type. `None` for every other type.
+    pub fn cases(&self, id: TypeId) -> Option<Vec<(String, Option<TypeId>)>> {
+        Some(match self.def(id) {
+            TypeDef::Variant { cases, .. } => cases.clone(),
+            TypeDef::Enum { cases, .. } => cases.iter().map(|c| (c.clone(), None)).collect(),
+            TypeDef::Option(some) => vec![("none".into(), None), ("some".into(), Some(*some))],
+            TypeDef::Result { ok, err } => vec![("ok".into(), *ok), ("err".into(), *err)],
+            _ => return None,
+        })
+    }
+
+    /// The fields of a record or tuple (a tuple's are named `0`, `1`, …).
+    pub fn fields(&self, id: TypeId) -> Option<Vec<(String, TypeId)>> {
+        Some(match self.def(id) {
+            TypeDef::Record { fields, .. } => fields.clone(),
+            TypeDef::Tuple(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, &t)| (i.to_string(), t))
+                .collect(),
+            _ => return None,
+        })
+    }
+
+    /// The declaring WIT interface of a named type, if it came from one.
+    pub fn interface(&self, id: TypeId) -> Option<&str> {
+        match self.def(id) {
+            TypeDef::Enum { interface, .. }
+            | TypeDef::Record { interface, .. }
+            | TypeDef::Variant { interface, .. }
+            | TypeDef::Flags { interface, .. } => interface.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the type has a name of its own (rather than being written structurally).
+    pub fn is_named(&self, id: TypeId) -> bool {
+        matches!(
+            self.def(id),
+            TypeDef::Enum { .. }
+                | TypeDef::Record { .. }
+                | TypeDef::Variant { .. }
+                | TypeDef::Flags { .. }
+        )
     }
 }

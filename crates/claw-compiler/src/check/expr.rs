@@ -4,7 +4,7 @@
 use claw_syntax::ast::{BinaryOp, ExprId, ExprKind, Name, UnaryOp};
 use claw_syntax::Span;
 
-use super::{is_enum, Checker, Expect, ItemRes};
+use super::{Checker, Expect, ItemRes};
 use crate::diagnostics::Diagnostic;
 use crate::program::Res;
 use crate::types::{TypeDef, TypeId};
@@ -106,14 +106,46 @@ impl Checker<'_> {
                 }
                 target
             }
-            ExprKind::Path(path) => self.path(id, path),
-            ExprKind::Call { callee, args } => self.call(id, callee, args, span),
-            _ => {
+            ExprKind::Path(path) => self.path(id, path, expect),
+            ExprKind::Call { callee, args } => self.call(id, callee, args, span, expect),
+            ExprKind::Char(_) => TypeId::CHAR,
+            ExprKind::List(items) => self.list_literal(items, span, expect),
+            ExprKind::Tuple(items) => self.tuple_literal(items, span, expect),
+            ExprKind::Record(fields) => self.record_literal(fields, span, expect),
+            ExprKind::Flags(names) => self.flags_literal(names, span, expect),
+            ExprKind::Field { base, name } => self.field(id, *base, name),
+            ExprKind::Index { base, index } => self.index(*base, *index),
+            ExprKind::Method {
+                receiver,
+                name,
+                args,
+            } => self.method(id, *receiver, name, args, span),
+            ExprKind::Range { .. } => {
                 self.error(
-                    Diagnostic::error("unsupported", "this expression is not supported yet")
-                        .at(span, "not supported"),
+                    Diagnostic::error("misplaced-range", "a range is only a `for` loop's bounds")
+                        .at(span, "not a value")
+                        .hint("write `for i in 0..n { … }`"),
                 );
                 TypeId::ERROR
+            }
+            ExprKind::Match { scrutinee, arms } => {
+                self.match_expr(id, *scrutinee, arms, expect, false)
+            }
+            ExprKind::Try(inner) => self.try_expr(*inner, span),
+            ExprKind::Check { cond, text } => {
+                self.expr(*cond, Some(Expect::ty(TypeId::BOOL)));
+                let (line, col) = self.lines.line_col(self.origin_text, span.start as usize);
+                self.check_messages.insert(
+                    id,
+                    format!(
+                        "check failed at {}:{line}:{col}: {text}",
+                        self.origin_name
+                    ),
+                );
+                self.types.intern(TypeDef::Result {
+                    ok: None,
+                    err: Some(TypeId::STRING),
+                })
             }
         }
     }
@@ -211,14 +243,15 @@ impl Checker<'_> {
         }
         let types = &self.types;
         let ok = match op {
-            Add => types.is_numeric(ty) || ty == TypeId::STRING,
-            Sub | Mul | Div | Lt | Le | Gt | Ge => types.is_numeric(ty),
-            Rem => types.int_shape(ty).is_some(),
-            Eq | Ne => {
+            Add => {
                 types.is_numeric(ty)
-                    || matches!(ty, TypeId::BOOL | TypeId::STRING)
-                    || is_enum(types, ty)
+                    || ty == TypeId::STRING
+                    || matches!(types.def(ty), TypeDef::List(_))
             }
+            Sub | Mul | Div => types.is_numeric(ty),
+            Lt | Le | Gt | Ge => types.is_numeric(ty) || matches!(ty, TypeId::STRING | TypeId::CHAR),
+            Rem => types.int_shape(ty).is_some(),
+            Eq | Ne => ty != TypeId::UNIT,
             BitAnd | BitOr | BitXor => types.int_shape(ty).is_some() || ty == TypeId::BOOL,
             Shl | Shr => types.int_shape(ty).is_some(),
             And | Or => ty == TypeId::BOOL,
@@ -318,7 +351,7 @@ impl Checker<'_> {
             .cloned()
     }
 
-    fn path(&mut self, id: ExprId, path: &[Name]) -> TypeId {
+    fn path(&mut self, id: ExprId, path: &[Name], expect: Option<Expect>) -> TypeId {
         match path {
             [name] => {
                 if let Some(local) = self.lookup_local(&name.text) {
@@ -341,50 +374,26 @@ impl Checker<'_> {
                         );
                         TypeId::ERROR
                     }
-                    None => {
-                        self.unbound(name, "value");
-                        TypeId::ERROR
-                    }
+                    None => match self.bare_case(id, name, None, expect) {
+                        Some(ty) => ty,
+                        None if matches!(name.text.as_str(), "none" | "ok" | "err") => self
+                            .cannot_infer(
+                                name.span,
+                                &format!("`{}`", name.text),
+                                if name.text == "none" {
+                                    "option<u32>"
+                                } else {
+                                    "result<_, string>"
+                                },
+                            ),
+                        None => {
+                            self.unbound(name, "value");
+                            TypeId::ERROR
+                        }
+                    },
                 }
             }
-            [ty_name, case] => {
-                let Some(&ty) = self.type_names.get(&ty_name.text) else {
-                    self.unbound(ty_name, "type");
-                    return TypeId::ERROR;
-                };
-                let TypeDef::Enum { cases, name, .. } = self.types.def(ty) else {
-                    self.error(
-                        Diagnostic::error(
-                            "not-an-enum",
-                            format!("`{}` has no cases", ty_name.text),
-                        )
-                        .at(ty_name.span, "not an enum"),
-                    );
-                    return TypeId::ERROR;
-                };
-                match cases.iter().position(|c| *c == case.text) {
-                    Some(index) => {
-                        self.expr_res.insert(
-                            id,
-                            Res::EnumCase {
-                                ty,
-                                case: index as u32,
-                            },
-                        );
-                        ty
-                    }
-                    None => {
-                        let message = format!("enum `{name}` has no case `{}`", case.text);
-                        let note = format!("its cases are: {}", cases.join(", "));
-                        self.error(
-                            Diagnostic::error("unknown-case", message)
-                                .at(case.span, "no such case")
-                                .note(note),
-                        );
-                        TypeId::ERROR
-                    }
-                }
-            }
+            [ty_name, case] => self.qualified_case(id, ty_name, case, None),
             _ => {
                 let span = path[0].span.to(path[path.len() - 1].span);
                 self.error(
@@ -396,25 +405,86 @@ impl Checker<'_> {
         }
     }
 
-    fn call(&mut self, id: ExprId, callee: &[Name], args: &[ExprId], span: Span) -> TypeId {
+    /// `shape::circle(…)` or `color::red`.
+    fn qualified_case(
+        &mut self,
+        id: ExprId,
+        ty_name: &Name,
+        case: &Name,
+        payload: Option<ExprId>,
+    ) -> TypeId {
+        let Some(&ty) = self.type_names.get(&ty_name.text) else {
+            self.unbound(ty_name, "type");
+            if let Some(payload) = payload {
+                self.expr(payload, None);
+            }
+            return TypeId::ERROR;
+        };
+        if self.types.cases(ty).is_none() {
+            self.error(
+                Diagnostic::error("not-a-variant", format!("`{}` has no cases", ty_name.text))
+                    .at(ty_name.span, "not a variant or enum"),
+            );
+            return TypeId::ERROR;
+        }
+        self.case(id, ty, case, payload);
+        ty
+    }
+
+    fn call(
+        &mut self,
+        id: ExprId,
+        callee: &[Name],
+        args: &[ExprId],
+        span: Span,
+        expect: Option<Expect>,
+    ) -> TypeId {
         let name = &callee[0];
+        if let [ty_name, case] = callee {
+            if args.len() != 1 {
+                for &arg in args {
+                    self.expr(arg, None);
+                }
+                self.error(
+                    Diagnostic::error("wrong-argument-count", "a case carries exactly one value")
+                        .at(span, "write `type::case(value)`"),
+                );
+                return TypeId::ERROR;
+            }
+            return self.qualified_case(id, ty_name, case, Some(args[0]));
+        }
         let func = match (
             callee.len(),
             self.items.get(&name.text).map(|(res, _)| *res),
         ) {
             (1, Some(ItemRes::Func(func))) if self.lookup_local(&name.text).is_none() => func,
-            (1, _) => {
-                if self.lookup_local(&name.text).is_some() || self.items.contains_key(&name.text) {
-                    self.error(
-                        Diagnostic::error(
-                            "not-a-function",
-                            format!("`{}` is not a function", name.text),
-                        )
-                        .at(name.span, "cannot be called"),
-                    );
-                } else {
-                    self.unbound(name, "function");
+            (1, None) if self.lookup_local(&name.text).is_none() => {
+                if args.len() == 1 {
+                    if let Some(ty) = self.bare_case(id, name, Some(args[0]), expect) {
+                        return ty;
+                    }
                 }
+                if matches!(name.text.as_str(), "print" | "println") {
+                    return self.print(id, name, args, span);
+                }
+                if matches!(name.text.as_str(), "ok" | "err") && args.len() == 1 {
+                    self.expr(args[0], None);
+                    return self.cannot_infer(span, &format!("`{}(…)`", name.text), "result<u32, string>");
+                }
+                self.unbound(name, "function");
+                for &arg in args {
+                    self.expr(arg, None);
+                }
+                return TypeId::ERROR;
+            }
+            (1, _) => {
+                self.error(
+                    Diagnostic::error(
+                        "not-a-function",
+                        format!("`{}` is not a function", name.text),
+                    )
+                    .at(name.span, "cannot be called"),
+                );
                 for &arg in args {
                     self.expr(arg, None);
                 }
@@ -436,38 +506,124 @@ impl Checker<'_> {
             .iter()
             .map(|p| self.locals[p.0 as usize].span)
             .collect();
+        self.arguments(&name.text, args, &param_types, &params, span, Some(def_span));
+        result.unwrap_or(TypeId::UNIT)
+    }
+
+    /// Checks call arguments against parameter types, reporting a wrong count once.
+    pub(super) fn arguments(
+        &mut self,
+        name: &str,
+        args: &[ExprId],
+        param_types: &[TypeId],
+        params: &[Span],
+        span: Span,
+        def_span: Option<Span>,
+    ) {
         if args.len() != param_types.len() {
             let plural = |n: usize| if n == 1 { "argument" } else { "arguments" };
-            self.error(
-                Diagnostic::error(
-                    "wrong-argument-count",
-                    format!(
-                        "`{}` takes {} {} but {} {} supplied",
-                        name.text,
-                        param_types.len(),
-                        plural(param_types.len()),
-                        args.len(),
-                        if args.len() == 1 { "was" } else { "were" }
-                    ),
-                )
-                .at(
-                    span,
-                    format!(
-                        "expected {} {}",
-                        param_types.len(),
-                        plural(param_types.len())
-                    ),
-                )
-                .also(def_span, "function defined here"),
+            let mut diagnostic = Diagnostic::error(
+                "wrong-argument-count",
+                format!(
+                    "`{}` takes {} {} but {} {} supplied",
+                    name,
+                    param_types.len(),
+                    plural(param_types.len()),
+                    args.len(),
+                    if args.len() == 1 { "was" } else { "were" }
+                ),
+            )
+            .at(
+                span,
+                format!(
+                    "expected {} {}",
+                    param_types.len(),
+                    plural(param_types.len())
+                ),
             );
+            if let Some(def_span) = def_span {
+                diagnostic = diagnostic.also(def_span, "function defined here");
+            }
+            self.error(diagnostic);
         }
         for (index, &arg) in args.iter().enumerate() {
-            let expect = param_types
-                .get(index)
-                .map(|&ty| Expect::because(ty, params[index], "this parameter"));
+            let expect = param_types.get(index).map(|&ty| match params.get(index) {
+                Some(&p) => Expect::because(ty, p, "this parameter"),
+                None => Expect::ty(ty),
+            });
             self.expr(arg, expect);
         }
-        result.unwrap_or(TypeId::UNIT)
+    }
+
+    /// `print(s)` and `println(s)`: write a string to standard output.
+    fn print(&mut self, id: ExprId, name: &Name, args: &[ExprId], span: Span) -> TypeId {
+        let newline = name.text == "println";
+        self.expr_res
+            .insert(id, Res::Builtin(crate::program::Builtin::Print { newline }));
+        self.arguments(&name.text, args, &[TypeId::STRING], &[], span, None);
+        TypeId::UNIT
+    }
+
+    /// `e?`: unwraps an `ok` or `some`, returning an `err` or `none` from the function.
+    fn try_expr(&mut self, inner: ExprId, span: Span) -> TypeId {
+        let ty = self.expr(inner, None);
+        if ty == TypeId::ERROR {
+            return TypeId::ERROR;
+        }
+        let (result, result_span) = self.func_result.expect("inside a function");
+        let returns = result.map(|t| self.types.def(t).clone());
+        match self.types.def(ty).clone() {
+            TypeDef::Option(some) => {
+                if !matches!(returns, Some(TypeDef::Option(_))) {
+                    self.try_mismatch(span, ty, result, result_span, "an `option`");
+                }
+                some
+            }
+            TypeDef::Result { ok, err } => {
+                match returns {
+                    Some(TypeDef::Result { err: outer, .. }) if outer == err => {}
+                    _ => {
+                        let want = match err {
+                            Some(e) => format!("a `result` whose error type is `{}`", self.types.name(e)),
+                            None => "a `result` without an error type".to_string(),
+                        };
+                        self.try_mismatch(span, ty, result, result_span, &want);
+                    }
+                }
+                ok.unwrap_or(TypeId::UNIT)
+            }
+            _ => {
+                let name = self.types.name(ty);
+                self.error(
+                    Diagnostic::error("invalid-try", format!("`?` cannot be applied to `{name}`"))
+                        .at(span, "`?` needs a `result` or an `option`"),
+                );
+                TypeId::ERROR
+            }
+        }
+    }
+
+    fn try_mismatch(
+        &mut self,
+        span: Span,
+        ty: TypeId,
+        result: Option<TypeId>,
+        result_span: Span,
+        want: &str,
+    ) {
+        let found = self.types.name(ty);
+        let returns = match result {
+            Some(r) => format!("the function returns `{}`", self.types.name(r)),
+            None => "the function returns nothing".to_string(),
+        };
+        self.error(
+            Diagnostic::error(
+                "invalid-try",
+                format!("`?` on `{found}` needs the function to return {want}"),
+            )
+            .at(span, "this `?` may return early")
+            .also(result_span, returns),
+        );
     }
 }
 

@@ -26,11 +26,21 @@ impl Checker<'_> {
         let ast = self.ast;
         let stmt = &ast.stmts[id];
         match &stmt.kind {
-            StmtKind::For { .. } => {
-                self.error(
-                    crate::diagnostics::Diagnostic::error("unsupported", "`for` is not supported yet")
-                        .at(stmt.span, "not supported"),
-                );
+            StmtKind::For {
+                binding,
+                iter,
+                body,
+            } => {
+                let ty = self.for_binding(*iter);
+                let local = self.new_local(binding, ty, false);
+                self.for_locals.insert(id, local);
+                let mut scope = HashMap::new();
+                scope.insert(binding.text.clone(), local);
+                self.scopes.push(scope);
+                self.loops.push(LoopFrame { has_break: false });
+                self.block(body);
+                self.loops.pop();
+                self.scopes.pop();
                 false
             }
             StmtKind::Let {
@@ -167,6 +177,12 @@ impl Checker<'_> {
                 true
             }
             StmtKind::Expr(expr) => {
+                if let ExprKind::Match { scrutinee, arms } = &ast.exprs[*expr].kind {
+                    let ty = self.match_expr(*expr, *scrutinee, arms, None, true);
+                    self.expr_types.insert(*expr, ty);
+                    self.match_stmts.insert(*expr, ());
+                    return self.diverging.contains_idx(*expr);
+                }
                 self.expr(*expr, None);
                 false
             }
@@ -181,56 +197,93 @@ impl Checker<'_> {
     ) {
         let ast = self.ast;
         let place_span = ast.exprs[place].span;
-        if !matches!(&ast.exprs[place].kind, ExprKind::Path(path) if path.len() == 1) {
-            self.expr(place, None);
+        let ty = self.expr(place, None);
+        let errors = self.diagnostics.len();
+        self.require_mutable(place, "an assignment changes a variable");
+        if self.diagnostics.len() > errors {
             self.expr(value, None);
-            self.error(
-                Diagnostic::error("invalid-assignment", "cannot assign to this expression")
-                    .at(place_span, "not a variable")
-                    .hint("only variables declared with `let mut` can be assigned"),
-            );
             return;
         }
-        let ty = self.expr(place, None);
-        let (mutable, name, def_span) = match self.expr_res.get(place) {
-            Some(Res::Local(local)) => {
-                let def = &self.locals[local.0 as usize];
-                (def.mutable, def.name.clone(), def.span)
+        let reason = match self.place_root(place).and_then(|root| self.expr_res.get(root)) {
+            Some(Res::Local(local)) if root_is_whole(ast, place) => {
+                Some(self.locals[local.0 as usize].span)
             }
-            Some(Res::Global(global)) => {
-                let def = &self.globals[global.0 as usize];
-                (def.mutable, def.name.clone(), def.span)
+            Some(Res::Global(global)) if root_is_whole(ast, place) => {
+                Some(self.globals[global.0 as usize].span)
             }
-            Some(_) => {
-                self.expr(value, None);
-                self.error(
-                    Diagnostic::error("invalid-assignment", "cannot assign to this expression")
-                        .at(place_span, "not a variable"),
-                );
-                return;
-            }
-            None => {
-                self.expr(value, None);
-                return;
-            }
+            _ => None,
         };
-        if !mutable {
-            self.error(
-                Diagnostic::error(
-                    "assign-to-immutable",
-                    format!("cannot assign to immutable `{name}`"),
-                )
-                .at(place_span, "cannot assign")
-                .also(def_span, format!("`{name}` is declared here without `mut`"))
-                .hint(format!("make it mutable: `let mut {name}`")),
-            );
-        }
-        self.expr(
-            value,
-            Some(Expect::because(ty, def_span, "the variable's type")),
-        );
+        let expect = match reason {
+            Some(span) => Expect::because(ty, span, "the variable's type"),
+            None => Expect::ty(ty),
+        };
+        self.expr(value, Some(expect));
         if let Some(op) = op {
             self.check_operator(op, ty, place_span);
         }
     }
+
+    /// `for x in xs`, `for c in s.chars()`, `for i in a..b`: the type of the binding.
+    fn for_binding(&mut self, iter: claw_syntax::ast::ExprId) -> TypeId {
+        let ast = self.ast;
+        match &ast.exprs[iter].kind {
+            ExprKind::Range { start, end, .. } => {
+                let ty = if self.literal_like(*start) && self.literal_like(*end) {
+                    let ty = self.expr(*start, Some(Expect::ty(TypeId::U32)));
+                    self.expr(*end, Some(Expect::ty(ty)));
+                    ty
+                } else if self.literal_like(*start) {
+                    let ty = self.expr(*end, None);
+                    self.expr(*start, Some(Expect::ty(ty)));
+                    ty
+                } else {
+                    let ty = self.expr(*start, None);
+                    let span = ast.exprs[*start].span;
+                    self.expr(*end, Some(Expect::because(ty, span, "the range's start")));
+                    ty
+                };
+                if ty != TypeId::ERROR && self.types.int_shape(ty).is_none() {
+                    let name = self.types.name(ty);
+                    self.error(
+                        Diagnostic::error("invalid-range", format!("cannot count over `{name}`"))
+                            .at(ast.exprs[iter].span, "a range needs integer bounds"),
+                    );
+                    return TypeId::ERROR;
+                }
+                self.expr_types.insert(iter, ty);
+                ty
+            }
+            ExprKind::Method { receiver, name, args } if name.text == "chars" && args.is_empty() => {
+                self.expr(*receiver, Some(Expect::ty(TypeId::STRING)));
+                self.expr_res
+                    .insert(iter, Res::Builtin(crate::program::Builtin::Chars));
+                self.expr_types.insert(iter, TypeId::CHAR);
+                TypeId::CHAR
+            }
+            _ => {
+                let ty = self.expr(iter, None);
+                match self.types.def(ty) {
+                    crate::types::TypeDef::List(elem) => *elem,
+                    crate::types::TypeDef::Error => TypeId::ERROR,
+                    _ => {
+                        let name = self.types.name(ty);
+                        self.error(
+                            Diagnostic::error(
+                                "not-iterable",
+                                format!("cannot loop over `{name}`"),
+                            )
+                            .at(ast.exprs[iter].span, "not a list, range or `chars()`")
+                            .hint("`for` walks a list, `s.chars()`, or a range `a..b`"),
+                        );
+                        TypeId::ERROR
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether the place is a whole variable rather than a part of one.
+fn root_is_whole(ast: &claw_syntax::ast::SourceFile, place: claw_syntax::ast::ExprId) -> bool {
+    matches!(ast.exprs[place].kind, ExprKind::Path(_))
 }

@@ -69,7 +69,7 @@ impl Checker<'_> {
         }
     }
 
-    fn find_interface(&mut self, path: &InterfacePath) -> Option<InterfaceId> {
+    pub(super) fn find_interface(&mut self, path: &InterfacePath) -> Option<InterfaceId> {
         let wit = self.wit;
         let wanted = format!("{}:{}", path.namespace.text, path.package.text);
         let version = path.version.as_ref().map(|v| v.text.as_str());
@@ -131,7 +131,7 @@ impl Checker<'_> {
     }
 
     /// Converts a WIT type to a Claw type, making named types visible under their WIT names.
-    fn wit_type(&mut self, ty: &Type, used_by: &Name) -> TypeId {
+    pub(super) fn wit_type(&mut self, ty: &Type, used_by: &Name) -> TypeId {
         let wit = self.wit;
         match ty {
             Type::Bool => TypeId::BOOL,
@@ -145,30 +145,67 @@ impl Checker<'_> {
             Type::S64 => TypeId::S64,
             Type::F32 => TypeId::F32,
             Type::F64 => TypeId::F64,
+            Type::Char => TypeId::CHAR,
             Type::String => TypeId::STRING,
             Type::Id(id) => {
                 let def = &wit.types[*id];
-                match &def.kind {
-                    TypeDefKind::Type(inner) => self.wit_type(inner, used_by),
-                    TypeDefKind::Enum(e) => {
-                        let interface = match def.owner {
-                            TypeOwner::Interface(owner) => wit.id_of(owner),
-                            _ => None,
-                        };
-                        let name = def.name.clone().unwrap_or_default();
-                        let ty = self.types.intern(TypeDef::Enum {
-                            name: name.clone(),
-                            cases: e.cases.iter().map(|c| c.name.clone()).collect(),
-                            interface,
-                        });
-                        self.type_names.entry(name).or_insert(ty);
-                        ty
+                let interface = match def.owner {
+                    TypeOwner::Interface(owner) => wit.id_of(owner),
+                    _ => None,
+                };
+                let name = def.name.clone().unwrap_or_default();
+                let claw = match &def.kind {
+                    TypeDefKind::Type(inner) => return self.wit_type(inner, used_by),
+                    TypeDefKind::List(elem) => TypeDef::List(self.wit_type(elem, used_by)),
+                    TypeDefKind::Option(some) => TypeDef::Option(self.wit_type(some, used_by)),
+                    TypeDefKind::Result(r) => TypeDef::Result {
+                        ok: r.ok.as_ref().map(|t| self.wit_type(t, used_by)),
+                        err: r.err.as_ref().map(|t| self.wit_type(t, used_by)),
+                    },
+                    TypeDefKind::Tuple(t) => {
+                        TypeDef::Tuple(t.types.iter().map(|t| self.wit_type(t, used_by)).collect())
                     }
-                    _ => self.unsupported_wit_type(
-                        def.name.as_deref().unwrap_or("an anonymous type"),
-                        used_by,
-                    ),
+                    TypeDefKind::Enum(e) => TypeDef::Enum {
+                        name: name.clone(),
+                        cases: e.cases.iter().map(|c| c.name.clone()).collect(),
+                        interface,
+                    },
+                    TypeDefKind::Record(r) => TypeDef::Record {
+                        name: name.clone(),
+                        fields: r
+                            .fields
+                            .iter()
+                            .map(|f| (f.name.clone(), self.wit_type(&f.ty, used_by)))
+                            .collect(),
+                        interface,
+                    },
+                    TypeDefKind::Variant(v) => TypeDef::Variant {
+                        name: name.clone(),
+                        cases: v
+                            .cases
+                            .iter()
+                            .map(|c| (c.name.clone(), c.ty.as_ref().map(|t| self.wit_type(t, used_by))))
+                            .collect(),
+                        interface,
+                    },
+                    TypeDefKind::Flags(f) => TypeDef::Flags {
+                        name: name.clone(),
+                        flags: f.flags.iter().map(|f| f.name.clone()).collect(),
+                        interface,
+                    },
+                    _ => {
+                        return self.unsupported_wit_type(
+                            def.name.as_deref().unwrap_or("an anonymous type"),
+                            used_by,
+                        )
+                    }
+                };
+                let named = def.name.is_some();
+                let ty = self.types.intern(claw);
+                if named {
+                    self.type_names.entry(name).or_insert(ty);
                 }
+                ty
             }
             _ => self.unsupported_wit_type(&format!("{ty:?}").to_lowercase(), used_by),
         }
@@ -180,8 +217,8 @@ impl Checker<'_> {
                 "unsupported-type",
                 format!("the WIT type `{what}` is not supported yet"),
             )
-            .at(used_by.span, "this import uses it")
-            .note("supported: bool, integers, floats, string and enums"),
+            .at(used_by.span, "this item uses it")
+            .note("resources, futures, streams and error contexts are not supported yet"),
         );
         TypeId::ERROR
     }

@@ -50,7 +50,7 @@ fn const_value(program: &Program, expr: ExprId) -> Option<Const> {
             _ => return None,
         },
         ExprKind::Path(_) => match program.expr_res.get(expr) {
-            Some(Res::EnumCase { case, .. }) => Const::I32(*case as i32),
+            Some(Res::Case { case, .. }) => Const::I32(*case as i32),
             _ => return None,
         },
         _ => return None,

@@ -1,0 +1,177 @@
+//! Reaching into values: fields (`p.x`, `t.0`), list elements (`xs[i]`), the built-in methods
+//! (`len`, `push`, `pop`, `chars`), and the places an assignment or `push` may change.
+
+use claw_syntax::ast::{ExprId, ExprKind, Name};
+use claw_syntax::Span;
+
+use super::{Checker, Expect};
+use crate::diagnostics::Diagnostic;
+use crate::program::{Builtin, Res};
+use crate::types::{TypeDef, TypeId};
+
+impl Checker<'_> {
+    pub(super) fn field(&mut self, id: ExprId, base: ExprId, name: &Name) -> TypeId {
+        let ty = self.expr(base, None);
+        if ty == TypeId::ERROR {
+            return TypeId::ERROR;
+        }
+        let Some(fields) = self.types.fields(ty) else {
+            let type_name = self.types.name(ty);
+            self.error(
+                Diagnostic::error("unknown-field", format!("`{type_name}` has no fields"))
+                    .at(name.span, format!("no field `{}` on `{type_name}`", name.text)),
+            );
+            return TypeId::ERROR;
+        };
+        match fields.iter().position(|f| f.0 == name.text) {
+            Some(index) => {
+                self.expr_res.insert(id, Res::Field(index as u32));
+                fields[index].1
+            }
+            None => {
+                let type_name = self.types.name(ty);
+                let names: Vec<&str> = fields.iter().map(|f| f.0.as_str()).collect();
+                self.error(
+                    Diagnostic::error(
+                        "unknown-field",
+                        format!("`{type_name}` has no field `{}`", name.text),
+                    )
+                    .at(name.span, "no such field")
+                    .note(format!("its fields are: {}", names.join(", "))),
+                );
+                TypeId::ERROR
+            }
+        }
+    }
+
+    pub(super) fn index(&mut self, base: ExprId, index: ExprId) -> TypeId {
+        let ty = self.expr(base, None);
+        self.expr(index, Some(Expect::ty(TypeId::U32)));
+        match self.types.def(ty) {
+            TypeDef::List(elem) => *elem,
+            TypeDef::Error => TypeId::ERROR,
+            _ => {
+                let type_name = self.types.name(ty);
+                self.error(
+                    Diagnostic::error("not-indexable", format!("cannot index into `{type_name}`"))
+                        .at(self.ast.exprs[base].span, "only lists can be indexed"),
+                );
+                TypeId::ERROR
+            }
+        }
+    }
+
+    pub(super) fn method(
+        &mut self,
+        id: ExprId,
+        receiver: ExprId,
+        name: &Name,
+        args: &[ExprId],
+        span: Span,
+    ) -> TypeId {
+        let ty = self.expr(receiver, None);
+        if ty == TypeId::ERROR {
+            for &arg in args {
+                self.expr(arg, None);
+            }
+            return TypeId::ERROR;
+        }
+        let def = self.types.def(ty).clone();
+        let (builtin, params, result) = match (name.text.as_str(), &def) {
+            ("len", TypeDef::List(_) | TypeDef::String) => (Builtin::Len, vec![], TypeId::U32),
+            ("push", TypeDef::List(elem)) => (Builtin::Push, vec![*elem], TypeId::UNIT),
+            ("pop", TypeDef::List(elem)) => {
+                let option = self.types.intern(TypeDef::Option(*elem));
+                (Builtin::Pop, vec![], option)
+            }
+            ("chars", TypeDef::String) => {
+                self.error(
+                    Diagnostic::error("misplaced-chars", "`chars()` is only a `for` loop's source")
+                        .at(span, "not a value")
+                        .hint("write `for c in s.chars() { … }`"),
+                );
+                (Builtin::Chars, vec![], TypeId::ERROR)
+            }
+            _ => {
+                let type_name = self.types.name(ty);
+                let methods = match def {
+                    TypeDef::List(_) => "len, push, pop",
+                    TypeDef::String => "len, chars",
+                    _ => "none",
+                };
+                self.error(
+                    Diagnostic::error(
+                        "unknown-method",
+                        format!("`{type_name}` has no method `{}`", name.text),
+                    )
+                    .at(name.span, "no such method")
+                    .note(format!("methods of `{type_name}`: {methods}")),
+                );
+                for &arg in args {
+                    self.expr(arg, None);
+                }
+                return TypeId::ERROR;
+            }
+        };
+        self.expr_res.insert(id, Res::Builtin(builtin));
+        if matches!(builtin, Builtin::Push | Builtin::Pop) {
+            self.require_mutable(receiver, &format!("`{}` changes the list", name.text));
+        }
+        let spans = vec![];
+        self.arguments(&name.text, args, &params, &spans, span, None);
+        result
+    }
+
+    /// The variable at the root of a place (`xs` in `xs[0].name`), if `expr` is a place.
+    pub(super) fn place_root(&self, expr: ExprId) -> Option<ExprId> {
+        match &self.ast.exprs[expr].kind {
+            ExprKind::Path(path) if path.len() == 1 => Some(expr),
+            ExprKind::Field { base, .. } | ExprKind::Index { base, .. } => self.place_root(*base),
+            _ => None,
+        }
+    }
+
+    /// Reports a change to something that is not a `mut` variable (or part of one).
+    pub(super) fn require_mutable(&mut self, place: ExprId, why: &str) {
+        let place_span = self.ast.exprs[place].span;
+        let Some(root) = self.place_root(place) else {
+            self.error(
+                Diagnostic::error("invalid-assignment", "cannot assign to this expression")
+                    .at(place_span, "not a variable")
+                    .hint(format!(
+                        "{why}; only variables declared with `let mut` can be changed"
+                    )),
+            );
+            return;
+        };
+        let (mutable, name, def_span) = match self.expr_res.get(root) {
+            Some(Res::Local(local)) => {
+                let def = &self.locals[local.0 as usize];
+                (def.mutable, def.name.clone(), def.span)
+            }
+            Some(Res::Global(global)) => {
+                let def = &self.globals[global.0 as usize];
+                (def.mutable, def.name.clone(), def.span)
+            }
+            Some(_) => {
+                self.error(
+                    Diagnostic::error("invalid-assignment", "cannot assign to this expression")
+                        .at(place_span, "not a variable"),
+                );
+                return;
+            }
+            None => return,
+        };
+        if !mutable {
+            self.error(
+                Diagnostic::error(
+                    "assign-to-immutable",
+                    format!("cannot assign to immutable `{name}`"),
+                )
+                .at(place_span, "cannot assign")
+                .also(def_span, format!("`{name}` is declared here without `mut`"))
+                .hint(format!("make it mutable: `let mut {name}`")),
+            );
+        }
+    }
+}

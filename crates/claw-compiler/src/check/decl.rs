@@ -1,0 +1,459 @@
+//! Types as written (`list<point>`, declarations in WIT syntax) and export blocks
+//! (`export docs:visits/store { … }`, `export tests: interface { … }`).
+
+use std::collections::HashMap;
+
+use claw_syntax::ast::{ExportInterface, ExportTarget, Item, TypeDeclKind, TypeExpr};
+
+use super::Checker;
+use crate::diagnostics::Diagnostic;
+use crate::program::ExportedInterface;
+use crate::types::{TypeDef, TypeId, Types};
+
+impl Checker<'_> {
+    pub(super) fn collect_type_decls(&mut self) {
+        let ast = self.ast;
+        for (index, item) in ast.items.iter().enumerate() {
+            if let Item::TypeDecl(decl) = item {
+                if let Some(&first) = self.type_decls.get(&decl.name.text) {
+                    let Item::TypeDecl(first) = &ast.items[first] else {
+                        continue;
+                    };
+                    self.error(
+                        Diagnostic::error(
+                            "duplicate-definition",
+                            format!("type `{}` is defined more than once", decl.name.text),
+                        )
+                        .at(decl.name.span, "defined again here")
+                        .also(first.name.span, "first defined here"),
+                    );
+                    continue;
+                }
+                self.type_decls.insert(decl.name.text.clone(), index);
+            }
+        }
+        // Resolve every declaration, so errors in unused ones are reported too.
+        let mut names: Vec<(usize, String)> = self
+            .type_decls
+            .iter()
+            .map(|(name, &index)| (index, name.clone()))
+            .collect();
+        names.sort();
+        for (_, name) in names {
+            self.declared_type(&name);
+        }
+    }
+
+    /// The type a declaration of the file names, resolving it on first use.
+    fn declared_type(&mut self, name: &str) -> Option<TypeId> {
+        if let Some(&ty) = self.type_names.get(name) {
+            return Some(ty);
+        }
+        let &index = self.type_decls.get(name)?;
+        let ast = self.ast;
+        let Item::TypeDecl(decl) = &ast.items[index] else {
+            return None;
+        };
+        if self.resolving.iter().any(|n| n == name) {
+            self.error(
+                Diagnostic::error(
+                    "recursive-type",
+                    format!("type `{name}` contains itself"),
+                )
+                .at(decl.name.span, "defined in terms of itself")
+                .note("component types cannot be recursive; use a list to hold children"),
+            );
+            return Some(TypeId::ERROR);
+        }
+        self.resolving.push(name.to_string());
+        let name = name.to_string();
+        let unique = |this: &mut Self, names: Vec<&claw_syntax::ast::Name>, what: &str| {
+            let mut seen: HashMap<&str, claw_syntax::Span> = HashMap::new();
+            for n in names {
+                if let Some(first) = seen.insert(&n.text, n.span) {
+                    this.error(
+                        Diagnostic::error(
+                            "duplicate-definition",
+                            format!("{what} `{}` is declared more than once", n.text),
+                        )
+                        .at(n.span, "declared again here")
+                        .also(first, "first declared here"),
+                    );
+                }
+            }
+        };
+        let def = match &decl.kind {
+            TypeDeclKind::Alias(target) => {
+                let ty = self.resolve_type(target);
+                self.resolving.pop();
+                self.type_names.insert(name, ty);
+                return Some(ty);
+            }
+            TypeDeclKind::Record(fields) => {
+                unique(self, fields.iter().map(|f| &f.0).collect(), "field");
+                if fields.is_empty() {
+                    self.error(
+                        Diagnostic::error("empty-type", format!("record `{name}` has no fields"))
+                            .at(decl.span, "a record needs at least one field"),
+                    );
+                }
+                let fields = fields
+                    .iter()
+                    .map(|(n, t)| (n.text.clone(), self.resolve_type(t)))
+                    .collect();
+                TypeDef::Record {
+                    name: name.clone(),
+                    fields,
+                    interface: None,
+                }
+            }
+            TypeDeclKind::Variant(cases) => {
+                unique(self, cases.iter().map(|c| &c.0).collect(), "case");
+                if cases.is_empty() {
+                    self.error(
+                        Diagnostic::error("empty-type", format!("variant `{name}` has no cases"))
+                            .at(decl.span, "a variant needs at least one case"),
+                    );
+                }
+                let cases = cases
+                    .iter()
+                    .map(|(n, t)| (n.text.clone(), t.as_ref().map(|t| self.resolve_type(t))))
+                    .collect();
+                TypeDef::Variant {
+                    name: name.clone(),
+                    cases,
+                    interface: None,
+                }
+            }
+            TypeDeclKind::Enum(cases) => {
+                unique(self, cases.iter().collect(), "case");
+                if cases.is_empty() {
+                    self.error(
+                        Diagnostic::error("empty-type", format!("enum `{name}` has no cases"))
+                            .at(decl.span, "an enum needs at least one case"),
+                    );
+                }
+                TypeDef::Enum {
+                    name: name.clone(),
+                    cases: cases.iter().map(|c| c.text.clone()).collect(),
+                    interface: None,
+                }
+            }
+            TypeDeclKind::Flags(flags) => {
+                unique(self, flags.iter().collect(), "flag");
+                TypeDef::Flags {
+                    name: name.clone(),
+                    flags: flags.iter().map(|c| c.text.clone()).collect(),
+                    interface: None,
+                }
+            }
+        };
+        self.resolving.pop();
+        let ty = self.types.intern(def);
+        self.type_names.insert(name, ty);
+        Some(ty)
+    }
+
+    pub(super) fn resolve_type(&mut self, ty: &TypeExpr) -> TypeId {
+        let name = ty.name.text.as_str();
+        let arity = |this: &mut Self, want: &[usize]| -> bool {
+            if want.contains(&ty.args.len()) {
+                return true;
+            }
+            let wanted = want
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(" or ");
+            this.error(
+                Diagnostic::error(
+                    "wrong-type-arguments",
+                    format!(
+                        "`{name}` takes {wanted} type argument{}, but {} {} given",
+                        if want == [1] { "" } else { "s" },
+                        ty.args.len(),
+                        if ty.args.len() == 1 { "was" } else { "were" }
+                    ),
+                )
+                .at(ty.span, "wrong number of type arguments"),
+            );
+            false
+        };
+        let arg = |this: &mut Self, index: usize| -> Option<TypeId> {
+            let arg = &ty.args[index];
+            if arg.name.text == "_" {
+                None
+            } else {
+                Some(this.resolve_type(arg))
+            }
+        };
+        match name {
+            "list" | "option" => {
+                if !arity(self, &[1]) {
+                    return TypeId::ERROR;
+                }
+                let Some(inner) = arg(self, 0) else {
+                    return self.underscore(ty);
+                };
+                let def = if name == "list" {
+                    TypeDef::List(inner)
+                } else {
+                    TypeDef::Option(inner)
+                };
+                return self.types.intern(def);
+            }
+            "result" => {
+                if !arity(self, &[0, 1, 2]) {
+                    return TypeId::ERROR;
+                }
+                let ok = if ty.args.is_empty() { None } else { arg(self, 0) };
+                let err = if ty.args.len() == 2 {
+                    match arg(self, 1) {
+                        Some(err) => Some(err),
+                        None => return self.underscore(&ty.args[1]),
+                    }
+                } else {
+                    None
+                };
+                return self.types.intern(TypeDef::Result { ok, err });
+            }
+            "tuple" => {
+                if ty.args.is_empty() {
+                    self.error(
+                        Diagnostic::error("empty-type", "a tuple needs at least one type")
+                            .at(ty.span, "empty tuple"),
+                    );
+                    return TypeId::ERROR;
+                }
+                let mut items = Vec::new();
+                for index in 0..ty.args.len() {
+                    match arg(self, index) {
+                        Some(item) => items.push(item),
+                        None => return self.underscore(&ty.args[index]),
+                    }
+                }
+                return self.types.intern(TypeDef::Tuple(items));
+            }
+            "_" => return self.underscore(ty),
+            _ => {}
+        }
+        let found = Types::primitive(name).or_else(|| self.declared_type(name));
+        let Some(id) = found else {
+            let mut known: Vec<&str> = vec![
+                "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64",
+                "char", "string", "list", "option", "result", "tuple",
+            ];
+            let mut extra: Vec<&String> = self.type_names.keys().collect();
+            extra.sort();
+            known.extend(extra.iter().map(|s| s.as_str()));
+            self.error(
+                Diagnostic::error("unknown-type", format!("unknown type `{name}`"))
+                    .at(ty.name.span, "not a type in scope")
+                    .note(format!("known types: {}", known.join(", "))),
+            );
+            return TypeId::ERROR;
+        };
+        if !ty.args.is_empty() {
+            self.error(
+                Diagnostic::error(
+                    "wrong-type-arguments",
+                    format!("`{name}` takes no type arguments"),
+                )
+                .at(ty.span, "remove the `<…>`"),
+            );
+        }
+        id
+    }
+
+    fn underscore(&mut self, ty: &TypeExpr) -> TypeId {
+        self.error(
+            Diagnostic::error("misplaced-underscore", "`_` is not a type here")
+                .at(ty.span, "`_` only stands for a missing payload in `result<_, E>`"),
+        );
+        TypeId::ERROR
+    }
+
+    /// Registers an export block; for a WIT interface, brings its types into scope so the
+    /// functions inside can name them.
+    pub(super) fn export_interface(&mut self, export: &ExportInterface) -> usize {
+        let (name, wit_id) = match &export.target {
+            ExportTarget::Inline(name) => (name.text.clone(), None),
+            ExportTarget::Wit(path) => match self.find_interface(path) {
+                Some(id) => {
+                    let wit = self.wit;
+                    for (type_name, &ty) in &wit.interfaces[id].types {
+                        let ty = self.wit_type(&wit_parser::Type::Id(ty), &path.interface);
+                        self.type_names.insert(type_name.clone(), ty);
+                    }
+                    (wit.id_of(id).unwrap_or_default(), Some(id))
+                }
+                None => (String::new(), None),
+            },
+        };
+        let inline = matches!(export.target, ExportTarget::Inline(_));
+        if let Some(first) = self
+            .exported_interfaces
+            .iter()
+            .position(|e| e.name == name && !name.is_empty())
+        {
+            let _ = first;
+            self.error(
+                Diagnostic::error(
+                    "duplicate-definition",
+                    format!("interface `{name}` is exported more than once"),
+                )
+                .at(export.span, "exported again here"),
+            );
+        }
+        self.exported_interfaces.push(ExportedInterface {
+            name,
+            inline,
+            wit: wit_id,
+            funcs: Vec::new(),
+        });
+        self.exported_interfaces.len() - 1
+    }
+
+    /// Checks each exported WIT interface's functions against its definition.
+    pub(super) fn check_exports(&mut self) {
+        let ast = self.ast;
+        let blocks = ast.items.iter().filter_map(|item| match item {
+            Item::ExportInterface(ExportInterface {
+                target: ExportTarget::Wit(path),
+                ..
+            }) => Some(path),
+            Item::ExportInterface(_) => None,
+            _ => None,
+        });
+        let wit_blocks: Vec<_> = (0..self.exported_interfaces.len())
+            .filter(|&i| !self.exported_interfaces[i].inline)
+            .collect();
+        for (slot, path) in wit_blocks.into_iter().zip(blocks) {
+            let Some(interface) = self.exported_interfaces[slot].wit else {
+                continue;
+            };
+            let iface_name = self.exported_interfaces[slot].name.clone();
+            let wit = self.wit;
+            let iface = &wit.interfaces[interface];
+            let defined: Vec<_> = self.exported_interfaces[slot].funcs.clone();
+            for (wit_name, wit_func) in &iface.functions {
+                let Some(&func) = defined
+                    .iter()
+                    .find(|&&f| self.funcs[f.0 as usize].name == *wit_name)
+                else {
+                    let params: Vec<String> = wit_func
+                        .params
+                        .iter()
+                        .map(|p| {
+                            let ty = self.wit_type(&p.ty, &path.interface);
+                            format!("{}: {}", p.name, self.types.name(ty))
+                        })
+                        .collect();
+                    let result = wit_func
+                        .result
+                        .as_ref()
+                        .map(|t| {
+                            let ty = self.wit_type(t, &path.interface);
+                            format!(" -> {}", self.types.name(ty))
+                        })
+                        .unwrap_or_default();
+                    self.error(
+                        Diagnostic::error(
+                            "missing-export",
+                            format!("`{iface_name}` needs a function `{wit_name}`"),
+                        )
+                        .at(path.span, format!("`{wit_name}` is not defined here"))
+                        .hint(format!(
+                            "add `func {wit_name}({}){result} {{ … }}` inside the block",
+                            params.join(", ")
+                        )),
+                    );
+                    continue;
+                };
+                let want_params: Vec<TypeId> = wit_func
+                    .params
+                    .iter()
+                    .map(|p| self.wit_type(&p.ty, &path.interface))
+                    .collect();
+                let want_result = wit_func
+                    .result
+                    .as_ref()
+                    .map(|t| self.wit_type(t, &path.interface));
+                let def = &self.funcs[func.0 as usize];
+                if def.param_types != want_params || def.result != want_result {
+                    let show = |this: &Self, params: &[TypeId], result: Option<TypeId>| {
+                        let params: Vec<String> =
+                            params.iter().map(|&t| this.types.name(t)).collect();
+                        let result = result
+                            .map(|t| format!(" -> {}", this.types.name(t)))
+                            .unwrap_or_default();
+                        format!("func({}){result}", params.join(", "))
+                    };
+                    let found = show(self, &def.param_types, def.result);
+                    let wanted = show(self, &want_params, want_result);
+                    let span = def.span;
+                    self.error(
+                        Diagnostic::error(
+                            "signature-mismatch",
+                            format!("`{wit_name}` does not match `{iface_name}`"),
+                        )
+                        .at(span, format!("this is `{found}`"))
+                        .also(path.span, format!("the interface declares `{wanted}`")),
+                    );
+                }
+            }
+            for &func in &defined {
+                let def = &self.funcs[func.0 as usize];
+                if !iface.functions.contains_key(&def.name) {
+                    let mut known: Vec<&str> =
+                        iface.functions.keys().map(|s| s.as_str()).collect();
+                    known.sort();
+                    let (span, name) = (def.span, def.name.clone());
+                    self.error(
+                        Diagnostic::error(
+                            "extra-export",
+                            format!("`{iface_name}` has no function `{name}`"),
+                        )
+                        .at(span, "not in the interface")
+                        .also(path.span, "the interface exported here")
+                        .note(format!("it declares: {}", known.join(", "))),
+                    );
+                }
+            }
+        }
+        // Functions of inline interfaces may only use types the world can name there.
+        for interface in 0..self.exported_interfaces.len() {
+            if !self.exported_interfaces[interface].inline {
+                continue;
+            }
+            for func in self.exported_interfaces[interface].funcs.clone() {
+                let def = &self.funcs[func.0 as usize];
+                let declared = def
+                    .param_types
+                    .iter()
+                    .chain(&def.result)
+                    .any(|&t| self.mentions_declared_type(t));
+                if declared {
+                    let span = def.span;
+                    self.error(
+                        Diagnostic::error(
+                            "unsupported-type",
+                            "functions of an inline interface cannot use types declared in this file",
+                        )
+                        .at(span, "uses a type declared in this file")
+                        .hint("export the function at the top level, or use structural types"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn mentions_declared_type(&self, ty: TypeId) -> bool {
+        (self.types.is_named(ty) && self.types.interface(ty).is_none())
+            || self
+                .types
+                .children(ty)
+                .into_iter()
+                .any(|t| self.mentions_declared_type(t))
+    }
+}

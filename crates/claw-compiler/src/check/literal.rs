@@ -1,0 +1,313 @@
+//! WAVE-syntax literals: lists, tuples, records, flags, and cases of variants, enums, options
+//! and results. Most take their type from context, as WAVE values do.
+
+use claw_syntax::ast::{ExprId, Name};
+use claw_syntax::Span;
+
+use super::{Checker, Expect};
+use crate::diagnostics::Diagnostic;
+use crate::program::Res;
+use crate::types::{TypeDef, TypeId};
+
+impl Checker<'_> {
+    pub(super) fn list_literal(
+        &mut self,
+        items: &[ExprId],
+        span: Span,
+        expect: Option<Expect>,
+    ) -> TypeId {
+        let elem = match expect.map(|e| self.types.def(e.ty).clone()) {
+            Some(TypeDef::List(elem)) => Some(elem),
+            _ => None,
+        };
+        match (elem, items.first()) {
+            (Some(elem), _) => {
+                for &item in items {
+                    self.expr(item, Some(Expect::ty(elem)));
+                }
+                self.types.intern(TypeDef::List(elem))
+            }
+            (None, Some(&first)) => {
+                let elem = self.expr(first, None);
+                let first_span = self.ast.exprs[first].span;
+                for &item in &items[1..] {
+                    self.expr(
+                        item,
+                        Some(Expect::because(elem, first_span, "the list's first element")),
+                    );
+                }
+                self.types.intern(TypeDef::List(elem))
+            }
+            (None, None) => self.cannot_infer(span, "the empty list", "list<u32>"),
+        }
+    }
+
+    pub(super) fn tuple_literal(
+        &mut self,
+        items: &[ExprId],
+        span: Span,
+        expect: Option<Expect>,
+    ) -> TypeId {
+        let expected = match expect.map(|e| self.types.def(e.ty).clone()) {
+            Some(TypeDef::Tuple(types)) if types.len() == items.len() => Some(types),
+            _ => None,
+        };
+        if items.is_empty() {
+            self.error(
+                Diagnostic::error("empty-tuple", "`()` is not a value")
+                    .at(span, "an empty tuple")
+                    .hint("component tuples have at least one element"),
+            );
+            return TypeId::ERROR;
+        }
+        let types = items
+            .iter()
+            .enumerate()
+            .map(|(i, &item)| {
+                let expect = expected.as_ref().map(|t| Expect::ty(t[i]));
+                self.expr(item, expect)
+            })
+            .collect();
+        self.types.intern(TypeDef::Tuple(types))
+    }
+
+    pub(super) fn record_literal(
+        &mut self,
+        fields: &[(Name, ExprId)],
+        span: Span,
+        expect: Option<Expect>,
+    ) -> TypeId {
+        let Some(expect) = expect.filter(|e| e.ty != TypeId::ERROR) else {
+            for (_, value) in fields {
+                self.expr(*value, None);
+            }
+            if expect.is_some() {
+                return TypeId::ERROR;
+            }
+            return self.cannot_infer(span, "this record", "point");
+        };
+        let TypeDef::Record {
+            name: record,
+            fields: declared,
+            ..
+        } = self.types.def(expect.ty).clone()
+        else {
+            for (_, value) in fields {
+                self.expr(*value, None);
+            }
+            let found = self.types.name(expect.ty);
+            self.error(
+                Diagnostic::error("type-mismatch", format!("expected `{found}`, found a record"))
+                    .at(span, "this is a record literal")
+                    .hint("record literals need a record type from context"),
+            );
+            return TypeId::ERROR;
+        };
+        for (name, value) in fields {
+            match declared.iter().find(|(n, _)| *n == name.text) {
+                Some(&(_, ty)) => {
+                    self.expr(*value, Some(Expect::ty(ty)));
+                }
+                None => {
+                    self.expr(*value, None);
+                    let names: Vec<&str> = declared.iter().map(|f| f.0.as_str()).collect();
+                    self.error(
+                        Diagnostic::error(
+                            "unknown-field",
+                            format!("record `{record}` has no field `{}`", name.text),
+                        )
+                        .at(name.span, "no such field")
+                        .note(format!("its fields are: {}", names.join(", "))),
+                    );
+                }
+            }
+            let repeats = fields.iter().filter(|(n, _)| n.text == name.text).count();
+            if repeats > 1 && fields.iter().find(|(n, _)| n.text == name.text).unwrap().0.span
+                != name.span
+            {
+                self.error(
+                    Diagnostic::error(
+                        "duplicate-field",
+                        format!("field `{}` is given more than once", name.text),
+                    )
+                    .at(name.span, "given again here"),
+                );
+            }
+        }
+        let missing: Vec<&str> = declared
+            .iter()
+            .filter(|(n, _)| !fields.iter().any(|(f, _)| f.text == *n))
+            .map(|(n, _)| n.as_str())
+            .collect();
+        if !missing.is_empty() {
+            self.error(
+                Diagnostic::error(
+                    "missing-field",
+                    format!(
+                        "missing field{} {} in record `{record}`",
+                        if missing.len() == 1 { "" } else { "s" },
+                        missing
+                            .iter()
+                            .map(|m| format!("`{m}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+                .at(span, "every field needs a value"),
+            );
+        }
+        expect.ty
+    }
+
+    pub(super) fn flags_literal(
+        &mut self,
+        names: &[Name],
+        span: Span,
+        expect: Option<Expect>,
+    ) -> TypeId {
+        let Some(expect) = expect.filter(|e| e.ty != TypeId::ERROR) else {
+            if expect.is_some() {
+                return TypeId::ERROR;
+            }
+            return self.cannot_infer(span, "this flags value", "perms");
+        };
+        let TypeDef::Flags { name, flags, .. } = self.types.def(expect.ty).clone() else {
+            if names.is_empty() {
+                let found = self.types.name(expect.ty);
+                self.error(
+                    Diagnostic::error("type-mismatch", format!("expected `{found}`, found `{{}}`"))
+                        .at(span, "`{}` is an empty flags value"),
+                );
+                return TypeId::ERROR;
+            }
+            // `{x, y}` where a record is expected: report it as a record missing its values.
+            let found = self.types.name(expect.ty);
+            self.error(
+                Diagnostic::error("type-mismatch", format!("expected `{found}`, found flags"))
+                    .at(span, "this is a flags literal")
+                    .hint("a record literal gives each field a value: `{x: 1, y: 2}`"),
+            );
+            return TypeId::ERROR;
+        };
+        for flag in names {
+            if !flags.contains(&flag.text) {
+                self.error(
+                    Diagnostic::error(
+                        "unknown-flag",
+                        format!("flags `{name}` has no flag `{}`", flag.text),
+                    )
+                    .at(flag.span, "no such flag")
+                    .note(format!("its flags are: {}", flags.join(", "))),
+                );
+            }
+        }
+        expect.ty
+    }
+
+    /// A case written without its type, `none` or `circle(1.0)`: found in the expected type,
+    /// or failing that in the one declared type that has a case of that name.
+    pub(super) fn bare_case(
+        &mut self,
+        id: ExprId,
+        name: &Name,
+        payload: Option<ExprId>,
+        expect: Option<Expect>,
+    ) -> Option<TypeId> {
+        let mut ty = expect
+            .map(|e| e.ty)
+            .filter(|&t| self.case_index(t, &name.text).is_some());
+        if ty.is_none() {
+            // `some(x)` builds an option of whatever `x` is.
+            if name.text == "some" && payload.is_some() && expect.is_none() {
+                let inner = self.expr(payload.expect("checked"), None);
+                let ty = self.types.intern(TypeDef::Option(inner));
+                self.expr_res.insert(id, Res::Case { ty, case: 1 });
+                return Some(ty);
+            }
+            let mut owners: Vec<TypeId> = self
+                .type_names
+                .values()
+                .copied()
+                .filter(|&t| self.case_index(t, &name.text).is_some())
+                .collect();
+            owners.sort();
+            owners.dedup();
+            if owners.len() == 1 {
+                ty = Some(owners[0]);
+            }
+        }
+        let ty = ty?;
+        self.case(id, ty, name, payload);
+        Some(ty)
+    }
+
+    pub(super) fn case_index(&self, ty: TypeId, name: &str) -> Option<u32> {
+        let cases = self.types.cases(ty)?;
+        cases.iter().position(|c| c.0 == name).map(|i| i as u32)
+    }
+
+    /// Checks a case of `ty` named `name` with its payload, if written.
+    pub(super) fn case(&mut self, id: ExprId, ty: TypeId, name: &Name, payload: Option<ExprId>) {
+        let cases = self.types.cases(ty).unwrap_or_default();
+        let Some(index) = cases.iter().position(|c| c.0 == name.text) else {
+            let type_name = self.types.name(ty);
+            let names: Vec<&str> = cases.iter().map(|c| c.0.as_str()).collect();
+            self.error(
+                Diagnostic::error(
+                    "unknown-case",
+                    format!("`{type_name}` has no case `{}`", name.text),
+                )
+                .at(name.span, "no such case")
+                .note(format!("its cases are: {}", names.join(", "))),
+            );
+            if let Some(payload) = payload {
+                self.expr(payload, None);
+            }
+            return;
+        };
+        self.expr_res.insert(
+            id,
+            Res::Case {
+                ty,
+                case: index as u32,
+            },
+        );
+        match (cases[index].1, payload) {
+            (Some(inner), Some(payload)) => {
+                self.expr(payload, Some(Expect::ty(inner)));
+            }
+            (None, None) => {}
+            (Some(inner), None) => {
+                let inner = self.types.name(inner);
+                self.error(
+                    Diagnostic::error(
+                        "missing-payload",
+                        format!("case `{}` needs a value of type `{inner}`", name.text),
+                    )
+                    .at(name.span, format!("write `{}(…)`", name.text)),
+                );
+            }
+            (None, Some(payload)) => {
+                self.expr(payload, None);
+                self.error(
+                    Diagnostic::error(
+                        "unexpected-payload",
+                        format!("case `{}` carries no value", name.text),
+                    )
+                    .at(self.ast.exprs[payload].span, "remove this value"),
+                );
+            }
+        }
+    }
+
+    pub(super) fn cannot_infer(&mut self, span: Span, what: &str, example: &str) -> TypeId {
+        self.error(
+            Diagnostic::error("cannot-infer", format!("cannot tell the type of {what}"))
+                .at(span, "its type is not known here")
+                .hint(format!(
+                    "give the binding a type, as in `let x: {example} = …;`"
+                )),
+        );
+        TypeId::ERROR
+    }
+}
