@@ -6,6 +6,11 @@ use crate::TokenKind;
 
 impl Parser<'_> {
     pub(super) fn block(&mut self) -> PResult<Block> {
+        // A block inside the head of an `if` (say, in a match arm) lifts the brace rule.
+        self.with_brace_literals(true, Self::block_inner)
+    }
+
+    fn block_inner(&mut self) -> PResult<Block> {
         let start = self.expect(TokenKind::LBrace)?.span;
         self.enter()?;
         let mut stmts = Vec::new();
@@ -55,9 +60,27 @@ impl Parser<'_> {
             TokenKind::If => self.if_stmt()?,
             TokenKind::While => {
                 self.bump();
-                let cond = self.expr()?;
+                let cond = self.head_expr()?;
                 let body = self.block()?;
                 StmtKind::While { cond, body }
+            }
+            TokenKind::For => {
+                self.bump();
+                let binding = self.name()?;
+                self.expect(TokenKind::In)?;
+                let iter = self.head_expr()?;
+                let body = self.block()?;
+                StmtKind::For {
+                    binding,
+                    iter,
+                    body,
+                }
+            }
+            // Like `if`, a `match` statement ends at its `}`.
+            TokenKind::Match => {
+                let expr = self.match_expr()?;
+                self.eat(TokenKind::Semi);
+                StmtKind::Expr(expr)
             }
             TokenKind::Loop => {
                 self.bump();
@@ -122,7 +145,7 @@ impl Parser<'_> {
         let mut otherwise = None;
         self.expect(TokenKind::If)?;
         loop {
-            let cond = self.expr()?;
+            let cond = self.head_expr()?;
             let body = self.block()?;
             branches.push((cond, body));
             if !self.eat(TokenKind::Else) {
