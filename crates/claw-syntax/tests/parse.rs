@@ -393,6 +393,10 @@ fn for_loops() {
     );
     assert_eq!(stmts("for i in 0..n {}"), "(for i (.. 0 n) {})");
     assert_eq!(stmts("for i in 0..=n - 1 {}"), "(for i (..= 0 (- n 1)) {})");
+    assert_eq!(
+        stmts("for _ in 0..3 {} let _ = f();"),
+        "(for _ (.. 0 3) {}) (let _ (call f))"
+    );
 }
 
 #[test]

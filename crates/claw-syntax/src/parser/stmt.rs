@@ -1,7 +1,7 @@
 //! Blocks and statements.
 
 use super::{PResult, Parser, Recover};
-use crate::ast::{BinaryOp, Block, Stmt, StmtId, StmtKind};
+use crate::ast::{BinaryOp, Block, Name, Stmt, StmtId, StmtKind};
 use crate::TokenKind;
 
 impl Parser<'_> {
@@ -41,7 +41,7 @@ impl Parser<'_> {
             TokenKind::Let => {
                 self.bump();
                 let mutable = self.eat(TokenKind::Mut);
-                let name = self.name()?;
+                let name = self.binding()?;
                 let ty = if self.eat(TokenKind::Colon) {
                     Some(self.type_expr()?)
                 } else {
@@ -66,7 +66,7 @@ impl Parser<'_> {
             }
             TokenKind::For => {
                 self.bump();
-                let binding = self.name()?;
+                let binding = self.binding()?;
                 self.expect(TokenKind::In)?;
                 let iter = self.head_expr()?;
                 let body = self.block()?;
@@ -138,6 +138,19 @@ impl Parser<'_> {
         };
         let span = start.to(self.prev_span());
         Ok(self.ast.stmts.alloc(Stmt { kind, span }))
+    }
+
+    /// The name a `let` or `for` binds. `_` binds nothing and comes back as a name `_`, which
+    /// no expression can refer to (as with `result<_, E>` in types).
+    fn binding(&mut self) -> PResult<Name> {
+        if self.at(TokenKind::Underscore) {
+            let span = self.bump().span;
+            return Ok(Name {
+                text: "_".to_string(),
+                span,
+            });
+        }
+        self.name()
     }
 
     fn if_stmt(&mut self) -> PResult<StmtKind> {
