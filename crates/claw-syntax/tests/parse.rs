@@ -556,6 +556,21 @@ fn export_block_recovers_from_a_bad_function() {
 }
 
 #[test]
+fn a_bad_item_recovers_at_a_type_declaration() {
+    let (file, errors) = parse(
+        FileId(0),
+        "func f(; record p { x: u8 } export a:b/c@0.2.0-rc.1{}",
+    );
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let printer = Printer { file: &file };
+    let lines: Vec<_> = file.items.iter().map(|i| printer.item(i)).collect();
+    assert_eq!(
+        lines.join("\n"),
+        "(record p (x u8))\n(export a:b/c@0.2.0-rc.1 [])"
+    );
+}
+
+#[test]
 fn deep_nesting_is_an_error_not_a_crash() {
     let n = 100_000;
     for src in [
