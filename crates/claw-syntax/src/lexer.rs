@@ -83,6 +83,37 @@ mod tests {
     }
 
     #[test]
+    fn ranges_and_fields_after_integers() {
+        use TokenKind::*;
+        assert_eq!(kinds("0..n"), [Int, DotDot, Ident, Eof]);
+        assert_eq!(kinds("0..=10"), [Int, DotDotEq, Int, Eof]);
+        assert_eq!(kinds("t.0"), [Ident, Dot, Int, Eof]);
+        // The parser splits the float back into two field names.
+        assert_eq!(kinds("t.0.1"), [Ident, Dot, Float, Eof]);
+    }
+
+    #[test]
+    fn new_punctuation_and_keywords() {
+        use TokenKind::*;
+        assert_eq!(
+            kinds("[ ] => ? _ match for in check!( record"),
+            [
+                LBracket, RBracket, FatArrow, Question, Underscore, Match, For, In, Ident, Bang,
+                LParen, Ident, Eof
+            ]
+        );
+    }
+
+    #[test]
+    fn chars() {
+        use TokenKind::*;
+        assert_eq!(
+            kinds(r"'a' '\n' '\'' '\\' '\u{1F600}' 'ab'"),
+            [Char, Char, Char, Char, Char, Char, Eof]
+        );
+    }
+
+    #[test]
     fn mixed_case_word_is_an_error() {
         let (_, errors) = lex(FileId(0), "fooBar FOO-bar");
         assert_eq!(errors.len(), 1);

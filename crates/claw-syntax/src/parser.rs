@@ -6,6 +6,7 @@
 
 mod expr;
 mod item;
+mod pat;
 mod stmt;
 
 use crate::ast::{self, Name};
@@ -21,6 +22,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::SourceFile, Vec<SyntaxError>) {
         errors,
         ast: ast::SourceFile::default(),
         depth: 0,
+        no_brace_literal: false,
     };
     parser.source_file();
     (parser.ast, parser.errors)
@@ -41,6 +43,9 @@ struct Parser<'t> {
     errors: Vec<SyntaxError>,
     ast: ast::SourceFile,
     depth: u32,
+    /// Set in the head of `if`, `while`, `for` and `match`, where a `{` opens the body rather
+    /// than a record or flags literal (Rust's struct-literal rule). Brackets lift it again.
+    no_brace_literal: bool,
 }
 
 impl Parser<'_> {
@@ -104,6 +109,63 @@ impl Parser<'_> {
             });
         }
         Recover
+    }
+
+    /// Whether the current token is the identifier `word`, for the words that are keywords
+    /// only in one place (`record`, `interface`, `check`, …) and names everywhere else.
+    fn at_word(&self, word: &str) -> bool {
+        self.at_word_at(0, word)
+    }
+
+    fn at_word_at(&self, n: usize, word: &str) -> bool {
+        self.tokens
+            .get(self.pos + n)
+            .is_some_and(|t| t.kind == TokenKind::Ident && &self.text[t.span.range()] == word)
+    }
+
+    /// Runs `f` with brace literals allowed or not, restoring the previous rule afterwards.
+    fn with_brace_literals<T>(&mut self, allowed: bool, f: impl FnOnce(&mut Self) -> T) -> T {
+        let saved = std::mem::replace(&mut self.no_brace_literal, !allowed);
+        let res = f(self);
+        self.no_brace_literal = saved;
+        res
+    }
+
+    /// `elem, elem, …` up to and including `close`, with an optional trailing comma.
+    fn comma_list<T>(
+        &mut self,
+        close: TokenKind,
+        mut elem: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<Vec<T>> {
+        let mut elems = Vec::new();
+        while !self.at(close) {
+            elems.push(elem(self)?);
+            if !self.eat(TokenKind::Comma) {
+                break;
+            }
+        }
+        self.expect(close)?;
+        Ok(elems)
+    }
+
+    /// The inside of `( … )` after the `(`, through the `)`. Also says whether it is a tuple:
+    /// `()`, `(a,)` and `(a, b)` are, `(a)` is just `a` in parentheses.
+    fn paren_list<T>(
+        &mut self,
+        mut elem: impl FnMut(&mut Self) -> PResult<T>,
+    ) -> PResult<(Vec<T>, bool)> {
+        let mut elems = Vec::new();
+        let mut trailing_comma = false;
+        while !self.at(TokenKind::RParen) {
+            elems.push(elem(self)?);
+            trailing_comma = self.eat(TokenKind::Comma);
+            if !trailing_comma {
+                break;
+            }
+        }
+        self.expect(TokenKind::RParen)?;
+        let is_tuple = elems.len() != 1 || trailing_comma;
+        Ok((elems, is_tuple))
     }
 
     fn name(&mut self) -> PResult<Name> {

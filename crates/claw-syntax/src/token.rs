@@ -27,6 +27,9 @@ pub enum TokenKind {
     Float,
     #[regex(r#""([^"\\\n]|\\.)*""#)]
     Str,
+    /// Any quoted run, so `'ab'` is one token the parser can reject as a whole.
+    #[regex(r"'([^'\\\n]|\\.)*'")]
+    Char,
 
     #[token("import")]
     Import,
@@ -60,6 +63,14 @@ pub enum TokenKind {
     True,
     #[token("false")]
     False,
+    #[token("match")]
+    Match,
+    #[token("for")]
+    For,
+    #[token("in")]
+    In,
+    #[token("_")]
+    Underscore,
 
     #[token("(")]
     LParen,
@@ -69,6 +80,10 @@ pub enum TokenKind {
     LBrace,
     #[token("}")]
     RBrace,
+    #[token("[")]
+    LBracket,
+    #[token("]")]
+    RBracket,
     #[token("<")]
     Lt,
     #[token(">")]
@@ -83,6 +98,14 @@ pub enum TokenKind {
     Semi,
     #[token(".")]
     Dot,
+    #[token("..")]
+    DotDot,
+    #[token("..=")]
+    DotDotEq,
+    #[token("=>")]
+    FatArrow,
+    #[token("?")]
+    Question,
     #[token("@")]
     At,
     #[token("->")]
@@ -149,6 +172,7 @@ impl TokenKind {
             Int => "an integer",
             Float => "a float",
             Str => "a string",
+            Char => "a character",
             Import => "`import`",
             Export => "`export`",
             From => "`from`",
@@ -165,10 +189,16 @@ impl TokenKind {
             As => "`as`",
             True => "`true`",
             False => "`false`",
+            Match => "`match`",
+            For => "`for`",
+            In => "`in`",
+            Underscore => "`_`",
             LParen => "`(`",
             RParen => "`)`",
             LBrace => "`{`",
             RBrace => "`}`",
+            LBracket => "`[`",
+            RBracket => "`]`",
             Lt => "`<`",
             Gt => "`>`",
             Comma => "`,`",
@@ -176,6 +206,10 @@ impl TokenKind {
             ColonColon => "`::`",
             Semi => "`;`",
             Dot => "`.`",
+            DotDot => "`..`",
+            DotDotEq => "`..=`",
+            FatArrow => "`=>`",
+            Question => "`?`",
             At => "`@`",
             Arrow => "`->`",
             Eq => "`=`",

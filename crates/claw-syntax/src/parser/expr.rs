@@ -1,8 +1,10 @@
-//! Expressions, by precedence climbing with Rust's precedence table.
+//! Expressions, by precedence climbing with Rust's precedence table: ranges below every binary
+//! operator, then binary operators and casts, unary operators, and postfix chains (fields,
+//! methods, indexing, `?`) binding tightest.
 
 use super::{PResult, Parser};
-use crate::ast::{BinaryOp, Expr, ExprId, ExprKind, UnaryOp};
-use crate::{Span, SyntaxError, TokenKind};
+use crate::ast::{ArmBody, BinaryOp, Expr, ExprId, ExprKind, MatchArm, Name, UnaryOp};
+use crate::{Span, SyntaxError, Token, TokenKind};
 
 /// Binding power of a binary operator (higher binds tighter) and whether it chains.
 fn binary_op(kind: TokenKind) -> Option<(BinaryOp, u8)> {
@@ -36,9 +38,43 @@ const CAST_POWER: u8 = 10;
 impl Parser<'_> {
     pub(super) fn expr(&mut self) -> PResult<ExprId> {
         self.enter()?;
-        let res = self.expr_bp(0);
+        let res = self.range_or_expr();
         self.leave();
         res
+    }
+
+    /// The head of `if`, `while`, `for … in` or `match`, where a `{` opens the body.
+    pub(super) fn head_expr(&mut self) -> PResult<ExprId> {
+        self.with_brace_literals(false, Self::expr)
+    }
+
+    /// An expression inside brackets, where brace literals are fine again.
+    fn nested_expr(&mut self) -> PResult<ExprId> {
+        self.with_brace_literals(true, Self::expr)
+    }
+
+    /// `a..b` and `a..=b`, looser than every binary operator; ranges do not chain.
+    fn range_or_expr(&mut self) -> PResult<ExprId> {
+        let start = self.expr_bp(0)?;
+        let inclusive = match self.peek() {
+            TokenKind::DotDot => false,
+            TokenKind::DotDotEq => true,
+            _ => return Ok(start),
+        };
+        self.bump();
+        let end = self.expr_bp(0)?;
+        if matches!(self.peek(), TokenKind::DotDot | TokenKind::DotDotEq) {
+            return Err(self.unexpected("the end of the range (ranges do not chain)"));
+        }
+        let span = self.span_of(start).to(self.span_of(end));
+        Ok(self.alloc(
+            ExprKind::Range {
+                start,
+                end,
+                inclusive,
+            },
+            span,
+        ))
     }
 
     fn alloc(&mut self, kind: ExprKind, span: Span) -> ExprId {
@@ -101,7 +137,7 @@ impl Parser<'_> {
         let op = match self.peek() {
             TokenKind::Minus => UnaryOp::Neg,
             TokenKind::Bang => UnaryOp::Not,
-            _ => return self.primary(),
+            _ => return self.postfix(),
         };
         let start = self.bump().span;
         self.enter()?;
@@ -110,6 +146,103 @@ impl Parser<'_> {
         let operand = operand?;
         let span = start.to(self.span_of(operand));
         Ok(self.alloc(ExprKind::Unary { op, operand }, span))
+    }
+
+    fn postfix(&mut self) -> PResult<ExprId> {
+        // Like operator chains, every postfix operator is a level of nesting for later phases.
+        let base = self.depth;
+        let res = self.postfix_chain();
+        self.depth = base;
+        res
+    }
+
+    fn postfix_chain(&mut self) -> PResult<ExprId> {
+        let mut expr = self.primary()?;
+        loop {
+            if !matches!(
+                self.peek(),
+                TokenKind::Dot | TokenKind::LBracket | TokenKind::Question
+            ) {
+                return Ok(expr);
+            }
+            self.enter()?;
+            let kind = match self.bump().kind {
+                TokenKind::Dot => self.after_dot(expr)?,
+                TokenKind::LBracket => {
+                    let index = self.nested_expr()?;
+                    self.expect(TokenKind::RBracket)?;
+                    ExprKind::Index { base: expr, index }
+                }
+                _ => ExprKind::Try(expr),
+            };
+            let span = self.span_of(expr).to(self.prev_span());
+            expr = self.alloc(kind, span);
+        }
+    }
+
+    /// What follows a `.`: a field, a tuple index or a method call.
+    fn after_dot(&mut self, base: ExprId) -> PResult<ExprKind> {
+        let token = self.tokens[self.pos];
+        match token.kind {
+            TokenKind::Ident => {
+                let name = self.name()?;
+                if !self.eat(TokenKind::LParen) {
+                    return Ok(ExprKind::Field { base, name });
+                }
+                let args = self.call_args()?;
+                Ok(ExprKind::Method {
+                    receiver: base,
+                    name,
+                    args,
+                })
+            }
+            TokenKind::Int => {
+                self.bump();
+                let name = self.tuple_index(token.span);
+                Ok(ExprKind::Field { base, name })
+            }
+            TokenKind::Float => Ok(self.float_as_fields(base, token)),
+            _ => Err(self.unexpected("a field name, a tuple index or a method")),
+        }
+    }
+
+    /// `t.0.1` lexes as `t`, `.`, `0.1`: the float is two tuple indices.
+    fn float_as_fields(&mut self, base: ExprId, token: Token) -> ExprKind {
+        self.bump();
+        let text = &self.text[token.span.range()];
+        let Some(dot) = text.find('.') else {
+            // An exponent form such as `t.1e3`.
+            self.errors
+                .push(SyntaxError::InvalidNumber { span: token.span });
+            return ExprKind::Error;
+        };
+        let mid = token.span.start as usize + dot;
+        let file = token.span.file;
+        let first = self.tuple_index(Span::new(file, token.span.start as usize, mid));
+        let second = self.tuple_index(Span::new(file, mid + 1, token.span.end as usize));
+        let inner_span = self.span_of(base).to(first.span);
+        let inner = self.alloc(ExprKind::Field { base, name: first }, inner_span);
+        ExprKind::Field {
+            base: inner,
+            name: second,
+        }
+    }
+
+    /// A tuple index written at `span`, which must be plain decimal digits.
+    fn tuple_index(&mut self, span: Span) -> Name {
+        let text = &self.text[span.range()];
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+            self.errors.push(SyntaxError::InvalidNumber { span });
+        }
+        Name {
+            text: text.to_string(),
+            span,
+        }
+    }
+
+    /// Arguments after the `(`, through the `)`.
+    fn call_args(&mut self) -> PResult<Vec<ExprId>> {
+        self.with_brace_literals(true, |p| p.comma_list(TokenKind::RParen, Self::expr))
     }
 
     fn primary(&mut self) -> PResult<ExprId> {
@@ -148,46 +281,165 @@ impl Parser<'_> {
                     }
                 }
             }
+            TokenKind::Char => {
+                self.bump();
+                self.char_value(token)
+                    .map_or(ExprKind::Error, ExprKind::Char)
+            }
             TokenKind::True | TokenKind::False => {
                 self.bump();
                 ExprKind::Bool(token.kind == TokenKind::True)
             }
-            TokenKind::LParen => {
+            TokenKind::LParen => return self.paren_or_tuple(token),
+            TokenKind::LBracket => {
                 self.bump();
-                let inner = self.expr()?;
-                self.expect(TokenKind::RParen)?;
-                // Widen the inner span to the parentheses so labels cover what was written.
-                let span = token.span.to(self.prev_span());
-                self.ast.exprs[inner].span = span;
-                return Ok(inner);
+                let elems = self
+                    .with_brace_literals(true, |p| p.comma_list(TokenKind::RBracket, Self::expr))?;
+                ExprKind::List(elems)
             }
-            TokenKind::Ident => {
-                let mut path = vec![self.name()?];
-                while self.eat(TokenKind::ColonColon) {
-                    path.push(self.name()?);
-                }
-                if self.eat(TokenKind::LParen) {
-                    let mut args = Vec::new();
-                    while !self.at(TokenKind::RParen) {
-                        args.push(self.expr()?);
-                        if !self.eat(TokenKind::Comma) {
-                            break;
-                        }
-                    }
-                    self.expect(TokenKind::RParen)?;
-                    let span = token.span.to(self.prev_span());
-                    return Ok(self.alloc(ExprKind::Call { callee: path, args }, span));
-                }
-                let span = token.span.to(self.prev_span());
-                return Ok(self.alloc(ExprKind::Path(path), span));
+            TokenKind::LBrace if !self.no_brace_literal => {
+                self.bump();
+                self.brace_literal()?
             }
+            TokenKind::Match => return self.match_expr(),
+            TokenKind::Ident
+                if self.at_word("check")
+                    && self.peek_at(1) == TokenKind::Bang
+                    && self.peek_at(2) == TokenKind::LParen =>
+            {
+                return self.check();
+            }
+            TokenKind::Ident => return self.path_or_call(),
             _ => return Err(self.unexpected("an expression")),
         };
-        Ok(self.alloc(kind, token.span))
+        let span = token.span.to(self.prev_span());
+        Ok(self.alloc(kind, span))
+    }
+
+    fn paren_or_tuple(&mut self, open: Token) -> PResult<ExprId> {
+        self.bump();
+        let (elems, is_tuple) = self.with_brace_literals(true, |p| p.paren_list(Self::expr))?;
+        let span = open.span.to(self.prev_span());
+        if is_tuple {
+            return Ok(self.alloc(ExprKind::Tuple(elems), span));
+        }
+        // Widen the inner span to the parentheses so labels cover what was written.
+        self.ast.exprs[elems[0]].span = span;
+        Ok(elems[0])
+    }
+
+    /// After the `{`: `{x: 1, y: 2}` is a record, `{read, write}` and `{}` are flags.
+    fn brace_literal(&mut self) -> PResult<ExprKind> {
+        if self.at(TokenKind::Ident) && self.peek_at(1) == TokenKind::Colon {
+            let fields = self.comma_list(TokenKind::RBrace, |p| {
+                let name = p.name()?;
+                p.expect(TokenKind::Colon)?;
+                Ok((name, p.expr()?))
+            })?;
+            return Ok(ExprKind::Record(fields));
+        }
+        let flags = self.comma_list(TokenKind::RBrace, |p| p.name())?;
+        Ok(ExprKind::Flags(flags))
+    }
+
+    /// `check!(cond)`, keeping the condition's text for the failure message.
+    fn check(&mut self) -> PResult<ExprId> {
+        let start = self.bump().span;
+        self.bump();
+        self.bump();
+        let cond = self.nested_expr()?;
+        let text = self.text[self.span_of(cond).range()].to_string();
+        self.expect(TokenKind::RParen)?;
+        let span = start.to(self.prev_span());
+        Ok(self.alloc(ExprKind::Check { cond, text }, span))
+    }
+
+    /// `a`, `a::b`, or either called: `f(x)`, `shape::circle(1.0)`.
+    fn path_or_call(&mut self) -> PResult<ExprId> {
+        let start = self.span();
+        let mut path = vec![self.name()?];
+        while self.eat(TokenKind::ColonColon) {
+            path.push(self.name()?);
+        }
+        let kind = if self.eat(TokenKind::LParen) {
+            let args = self.call_args()?;
+            ExprKind::Call { callee: path, args }
+        } else {
+            ExprKind::Path(path)
+        };
+        let span = start.to(self.prev_span());
+        Ok(self.alloc(kind, span))
+    }
+
+    pub(super) fn match_expr(&mut self) -> PResult<ExprId> {
+        let start = self.expect(TokenKind::Match)?.span;
+        let scrutinee = self.head_expr()?;
+        self.expect(TokenKind::LBrace)?;
+        let arms = self.with_brace_literals(true, Self::match_arms)?;
+        let span = start.to(self.prev_span());
+        Ok(self.alloc(ExprKind::Match { scrutinee, arms }, span))
+    }
+
+    /// Arms through the closing `}`: commas between them, optional after a block body.
+    fn match_arms(&mut self) -> PResult<Vec<MatchArm>> {
+        let mut arms = Vec::new();
+        while !self.at(TokenKind::RBrace) {
+            let arm = self.match_arm()?;
+            let is_block = matches!(arm.body, ArmBody::Block(_));
+            arms.push(arm);
+            if !self.eat(TokenKind::Comma) && !is_block {
+                break;
+            }
+        }
+        self.expect(TokenKind::RBrace)?;
+        Ok(arms)
+    }
+
+    fn match_arm(&mut self) -> PResult<MatchArm> {
+        let pat = self.pat()?;
+        self.expect(TokenKind::FatArrow)?;
+        let body = if self.at(TokenKind::LBrace) && !self.at_brace_literal() {
+            ArmBody::Block(self.block()?)
+        } else {
+            ArmBody::Expr(self.expr()?)
+        };
+        let span = self.ast.pats[pat].span.to(self.prev_span());
+        Ok(MatchArm { pat, body, span })
+    }
+
+    /// Whether a `{` plainly starts a record (`{x: …`) or flags (`{a, …`, `{a}`) literal;
+    /// no block starts that way, so an arm may return either without parentheses.
+    fn at_brace_literal(&self) -> bool {
+        self.peek_at(1) == TokenKind::Ident
+            && matches!(
+                self.peek_at(2),
+                TokenKind::Colon | TokenKind::Comma | TokenKind::RBrace
+            )
+    }
+
+    /// The character of a char literal; an error (reported here) if it is not exactly one.
+    pub(super) fn char_value(&mut self, token: Token) -> Option<char> {
+        match unescape(&self.text[token.span.range()], token.span) {
+            Ok(text) => {
+                let mut chars = text.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => Some(c),
+                    _ => {
+                        self.errors
+                            .push(SyntaxError::InvalidToken { span: token.span });
+                        None
+                    }
+                }
+            }
+            Err(err) => {
+                self.errors.push(err);
+                None
+            }
+        }
     }
 }
 
-fn parse_int(text: &str) -> Option<u64> {
+pub(super) fn parse_int(text: &str) -> Option<u64> {
     let digits = text.replace('_', "");
     let (digits, radix) = if let Some(hex) = digits.strip_prefix("0x") {
         (hex.to_string(), 16)
@@ -200,7 +452,7 @@ fn parse_int(text: &str) -> Option<u64> {
 }
 
 /// Resolves the escapes of a string literal, quotes included in `text`.
-fn unescape(text: &str, span: Span) -> Result<String, SyntaxError> {
+pub(super) fn unescape(text: &str, span: Span) -> Result<String, SyntaxError> {
     let body = &text[1..text.len() - 1];
     let mut out = String::with_capacity(body.len());
     let mut chars = body.char_indices();

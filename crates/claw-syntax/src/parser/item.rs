@@ -1,32 +1,68 @@
-//! Top-level items: imports, globals and functions, plus signatures and type expressions.
+//! Top-level items: imports, globals, functions, type declarations and export blocks, plus
+//! signatures and type expressions.
 
 use super::{PResult, Parser, Recover};
 use crate::ast::{
-    Func, FuncSig, Global, ImportFrom, ImportFunc, ImportName, InterfacePath, Item, Name, Param,
-    TypeExpr,
+    ExportInterface, ExportTarget, Func, FuncSig, Global, ImportFrom, ImportFunc, ImportName,
+    InterfacePath, Item, Name, Param, TypeDecl, TypeDeclKind, TypeExpr,
 };
 use crate::TokenKind;
+
+/// Words that start a type declaration when followed by a name. They stay ordinary
+/// identifiers everywhere else, since `type` and `record` are common names.
+const TYPE_DECL_WORDS: [&str; 5] = ["record", "variant", "enum", "flags", "type"];
+
+/// What one item parse produced: an export block brings its functions along, and they can
+/// only be numbered once the block's own index is known.
+enum Parsed {
+    Item(Item),
+    Export(ExportInterface, Vec<Func>),
+}
 
 impl Parser<'_> {
     pub(super) fn source_file(&mut self) {
         while !self.at(TokenKind::Eof) {
             match self.item() {
-                Ok(item) => self.ast.items.push(item),
+                Ok(Parsed::Item(item)) => self.ast.items.push(item),
+                Ok(Parsed::Export(interface, funcs)) => self.push_export(interface, funcs),
                 Err(Recover) => self.recover_item(),
             }
         }
     }
 
-    fn item(&mut self) -> PResult<Item> {
-        match self.peek() {
-            TokenKind::Import if self.peek_at(1) == TokenKind::LBrace => {
-                self.import_from().map(Item::ImportFrom)
-            }
-            TokenKind::Import => self.import_func().map(Item::ImportFunc),
-            TokenKind::Export | TokenKind::Func => self.func().map(Item::Func),
-            TokenKind::Let => self.global().map(Item::Global),
-            _ => Err(self.unexpected("an item (`import`, `export`, `func` or `let`)")),
+    /// Pushes an export block followed by its functions, linking them both ways by index.
+    fn push_export(&mut self, mut interface: ExportInterface, funcs: Vec<Func>) {
+        let index = self.ast.items.len();
+        interface.funcs = (index + 1..=index + funcs.len()).collect();
+        self.ast.items.push(Item::ExportInterface(interface));
+        for mut func in funcs {
+            func.exported = true;
+            func.interface = Some(index);
+            self.ast.items.push(Item::Func(func));
         }
+    }
+
+    fn item(&mut self) -> PResult<Parsed> {
+        let item = match self.peek() {
+            TokenKind::Import if self.peek_at(1) == TokenKind::LBrace => {
+                Item::ImportFrom(self.import_from()?)
+            }
+            TokenKind::Import => Item::ImportFunc(self.import_func()?),
+            TokenKind::Export if self.peek_at(1) != TokenKind::Func => return self.export_block(),
+            TokenKind::Export | TokenKind::Func => Item::Func(self.func()?),
+            TokenKind::Let => Item::Global(self.global()?),
+            TokenKind::Ident if self.at_type_decl() => Item::TypeDecl(self.type_decl()?),
+            _ => {
+                return Err(self.unexpected(
+                    "an item (`import`, `export`, `func`, `let` or a type declaration)",
+                ))
+            }
+        };
+        Ok(Parsed::Item(item))
+    }
+
+    fn at_type_decl(&self) -> bool {
+        self.peek_at(1) == TokenKind::Ident && TYPE_DECL_WORDS.iter().any(|w| self.at_word(w))
     }
 
     /// Skips to the next token that can start an item at the top level.
@@ -42,12 +78,119 @@ impl Parser<'_> {
                 {
                     return
                 }
+                TokenKind::Ident if depth == 0 && self.at_type_decl() => return,
                 TokenKind::LBrace => depth += 1,
                 TokenKind::RBrace => depth = depth.saturating_sub(1),
                 _ => {}
             }
             self.bump();
         }
+    }
+
+    /// `export ns:pkg/iface[@v] { funcs }` or `export name: interface { funcs }`.
+    fn export_block(&mut self) -> PResult<Parsed> {
+        let start = self.expect(TokenKind::Export)?.span;
+        let inline = self.peek_at(1) == TokenKind::Colon
+            && self.at_word_at(2, "interface")
+            && self.peek_at(3) == TokenKind::LBrace;
+        let target = if inline {
+            let name = self.name()?;
+            self.bump();
+            self.bump();
+            ExportTarget::Inline(name)
+        } else {
+            ExportTarget::Wit(self.interface_path()?)
+        };
+        self.expect(TokenKind::LBrace)?;
+        let funcs = self.export_funcs();
+        let interface = ExportInterface {
+            target,
+            funcs: Vec::new(),
+            span: start.to(self.prev_span()),
+        };
+        Ok(Parsed::Export(interface, funcs))
+    }
+
+    /// The functions of an export block through its `}`. A bad function is skipped rather
+    /// than abandoning the block, so the functions after it still belong to the interface.
+    fn export_funcs(&mut self) -> Vec<Func> {
+        let mut funcs = Vec::new();
+        loop {
+            match self.peek() {
+                TokenKind::RBrace => {
+                    self.bump();
+                    return funcs;
+                }
+                TokenKind::Eof => {
+                    self.unexpected("`}`");
+                    return funcs;
+                }
+                TokenKind::Func => match self.func() {
+                    Ok(func) => funcs.push(func),
+                    Err(Recover) => self.recover_export_func(),
+                },
+                _ => {
+                    self.unexpected("`func` or `}`");
+                    self.recover_export_func();
+                }
+            }
+        }
+    }
+
+    /// Skips to the next `func` or the closing `}` of the export block. Callers stand past a
+    /// `func` or on a token that is neither, so this cannot stall.
+    fn recover_export_func(&mut self) {
+        let mut depth = 0usize;
+        loop {
+            match self.peek() {
+                TokenKind::Eof => return,
+                TokenKind::Func | TokenKind::RBrace if depth == 0 => return,
+                TokenKind::LBrace => depth += 1,
+                TokenKind::RBrace => depth -= 1,
+                _ => {}
+            }
+            self.bump();
+        }
+    }
+
+    /// `record`, `variant`, `enum`, `flags` or `type`, in WIT syntax.
+    fn type_decl(&mut self) -> PResult<TypeDecl> {
+        let keyword = self.bump();
+        let word = self.text[keyword.span.range()].to_string();
+        let name = self.name()?;
+        let kind = if word == "type" {
+            self.expect(TokenKind::Eq)?;
+            let ty = self.type_expr()?;
+            self.expect(TokenKind::Semi)?;
+            TypeDeclKind::Alias(ty)
+        } else {
+            self.expect(TokenKind::LBrace)?;
+            match word.as_str() {
+                "record" => TypeDeclKind::Record(self.comma_list(TokenKind::RBrace, |p| {
+                    let field = p.name()?;
+                    p.expect(TokenKind::Colon)?;
+                    Ok((field, p.type_expr()?))
+                })?),
+                "variant" => TypeDeclKind::Variant(self.comma_list(TokenKind::RBrace, |p| {
+                    let case = p.name()?;
+                    let payload = if p.eat(TokenKind::LParen) {
+                        let ty = p.type_expr()?;
+                        p.expect(TokenKind::RParen)?;
+                        Some(ty)
+                    } else {
+                        None
+                    };
+                    Ok((case, payload))
+                })?),
+                "enum" => TypeDeclKind::Enum(self.comma_list(TokenKind::RBrace, |p| p.name())?),
+                _ => TypeDeclKind::Flags(self.comma_list(TokenKind::RBrace, |p| p.name())?),
+            }
+        };
+        Ok(TypeDecl {
+            name,
+            kind,
+            span: keyword.span.to(self.prev_span()),
+        })
     }
 
     fn import_func(&mut self) -> PResult<ImportFunc> {
@@ -126,7 +269,7 @@ impl Parser<'_> {
         let mut end = self.bump().span;
         while !matches!(
             self.peek(),
-            TokenKind::Semi | TokenKind::Comma | TokenKind::Eof
+            TokenKind::Semi | TokenKind::Comma | TokenKind::LBrace | TokenKind::Eof
         ) && self.span().start == end.end
         {
             end = self.bump().span;
@@ -218,12 +361,19 @@ impl Parser<'_> {
     fn type_expr_inner(&mut self) -> PResult<TypeExpr> {
         let name: Name = match self.peek() {
             TokenKind::Ident => self.name()?,
+            // The "no type here" of `result<_, E>`.
+            TokenKind::Underscore => Name {
+                text: "_".to_string(),
+                span: self.bump().span,
+            },
             _ => return Err(self.unexpected("a type")),
         };
         let mut args = Vec::new();
         if self.eat(TokenKind::Lt) {
+            self.split_closing_angle();
             while !self.at(TokenKind::Gt) {
                 args.push(self.type_expr()?);
+                self.split_closing_angle();
                 if !self.eat(TokenKind::Comma) {
                     break;
                 }
@@ -235,5 +385,25 @@ impl Parser<'_> {
             name,
             args,
         })
+    }
+
+    /// Splits a `>>` or `>=` at the cursor into `>` and the rest, so that `list<list<u8>>`
+    /// closes both lists.
+    fn split_closing_angle(&mut self) {
+        let token = self.tokens[self.pos];
+        let rest = match token.kind {
+            TokenKind::Shr => TokenKind::Gt,
+            TokenKind::GtEq => TokenKind::Eq,
+            _ => return,
+        };
+        let mid = token.span.start + 1;
+        let mut first = token;
+        first.kind = TokenKind::Gt;
+        first.span.end = mid;
+        let mut second = token;
+        second.kind = rest;
+        second.span.start = mid;
+        self.tokens[self.pos] = first;
+        self.tokens.insert(self.pos + 1, second);
     }
 }

@@ -1,11 +1,16 @@
 //! Blocks and statements.
 
 use super::{PResult, Parser, Recover};
-use crate::ast::{BinaryOp, Block, Stmt, StmtId, StmtKind};
+use crate::ast::{BinaryOp, Block, Name, Stmt, StmtId, StmtKind};
 use crate::TokenKind;
 
 impl Parser<'_> {
     pub(super) fn block(&mut self) -> PResult<Block> {
+        // A block inside the head of an `if` (say, in a match arm) lifts the brace rule.
+        self.with_brace_literals(true, Self::block_inner)
+    }
+
+    fn block_inner(&mut self) -> PResult<Block> {
         let start = self.expect(TokenKind::LBrace)?.span;
         self.enter()?;
         let mut stmts = Vec::new();
@@ -36,7 +41,7 @@ impl Parser<'_> {
             TokenKind::Let => {
                 self.bump();
                 let mutable = self.eat(TokenKind::Mut);
-                let name = self.name()?;
+                let name = self.binding()?;
                 let ty = if self.eat(TokenKind::Colon) {
                     Some(self.type_expr()?)
                 } else {
@@ -55,9 +60,27 @@ impl Parser<'_> {
             TokenKind::If => self.if_stmt()?,
             TokenKind::While => {
                 self.bump();
-                let cond = self.expr()?;
+                let cond = self.head_expr()?;
                 let body = self.block()?;
                 StmtKind::While { cond, body }
+            }
+            TokenKind::For => {
+                self.bump();
+                let binding = self.binding()?;
+                self.expect(TokenKind::In)?;
+                let iter = self.head_expr()?;
+                let body = self.block()?;
+                StmtKind::For {
+                    binding,
+                    iter,
+                    body,
+                }
+            }
+            // Like `if`, a `match` statement ends at its `}`.
+            TokenKind::Match => {
+                let expr = self.match_expr()?;
+                self.eat(TokenKind::Semi);
+                StmtKind::Expr(expr)
             }
             TokenKind::Loop => {
                 self.bump();
@@ -117,12 +140,25 @@ impl Parser<'_> {
         Ok(self.ast.stmts.alloc(Stmt { kind, span }))
     }
 
+    /// The name a `let` or `for` binds. `_` binds nothing and comes back as a name `_`, which
+    /// no expression can refer to (as with `result<_, E>` in types).
+    fn binding(&mut self) -> PResult<Name> {
+        if self.at(TokenKind::Underscore) {
+            let span = self.bump().span;
+            return Ok(Name {
+                text: "_".to_string(),
+                span,
+            });
+        }
+        self.name()
+    }
+
     fn if_stmt(&mut self) -> PResult<StmtKind> {
         let mut branches = Vec::new();
         let mut otherwise = None;
         self.expect(TokenKind::If)?;
         loop {
-            let cond = self.expr()?;
+            let cond = self.head_expr()?;
             let body = self.block()?;
             branches.push((cond, body));
             if !self.eat(TokenKind::Else) {

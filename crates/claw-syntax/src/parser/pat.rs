@@ -1,0 +1,106 @@
+//! Patterns, as written in `match` arms.
+
+use super::expr::{parse_int, unescape};
+use super::{PResult, Parser};
+use crate::ast::{Pat, PatId, PatKind};
+use crate::{Span, SyntaxError, TokenKind};
+
+impl Parser<'_> {
+    pub(super) fn pat(&mut self) -> PResult<PatId> {
+        self.enter()?;
+        let res = self.pat_inner();
+        self.leave();
+        res
+    }
+
+    fn alloc_pat(&mut self, kind: PatKind, span: Span) -> PatId {
+        self.ast.pats.alloc(Pat { kind, span })
+    }
+
+    // A literal that fails to read is reported and stands as `_`, so the arm still parses and
+    // the rest of the match is checked.
+    fn pat_inner(&mut self) -> PResult<PatId> {
+        let token = self.tokens[self.pos];
+        let kind = match token.kind {
+            TokenKind::Underscore => {
+                self.bump();
+                PatKind::Wildcard
+            }
+            TokenKind::Ident => return self.case_pat(),
+            TokenKind::Int | TokenKind::Minus => self.int_pat()?,
+            TokenKind::Str => {
+                self.bump();
+                match unescape(&self.text[token.span.range()], token.span) {
+                    Ok(value) => PatKind::Str(value),
+                    Err(err) => {
+                        self.errors.push(err);
+                        PatKind::Wildcard
+                    }
+                }
+            }
+            TokenKind::Char => {
+                self.bump();
+                self.char_value(token)
+                    .map_or(PatKind::Wildcard, PatKind::Char)
+            }
+            TokenKind::True | TokenKind::False => {
+                self.bump();
+                PatKind::Bool(token.kind == TokenKind::True)
+            }
+            TokenKind::LParen => {
+                self.bump();
+                let (elems, is_tuple) = self.paren_list(Self::pat)?;
+                let span = token.span.to(self.prev_span());
+                if !is_tuple {
+                    self.ast.pats[elems[0]].span = span;
+                    return Ok(elems[0]);
+                }
+                PatKind::Tuple(elems)
+            }
+            _ => return Err(self.unexpected("a pattern")),
+        };
+        let span = token.span.to(self.prev_span());
+        Ok(self.alloc_pat(kind, span))
+    }
+
+    /// `-3`, `0xff`: read as `i128` so every integer type's range fits, negative or not.
+    fn int_pat(&mut self) -> PResult<PatKind> {
+        let negative = self.eat(TokenKind::Minus);
+        let token = self.expect(TokenKind::Int)?;
+        match parse_int(&self.text[token.span.range()]) {
+            Some(value) if negative => Ok(PatKind::Int(-i128::from(value))),
+            Some(value) => Ok(PatKind::Int(i128::from(value))),
+            None => {
+                self.errors
+                    .push(SyntaxError::InvalidNumber { span: token.span });
+                Ok(PatKind::Wildcard)
+            }
+        }
+    }
+
+    /// `x`, `color::red`, `some(p)`, `shape::circle(p)`.
+    fn case_pat(&mut self) -> PResult<PatId> {
+        let start = self.span();
+        let mut path = vec![self.name()?];
+        while self.eat(TokenKind::ColonColon) {
+            path.push(self.name()?);
+        }
+        let kind = if self.eat(TokenKind::LParen) {
+            let payload = self.pat()?;
+            self.expect(TokenKind::RParen)?;
+            PatKind::Case {
+                path,
+                payload: Some(payload),
+            }
+        } else if path.len() > 1 {
+            PatKind::Case {
+                path,
+                payload: None,
+            }
+        } else {
+            PatKind::Name(path.remove(0))
+        };
+        let span = start.to(self.prev_span());
+        Ok(self.alloc_pat(kind, span))
+    }
+}

@@ -1,0 +1,606 @@
+//! Parser tests: each case prints the tree it parsed as a compact S-expression and compares
+//! it with the expected text, or checks that malformed input is reported without a panic.
+
+use claw_syntax::ast::*;
+use claw_syntax::{parse, FileId, SyntaxError};
+
+/// Prints a parsed file compactly so expectations stay one line per construct.
+struct Printer<'a> {
+    file: &'a SourceFile,
+}
+
+fn names(names: &[Name]) -> String {
+    names
+        .iter()
+        .map(|n| n.text.as_str())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+fn ty(ty: &TypeExpr) -> String {
+    if ty.args.is_empty() {
+        return ty.name.text.clone();
+    }
+    let args: Vec<_> = ty.args.iter().map(self::ty).collect();
+    format!("{}<{}>", ty.name.text, args.join(", "))
+}
+
+fn interface(path: &InterfacePath) -> String {
+    let version = path
+        .version
+        .as_ref()
+        .map_or(String::new(), |v| format!("@{}", v.text));
+    format!(
+        "{}:{}/{}{}",
+        path.namespace.text, path.package.text, path.interface.text, version
+    )
+}
+
+impl Printer<'_> {
+    fn item(&self, item: &Item) -> String {
+        match item {
+            Item::Func(func) => {
+                let params: Vec<_> = func
+                    .sig
+                    .params
+                    .iter()
+                    .map(|p| format!("{}: {}", p.name.text, ty(&p.ty)))
+                    .collect();
+                let result = func
+                    .sig
+                    .result
+                    .as_ref()
+                    .map_or(String::new(), |t| format!(" -> {}", ty(t)));
+                let export = if func.exported { "export " } else { "" };
+                let iface = func.interface.map_or(String::new(), |i| format!("in {i} "));
+                format!(
+                    "(func {export}{iface}{}({}){result} {})",
+                    func.name.text,
+                    params.join(", "),
+                    self.block(&func.body)
+                )
+            }
+            Item::TypeDecl(decl) => {
+                let (word, body) = match &decl.kind {
+                    TypeDeclKind::Record(fields) => (
+                        "record",
+                        fields
+                            .iter()
+                            .map(|(n, t)| format!(" ({} {})", n.text, ty(t)))
+                            .collect::<String>(),
+                    ),
+                    TypeDeclKind::Variant(cases) => (
+                        "variant",
+                        cases
+                            .iter()
+                            .map(|(n, t)| match t {
+                                Some(t) => format!(" ({} {})", n.text, ty(t)),
+                                None => format!(" {}", n.text),
+                            })
+                            .collect(),
+                    ),
+                    TypeDeclKind::Enum(cases) => (
+                        "enum",
+                        cases.iter().map(|n| format!(" {}", n.text)).collect(),
+                    ),
+                    TypeDeclKind::Flags(flags) => (
+                        "flags",
+                        flags.iter().map(|n| format!(" {}", n.text)).collect(),
+                    ),
+                    TypeDeclKind::Alias(t) => ("type", format!(" {}", ty(t))),
+                };
+                format!("({word} {}{body})", decl.name.text)
+            }
+            Item::ExportInterface(export) => {
+                let target = match &export.target {
+                    ExportTarget::Wit(path) => interface(path),
+                    ExportTarget::Inline(name) => format!("{}: interface", name.text),
+                };
+                format!("(export {target} {:?})", export.funcs)
+            }
+            Item::ImportFunc(import) => format!("(import {})", import.name.text),
+            Item::ImportFrom(import) => format!("(import-from {})", interface(&import.interface)),
+            Item::Global(global) => format!("(global {})", global.name.text),
+        }
+    }
+
+    fn block(&self, block: &Block) -> String {
+        let stmts: Vec<_> = block.stmts.iter().map(|&s| self.stmt(s)).collect();
+        format!("{{{}}}", stmts.join(" "))
+    }
+
+    fn stmt(&self, id: StmtId) -> String {
+        match &self.file.stmts[id].kind {
+            StmtKind::Let {
+                mutable,
+                name,
+                ty: t,
+                init,
+            } => {
+                let m = if *mutable { "mut " } else { "" };
+                let t = t.as_ref().map_or(String::new(), |t| format!(": {}", ty(t)));
+                format!("(let {m}{}{t} {})", name.text, self.expr(*init))
+            }
+            StmtKind::Assign { place, op, value } => {
+                let op = op.map_or("=".to_string(), |op| format!("{}=", op.symbol()));
+                format!("({op} {} {})", self.expr(*place), self.expr(*value))
+            }
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => {
+                let mut out = "(if".to_string();
+                for (cond, body) in branches {
+                    out += &format!(" {} {}", self.expr(*cond), self.block(body));
+                }
+                if let Some(body) = otherwise {
+                    out += &format!(" else {}", self.block(body));
+                }
+                out + ")"
+            }
+            StmtKind::While { cond, body } => {
+                format!("(while {} {})", self.expr(*cond), self.block(body))
+            }
+            StmtKind::Loop { body } => format!("(loop {})", self.block(body)),
+            StmtKind::For {
+                binding,
+                iter,
+                body,
+            } => format!(
+                "(for {} {} {})",
+                binding.text,
+                self.expr(*iter),
+                self.block(body)
+            ),
+            StmtKind::Break => "break".into(),
+            StmtKind::Continue => "continue".into(),
+            StmtKind::Return(value) => match value {
+                Some(v) => format!("(return {})", self.expr(*v)),
+                None => "(return)".into(),
+            },
+            StmtKind::Expr(e) => self.expr(*e),
+        }
+    }
+
+    fn exprs(&self, ids: &[ExprId]) -> String {
+        ids.iter().map(|&e| format!(" {}", self.expr(e))).collect()
+    }
+
+    fn expr(&self, id: ExprId) -> String {
+        match &self.file.exprs[id].kind {
+            ExprKind::Int(v) => v.to_string(),
+            ExprKind::Float(v) => format!("{v:?}"),
+            ExprKind::Str(v) => format!("{v:?}"),
+            ExprKind::Char(v) => format!("{v:?}"),
+            ExprKind::Bool(v) => v.to_string(),
+            ExprKind::Path(path) => names(path),
+            ExprKind::Call { callee, args } => {
+                format!("(call {}{})", names(callee), self.exprs(args))
+            }
+            ExprKind::List(elems) => format!("(list{})", self.exprs(elems)),
+            ExprKind::Tuple(elems) => format!("(tuple{})", self.exprs(elems)),
+            ExprKind::Record(fields) => {
+                let fields: String = fields
+                    .iter()
+                    .map(|(n, e)| format!(" ({} {})", n.text, self.expr(*e)))
+                    .collect();
+                format!("(record{fields})")
+            }
+            ExprKind::Flags(flags) => {
+                let flags: String = flags.iter().map(|n| format!(" {}", n.text)).collect();
+                format!("(flags{flags})")
+            }
+            ExprKind::Field { base, name } => format!("(. {} {})", self.expr(*base), name.text),
+            ExprKind::Index { base, index } => {
+                format!("(index {} {})", self.expr(*base), self.expr(*index))
+            }
+            ExprKind::Method {
+                receiver,
+                name,
+                args,
+            } => format!(
+                "(method {} {}{})",
+                self.expr(*receiver),
+                name.text,
+                self.exprs(args)
+            ),
+            ExprKind::Range {
+                start,
+                end,
+                inclusive,
+            } => {
+                let op = if *inclusive { "..=" } else { ".." };
+                format!("({op} {} {})", self.expr(*start), self.expr(*end))
+            }
+            ExprKind::Match { scrutinee, arms } => {
+                let arms: String = arms
+                    .iter()
+                    .map(|arm| {
+                        let body = match &arm.body {
+                            ArmBody::Expr(e) => self.expr(*e),
+                            ArmBody::Block(b) => self.block(b),
+                        };
+                        format!(" ({} => {body})", self.pat(arm.pat))
+                    })
+                    .collect();
+                format!("(match {}{arms})", self.expr(*scrutinee))
+            }
+            ExprKind::Try(e) => format!("(? {})", self.expr(*e)),
+            ExprKind::Check { cond, text } => {
+                format!("(check {} {text:?})", self.expr(*cond))
+            }
+            ExprKind::Unary { op, operand } => {
+                let op = match op {
+                    UnaryOp::Neg => "-",
+                    UnaryOp::Not => "!",
+                };
+                format!("({op} {})", self.expr(*operand))
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                format!("({} {} {})", op.symbol(), self.expr(*lhs), self.expr(*rhs))
+            }
+            ExprKind::Cast { expr, ty: t } => format!("(as {} {})", self.expr(*expr), ty(t)),
+            ExprKind::Error => "error".into(),
+        }
+    }
+
+    fn pat(&self, id: PatId) -> String {
+        match &self.file.pats[id].kind {
+            PatKind::Wildcard => "_".into(),
+            PatKind::Name(name) => name.text.clone(),
+            PatKind::Case { path, payload } => match payload {
+                Some(p) => format!("(case {} {})", names(path), self.pat(*p)),
+                None => format!("(case {})", names(path)),
+            },
+            PatKind::Int(v) => v.to_string(),
+            PatKind::Str(v) => format!("{v:?}"),
+            PatKind::Char(v) => format!("{v:?}"),
+            PatKind::Bool(v) => v.to_string(),
+            PatKind::Tuple(elems) => {
+                let elems: String = elems.iter().map(|&p| format!(" {}", self.pat(p))).collect();
+                format!("(tuple{elems})")
+            }
+        }
+    }
+}
+
+fn parse_ok(src: &str) -> SourceFile {
+    let (file, errors) = parse(FileId(0), src);
+    assert!(errors.is_empty(), "errors in {src:?}: {errors:?}");
+    file
+}
+
+/// Every item of `src`, one per line.
+fn items(src: &str) -> String {
+    let file = parse_ok(src);
+    let printer = Printer { file: &file };
+    let lines: Vec<_> = file.items.iter().map(|i| printer.item(i)).collect();
+    lines.join("\n")
+}
+
+/// The statements of `src` placed in a function body.
+fn stmts(src: &str) -> String {
+    let file = parse_ok(&format!("func f() {{ {src} }}"));
+    let Item::Func(func) = &file.items[0] else {
+        panic!("not a function")
+    };
+    let printer = Printer { file: &file };
+    let stmts: Vec<_> = func.body.stmts.iter().map(|&s| printer.stmt(s)).collect();
+    stmts.join(" ")
+}
+
+/// `src` as an expression statement.
+fn expr(src: &str) -> String {
+    stmts(&format!("{src};"))
+}
+
+/// The errors of `src`, which must be some.
+fn errors(src: &str) -> Vec<SyntaxError> {
+    let (_, errors) = parse(FileId(0), src);
+    assert!(!errors.is_empty(), "no error for {src:?}");
+    errors
+}
+
+#[test]
+fn existing_syntax_still_parses() {
+    assert_eq!(
+        stmts("let mut x: u32 = 1 + 2 * 3; x += -x as u32; if a < b { return; } else { break; }"),
+        "(let mut x: u32 (+ 1 (* 2 3))) (+= x (as (- x) u32)) (if (< a b) {(return)} else {break})"
+    );
+    assert_eq!(
+        items("export func f(a: u32) -> u32 { return a; }"),
+        "(func export f(a: u32) -> u32 {(return a)})"
+    );
+}
+
+#[test]
+fn type_declarations() {
+    assert_eq!(
+        items("record point { x: f64, y: f64, }"),
+        "(record point (x f64) (y f64))"
+    );
+    assert_eq!(
+        items("variant shape { circle(f64), rect(point), empty }"),
+        "(variant shape (circle f64) (rect point) empty)"
+    );
+    assert_eq!(
+        items("enum color { red, green, blue }"),
+        "(enum color red green blue)"
+    );
+    assert_eq!(
+        items("flags perms { read, write, exec }"),
+        "(flags perms read write exec)"
+    );
+    assert_eq!(items("type id = u64;"), "(type id u64)");
+}
+
+#[test]
+fn declaration_words_are_still_names() {
+    assert_eq!(
+        stmts("let type = record + enum;"),
+        "(let type (+ record enum))"
+    );
+    assert_eq!(
+        items("func type(record: u32) {}"),
+        "(func type(record: u32) {})"
+    );
+}
+
+#[test]
+fn type_expressions() {
+    assert_eq!(
+        items("type a = list<list<u8>>; type b = result<_, string>;"),
+        "(type a list<list<u8>>)\n(type b result<_, string>)"
+    );
+    assert_eq!(
+        items("type c = tuple<option<u8>, result, result<u32>>;"),
+        "(type c tuple<option<u8>, result, result<u32>>)"
+    );
+    assert_eq!(
+        stmts("let x: list<list<list<u8>>>= y;"),
+        "(let x: list<list<list<u8>>> y)"
+    );
+}
+
+#[test]
+fn export_blocks() {
+    assert_eq!(
+        items(
+            "func a() {} export ns:pkg/iface@1.2.3 { func b(x: u32) -> u32 { return x; } func c() {} } export func d() {}"
+        ),
+        "(func a() {})\n\
+         (export ns:pkg/iface@1.2.3 [2, 3])\n\
+         (func export in 1 b(x: u32) -> u32 {(return x)})\n\
+         (func export in 1 c() {})\n\
+         (func export d() {})"
+    );
+    assert_eq!(
+        items("export tests: interface { func t() {} }"),
+        "(export tests: interface [1])\n(func export in 0 t() {})"
+    );
+    assert_eq!(
+        items("export ns:interface/iface {}"),
+        "(export ns:interface/iface [])"
+    );
+}
+
+#[test]
+fn for_loops() {
+    assert_eq!(stmts("for x in xs { f(x); }"), "(for x xs {(call f x)})");
+    assert_eq!(
+        stmts("for c in s.chars() {}"),
+        "(for c (method s chars) {})"
+    );
+    assert_eq!(stmts("for i in 0..n {}"), "(for i (.. 0 n) {})");
+    assert_eq!(stmts("for i in 0..=n - 1 {}"), "(for i (..= 0 (- n 1)) {})");
+    assert_eq!(
+        stmts("for _ in 0..3 {} let _ = f();"),
+        "(for _ (.. 0 3) {}) (let _ (call f))"
+    );
+}
+
+#[test]
+fn assignment_places() {
+    assert_eq!(stmts("p.x = 1;"), "(= (. p x) 1)");
+    assert_eq!(stmts("xs[i] = 1;"), "(= (index xs i) 1)");
+    assert_eq!(
+        stmts("p.items[0].name += s;"),
+        "(+= (. (index (. p items) 0) name) s)"
+    );
+}
+
+#[test]
+fn literals() {
+    assert_eq!(expr(r"'a'"), "'a'");
+    assert_eq!(expr(r"'\n'"), "'\\n'");
+    assert_eq!(expr(r"'\''"), "'\\''");
+    assert_eq!(expr(r"'\\'"), "'\\\\'");
+    assert_eq!(expr(r"'\u{1F600}'"), "'😀'");
+    assert_eq!(expr("[1, 2, 3,]"), "(list 1 2 3)");
+    assert_eq!(expr("[]"), "(list)");
+    assert_eq!(expr("(a, b)"), "(tuple a b)");
+    assert_eq!(expr("(a,)"), "(tuple a)");
+    assert_eq!(expr("(a)"), "a");
+    assert_eq!(expr("()"), "(tuple)");
+    assert_eq!(expr("{x: 1.0, y: 2.0,}"), "(record (x 1.0) (y 2.0))");
+    assert_eq!(expr("{read, write}"), "(flags read write)");
+    assert_eq!(expr("{}"), "(flags)");
+    assert_eq!(
+        expr("f({x: [{a}], y: ({b})})"),
+        "(call f (record (x (list (flags a))) (y (flags b))))"
+    );
+}
+
+#[test]
+fn braces_in_heads_open_the_body() {
+    assert_eq!(stmts("if x {}"), "(if x {})");
+    assert_eq!(stmts("while x {}"), "(while x {})");
+    assert_eq!(stmts("for a in xs {}"), "(for a xs {})");
+    assert_eq!(
+        stmts("if x == ({a}) { f({b}); }"),
+        "(if (== x (flags a)) {(call f (flags b))})"
+    );
+    assert_eq!(stmts("if f([{a}]) {}"), "(if (call f (list (flags a))) {})");
+    assert_eq!(stmts("match p {}"), "(match p)");
+}
+
+#[test]
+fn postfix_chains() {
+    assert_eq!(
+        expr("xs[0].name.len()"),
+        "(method (. (index xs 0) name) len)"
+    );
+    assert_eq!(expr("f(x)?.y"), "(. (? (call f x)) y)");
+    assert_eq!(expr("t.0"), "(. t 0)");
+    assert_eq!(expr("t.0.1"), "(. (. t 0) 1)");
+    assert_eq!(expr("t.0.1.2"), "(. (. (. t 0) 1) 2)");
+    assert_eq!(expr("xs.push(v, w)"), "(method xs push v w)");
+    assert_eq!(expr("-a.b as u8"), "(as (- (. a b)) u8)");
+}
+
+#[test]
+fn check_keeps_its_text() {
+    assert_eq!(
+        expr("check!(a.len()  == 3)"),
+        r#"(check (== (method a len) 3) "a.len()  == 3")"#
+    );
+    assert_eq!(expr("check(x)"), "(call check x)");
+}
+
+#[test]
+fn ranges() {
+    assert_eq!(expr("a + 1..b * 2"), "(.. (+ a 1) (* b 2))");
+    assert_eq!(expr("a || b..=c"), "(..= (|| a b) c)");
+    errors("func f() { a..b..c; }");
+}
+
+#[test]
+fn calls_and_paths() {
+    assert_eq!(expr("some(x)"), "(call some x)");
+    assert_eq!(expr("shape::circle(1.0)"), "(call shape::circle 1.0)");
+    assert_eq!(expr("level::warn"), "level::warn");
+    assert_eq!(expr("none"), "none");
+}
+
+#[test]
+fn match_expressions() {
+    assert_eq!(
+        stmts("let y = match x { some(v) => v, none => 0 };"),
+        "(let y (match x ((case some v) => v) (none => 0)))"
+    );
+    assert_eq!(
+        stmts("match s { shape::circle(r) => { f(r); } color::red => g(), _ => {} } h();"),
+        "(match s ((case shape::circle r) => {(call f r)}) ((case color::red) => (call g)) (_ => {})) (call h)"
+    );
+    assert_eq!(
+        stmts("match x { a => { f(); }, b => 1, }"),
+        "(match x (a => {(call f)}) (b => 1))"
+    );
+    assert_eq!(
+        stmts("match x { a => {x: 1}, b => {read} }"),
+        "(match x (a => (record (x 1))) (b => (flags read)))"
+    );
+}
+
+#[test]
+fn patterns() {
+    assert_eq!(
+        expr(
+            r#"match x { -3 => 0, 0xff => 1, "s" => 2, 'c' => 3, true => 4, (a, _) => 5, (b) => 6, ok(err(e)) => 7 }"#
+        ),
+        r#"(match x (-3 => 0) (255 => 1) ("s" => 2) ('c' => 3) (true => 4) ((tuple a _) => 5) (b => 6) ((case ok (case err e)) => 7))"#
+    );
+}
+
+#[test]
+fn malformed_input_is_reported() {
+    for src in [
+        "func f() { let x = [1, 2; }",
+        "func f() { [1, 2",
+        "func f() { match x {",
+        "func f() { match x { a } }",
+        "func f() { match x { 1 + } }",
+        "record p { x }",
+        "variant v { a( }",
+        "type t = list<u8;",
+        "func f() { let c = 'ab'; }",
+        "func f() { let c = ''; }",
+        "func f() { let c = '\\q'; }",
+        "export tests: interface {",
+        "export tests: interface { let x = 1; func g() {} }",
+        "export ns:pkg {}",
+        "func f() { x.; }",
+        "func f() { t.1e3; }",
+        "func f() { check!(x; }",
+        "func f() { for in xs {} }",
+        "func f() { (a b); }",
+        "func f() { {x: }; }",
+    ] {
+        errors(src);
+    }
+}
+
+#[test]
+fn export_block_recovers_from_a_bad_function() {
+    let (file, errors) = parse(
+        FileId(0),
+        "export tests: interface { func a( {} func b() {} } func c() {}",
+    );
+    assert!(!errors.is_empty());
+    let printer = Printer { file: &file };
+    let lines: Vec<_> = file.items.iter().map(|i| printer.item(i)).collect();
+    assert_eq!(
+        lines.join("\n"),
+        "(export tests: interface [1])\n(func export in 0 b() {})\n(func c() {})"
+    );
+}
+
+#[test]
+fn a_bad_item_recovers_at_a_type_declaration() {
+    let (file, errors) = parse(
+        FileId(0),
+        "func f(; record p { x: u8 } export a:b/c@0.2.0-rc.1{}",
+    );
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let printer = Printer { file: &file };
+    let lines: Vec<_> = file.items.iter().map(|i| printer.item(i)).collect();
+    assert_eq!(
+        lines.join("\n"),
+        "(record p (x u8))\n(export a:b/c@0.2.0-rc.1 [])"
+    );
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let n = 100_000;
+    for src in [
+        format!(
+            "func f() {{ let x = {}1{}; }}",
+            "[".repeat(n),
+            "]".repeat(n)
+        ),
+        format!(
+            "func f() {{ match x {{ {}a{} => 1 }} }}",
+            "(".repeat(n),
+            ")".repeat(n)
+        ),
+        format!(
+            "func f() {{ match x {{ {}a{} => 1 }} }}",
+            "some(".repeat(n),
+            ")".repeat(n)
+        ),
+        format!("type t = {}u8{};", "list<".repeat(n), ">".repeat(n)),
+        format!("func f() {{ x{}; }}", ".a".repeat(n)),
+        format!("func f() {{ x{}; }}", "[0]".repeat(n)),
+        format!(
+            "func f() {{ let x = {}1{}; }}",
+            "{a: ".repeat(n),
+            "}".repeat(n)
+        ),
+    ] {
+        let errors = errors(&src);
+        assert!(errors
+            .iter()
+            .any(|e| matches!(e, SyntaxError::TooDeep { .. })));
+    }
+}
