@@ -82,12 +82,10 @@ pub fn check(
         let_locals,
         imported_interfaces,
         exported_interfaces,
-        pat_types,
         pat_res,
         for_locals,
         check_messages,
         match_stmts,
-        diverging,
         diagnostics,
         ..
     } = ctx;
@@ -103,12 +101,10 @@ pub fn check(
         let_locals,
         imported_interfaces,
         exported_interfaces,
-        pat_types,
         pat_res,
         for_locals,
         check_messages,
         match_stmts,
-        diverging,
     };
     (program, diagnostics)
 }

@@ -1,34 +1,39 @@
 //! Core Wasm for a checked program: function indices, memory layout and module assembly.
 //!
-//! Scalars live in Wasm locals and globals; a string is a `(pointer, length)` pair of `i32`s.
-//! Memory, the allocator and string helpers are emitted only when the program uses strings, so
-//! a scalar-only component carries no runtime at all. Function bodies are in `func`, the
-//! helpers in `runtime`, and the Canonical ABI entry points in `abi`.
+//! Every value is kept in its Canonical ABI form (`canon`): flat values on the stack and in
+//! locals, the ABI's memory layout in lists. Memory, the allocator and helpers are emitted only
+//! when the program needs them, so a scalar-only component carries no runtime at all. Function
+//! bodies are in `func`, the Canonical ABI entry points in `abi`, type-directed helpers
+//! (load, store, equality, copies) in `values`, and the allocator and string helpers in
+//! `runtime`. Helpers are created on first use through [`ModuleInfo::func`].
 
 mod abi;
+mod canon;
+mod code;
 mod func;
 mod runtime;
+mod values;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
-use claw_syntax::ast::ExprKind;
+use claw_syntax::ast::{ExprKind, PatKind};
 use wasm_encoder::{
-    CodeSection, ConstExpr, DataSection, ExportKind, ExportSection, Function, FunctionSection,
-    GlobalSection, GlobalType, ImportSection, MemorySection, MemoryType, Module, NameMap,
-    NameSection, TypeSection, ValType,
+    CodeSection, ConstExpr, DataSection, EntityType, ExportKind, ExportSection, Function,
+    FunctionSection, GlobalSection, GlobalType, ImportSection, MemorySection, MemoryType, Module,
+    NameMap, NameSection, TypeSection, ValType,
 };
 
-use crate::program::{FuncKind, Program};
-use crate::types::{TypeDef, TypeId, Types};
+use crate::program::{Builtin, FuncKind, Program, Res};
+use crate::types::{TypeId, Types};
 use crate::world::World;
 
+pub use canon::flat;
 pub use runtime::Helper;
 
 /// Fixed addresses at the bottom of linear memory.
 mod layout {
-    /// Where an export with a multi-value result stores it for the host to read.
-    pub const EXPORT_RET: u32 = 16;
-    /// Where an imported function writes a multi-value result for us to read.
+    /// Where an import that returns through memory but needs no more than 8 bytes writes.
     pub const IMPORT_RET: u32 = 24;
     /// Heads of the allocator's free lists, one per power-of-two size class.
     pub const FREE_LISTS: u32 = 32;
@@ -36,52 +41,89 @@ mod layout {
     pub const DATA: u32 = FREE_LISTS + 32 * 4;
 }
 
-pub fn emit(program: &Program, _world: &World) -> Vec<u8> {
-    let mut module = ModuleBuilder::new(program);
-    module.assemble()
+/// A function created on demand, after the program's own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Key {
+    Rt(Helper),
+    Load(TypeId),
+    Store(TypeId),
+    Eq(TypeId),
+    /// Copy a value so the holder owns its lists; `true` also copies strings, for globals.
+    Copy(TypeId, bool),
+    Release(TypeId),
+    /// The Canonical ABI export wrapping a program function (by index).
+    Export(usize),
+    PostReturn(usize),
 }
 
-/// The core types a value of `ty` flattens to.
-pub fn flat(types: &Types, ty: TypeId) -> Vec<ValType> {
-    match types.def(ty) {
-        TypeDef::U64 | TypeDef::S64 => vec![ValType::I64],
-        TypeDef::F32 => vec![ValType::F32],
-        TypeDef::F64 => vec![ValType::F64],
-        TypeDef::String => vec![ValType::I32, ValType::I32],
-        TypeDef::Unit | TypeDef::Error => vec![],
-        _ => vec![ValType::I32],
-    }
+/// Imported functions the runtime itself calls (for `print`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WasiImport {
+    GetStdout,
+    WriteAndFlush,
+    DropOutputStream,
+}
+
+pub fn emit(program: &Program, _world: &World) -> Vec<u8> {
+    ModuleBuilder::new().assemble(program)
 }
 
 /// Everything function bodies need to know about the module around them.
-pub struct ModuleInfo {
+pub struct ModuleInfo<'p> {
+    pub program: &'p Program,
     /// Wasm function index of each program function (imports first).
     pub func_index: Vec<u32>,
-    /// First Wasm global of each program global (a string global takes two).
+    /// First Wasm global of each program global (a global takes one per flat value).
     pub global_index: Vec<u32>,
-    pub helpers: HashMap<Helper, u32>,
+    pub wasi: HashMap<WasiImport, u32>,
     /// Address of each string literal's bytes, by content.
     pub strings: HashMap<String, u32>,
     pub heap_base: u32,
     pub uses_memory: bool,
+    registry: RefCell<Registry>,
 }
 
-impl ModuleInfo {
+struct Registry {
+    next: u32,
+    pending: Vec<(Key, u32)>,
+    index: HashMap<Key, u32>,
+}
+
+impl ModuleInfo<'_> {
+    pub fn types(&self) -> &Types {
+        &self.program.types
+    }
+
+    /// The index of a helper or adapter, creating it if this is its first use.
+    pub fn func(&self, key: Key) -> u32 {
+        let mut registry = self.registry.borrow_mut();
+        if let Some(&index) = registry.index.get(&key) {
+            return index;
+        }
+        let index = registry.next;
+        registry.next += 1;
+        registry.index.insert(key, index);
+        registry.pending.push((key, index));
+        index
+    }
+
     pub fn helper(&self, helper: Helper) -> u32 {
-        self.helpers[&helper]
+        self.func(Key::Rt(helper))
+    }
+
+    pub fn string(&self, text: &str) -> (i32, i32) {
+        (self.strings[text] as i32, text.len() as i32)
     }
 }
 
-struct ModuleBuilder<'p> {
-    program: &'p Program,
+struct ModuleBuilder {
     types: TypeSection,
     type_index: HashMap<(Vec<ValType>, Vec<ValType>), u32>,
 }
 
-impl<'p> ModuleBuilder<'p> {
-    fn new(program: &'p Program) -> Self {
+impl ModuleBuilder {
+    fn new() -> Self {
         ModuleBuilder {
-            program,
             types: TypeSection::new(),
             type_index: HashMap::new(),
         }
@@ -98,26 +140,43 @@ impl<'p> ModuleBuilder<'p> {
             })
     }
 
-    fn assemble(&mut self) -> Vec<u8> {
-        let program = self.program;
+    fn assemble(&mut self, program: &Program) -> Vec<u8> {
         let uses_memory = program_uses_memory(program);
+        let prints = uses_print(program);
 
         // String literals, deduplicated, laid out after the fixed areas.
         let mut strings = HashMap::new();
         let mut data = Vec::new();
+        let mut texts: Vec<&str> = Vec::new();
         for (_, expr) in program.ast.exprs.iter() {
             if let ExprKind::Str(text) = &expr.kind {
-                strings.entry(text.clone()).or_insert_with(|| {
-                    let at = layout::DATA + data.len() as u32;
-                    data.extend_from_slice(text.as_bytes());
-                    at
-                });
+                texts.push(text);
             }
+        }
+        for (_, pat) in program.ast.pats.iter() {
+            if let PatKind::Str(text) = &pat.kind {
+                texts.push(text);
+            }
+        }
+        for (_, message) in program.check_messages.iter() {
+            texts.push(message);
+        }
+        if prints {
+            texts.push("\n");
+        }
+        for text in texts {
+            strings.entry(text.to_string()).or_insert_with(|| {
+                let at = layout::DATA + data.len() as u32;
+                data.extend_from_slice(text.as_bytes());
+                at
+            });
         }
         let heap_base = (layout::DATA + data.len() as u32 + 7) & !7;
 
-        // Function index space: imports, then defined functions, helpers, export adapters.
+        // Function index space: imports, then defined functions, then helpers and adapters
+        // in the order they are first asked for.
         let mut imports = ImportSection::new();
+        let mut names = NameMap::new();
         let mut func_index = vec![0; program.funcs.len()];
         let mut next = 0u32;
         for (id, func) in program.funcs.iter().enumerate() {
@@ -129,8 +188,39 @@ impl<'p> ModuleBuilder<'p> {
                 let (params, results) = abi::import_signature(program, func);
                 let ty = self.func_type(params, results);
                 let module = interface.as_deref().unwrap_or("$root");
-                imports.import(module, wit_name, wasm_encoder::EntityType::Function(ty));
+                imports.import(module, wit_name, EntityType::Function(ty));
                 func_index[id] = next;
+                names.append(next, &func.name);
+                next += 1;
+            }
+        }
+        let mut wasi = HashMap::new();
+        if prints {
+            let version = crate::WASI_VERSION;
+            let stdout = format!("wasi:cli/stdout@{version}");
+            let streams = format!("wasi:io/streams@{version}");
+            use ValType::I32;
+            for (import, module, name, params, results) in [
+                (WasiImport::GetStdout, &stdout, "get-stdout", vec![], vec![I32]),
+                (
+                    WasiImport::WriteAndFlush,
+                    &streams,
+                    "[method]output-stream.blocking-write-and-flush",
+                    vec![I32; 4],
+                    vec![],
+                ),
+                (
+                    WasiImport::DropOutputStream,
+                    &streams,
+                    "[resource-drop]output-stream",
+                    vec![I32],
+                    vec![],
+                ),
+            ] {
+                let ty = self.func_type(params, results);
+                imports.import(module, name, EntityType::Function(ty));
+                wasi.insert(import, next);
+                names.append(next, name);
                 next += 1;
             }
         }
@@ -141,16 +231,6 @@ impl<'p> ModuleBuilder<'p> {
                 defined.push(id);
                 next += 1;
             }
-        }
-        let helper_list = if uses_memory {
-            runtime::needed(program)
-        } else {
-            Vec::new()
-        };
-        let mut helpers = HashMap::new();
-        for &helper in &helper_list {
-            helpers.insert(helper, next);
-            next += 1;
         }
 
         // Globals: the allocator's two, then the program's.
@@ -186,23 +266,23 @@ impl<'p> ModuleBuilder<'p> {
         }
 
         let info = ModuleInfo {
+            program,
             func_index,
             global_index,
-            helpers,
+            wasi,
             strings,
             heap_base,
             uses_memory,
+            registry: RefCell::new(Registry {
+                next,
+                pending: Vec::new(),
+                index: HashMap::new(),
+            }),
         };
 
         let mut functions = FunctionSection::new();
         let mut code = CodeSection::new();
-        let mut names = NameMap::new();
         let mut exports = ExportSection::new();
-        for (id, func) in program.funcs.iter().enumerate() {
-            if matches!(func.kind, FuncKind::Imported { .. }) {
-                names.append(info.func_index[id], &func.name);
-            }
-        }
         for &id in &defined {
             let func = &program.funcs[id];
             let params = func
@@ -213,39 +293,39 @@ impl<'p> ModuleBuilder<'p> {
             let results = func.result.map_or(vec![], |t| flat(&program.types, t));
             let ty = self.func_type(params, results);
             functions.function(ty);
-            code.function(&func::emit_body(program, &info, id));
+            code.function(&func::emit_body(&info, id));
             names.append(info.func_index[id], &func.name);
         }
-        for &helper in &helper_list {
-            let (params, results, body) = runtime::emit(helper, &info);
+        for &id in &defined {
+            if let Some(name) = abi::export_name(program, id) {
+                let index = if abi::needs_adapter(&info, id) {
+                    if abi::has_post_return(&info, id) {
+                        let post = info.func(Key::PostReturn(id));
+                        exports.export(&format!("cabi_post_{name}"), ExportKind::Func, post);
+                    }
+                    info.func(Key::Export(id))
+                } else {
+                    info.func_index[id]
+                };
+                exports.export(&name, ExportKind::Func, index);
+            }
+        }
+        if uses_memory {
+            let realloc = info.helper(Helper::CabiRealloc);
+            exports.export("cabi_realloc", ExportKind::Func, realloc);
+        }
+        // Helpers ask for further helpers while being generated; drain until none are new.
+        let mut done = 0;
+        loop {
+            let Some((key, index)) = info.registry.borrow().pending.get(done).copied() else {
+                break;
+            };
+            done += 1;
+            let (params, results, body) = generate(&info, key);
             let ty = self.func_type(params, results);
             functions.function(ty);
             code.function(&body);
-            names.append(info.helper(helper), helper.name());
-            if helper == Helper::CabiRealloc {
-                exports.export("cabi_realloc", ExportKind::Func, info.helper(helper));
-            }
-        }
-        for &id in &defined {
-            let func = &program.funcs[id];
-            if !matches!(func.kind, FuncKind::Defined { exported: true, .. }) {
-                continue;
-            }
-            for adapter in abi::export_adapters(program, &info, id) {
-                let index = match adapter.body {
-                    Some(body) => {
-                        let ty = self.func_type(adapter.params, adapter.results);
-                        functions.function(ty);
-                        code.function(&body);
-                        let index = next;
-                        next += 1;
-                        names.append(index, &adapter.export_name);
-                        index
-                    }
-                    None => info.func_index[id],
-                };
-                exports.export(&adapter.export_name, ExportKind::Func, index);
-            }
+            names.append(index, &key_name(program, key));
         }
 
         let mut module = Module::new();
@@ -282,9 +362,43 @@ impl<'p> ModuleBuilder<'p> {
     }
 }
 
-/// Whether any value of the program lives in linear memory.
+fn generate(info: &ModuleInfo, key: Key) -> (Vec<ValType>, Vec<ValType>, Function) {
+    let (params, results, code) = match key {
+        Key::Rt(helper) => return runtime::emit(helper, info),
+        Key::Load(ty) => values::gen_load(info, ty),
+        Key::Store(ty) => values::gen_store(info, ty),
+        Key::Eq(ty) => values::gen_eq(info, ty),
+        Key::Copy(ty, persist) => values::gen_copy(info, ty, persist),
+        Key::Release(ty) => values::gen_release(info, ty),
+        Key::Export(id) => abi::gen_export(info, id),
+        Key::PostReturn(_) => abi::gen_post_return(info),
+    };
+    (params, results, code.finish())
+}
+
+fn key_name(program: &Program, key: Key) -> String {
+    let types = &program.types;
+    match key {
+        Key::Rt(helper) => helper.name().to_string(),
+        Key::Load(ty) => format!("claw:load<{}>", types.name(ty)),
+        Key::Store(ty) => format!("claw:store<{}>", types.name(ty)),
+        Key::Eq(ty) => format!("claw:eq<{}>", types.name(ty)),
+        Key::Copy(ty, true) => format!("claw:persist<{}>", types.name(ty)),
+        Key::Copy(ty, false) => format!("claw:copy<{}>", types.name(ty)),
+        Key::Release(ty) => format!("claw:release<{}>", types.name(ty)),
+        Key::Export(id) => abi::export_name(program, id).unwrap_or_default(),
+        Key::PostReturn(id) => format!(
+            "cabi_post_{}",
+            abi::export_name(program, id).unwrap_or_default()
+        ),
+    }
+}
+
+/// Whether any value of the program lives in linear memory, or any function crossing the
+/// boundary passes values through it.
 fn program_uses_memory(program: &Program) -> bool {
-    let is_mem = |ty: TypeId| ty == TypeId::STRING;
+    let types = &program.types;
+    let is_mem = |ty: TypeId| types.in_memory(ty);
     program.globals.iter().any(|g| is_mem(g.ty))
         || program.locals.iter().any(|l| is_mem(l.ty))
         || program.expr_types.values().any(|&t| is_mem(t))
@@ -292,9 +406,13 @@ fn program_uses_memory(program: &Program) -> bool {
             .funcs
             .iter()
             .any(|f| f.param_types.iter().chain(&f.result).any(|&t| is_mem(t)))
+        || program.funcs.iter().any(|f| abi::indirect(program, f))
+        || uses_print(program)
 }
 
-/// An empty function body with the given extra locals, for helpers and adapters.
-pub fn new_function(locals: &[ValType]) -> Function {
-    Function::new_with_locals_types(locals.iter().copied())
+fn uses_print(program: &Program) -> bool {
+    program
+        .expr_res
+        .values()
+        .any(|r| matches!(r, Res::Builtin(Builtin::Print { .. })))
 }

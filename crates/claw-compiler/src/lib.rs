@@ -61,7 +61,32 @@ pub fn check(source: Source, resolve: Resolve) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// Adds the bundled WASI interfaces Claw itself uses (`print` writes to `wasi:cli/stdout`,
+/// a command exports `wasi:cli/run`), unless the caller's packages already have them.
+fn with_wasi(mut resolve: Resolve) -> Resolve {
+    for (namespace, name, file, text) in [
+        ("wasi", "io", "wasi-io.wit", include_str!("../wit/wasi-io.wit")),
+        ("wasi", "cli", "wasi-cli.wit", include_str!("../wit/wasi-cli.wit")),
+    ] {
+        let present = resolve.packages.iter().any(|(_, p)| {
+            p.name.namespace == namespace
+                && p.name.name == name
+                && p.name.version.as_ref().is_some_and(|v| v.to_string() == WASI_VERSION)
+        });
+        if !present {
+            resolve
+                .push_str(file, text)
+                .expect("the bundled WASI interfaces are valid WIT");
+        }
+    }
+    resolve
+}
+
+/// The WASI 0.2 version the bundled interfaces declare; hosts accept it for any 0.2.x.
+pub const WASI_VERSION: &str = "0.2.0";
+
 fn analyze(source: Source, resolve: Resolve) -> (program::Program, Vec<Diagnostic>) {
+    let resolve = with_wasi(resolve);
     let (ast, syntax_errors) = claw_syntax::parse(source.file, source.text);
     let mut diagnostics: Vec<Diagnostic> =
         syntax_errors.into_iter().map(Diagnostic::from).collect();

@@ -76,7 +76,6 @@ pub struct Program {
     /// Named types declared in WIT interfaces that the file imports, for the world.
     pub imported_interfaces: Vec<String>,
     pub exported_interfaces: Vec<ExportedInterface>,
-    pub pat_types: ArenaMap<PatId, TypeId>,
     pub pat_res: ArenaMap<PatId, PatRes>,
     /// The local each `for` statement binds.
     pub for_locals: ArenaMap<StmtId, LocalId>,
@@ -84,8 +83,6 @@ pub struct Program {
     pub check_messages: ArenaMap<ExprId, String>,
     /// `match` expressions used as statements: their arms' values are dropped.
     pub match_stmts: ArenaMap<ExprId, ()>,
-    /// `match` expressions every arm of which diverges.
-    pub diverging: ArenaMap<ExprId, ()>,
 }
 
 pub struct FuncDef {

@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use crate::diagnostics::Diagnostic;
-use crate::program::{FuncDef, FuncKind, Program};
+use crate::program::{Builtin, FuncDef, FuncKind, Program, Res};
 use crate::types::{TypeDef, TypeId, Types};
 
 pub struct World {
@@ -34,29 +34,35 @@ pub fn build(program: &mut Program) -> Result<World, Vec<Diagnostic>> {
 }
 
 fn world_text(program: &Program) -> String {
+    let types = &program.types;
     let mut out = String::from("package root:component;\n\nworld root {\n");
     for interface in &program.imported_interfaces {
         let _ = writeln!(out, "  import {interface};");
     }
-    // Enums from interfaces that root functions mention must be `use`d into the world.
-    let mut uses: Vec<(String, String)> = Vec::new();
+    if program
+        .expr_res
+        .values()
+        .any(|r| matches!(r, Res::Builtin(Builtin::Print { .. })))
+    {
+        let _ = writeln!(out, "  import wasi:cli/stdout@{};", crate::WASI_VERSION);
+    }
+    // Named types root functions mention: WIT ones are `use`d from their interface, the
+    // file's own are declared in the world, each after the types it refers to.
+    let mut named = Vec::new();
     for func in program.funcs.iter().filter(|f| is_root(f)) {
         for &ty in func.param_types.iter().chain(&func.result) {
-            if let TypeDef::Enum {
-                name,
-                interface: Some(interface),
-                ..
-            } = program.types.def(ty)
-            {
-                let entry = (interface.clone(), name.clone());
-                if !uses.contains(&entry) {
-                    uses.push(entry);
-                }
-            }
+            collect_named(types, ty, &mut named);
         }
     }
-    for (interface, name) in &uses {
-        let _ = writeln!(out, "  use {interface}.{{{}}};", escape(name));
+    for &ty in &named {
+        if let Some(interface) = types.interface(ty) {
+            let _ = writeln!(out, "  use {interface}.{{{}}};", escape(&types.name(ty)));
+        }
+    }
+    for &ty in &named {
+        if types.interface(ty).is_none() {
+            let _ = writeln!(out, "  {}", declaration(types, ty));
+        }
     }
     for func in &program.funcs {
         let (direction, name) = match &func.kind {
@@ -64,7 +70,11 @@ fn world_text(program: &Program) -> String {
                 interface: None,
                 wit_name,
             } => ("import", wit_name.as_str()),
-            FuncKind::Defined { exported: true, .. } => ("export", func.name.as_str()),
+            FuncKind::Defined {
+                exported: true,
+                interface: None,
+                ..
+            } => ("export", func.name.as_str()),
             _ => continue,
         };
         let _ = writeln!(
@@ -74,8 +84,87 @@ fn world_text(program: &Program) -> String {
             signature(program, func)
         );
     }
+    for interface in &program.exported_interfaces {
+        if !interface.inline {
+            let _ = writeln!(out, "  export {};", interface.name);
+            continue;
+        }
+        let _ = writeln!(out, "  export {}: interface {{", escape(&interface.name));
+        let mut named = Vec::new();
+        for &func in &interface.funcs {
+            let func = &program.funcs[func.0 as usize];
+            for &ty in func.param_types.iter().chain(&func.result) {
+                collect_named(types, ty, &mut named);
+            }
+        }
+        for &ty in &named {
+            if let Some(from) = types.interface(ty) {
+                let _ = writeln!(out, "    use {from}.{{{}}};", escape(&types.name(ty)));
+            }
+        }
+        for &func in &interface.funcs {
+            let func = &program.funcs[func.0 as usize];
+            let _ = writeln!(
+                out,
+                "    {}: {};",
+                escape(&func.name),
+                signature(program, func)
+            );
+        }
+        out.push_str("  }\n");
+    }
     out.push_str("}\n");
     out
+}
+
+/// Collects the named types `ty` refers to, dependencies first. The file's own types are
+/// followed inside, since the world declares them; WIT types are not, being `use`d whole.
+fn collect_named(types: &Types, ty: TypeId, out: &mut Vec<TypeId>) {
+    if out.contains(&ty) {
+        return;
+    }
+    let own = types.is_named(ty) && types.interface(ty).is_none();
+    if !types.is_named(ty) || own {
+        for child in types.children(ty) {
+            collect_named(types, child, out);
+        }
+    }
+    if types.is_named(ty) {
+        out.push(ty);
+    }
+}
+
+/// A declaration of one of the file's own named types, in WIT.
+fn declaration(types: &Types, ty: TypeId) -> String {
+    let name = escape(&types.name(ty));
+    match types.def(ty) {
+        TypeDef::Record { fields, .. } => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|(n, t)| format!("{}: {}", escape(n), wit_type(types, *t)))
+                .collect();
+            format!("record {name} {{ {} }}", fields.join(", "))
+        }
+        TypeDef::Variant { cases, .. } => {
+            let cases: Vec<String> = cases
+                .iter()
+                .map(|(n, t)| match t {
+                    Some(t) => format!("{}({})", escape(n), wit_type(types, *t)),
+                    None => escape(n),
+                })
+                .collect();
+            format!("variant {name} {{ {} }}", cases.join(", "))
+        }
+        TypeDef::Enum { cases, .. } => {
+            let cases: Vec<String> = cases.iter().map(|c| escape(c)).collect();
+            format!("enum {name} {{ {} }}", cases.join(", "))
+        }
+        TypeDef::Flags { flags, .. } => {
+            let flags: Vec<String> = flags.iter().map(|c| escape(c)).collect();
+            format!("flags {name} {{ {} }}", flags.join(", "))
+        }
+        _ => unreachable!("only named types are declared"),
+    }
 }
 
 fn is_root(func: &FuncDef) -> bool {
@@ -84,7 +173,11 @@ fn is_root(func: &FuncDef) -> bool {
         FuncKind::Imported {
             interface: None,
             ..
-        } | FuncKind::Defined { exported: true, .. }
+        } | FuncKind::Defined {
+            exported: true,
+            interface: None,
+            ..
+        }
     )
 }
 
@@ -105,9 +198,28 @@ fn signature(program: &Program, func: &FuncDef) -> String {
     sig
 }
 
+/// A type as WIT writes it, with names escaped.
 fn wit_type(types: &Types, ty: TypeId) -> String {
+    let list = |items: &[TypeId]| {
+        items
+            .iter()
+            .map(|&t| wit_type(types, t))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     match types.def(ty) {
-        TypeDef::Enum { name, .. } => escape(name),
+        TypeDef::List(elem) => format!("list<{}>", wit_type(types, *elem)),
+        TypeDef::Option(some) => format!("option<{}>", wit_type(types, *some)),
+        TypeDef::Result { ok, err } => match (ok, err) {
+            (None, None) => "result".into(),
+            (Some(ok), None) => format!("result<{}>", wit_type(types, *ok)),
+            (None, Some(err)) => format!("result<_, {}>", wit_type(types, *err)),
+            (Some(ok), Some(err)) => {
+                format!("result<{}, {}>", wit_type(types, *ok), wit_type(types, *err))
+            }
+        },
+        TypeDef::Tuple(items) => format!("tuple<{}>", list(items)),
+        _ if types.is_named(ty) => escape(&types.name(ty)),
         _ => types.name(ty),
     }
 }

@@ -1,122 +1,157 @@
 //! Canonical ABI entry points: core signatures of imports and the adapters around exports.
 //!
-//! Internal functions return multiple values directly; the Canonical ABI instead returns a
-//! result that flattens to more than one value through memory, so exports get an adapter that
-//! stores it, and imports get a return pointer.
+//! Inside the module functions take and return flat values directly. At the boundary the
+//! Canonical ABI passes more than 16 flat parameters as a pointer to a tuple in memory, and a
+//! result of more than one flat value through memory: imports get a return pointer, exports an
+//! adapter that stores the result and a post-return that frees the call's allocations.
 
-use wasm_encoder::{Function, MemArg, ValType};
+use wasm_encoder::{Instruction as I, ValType};
 
+use super::canon::{self, flat, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
+use super::code::Code;
 use super::runtime::Helper;
-use super::{flat, layout, new_function, ModuleInfo};
-use crate::program::{FuncDef, Program};
+use super::values::{emit_load, emit_store};
+use super::ModuleInfo;
+use crate::program::{FuncDef, FuncKind, Program};
+use crate::types::{TypeId, Types};
+
+fn flat_params(types: &Types, func: &FuncDef) -> Vec<ValType> {
+    func.param_types
+        .iter()
+        .flat_map(|&t| flat(types, t))
+        .collect()
+}
+
+fn flat_results(types: &Types, func: &FuncDef) -> Vec<ValType> {
+    func.result.map_or(vec![], |t| flat(types, t))
+}
+
+pub fn params_in_memory(types: &Types, func: &FuncDef) -> bool {
+    flat_params(types, func).len() > MAX_FLAT_PARAMS
+}
+
+pub fn result_in_memory(types: &Types, func: &FuncDef) -> bool {
+    flat_results(types, func).len() > MAX_FLAT_RESULTS
+}
+
+/// Whether a function crossing the boundary passes anything through memory.
+pub fn indirect(program: &Program, func: &FuncDef) -> bool {
+    let crosses = matches!(
+        func.kind,
+        FuncKind::Imported { .. } | FuncKind::Defined { exported: true, .. }
+    );
+    crosses
+        && (params_in_memory(&program.types, func) || result_in_memory(&program.types, func))
+}
+
+/// Offsets of the parameters in the tuple that carries them when they do not fit flat, and
+/// that tuple's size and alignment.
+pub fn param_layout(types: &Types, params: &[TypeId]) -> (Vec<u32>, u32, u32) {
+    let mut offsets = Vec::new();
+    let mut end = 0u32;
+    let mut align = 1;
+    for &ty in params {
+        let a = canon::align(types, ty);
+        align = align.max(a);
+        let at = end.next_multiple_of(a);
+        offsets.push(at);
+        end = at + canon::size(types, ty);
+    }
+    (offsets, end.next_multiple_of(align), align)
+}
 
 /// The core signature of an imported function, as `wit-component` expects it.
 pub fn import_signature(program: &Program, func: &FuncDef) -> (Vec<ValType>, Vec<ValType>) {
-    let mut params: Vec<ValType> = func
-        .param_types
-        .iter()
-        .flat_map(|&t| flat(&program.types, t))
-        .collect();
-    let mut results = func.result.map_or(vec![], |t| flat(&program.types, t));
-    if results.len() > 1 {
+    let types = &program.types;
+    let mut params = if params_in_memory(types, func) {
+        vec![ValType::I32]
+    } else {
+        flat_params(types, func)
+    };
+    let mut results = flat_results(types, func);
+    if results.len() > MAX_FLAT_RESULTS {
         params.push(ValType::I32);
         results.clear();
     }
     (params, results)
 }
 
-/// Whether a call to an import returns its result through [`layout::IMPORT_RET`].
-pub fn import_returns_in_memory(program: &Program, func: &FuncDef) -> bool {
-    func.result
-        .is_some_and(|t| flat(&program.types, t).len() > 1)
-}
-
-pub struct Adapter {
-    pub export_name: String,
-    pub params: Vec<ValType>,
-    pub results: Vec<ValType>,
-    /// `None` when the internal function can be exported as it is.
-    pub body: Option<Function>,
-}
-
-pub fn export_adapters(program: &Program, info: &ModuleInfo, id: usize) -> Vec<Adapter> {
+/// The name the core module exports a program function under, if it is exported:
+/// `name` at the world's root, `iface#name` inside an exported interface.
+pub fn export_name(program: &Program, id: usize) -> Option<String> {
     let func = &program.funcs[id];
-    let params: Vec<ValType> = func
-        .param_types
-        .iter()
-        .flat_map(|&t| flat(&program.types, t))
-        .collect();
-    let results = func.result.map_or(vec![], |t| flat(&program.types, t));
-    if !info.uses_memory {
-        return vec![Adapter {
-            export_name: func.name.clone(),
-            params,
-            results,
-            body: None,
-        }];
+    match func.kind {
+        FuncKind::Defined {
+            exported: true,
+            interface: None,
+            ..
+        } => Some(func.name.clone()),
+        FuncKind::Defined {
+            exported: true,
+            interface: Some(interface),
+            ..
+        } => Some(format!(
+            "{}#{}",
+            program.exported_interfaces[interface].name, func.name
+        )),
+        _ => None,
     }
-    let arity = params.len() as u32;
-    let in_memory = results.len() > 1;
-    let mut body = new_function(&results);
-    let mut sink = body.instructions();
-    for index in 0..arity {
-        sink.local_get(index);
+}
+
+/// Whether the export needs a wrapper: to move values through memory, or to free the call's
+/// allocations. A program without memory exports its functions as they are.
+pub fn needs_adapter(info: &ModuleInfo, id: usize) -> bool {
+    info.uses_memory || indirect(info.program, &info.program.funcs[id])
+}
+
+pub fn has_post_return(info: &ModuleInfo, id: usize) -> bool {
+    result_in_memory(info.types(), &info.program.funcs[id])
+}
+
+pub fn gen_export(info: &ModuleInfo, id: usize) -> (Vec<ValType>, Vec<ValType>, Code) {
+    let types = info.types();
+    let func = &info.program.funcs[id];
+    let by_pointer = params_in_memory(types, func);
+    let params = if by_pointer {
+        vec![ValType::I32]
+    } else {
+        flat_params(types, func)
+    };
+    let mut code = Code::new(params.len() as u32);
+    if by_pointer {
+        let (offsets, _, _) = param_layout(types, &func.param_types);
+        for (&ty, offset) in func.param_types.iter().zip(offsets) {
+            emit_load(&mut code, info, ty, 0, offset);
+        }
+    } else {
+        code.get(0, params.len());
     }
-    sink.call(info.func_index[id]);
-    let mut adapters = Vec::new();
-    if in_memory {
-        // Pop the flat results into locals, then store each at its canonical offset.
-        for index in (0..results.len() as u32).rev() {
-            sink.local_set(arity + index);
-        }
-        let mut offset = 0u32;
-        for (index, ty) in results.iter().enumerate() {
-            let size = match ty {
-                ValType::I64 | ValType::F64 => 8,
-                _ => 4,
-            };
-            offset = offset.next_multiple_of(size);
-            sink.i32_const(layout::EXPORT_RET as i32)
-                .local_get(arity + index as u32);
-            let arg = MemArg {
-                offset: offset.into(),
-                align: size.trailing_zeros(),
-                memory_index: 0,
-            };
-            match ty {
-                ValType::I64 => sink.i64_store(arg),
-                ValType::F32 => sink.f32_store(arg),
-                ValType::F64 => sink.f64_store(arg),
-                _ => sink.i32_store(arg),
-            };
-            offset += size;
-        }
-        sink.i32_const(layout::EXPORT_RET as i32).end();
-        let mut post = new_function(&[]);
-        post.instructions()
-            .call(info.helper(Helper::ScratchReset))
-            .end();
-        adapters.push(Adapter {
-            export_name: func.name.clone(),
-            params,
-            results: vec![ValType::I32],
-            body: Some(body),
-        });
-        adapters.push(Adapter {
-            export_name: format!("cabi_post_{}", func.name),
-            params: vec![ValType::I32],
-            results: vec![],
-            body: Some(post),
-        });
+    code.push(I::Call(info.func_index[id]));
+    let results = flat_results(types, func);
+    if results.len() > MAX_FLAT_RESULTS {
+        let result = func.result.expect("a result that flattens to values");
+        let values = code.stash(&results);
+        let area = code.local(ValType::I32);
+        code.extend([
+            I::I32Const(canon::size(types, result) as i32),
+            I::Call(info.helper(Helper::ScratchAlloc)),
+            I::LocalSet(area),
+        ]);
+        code.get(values, results.len());
+        emit_store(&mut code, info, result, area, 0);
+        code.push(I::LocalGet(area));
+        (params, vec![ValType::I32], code)
     } else {
         // Nothing the host reads lives in memory: free the call's allocations right away.
-        sink.call(info.helper(Helper::ScratchReset)).end();
-        adapters.push(Adapter {
-            export_name: func.name.clone(),
-            params,
-            results,
-            body: Some(body),
-        });
+        if info.uses_memory {
+            code.push(I::Call(info.helper(Helper::ScratchReset)));
+        }
+        (params, results, code)
     }
-    adapters
+}
+
+pub fn gen_post_return(info: &ModuleInfo) -> (Vec<ValType>, Vec<ValType>, Code) {
+    let mut code = Code::new(1);
+    code.push(I::Call(info.helper(Helper::ScratchReset)));
+    (vec![ValType::I32], vec![], code)
 }

@@ -64,7 +64,7 @@ pub fn size(types: &Types, ty: TypeId) -> u32 {
                 payload_offset(types, ty) + payload
             } else {
                 let fields = types.fields(ty).unwrap_or_default();
-                let mut end = 0;
+                let mut end = 0u32;
                 for (_, field) in fields {
                     end = end.next_multiple_of(align(types, field)) + size(types, field);
                 }
@@ -112,7 +112,7 @@ pub fn payload_offset(types: &Types, ty: TypeId) -> u32 {
 /// Offsets of a record's or tuple's fields.
 pub fn field_offsets(types: &Types, ty: TypeId) -> Vec<u32> {
     let mut offsets = Vec::new();
-    let mut end = 0;
+    let mut end = 0u32;
     for (_, field) in types.fields(ty).unwrap_or_default() {
         let at = end.next_multiple_of(align(types, field));
         offsets.push(at);

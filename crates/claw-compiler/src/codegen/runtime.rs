@@ -11,10 +11,11 @@
 
 use wasm_encoder::{BlockType, Function, MemArg, ValType};
 
-use super::{layout, new_function, ModuleInfo};
-use crate::program::Program;
-use crate::types::TypeId;
-use claw_syntax::ast::{BinaryOp, ExprKind};
+use super::{layout, ModuleInfo, WasiImport};
+
+fn new_function(locals: &[ValType]) -> Function {
+    Function::new_with_locals_types(locals.iter().copied())
+}
 
 /// Wasm globals the allocator owns.
 const HEAP_TOP: u32 = 0;
@@ -30,7 +31,17 @@ pub enum Helper {
     CabiRealloc,
     Concat,
     StrEq,
-    Persist,
+    /// Lexicographic comparison of two strings' bytes: -1, 0 or 1.
+    StrCmp,
+    /// `(p1, l1, p2, l2, size)`: a new list holding both lists' elements.
+    ListConcat,
+    /// `(addr) -> (char, width)`: decodes the UTF-8 scalar at `addr`.
+    Utf8Next,
+    /// Traps; its name is what a backtrace shows as the reason.
+    IndexOutOfBounds,
+    Print {
+        newline: bool,
+    },
 }
 
 impl Helper {
@@ -44,58 +55,14 @@ impl Helper {
             Helper::CabiRealloc => "cabi_realloc",
             Helper::Concat => "claw:string-concat",
             Helper::StrEq => "claw:string-eq",
-            Helper::Persist => "claw:persist",
+            Helper::StrCmp => "claw:string-compare",
+            Helper::ListConcat => "claw:list-concat",
+            Helper::Utf8Next => "claw:utf8-next",
+            Helper::IndexOutOfBounds => "claw:index-out-of-bounds",
+            Helper::Print { newline: false } => "claw:print",
+            Helper::Print { newline: true } => "claw:println",
         }
     }
-}
-
-/// The helpers a program that uses memory needs: the allocator always, string operations
-/// only when the program performs them.
-pub fn needed(program: &Program) -> Vec<Helper> {
-    let mut helpers = vec![
-        Helper::Malloc,
-        Helper::Free,
-        Helper::DeferFree,
-        Helper::ScratchAlloc,
-        Helper::ScratchReset,
-        Helper::CabiRealloc,
-    ];
-    let mut concat = false;
-    let mut eq = false;
-    for (id, expr) in program.ast.exprs.iter() {
-        if let ExprKind::Binary { op, lhs, .. } = &expr.kind {
-            let _ = id;
-            if program.expr_type(*lhs) == TypeId::STRING {
-                concat |= *op == BinaryOp::Add;
-                eq |= matches!(op, BinaryOp::Eq | BinaryOp::Ne);
-            }
-        }
-    }
-    // `s += t` on a string is a concatenation too.
-    for (_, stmt) in program.ast.stmts.iter() {
-        if let claw_syntax::ast::StmtKind::Assign {
-            place,
-            op: Some(BinaryOp::Add),
-            ..
-        } = &stmt.kind
-        {
-            concat |= program.expr_type(*place) == TypeId::STRING;
-        }
-    }
-    if concat {
-        helpers.push(Helper::Concat);
-    }
-    if eq {
-        helpers.push(Helper::StrEq);
-    }
-    if program
-        .globals
-        .iter()
-        .any(|g| g.ty == TypeId::STRING && g.mutable)
-    {
-        helpers.push(Helper::Persist);
-    }
-    helpers
 }
 
 /// Starts a function taking a payload pointer: returns early for static data (literals are
@@ -265,17 +232,100 @@ pub fn emit(helper: Helper, info: &ModuleInfo) -> (Vec<ValType>, Vec<ValType>, F
                 .end();
             (vec![I32; 4], vec![I32], f)
         }
-        Helper::Persist => {
-            // (old, p, l) -> ptr: a copy of p..p+l that outlives the call; `old` is released.
-            let mut f = new_function(&[I32]);
-            let (old, p, l, r) = (0, 1, 2, 3);
+        Helper::StrCmp => {
+            // (p1, l1, p2, l2) -> -1/0/1; locals: i, a, b
+            let mut f = new_function(&[I32, I32, I32]);
+            let (p1, l1, p2, l2, i, a, b) = (0, 1, 2, 3, 4, 5, 6);
             f.instructions()
-                .local_get(old).call(info.helper(Helper::DeferFree))
-                .local_get(l).call(info.helper(Helper::Malloc)).local_tee(r)
-                .local_get(p).local_get(l).memory_copy(0, 0)
-                .local_get(r)
+                .block(BlockType::Empty).loop_(BlockType::Empty)
+                    .local_get(i).local_get(l1).i32_ge_u().br_if(1)
+                    .local_get(i).local_get(l2).i32_ge_u().br_if(1)
+                    .local_get(p1).local_get(i).i32_add().i32_load8_u(byte()).local_set(a)
+                    .local_get(p2).local_get(i).i32_add().i32_load8_u(byte()).local_set(b)
+                    .local_get(a).local_get(b).i32_ne()
+                    .if_(BlockType::Empty)
+                        .i32_const(-1).i32_const(1).local_get(a).local_get(b).i32_lt_u().select().return_()
+                    .end()
+                    .local_get(i).i32_const(1).i32_add().local_set(i)
+                    .br(0)
+                .end().end()
+                // A common prefix: the shorter string sorts first.
+                .local_get(l1).local_get(l2).i32_gt_u()
+                .local_get(l1).local_get(l2).i32_lt_u()
+                .i32_sub()
                 .end();
-            (vec![I32; 3], vec![I32], f)
+            (vec![I32; 4], vec![I32], f)
+        }
+        Helper::ListConcat => {
+            // (p1, l1, p2, l2, size) -> (p, l); locals: r
+            let mut f = new_function(&[I32]);
+            let (p1, l1, p2, l2, size, r) = (0, 1, 2, 3, 4, 5);
+            f.instructions()
+                .local_get(l1).local_get(l2).i32_add().local_get(size).i32_mul()
+                .call(info.helper(Helper::ScratchAlloc)).local_set(r)
+                .local_get(r).local_get(p1).local_get(l1).local_get(size).i32_mul().memory_copy(0, 0)
+                .local_get(r).local_get(l1).local_get(size).i32_mul().i32_add()
+                .local_get(p2).local_get(l2).local_get(size).i32_mul().memory_copy(0, 0)
+                .local_get(r).local_get(l1).local_get(l2).i32_add()
+                .end();
+            (vec![I32; 5], vec![I32, I32], f)
+        }
+        Helper::Utf8Next => {
+            // (addr) -> (char, width); locals: b0, c, w, k
+            let mut f = new_function(&[I32, I32, I32, I32]);
+            let (addr, b0, c, w, k) = (0, 1, 2, 3, 4);
+            f.instructions()
+                .local_get(addr).i32_load8_u(byte()).local_tee(b0)
+                .i32_const(0x80).i32_lt_u()
+                .if_(BlockType::Empty)
+                    .local_get(b0).i32_const(1).return_()
+                .end()
+                // Lead byte: its payload bits and the sequence length.
+                .local_get(b0).i32_const(0xE0).i32_lt_u()
+                .if_(BlockType::Empty)
+                    .local_get(b0).i32_const(0x1F).i32_and().local_set(c).i32_const(2).local_set(w)
+                .else_()
+                    .local_get(b0).i32_const(0xF0).i32_lt_u()
+                    .if_(BlockType::Empty)
+                        .local_get(b0).i32_const(0x0F).i32_and().local_set(c).i32_const(3).local_set(w)
+                    .else_()
+                        .local_get(b0).i32_const(0x07).i32_and().local_set(c).i32_const(4).local_set(w)
+                    .end()
+                .end()
+                .i32_const(1).local_set(k)
+                .block(BlockType::Empty).loop_(BlockType::Empty)
+                    .local_get(k).local_get(w).i32_ge_u().br_if(1)
+                    .local_get(c).i32_const(6).i32_shl()
+                    .local_get(addr).local_get(k).i32_add().i32_load8_u(byte()).i32_const(0x3F).i32_and()
+                    .i32_or().local_set(c)
+                    .local_get(k).i32_const(1).i32_add().local_set(k)
+                    .br(0)
+                .end().end()
+                .local_get(c).local_get(w)
+                .end();
+            (vec![I32], vec![I32, I32], f)
+        }
+        Helper::IndexOutOfBounds => {
+            let mut f = new_function(&[]);
+            f.instructions().unreachable().end();
+            (vec![], vec![], f)
+        }
+        Helper::Print { newline } => {
+            // (ptr, len): one write to stdout, then the newline; a failed write is ignored,
+            // as a closed stdout is not the program's error. locals: stream
+            let mut f = new_function(&[I32]);
+            let (ptr, len, stream) = (0, 1, 2);
+            let write = info.wasi[&WasiImport::WriteAndFlush];
+            let mut sink = f.instructions();
+            sink.call(info.wasi[&WasiImport::GetStdout]).local_set(stream)
+                .local_get(stream).local_get(ptr).local_get(len).i32_const(layout::IMPORT_RET as i32).call(write);
+            if newline {
+                let (at, n) = info.string("\n");
+                sink.local_get(stream).i32_const(at).i32_const(n).i32_const(layout::IMPORT_RET as i32).call(write);
+            }
+            sink.local_get(stream).call(info.wasi[&WasiImport::DropOutputStream])
+                .end();
+            (vec![I32, I32], vec![], f)
         }
     }
 }

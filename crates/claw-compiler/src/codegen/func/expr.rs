@@ -1,0 +1,564 @@
+//! Expressions: each leaves its flat value on the operand stack.
+
+use claw_syntax::ast::{BinaryOp, ExprId, ExprKind, UnaryOp};
+use wasm_encoder::{BlockType, Instruction as I, ValType};
+
+use super::constant::{const_flat, flags_words};
+use super::Emitter;
+use crate::codegen::abi::{param_layout, params_in_memory, result_in_memory};
+use crate::codegen::canon;
+use crate::codegen::runtime::Helper;
+use crate::codegen::values::{coerce_to_join, emit_copy, emit_eq, emit_load, emit_store};
+use crate::program::{Builtin, FuncKind, Res};
+use crate::types::{IntShape, TypeDef, TypeId};
+
+impl Emitter<'_> {
+    pub(super) fn expr(&mut self, id: ExprId) {
+        let program = self.program;
+        let ty = program.expr_type(id);
+        if let Some(values) = const_flat(program, id, &self.info.strings) {
+            for value in values {
+                self.code.push(value.instruction());
+            }
+            return;
+        }
+        match &program.ast.exprs[id].kind {
+            ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
+                if self.place_root(id).is_some() {
+                    self.read_place_raw(id);
+                    if self.mutable_root(id) {
+                        emit_copy(&mut self.code, self.info, ty, false);
+                    }
+                } else {
+                    self.projection(id);
+                }
+            }
+            ExprKind::Call { args, .. } => match program.expr_res.get(id) {
+                Some(Res::Func(func)) => self.call(func.0 as usize, args),
+                Some(Res::Case { ty, case }) => self.case(*ty, *case, Some(args[0])),
+                Some(Res::Builtin(Builtin::Print { newline })) => {
+                    self.expr(args[0]);
+                    let helper = Helper::Print { newline: *newline };
+                    self.code.push(I::Call(self.info.helper(helper)));
+                }
+                _ => self.code.push(I::Unreachable),
+            },
+            ExprKind::Method { receiver, args, .. } => {
+                match program.expr_res.get(id) {
+                    Some(Res::Builtin(Builtin::Len)) => {
+                        self.operand(*receiver);
+                        let len = self.code.stash(&[ValType::I32]);
+                        self.code.extend([I::Drop, I::LocalGet(len)]);
+                    }
+                    Some(Res::Builtin(Builtin::Push)) => self.push(*receiver, args[0]),
+                    Some(Res::Builtin(Builtin::Pop)) => self.pop(*receiver, ty),
+                    _ => self.code.push(I::Unreachable),
+                }
+            }
+            ExprKind::List(items) => {
+                let TypeDef::List(elem) = *program.types.def(ty) else {
+                    unreachable!("checked: a list literal has a list type")
+                };
+                let size = canon::size(&program.types, elem);
+                let ptr = self.code.local(ValType::I32);
+                self.code.extend([
+                    I::I32Const((size * items.len() as u32) as i32),
+                    I::Call(self.info.helper(Helper::ScratchAlloc)),
+                    I::LocalSet(ptr),
+                ]);
+                for (index, &item) in items.iter().enumerate() {
+                    self.expr(item);
+                    emit_store(&mut self.code, self.info, elem, ptr, index as u32 * size);
+                }
+                self.code
+                    .extend([I::LocalGet(ptr), I::I32Const(items.len() as i32)]);
+            }
+            ExprKind::Tuple(items) => {
+                for &item in items {
+                    self.expr(item);
+                }
+            }
+            ExprKind::Record(fields) => {
+                // Evaluated as written, pushed in declaration order.
+                let mut stashed = Vec::new();
+                for (name, value) in fields {
+                    self.expr(*value);
+                    let vt = self.flat(program.expr_type(*value));
+                    stashed.push((name.text.clone(), self.code.stash(&vt), vt.len()));
+                }
+                for (name, _) in program.types.fields(ty).unwrap_or_default() {
+                    let (_, first, count) = stashed
+                        .iter()
+                        .find(|(n, _, _)| *n == name)
+                        .expect("checked: every field given");
+                    self.code.get(*first, *count);
+                }
+            }
+            ExprKind::Flags(names) => {
+                let words = flags_words(program, ty, names.iter().map(|n| &n.text[..]))
+                    .expect("checked: known flags");
+                for word in words {
+                    self.code.push(I::I32Const(word));
+                }
+            }
+            ExprKind::Unary { op, operand } => self.unary(*op, *operand, ty),
+            ExprKind::Binary {
+                op: BinaryOp::And,
+                lhs,
+                rhs,
+            } => {
+                self.expr(*lhs);
+                self.open(I::If(BlockType::Result(ValType::I32)));
+                self.expr(*rhs);
+                self.code.push(I::Else);
+                self.code.push(I::I32Const(0));
+                self.close();
+            }
+            ExprKind::Binary {
+                op: BinaryOp::Or,
+                lhs,
+                rhs,
+            } => {
+                self.expr(*lhs);
+                self.open(I::If(BlockType::Result(ValType::I32)));
+                self.code.push(I::I32Const(1));
+                self.code.push(I::Else);
+                self.expr(*rhs);
+                self.close();
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                self.operand(*lhs);
+                self.operand(*rhs);
+                self.binary_op(*op, program.expr_type(*lhs));
+            }
+            ExprKind::Cast { expr, .. } => {
+                self.expr(*expr);
+                self.cast(program.expr_type(*expr), ty);
+            }
+            ExprKind::Match { scrutinee, arms } => self.match_expr(id, *scrutinee, arms),
+            ExprKind::Try(inner) => self.try_expr(*inner),
+            ExprKind::Check { cond, .. } => {
+                let (at, len) = self.info.string(&program.check_messages[id]);
+                self.expr(*cond);
+                // `result<_, string>` flattens to (discriminant, pointer, length).
+                self.open(I::If(BlockType::Empty));
+                let out = self.code.locals(&[ValType::I32; 3]);
+                self.code.extend([
+                    I::I32Const(0),
+                    I::LocalSet(out),
+                    I::Else,
+                    I::I32Const(1),
+                    I::LocalSet(out),
+                    I::I32Const(at),
+                    I::LocalSet(out + 1),
+                    I::I32Const(len),
+                    I::LocalSet(out + 2),
+                ]);
+                self.close();
+                self.code.get(out, 3);
+            }
+            _ => self.code.push(I::Unreachable),
+        }
+    }
+
+    /// An operand that is only looked at, never kept: a `mut` variable needs no copy.
+    pub(super) fn operand(&mut self, id: ExprId) {
+        if self.place_root(id).is_some() {
+            self.read_place_raw(id);
+        } else {
+            self.expr(id);
+        }
+    }
+
+    /// Whether the value `id` produces shares no list with anything else, so storing it in a
+    /// `mut` variable needs no copy.
+    pub(super) fn fresh(&self, id: ExprId) -> bool {
+        let program = self.program;
+        let ty = program.expr_type(id);
+        if !program.types.contains_list(ty) {
+            return true;
+        }
+        let elem_fresh = |t: TypeId| match program.types.def(t) {
+            TypeDef::List(elem) => !program.types.contains_list(*elem),
+            _ => false,
+        };
+        match &program.ast.exprs[id].kind {
+            ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
+                self.place_root(id).is_some() && self.mutable_root(id)
+            }
+            ExprKind::List(_) => elem_fresh(ty),
+            ExprKind::Binary { .. } => elem_fresh(ty),
+            _ => false,
+        }
+    }
+
+    /// A field or element of a value that is not a variable: `f().x`, `(a, b).0`.
+    fn projection(&mut self, id: ExprId) {
+        let program = self.program;
+        let ty = program.expr_type(id);
+        match &program.ast.exprs[id].kind {
+            ExprKind::Field { base, .. } => {
+                let base_ty = program.expr_type(*base);
+                self.expr(*base);
+                let all = self.flat(base_ty);
+                let first = self.code.stash(&all);
+                let Some(Res::Field(index)) = program.expr_res.get(id) else {
+                    unreachable!("checked: a field")
+                };
+                let fields = program.types.fields(base_ty).unwrap_or_default();
+                let before: usize = fields[..*index as usize]
+                    .iter()
+                    .map(|f| self.flat(f.1).len())
+                    .sum();
+                self.code
+                    .get(first + before as u32, self.flat(ty).len());
+            }
+            ExprKind::Index { base, index } => {
+                self.expr(*base);
+                let list = self.code.stash(&[ValType::I32, ValType::I32]);
+                let addr = self.element(list, *index, ty);
+                emit_load(&mut self.code, self.info, ty, addr, 0);
+            }
+            _ => self.code.push(I::Unreachable),
+        }
+    }
+
+    /// The address of element `index` of the list in locals `list`, trapping when out of
+    /// bounds.
+    pub(super) fn element(&mut self, list: u32, index: ExprId, elem: TypeId) -> u32 {
+        self.expr(index);
+        let i = self.code.stash(&[ValType::I32]);
+        self.code.extend([
+            I::LocalGet(i),
+            I::LocalGet(list + 1),
+            I::I32GeU,
+            I::If(BlockType::Empty),
+            I::Call(self.info.helper(Helper::IndexOutOfBounds)),
+            I::End,
+        ]);
+        let addr = self.code.local(ValType::I32);
+        let size = canon::size(&self.program.types, elem) as i32;
+        self.code.extend([
+            I::LocalGet(list),
+            I::LocalGet(i),
+            I::I32Const(size),
+            I::I32Mul,
+            I::I32Add,
+            I::LocalSet(addr),
+        ]);
+        addr
+    }
+
+    /// Builds case `case` of `ty`, with its payload if it has one.
+    pub(super) fn case(&mut self, ty: TypeId, case: u32, payload: Option<ExprId>) {
+        let all = self.flat(ty);
+        self.code.push(I::I32Const(case as i32));
+        match payload {
+            Some(payload) => {
+                self.expr(payload);
+                let case_flat = self.flat(self.program.expr_type(payload));
+                coerce_to_join(&mut self.code, &case_flat, &all[1..]);
+            }
+            None => self.code.zeros(&all[1..]),
+        }
+    }
+
+    fn call(&mut self, func: usize, args: &[ExprId]) {
+        let program = self.program;
+        let types = &program.types;
+        let def = &program.funcs[func];
+        let index = self.info.func_index[func];
+        let imported = matches!(def.kind, FuncKind::Imported { .. });
+        for &arg in args {
+            // The callee cannot reach the caller's locals, so a `mut` local needs no copy.
+            if self.local_path(arg) {
+                self.read_place_raw(arg);
+            } else {
+                self.expr(arg);
+            }
+        }
+        if !imported {
+            self.code.push(I::Call(index));
+            return;
+        }
+        if params_in_memory(types, def) {
+            let (offsets, size, _) = param_layout(types, &def.param_types);
+            let mut stashed = Vec::new();
+            for &ty in def.param_types.iter().rev() {
+                stashed.push((ty, self.code.stash(&self.flat(ty))));
+            }
+            stashed.reverse();
+            let area = self.code.local(ValType::I32);
+            self.code.extend([
+                I::I32Const(size as i32),
+                I::Call(self.info.helper(Helper::ScratchAlloc)),
+                I::LocalSet(area),
+            ]);
+            for ((ty, first), offset) in stashed.into_iter().zip(offsets) {
+                self.code.get(first, self.flat(ty).len());
+                emit_store(&mut self.code, self.info, ty, area, offset);
+            }
+            self.code.push(I::LocalGet(area));
+        }
+        if result_in_memory(types, def) {
+            let result = def.result.expect("a result in memory exists");
+            let area = self.code.local(ValType::I32);
+            self.code.extend([
+                I::I32Const(canon::size(types, result) as i32),
+                I::Call(self.info.helper(Helper::ScratchAlloc)),
+                I::LocalTee(area),
+                I::Call(index),
+            ]);
+            emit_load(&mut self.code, self.info, result, area, 0);
+        } else {
+            self.code.push(I::Call(index));
+        }
+    }
+
+    fn unary(&mut self, op: UnaryOp, operand: ExprId, ty: TypeId) {
+        let types = &self.program.types;
+        match (op, types.int_shape(ty)) {
+            (UnaryOp::Neg, Some(shape)) => {
+                self.code.push(if shape.wide() {
+                    I::I64Const(0)
+                } else {
+                    I::I32Const(0)
+                });
+                self.expr(operand);
+                self.code
+                    .push(if shape.wide() { I::I64Sub } else { I::I32Sub });
+                self.wrap(shape);
+            }
+            (UnaryOp::Neg, None) => {
+                self.expr(operand);
+                self.code.push(if ty == TypeId::F32 {
+                    I::F32Neg
+                } else {
+                    I::F64Neg
+                });
+            }
+            (UnaryOp::Not, Some(shape)) => {
+                self.expr(operand);
+                self.code.push(if shape.wide() {
+                    I::I64Const(-1)
+                } else {
+                    I::I32Const(-1)
+                });
+                self.code
+                    .push(if shape.wide() { I::I64Xor } else { I::I32Xor });
+                self.wrap(shape);
+            }
+            (UnaryOp::Not, None) => {
+                self.expr(operand);
+                self.code.push(I::I32Eqz);
+            }
+        }
+    }
+
+    /// Re-normalizes a narrow integer after an operation that may leave its range.
+    pub(super) fn wrap(&mut self, shape: IntShape) {
+        match (shape.bits, shape.signed) {
+            (8, true) => self.code.push(I::I32Extend8S),
+            (16, true) => self.code.push(I::I32Extend16S),
+            (8 | 16, false) => {
+                self.code.push(I::I32Const((1 << shape.bits) - 1));
+                self.code.push(I::I32And);
+            }
+            _ => {}
+        }
+    }
+
+    /// Applies `op` to the two operands of type `ty` on the stack.
+    pub(super) fn binary_op(&mut self, op: BinaryOp, ty: TypeId) {
+        use BinaryOp::*;
+        let types = &self.program.types;
+        if let Some(shape) = types.int_shape(ty) {
+            if matches!(op, Shl | Shr) && shape.bits < 32 {
+                // Shift amounts count modulo the width, as Rust's `wrapping_shl` does.
+                self.code.push(I::I32Const(shape.bits as i32 - 1));
+                self.code.push(I::I32And);
+            }
+            // Each pair: (32-bit, 64-bit); `sign` picks between signed and unsigned forms.
+            let wide = |a: I<'static>, b: I<'static>| if shape.wide() { b } else { a };
+            let sign = |s: I<'static>, u: I<'static>| if shape.signed { s } else { u };
+            let instruction = match op {
+                Add => wide(I::I32Add, I::I64Add),
+                Sub => wide(I::I32Sub, I::I64Sub),
+                Mul => wide(I::I32Mul, I::I64Mul),
+                Div => wide(sign(I::I32DivS, I::I32DivU), sign(I::I64DivS, I::I64DivU)),
+                Rem => wide(sign(I::I32RemS, I::I32RemU), sign(I::I64RemS, I::I64RemU)),
+                BitAnd => wide(I::I32And, I::I64And),
+                BitOr => wide(I::I32Or, I::I64Or),
+                BitXor => wide(I::I32Xor, I::I64Xor),
+                Shl => wide(I::I32Shl, I::I64Shl),
+                Shr => wide(sign(I::I32ShrS, I::I32ShrU), sign(I::I64ShrS, I::I64ShrU)),
+                Eq => wide(I::I32Eq, I::I64Eq),
+                Ne => wide(I::I32Ne, I::I64Ne),
+                Lt => wide(sign(I::I32LtS, I::I32LtU), sign(I::I64LtS, I::I64LtU)),
+                Le => wide(sign(I::I32LeS, I::I32LeU), sign(I::I64LeS, I::I64LeU)),
+                Gt => wide(sign(I::I32GtS, I::I32GtU), sign(I::I64GtS, I::I64GtU)),
+                Ge => wide(sign(I::I32GeS, I::I32GeU), sign(I::I64GeS, I::I64GeU)),
+                And | Or => unreachable!("short-circuit operators are emitted as branches"),
+            };
+            self.code.push(instruction);
+            if matches!(op, Add | Sub | Mul | Div | Shl) {
+                self.wrap(shape);
+            }
+            return;
+        }
+        if types.is_float(ty) {
+            let single = ty == TypeId::F32;
+            let pick = |a: I<'static>, b: I<'static>| if single { a } else { b };
+            self.code.push(match op {
+                Add => pick(I::F32Add, I::F64Add),
+                Sub => pick(I::F32Sub, I::F64Sub),
+                Mul => pick(I::F32Mul, I::F64Mul),
+                Div => pick(I::F32Div, I::F64Div),
+                Eq => pick(I::F32Eq, I::F64Eq),
+                Ne => pick(I::F32Ne, I::F64Ne),
+                Lt => pick(I::F32Lt, I::F64Lt),
+                Le => pick(I::F32Le, I::F64Le),
+                Gt => pick(I::F32Gt, I::F64Gt),
+                Ge => pick(I::F32Ge, I::F64Ge),
+                _ => unreachable!("checked: `{}` is not defined for floats", op.symbol()),
+            });
+            return;
+        }
+        let ordered = |lt| match op {
+            Lt => lt,
+            Le => I::I32LeS,
+            Gt => I::I32GtS,
+            _ => I::I32GeS,
+        };
+        match (types.def(ty).clone(), op) {
+            (TypeDef::Char, Lt | Le | Gt | Ge) => self.code.push(match op {
+                Lt => I::I32LtU,
+                Le => I::I32LeU,
+                Gt => I::I32GtU,
+                _ => I::I32GeU,
+            }),
+            (TypeDef::String, Lt | Le | Gt | Ge) => {
+                self.code.push(I::Call(self.info.helper(Helper::StrCmp)));
+                self.code.push(I::I32Const(0));
+                self.code.push(ordered(I::I32LtS));
+            }
+            (TypeDef::String, Add) => self.code.push(I::Call(self.info.helper(Helper::Concat))),
+            (TypeDef::List(elem), Add) => {
+                let size = canon::size(types, elem) as i32;
+                self.code.push(I::I32Const(size));
+                self.code.push(I::Call(self.info.helper(Helper::ListConcat)));
+            }
+            (TypeDef::Bool, BitAnd) => self.code.push(I::I32And),
+            (TypeDef::Bool, BitOr) => self.code.push(I::I32Or),
+            (TypeDef::Bool, BitXor) => self.code.push(I::I32Xor),
+            (_, Eq | Ne) => {
+                let all = self.flat(ty);
+                let b = self.code.stash(&all);
+                let a = self.code.stash(&all);
+                emit_eq(&mut self.code, self.info, ty, a, b);
+                if op == Ne {
+                    self.code.push(I::I32Eqz);
+                }
+            }
+            _ => unreachable!("checked: `{}` is not defined for this type", op.symbol()),
+        }
+    }
+
+    pub(super) fn cast(&mut self, from: TypeId, to: TypeId) {
+        let types = &self.program.types;
+        if from == to {
+            return;
+        }
+        match (types.int_shape(from), types.int_shape(to)) {
+            (Some(src), Some(dst)) => {
+                match (src.wide(), dst.wide()) {
+                    (false, true) => self.code.push(if src.signed {
+                        I::I64ExtendI32S
+                    } else {
+                        I::I64ExtendI32U
+                    }),
+                    (true, false) => self.code.push(I::I32WrapI64),
+                    _ => {}
+                }
+                self.wrap(dst);
+            }
+            (Some(src), None) => {
+                let variants = if to == TypeId::F32 {
+                    [
+                        I::F32ConvertI32S,
+                        I::F32ConvertI32U,
+                        I::F32ConvertI64S,
+                        I::F32ConvertI64U,
+                    ]
+                } else {
+                    [
+                        I::F64ConvertI32S,
+                        I::F64ConvertI32U,
+                        I::F64ConvertI64S,
+                        I::F64ConvertI64U,
+                    ]
+                };
+                self.code.push(by_shape(src.wide(), src.signed, variants));
+            }
+            (None, Some(dst)) => {
+                // Saturating, as Rust's `as`: NaN becomes 0, out-of-range values clamp.
+                let signed = dst.signed || dst.bits < 32;
+                let variants = if from == TypeId::F32 {
+                    [
+                        I::I32TruncSatF32S,
+                        I::I32TruncSatF32U,
+                        I::I64TruncSatF32S,
+                        I::I64TruncSatF32U,
+                    ]
+                } else {
+                    [
+                        I::I32TruncSatF64S,
+                        I::I32TruncSatF64U,
+                        I::I64TruncSatF64S,
+                        I::I64TruncSatF64U,
+                    ]
+                };
+                self.code.push(by_shape(dst.wide(), signed, variants));
+                if dst.bits < 32 {
+                    // Clamp into the narrow type's range: `300.0 as u8` is 255, as in Rust.
+                    let (min, max) = (dst.min() as i32, dst.max() as i32);
+                    let t = self.code.local(ValType::I32);
+                    self.code.extend([
+                        I::LocalSet(t),
+                        I::I32Const(max),
+                        I::LocalGet(t),
+                        I::LocalGet(t),
+                        I::I32Const(max),
+                        I::I32GtS,
+                        I::Select,
+                        I::LocalSet(t),
+                        I::I32Const(min),
+                        I::LocalGet(t),
+                        I::LocalGet(t),
+                        I::I32Const(min),
+                        I::I32LtS,
+                        I::Select,
+                    ]);
+                }
+            }
+            (None, None) => {
+                self.code.push(if to == TypeId::F64 {
+                    I::F64PromoteF32
+                } else {
+                    I::F32DemoteF64
+                });
+            }
+        }
+    }
+}
+
+/// Picks from `[32-bit signed, 32-bit unsigned, 64-bit signed, 64-bit unsigned]`.
+fn by_shape(wide: bool, signed: bool, variants: [I<'static>; 4]) -> I<'static> {
+    let [s32, u32, s64, u64] = variants;
+    match (wide, signed) {
+        (false, true) => s32,
+        (false, false) => u32,
+        (true, true) => s64,
+        (true, false) => u64,
+    }
+}
