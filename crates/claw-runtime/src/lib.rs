@@ -14,9 +14,10 @@ mod exports;
 mod host;
 mod imports;
 mod session;
+mod store;
 mod wave;
 
-pub use config::Config;
+pub use config::{Config, Preopen, Sandbox};
 pub use error::RunError;
 pub use host::Host;
 pub use session::Session;

@@ -28,8 +28,11 @@ impl Checker<'_> {
         match &stmt.kind {
             StmtKind::For { .. } => {
                 self.error(
-                    crate::diagnostics::Diagnostic::error("unsupported", "`for` is not supported yet")
-                        .at(stmt.span, "not supported"),
+                    crate::diagnostics::Diagnostic::error(
+                        "unsupported",
+                        "`for` is not supported yet",
+                    )
+                    .at(stmt.span, "not supported"),
                 );
                 false
             }
