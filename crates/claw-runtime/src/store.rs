@@ -6,6 +6,7 @@
 
 use wasmtime::component::{Component, InstancePre, Linker, ResourceTable};
 use wasmtime::{Engine, ResourceLimiter, Store};
+use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{FsPerms, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
 use crate::config::Settings;
@@ -27,6 +28,32 @@ impl WasiView for State {
             ctx: &mut self.wasi,
             table: &mut self.table,
         }
+    }
+}
+
+/// Output a guest wrote while its stdio was captured rather than inherited.
+#[derive(Clone)]
+pub(crate) struct Captured {
+    stdout: MemoryOutputPipe,
+    stderr: MemoryOutputPipe,
+}
+
+/// The most a test may print before further output is dropped, per stream.
+const CAPTURE_LIMIT: usize = 1 << 20;
+
+impl Captured {
+    pub(crate) fn new() -> Captured {
+        Captured {
+            stdout: MemoryOutputPipe::new(CAPTURE_LIMIT),
+            stderr: MemoryOutputPipe::new(CAPTURE_LIMIT),
+        }
+    }
+
+    /// Everything written to stdout, then to stderr, as text.
+    pub(crate) fn text(&self) -> String {
+        let mut out = String::from_utf8_lossy(&self.stdout.contents()).into_owned();
+        out.push_str(&String::from_utf8_lossy(&self.stderr.contents()));
+        out
     }
 }
 
@@ -53,10 +80,35 @@ pub(crate) fn new_store(
     engine: &'static Engine,
     settings: &Settings,
 ) -> Result<Store<State>, RunError> {
+    build_store(engine, settings, None)
+}
+
+/// [`new_store`], but the guest's stdout and stderr go to `captured` (and stdin is empty)
+/// whatever `inherit_stdio` says.
+pub(crate) fn new_store_captured(
+    engine: &'static Engine,
+    settings: &Settings,
+    captured: &Captured,
+) -> Result<Store<State>, RunError> {
+    build_store(engine, settings, Some(captured))
+}
+
+fn build_store(
+    engine: &'static Engine,
+    settings: &Settings,
+    captured: Option<&Captured>,
+) -> Result<Store<State>, RunError> {
     let (config, sandbox) = (&settings.config, &settings.sandbox);
     let mut wasi = WasiCtxBuilder::new();
-    if config.inherit_stdio {
-        wasi.inherit_stdio();
+    match captured {
+        Some(captured) => {
+            wasi.stdout(captured.stdout.clone());
+            wasi.stderr(captured.stderr.clone());
+        }
+        None if config.inherit_stdio => {
+            wasi.inherit_stdio();
+        }
+        None => {}
     }
     wasi.args(&config.args);
     for (name, value) in &sandbox.env {

@@ -55,3 +55,36 @@ pub fn command(body: &str) -> Vec<u8> {
     );
     component(&wit, "command", &wat)
 }
+
+/// `docs:calc/ops@0.1.0` from the shared fixtures, for worlds that import it.
+pub const CALC_WIT: &str = r#"
+package docs:calc@0.1.0 {
+    interface ops {
+        add: func(a: s32, b: s32) -> s32;
+    }
+}
+"#;
+
+/// A component whose `tests` interface checks `docs:calc/ops#add`: `adds` wants `add(2, 3) == 5`
+/// and `adds-negatives` wants `add(-2, -3) == -5`, each failing with `err("…")` otherwise.
+pub fn calc_tests() -> Vec<u8> {
+    let wit = format!(
+        "package claw:calc-test;\ninterface tests {{\n    adds: func() -> result<_, string>;\n    \
+         adds-negatives: func() -> result<_, string>;\n}}\nworld calc-test {{\n    \
+         import docs:calc/ops@0.1.0;\n    export tests;\n}}\n{CALC_WIT}"
+    );
+    let wat = r#"(module
+        (import "docs:calc/ops@0.1.0" "add" (func $add (param i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 64) "add(2, 3) is not 5")
+        (data (i32.const 96) "add(-2, -3) is not -5")
+        (data (i32.const 16) "\01\00\00\00\40\00\00\00\12\00\00\00")
+        (data (i32.const 32) "\01\00\00\00\60\00\00\00\15\00\00\00")
+        (func (export "claw:calc-test/tests#adds") (result i32)
+            (if (result i32) (i32.eq (call $add (i32.const 2) (i32.const 3)) (i32.const 5))
+                (then (i32.const 0)) (else (i32.const 16))))
+        (func (export "claw:calc-test/tests#adds-negatives") (result i32)
+            (if (result i32) (i32.eq (call $add (i32.const -2) (i32.const -3)) (i32.const -5))
+                (then (i32.const 0)) (else (i32.const 32)))))"#;
+    component(&wit, "calc-test", wat)
+}
