@@ -283,7 +283,7 @@ fn a_broken_wit_folder_is_reported_like_a_diagnostic() {
 
 #[test]
 fn every_subcommand_has_a_worked_example() {
-    for subcommand in ["build", "check", "run", "wit"] {
+    for subcommand in ["build", "check", "run", "test", "wit"] {
         let output = claw(&[subcommand, "--help"]);
         assert!(stdout(&output).contains("Example:"), "{subcommand}");
         assert_eq!(output.status.code(), Some(0));
