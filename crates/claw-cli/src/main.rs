@@ -10,6 +10,7 @@ mod compile;
 mod render;
 mod run;
 mod term;
+mod test;
 mod wit;
 
 use std::process::ExitCode;
@@ -34,6 +35,7 @@ enum Command {
     Build(build::Opts),
     Check(check::Opts),
     Run(run::Opts),
+    Test(test::Opts),
     Wit(wit::Opts),
 }
 
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Command::Build(opts) => build::run(opts, &term),
         Command::Check(opts) => check::run(opts, &term),
         Command::Run(opts) => run::run(opts, &term),
+        Command::Test(opts) => test::run(opts, &term),
         Command::Wit(opts) => wit::run(opts, &term),
     };
     match res {

@@ -143,7 +143,10 @@ fn usage_errors_exit_2() {
 fn run_without_invoke_exits_2_and_lists_exports() {
     let output = claw(&["run", "examples/counter.claw"]);
     let err = stderr(&output);
-    assert!(err.starts_with("error: no --invoke given\n"), "{err}");
+    assert!(
+        err.starts_with("error: no --invoke given, and the component is not a WASI command\n"),
+        "{err}"
+    );
     assert!(err.contains("increment"), "{err}");
     assert_eq!(output.status.code(), Some(2));
 }
@@ -280,7 +283,7 @@ fn a_broken_wit_folder_is_reported_like_a_diagnostic() {
 
 #[test]
 fn every_subcommand_has_a_worked_example() {
-    for subcommand in ["build", "check", "run", "wit"] {
+    for subcommand in ["build", "check", "run", "test", "wit"] {
         let output = claw(&[subcommand, "--help"]);
         assert!(stdout(&output).contains("Example:"), "{subcommand}");
         assert_eq!(output.status.code(), Some(0));
@@ -304,4 +307,99 @@ fn run_calls_an_interface_export_of_a_c_component() {
     assert_eq!(stderr(&output), "");
     assert_eq!(stdout(&output), "-2147483648\n\"Hello, wörld!\"\n");
     assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn running_out_of_fuel_names_the_function_and_the_limit() {
+    let output = claw(&[
+        "run",
+        "tests/programs/loops.claw",
+        "--fuel",
+        "1000",
+        "--invoke",
+        "sum-to(10)",
+        "--invoke",
+        "sum-to(100000)",
+    ]);
+    assert_eq!(stdout(&output), "55\n");
+    assert_eq!(
+        stderr(&output),
+        "error: `sum-to` ran out of fuel (limit 1000)\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_call_past_the_timeout_is_stopped() {
+    let output = claw(&[
+        "run",
+        "tests/programs/loops.claw",
+        "--timeout",
+        "0.2",
+        "--invoke",
+        "sum-to(4000000000)",
+    ]);
+    assert_eq!(stderr(&output), "error: `sum-to` timed out after 200ms\n");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_memory_limit_below_the_initial_memory_stops_instantiation() {
+    let output = claw(&[
+        "run",
+        "examples/strings.claw",
+        "--max-memory",
+        "1000",
+        "--invoke",
+        "greet(\"x\")",
+    ]);
+    assert_eq!(
+        stderr(&output),
+        "error: memory limit of 1000 bytes exceeded\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let output = claw(&[
+        "run",
+        "examples/strings.claw",
+        "--max-memory",
+        "10000000",
+        "--invoke",
+        "greet(\"x\")",
+    ]);
+    assert_eq!(stdout(&output), "\"hello, x!\"\n");
+}
+
+#[test]
+fn bad_capability_options_are_one_line_errors() {
+    let output = claw(&[
+        "run",
+        "examples/factorial.claw",
+        "--dir",
+        "does-not-exist::/data",
+        "--invoke",
+        "factorial(1)",
+    ]);
+    let err = stderr(&output);
+    assert!(
+        err.starts_with("error: cannot open directory `does-not-exist`: "),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(output.status.code(), Some(1));
+
+    let output = Command::new(env!("CARGO_BIN_EXE_claw"))
+        .args(["run", "examples/factorial.claw", "--env", "CLAW_TEST_UNSET"])
+        .current_dir(support::root())
+        .env_remove("CLAW_TEST_UNSET")
+        .output()
+        .expect("claw runs");
+    assert_eq!(
+        stderr(&output),
+        "error: `--env CLAW_TEST_UNSET` passes on a variable that is not set (or not UTF-8); \
+         write `--env CLAW_TEST_UNSET=VALUE` to give it a value\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+
+    let output = claw(&["run", "examples/factorial.claw", "--timeout", "-1"]);
+    assert_eq!(output.status.code(), Some(2));
 }

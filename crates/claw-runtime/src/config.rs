@@ -1,18 +1,26 @@
-//! [`Config`]: the knobs an embedder sets per [`Session`](crate::Session) — what the guest sees of
-//! the process (stdio, arguments) and how long a single call may run.
+//! [`Config`] and [`Sandbox`]: the knobs an embedder sets per [`Session`](crate::Session) or
+//! [`TestSuite`](crate::TestSuite). `Config` says what the guest sees of the process (stdio,
+//! arguments) and how long a call may run; `Sandbox` grants capabilities (environment
+//! variables, directories) and limits consumption (fuel, memory).
+//!
+//! Capabilities are off by default: a guest gets no files, no environment variables and no
+//! network unless the embedder grants them. (The two structs are separate because embedders
+//! build `Config` as a literal with all its fields; new settings go into `Sandbox`.)
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Per-session settings; `Config::default()` is what `claw run` wants.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Connect the guest's WASI stdin/stdout/stderr to the host process's. When false the guest
-    /// reads an empty stdin and its output is discarded, which keeps test output clean.
+    /// reads an empty stdin and its output is discarded (a [`TestSuite`](crate::TestSuite)
+    /// captures it instead).
     pub inherit_stdio: bool,
     /// The guest's WASI command-line arguments (by convention the first is the program name).
     pub args: Vec<String>,
-    /// Wall-clock limit for each call; a call running longer traps. `None` lets calls run forever,
-    /// which is right for `claw run` but lets a runaway loop hang `claw test`.
+    /// Wall-clock limit for each call; a call running longer fails with
+    /// [`RunError::Timeout`](crate::RunError::Timeout). `None` lets calls run forever.
     pub timeout: Option<Duration>,
 }
 
@@ -24,4 +32,34 @@ impl Default for Config {
             timeout: None,
         }
     }
+}
+
+/// What a guest may use beyond computing; `Sandbox::default()` grants nothing and limits nothing.
+#[derive(Clone, Debug, Default)]
+pub struct Sandbox {
+    /// Environment variables the guest sees, in order.
+    pub env: Vec<(String, String)>,
+    /// Host directories the guest may read and write, each under a guest path.
+    pub dirs: Vec<Preopen>,
+    /// Fuel for each call (roughly one unit per Wasm instruction); running out fails with
+    /// [`RunError::OutOfFuel`](crate::RunError::OutOfFuel). `None` is unlimited.
+    pub fuel: Option<u64>,
+    /// The most bytes each linear memory may grow to; growing past it fails with
+    /// [`RunError::MemoryLimit`](crate::RunError::MemoryLimit). `None` is unlimited.
+    pub max_memory: Option<usize>,
+}
+
+/// A host directory made visible to the guest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Preopen {
+    pub host: PathBuf,
+    /// Where the guest finds it, such as `/data` or `.`.
+    pub guest: String,
+}
+
+/// Both halves together, as the store and error sorting need them.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Settings {
+    pub(crate) config: Config,
+    pub(crate) sandbox: Sandbox,
 }

@@ -32,6 +32,9 @@ pub(crate) fn engine() -> wasmtime::Result<&'static Engine> {
     // Epoch checks are cheap (a load and compare) and must be compiled in up front: the engine is
     // shared, so whether some later session wants a timeout is not known yet.
     config.epoch_interruption(true);
+    // Fuel likewise: stores without a fuel limit get an effectively endless tank. Counting costs
+    // a little speed, which `claw run` and `claw test` can afford.
+    config.consume_fuel(true);
     let engine = Engine::new(&config)?;
     // Two threads may race to build an engine; both are equivalent and the loser's is dropped.
     Ok(ENGINE.get_or_init(|| engine))

@@ -8,6 +8,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::config::Settings;
+
 use wasmtime::{Trap, WasmBacktrace};
 use wasmtime_wasi::I32Exit;
 
@@ -18,6 +20,9 @@ pub enum RunError {
     /// provides. `name` is the import (`double`), the interface (`docs:visits/store@0.1.0`), or
     /// the interface and the function the host left out (`docs:visits/store@0.1.0#get`).
     UnsatisfiedImport { name: String },
+    /// When composing: `importer` (a part's name) imports `name`, which no earlier part exports
+    /// and neither WASI nor the [`Host`](crate::Host) provides.
+    UnsatisfiedComposedImport { name: String, importer: String },
     /// The call itself is wrong: unknown or ambiguous export, bad WAVE syntax, an argument that
     /// doesn't fit its parameter's type, the wrong number of arguments.
     Invoke(String),
@@ -31,6 +36,20 @@ pub enum RunError {
         /// The guest stack, innermost frame first, one frame per line.
         backtrace: String,
     },
+    /// A call used up its fuel ([`Sandbox::fuel`](crate::Sandbox::fuel)).
+    OutOfFuel {
+        limit: u64,
+        /// The innermost named guest function, as for [`RunError::Trap`].
+        function: Option<String>,
+    },
+    /// A linear memory would have grown past [`Sandbox::max_memory`](crate::Sandbox::max_memory) bytes.
+    MemoryLimit { limit: usize },
+    /// A call ran longer than [`Config::timeout`](crate::Config::timeout).
+    Timeout {
+        limit: Duration,
+        /// The innermost named guest function, as for [`RunError::Trap`].
+        function: Option<String>,
+    },
     /// The guest called WASI `exit` with this status (including 0).
     Exit { code: i32 },
     /// Anything else, such as a binary that isn't a valid component.
@@ -43,6 +62,11 @@ impl fmt::Display for RunError {
             RunError::UnsatisfiedImport { name } => {
                 write!(f, "the host cannot satisfy import `{name}`")
             }
+            RunError::UnsatisfiedComposedImport { name, importer } => write!(
+                f,
+                "import `{name}` of `{importer}` is not satisfied by any composed component or \
+                 by the host"
+            ),
             RunError::Invoke(message) => f.write_str(message),
             RunError::Trap {
                 message,
@@ -50,6 +74,19 @@ impl fmt::Display for RunError {
                 ..
             } => write!(f, "trap in `{function}`: {message}"),
             RunError::Trap { message, .. } => write!(f, "trap: {message}"),
+            RunError::OutOfFuel {
+                limit,
+                function: Some(function),
+            } => write!(f, "`{function}` ran out of fuel (limit {limit})"),
+            RunError::OutOfFuel { limit, .. } => write!(f, "ran out of fuel (limit {limit})"),
+            RunError::MemoryLimit { limit } => {
+                write!(f, "memory limit of {limit} bytes exceeded")
+            }
+            RunError::Timeout {
+                limit,
+                function: Some(function),
+            } => write!(f, "`{function}` timed out after {limit:?}"),
+            RunError::Timeout { limit, .. } => write!(f, "timed out after {limit:?}"),
             RunError::Exit { code } => write!(f, "the component exited with status {code}"),
             // The alternate form prints the whole context chain on one line, so the message is
             // complete on its own and `source` stays empty to avoid printing it twice.
@@ -72,16 +109,46 @@ pub(crate) fn to_anyhow(err: wasmtime::Error) -> anyhow::Error {
     anyhow::Error::from_boxed(err.into())
 }
 
-/// Sorts the error from a call into guest exit, trap, host failure or other; `timeout` is the
-/// session's limit, which explains an epoch interrupt.
-pub(crate) fn from_call_error(err: wasmtime::Error, timeout: Option<Duration>) -> RunError {
+/// The error the store's limiter raises when a memory would outgrow [`Sandbox::max_memory`](crate::Sandbox::max_memory).
+#[derive(Debug)]
+pub(crate) struct MemoryLimitExceeded {
+    pub(crate) limit: usize,
+}
+
+impl fmt::Display for MemoryLimitExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "memory limit of {} bytes exceeded", self.limit)
+    }
+}
+
+impl std::error::Error for MemoryLimitExceeded {}
+
+/// Sorts the error from a call (or from instantiation, which runs start code) into guest exit,
+/// exceeded limit, trap, host failure or other; `settings` hold the limits that explain an out-of-fuel
+/// trap or an epoch interrupt.
+pub(crate) fn from_call_error(err: wasmtime::Error, settings: &Settings) -> RunError {
     if let Some(exit) = err.downcast_ref::<I32Exit>() {
         return RunError::Exit { code: exit.0 };
     }
+    if let Some(exceeded) = err.downcast_ref::<MemoryLimitExceeded>() {
+        return RunError::MemoryLimit {
+            limit: exceeded.limit,
+        };
+    }
     let backtrace = err.downcast_ref::<WasmBacktrace>();
-    let message = match (err.downcast_ref::<Trap>(), timeout) {
+    let function = || backtrace.and_then(innermost_named_function);
+    let message = match (err.downcast_ref::<Trap>(), settings.config.timeout) {
         (Some(Trap::Interrupt), Some(limit)) => {
-            format!("the call ran longer than the {limit:?} limit")
+            return RunError::Timeout {
+                limit,
+                function: function(),
+            };
+        }
+        (Some(Trap::OutOfFuel), _) => {
+            return RunError::OutOfFuel {
+                limit: settings.sandbox.fuel.unwrap_or(u64::MAX),
+                function: function(),
+            };
         }
         // After a trap wasmtime refuses to enter the instance again; the error carries no guest
         // frames because the guest never ran.
@@ -116,7 +183,7 @@ pub(crate) fn from_call_error(err: wasmtime::Error, timeout: Option<Duration>) -
     };
     RunError::Trap {
         message,
-        function: backtrace.and_then(innermost_named_function),
+        function: function(),
         backtrace: backtrace.map(render_backtrace).unwrap_or_default(),
     }
 }

@@ -83,6 +83,10 @@ impl Exports {
         Exports { funcs }
     }
 
+    pub(crate) fn all(&self) -> &[ExportedFunc] {
+        &self.funcs
+    }
+
     pub(crate) fn names(&self) -> Vec<String> {
         self.funcs
             .iter()

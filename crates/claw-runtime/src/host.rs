@@ -52,6 +52,13 @@ impl Host {
             .insert(name.to_owned(), Arc::new(f));
     }
 
+    /// Whether an import named `name` (a root function or an interface) can come from WASI or
+    /// from this host. A `wasi:` name is assumed to be one WASI provides; the linker has the
+    /// final word on versions.
+    pub(crate) fn provides(&self, name: &str) -> bool {
+        name.starts_with("wasi:") || self.has_func(name) || self.interfaces.contains_key(name)
+    }
+
     /// Whether `name` is defined in the root namespace.
     pub(crate) fn has_func(&self, name: &str) -> bool {
         self.funcs.contains_key(name)

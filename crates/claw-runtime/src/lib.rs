@@ -7,6 +7,7 @@
 //! data ([`RunError`]) that the CLI renders. Everything is synchronous; there is no async runtime
 //! to set up.
 
+mod compose;
 mod config;
 mod engine;
 mod error;
@@ -14,12 +15,16 @@ mod exports;
 mod host;
 mod imports;
 mod session;
+mod store;
+mod test_runner;
 mod wave;
 
-pub use config::Config;
+pub use compose::{compose, Part};
+pub use config::{Config, Preopen, Sandbox};
 pub use error::RunError;
 pub use host::Host;
 pub use session::Session;
+pub use test_runner::{TestCase, TestFailure, TestResult, TestSuite};
 pub use wave::to_wave;
 
 /// A component-model value, re-exported so embedders can build arguments and read results without

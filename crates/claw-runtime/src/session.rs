@@ -2,18 +2,16 @@
 //! calls sees the guest's state (globals, linear memory, host-side WASI resources) carry over.
 
 use std::fmt;
-use std::time::Duration;
 
-use wasmtime::component::{Component, Linker, ResourceTable, Val};
+use wasmtime::component::{Component, Val};
 use wasmtime::{Engine, Store};
-use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
-use crate::config::Config;
-use crate::engine::{deadline_ticks, engine};
+use crate::config::{Config, Sandbox, Settings};
+use crate::engine::engine;
 use crate::error::{from_call_error, RunError};
 use crate::exports::{ExportedFunc, Exports};
 use crate::host::Host;
-use crate::imports;
+use crate::store::{self, State};
 use crate::wave::{self, Param};
 
 /// One instantiated component; globals and other state persist between calls on it.
@@ -21,63 +19,77 @@ pub struct Session {
     store: Store<State>,
     exports: Exports,
     engine: &'static Engine,
-    timeout: Option<Duration>,
+    settings: Settings,
 }
 
-/// What the store carries for WASI's host implementations.
-struct State {
-    wasi: WasiCtx,
-    table: ResourceTable,
-}
-
-impl WasiView for State {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
-}
+/// The interface a WASI command exports; its `run` function is the program's `main`.
+const WASI_CLI_RUN: &str = "wasi:cli/run@0.2";
 
 impl Session {
     /// Compiles and instantiates `wasm` (a component binary) with WASI Preview 2 plus `host`.
     /// Imports are checked first, so a missing one is reported by name; a trap in the
     /// component's start code is reported like a trap in a call.
     pub fn new(wasm: &[u8], host: &Host, config: &Config) -> Result<Session, RunError> {
-        check_header(wasm)?;
-        let engine = engine()?;
-        let component = Component::new(engine, wasm)?;
-        imports::check(&component, engine, host)?;
+        Session::sandboxed(wasm, host, config, &Sandbox::default())
+    }
 
-        let mut linker = Linker::new(engine);
-        // The host is linked after WASI and may replace some of its functions.
-        linker.allow_shadowing(true);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
-        host.add_to_linker(&mut linker)?;
-        let pre = linker
-            .instantiate_pre(&component)
-            .map_err(imports::from_link_error)?;
-
-        let mut wasi = WasiCtxBuilder::new();
-        if config.inherit_stdio {
-            wasi.inherit_stdio();
-        }
-        wasi.args(&config.args);
-        let state = State {
-            wasi: wasi.build(),
-            table: ResourceTable::new(),
+    /// [`Session::new`] with capabilities and limits.
+    pub fn sandboxed(
+        wasm: &[u8],
+        host: &Host,
+        config: &Config,
+        sandbox: &Sandbox,
+    ) -> Result<Session, RunError> {
+        let settings = Settings {
+            config: config.clone(),
+            sandbox: sandbox.clone(),
         };
-        let mut store = Store::new(engine, state);
-        store.set_epoch_deadline(deadline_ticks(engine, config.timeout));
+        let engine = engine()?;
+        let component = load(engine, wasm)?;
+        let pre = store::prepare(engine, &component, host)?;
+        let mut store = store::new_store(engine, &settings)?;
         let instance = pre
             .instantiate(&mut store)
-            .map_err(|err| from_call_error(err, config.timeout))?;
+            .map_err(|err| from_call_error(err, &settings))?;
         let exports = Exports::new(&component, engine, &instance, &mut store);
         Ok(Session {
             store,
             exports,
             engine,
-            timeout: config.timeout,
+            settings,
+        })
+    }
+
+    /// Whether the component is a WASI command: it exports `wasi:cli/run@0.2.x`.
+    pub fn is_command(&self) -> bool {
+        self.command_run().is_some()
+    }
+
+    /// Runs a WASI command's `run` function and returns its exit status: 0 when it returns `ok`,
+    /// 1 when it returns `err`, or the status it passed to `wasi:cli/exit`.
+    pub fn run_command(&mut self) -> Result<i32, RunError> {
+        let Some(run) = self.command_run().cloned() else {
+            return Err(RunError::Invoke(
+                "the component is not a WASI command: it does not export `wasi:cli/run`".to_owned(),
+            ));
+        };
+        match self.call_export(&run, &[]) {
+            Ok(results) => Ok(match results.first() {
+                Some(Val::Result(Err(_))) => 1,
+                _ => 0,
+            }),
+            Err(RunError::Exit { code }) => Ok(code),
+            Err(err) => Err(err),
+        }
+    }
+
+    fn command_run(&self) -> Option<&ExportedFunc> {
+        self.exports.all().iter().find(|func| {
+            func.name == "run"
+                && func
+                    .interface
+                    .as_deref()
+                    .is_some_and(|interface| interface.starts_with(WASI_CLI_RUN))
         })
     }
 
@@ -132,17 +144,22 @@ impl Session {
         let result_count = export.func.ty(&self.store).results().len();
         // Placeholders: wasmtime overwrites each with the real result.
         let mut results = vec![Val::Bool(false); result_count];
-        // The deadline counts from now, so each call gets the whole timeout.
-        self.store
-            .set_epoch_deadline(deadline_ticks(self.engine, self.timeout));
+        // Fuel and deadline count from now, so each call gets the whole of both.
+        store::arm(&mut self.store, self.engine, &self.settings)?;
         // wasmtime 48 runs the callee's post-return itself; `Func::post_return` is a deprecated
         // no-op.
         export
             .func
             .call(&mut self.store, args, &mut results)
-            .map_err(|err| from_call_error(err, self.timeout))?;
+            .map_err(|err| from_call_error(err, &self.settings))?;
         Ok(results)
     }
+}
+
+/// Compiles a component binary, after checking that it is one.
+pub(crate) fn load(engine: &Engine, wasm: &[u8]) -> Result<Component, RunError> {
+    check_header(wasm)?;
+    Ok(Component::new(engine, wasm)?)
 }
 
 /// Rejects what isn't a component binary with a short message; wasmtime's own error for a wrong
@@ -165,7 +182,7 @@ impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Session")
             .field("exports", &self.exports.names())
-            .field("timeout", &self.timeout)
+            .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
 }

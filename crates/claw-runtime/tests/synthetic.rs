@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use claw_runtime::{Config, Host, RunError, Session, Val};
+use claw_runtime::{Config, Host, RunError, Sandbox, Session, Val};
 use wasm_encoder::{
     CodeSection, ConstExpr, EntityType, ExportKind, ExportSection, Function, FunctionSection,
     GlobalSection, GlobalType, ImportSection, Instruction, Module, NameMap, NameSection,
@@ -297,9 +297,34 @@ fn stops_an_endless_loop_at_the_timeout() {
     let mut s = Session::new(&component(), &host(&Arc::default()), &config).unwrap();
     assert_eq!(s.invoke("divide(7, 2)").unwrap(), Some("3".into()));
     let err = s.invoke("spin()").unwrap_err();
+    assert_eq!(err.to_string(), "`spin_forever` timed out after 100ms");
+}
+
+#[test]
+fn stops_an_endless_loop_when_its_fuel_runs_out() {
+    let sandbox = Sandbox {
+        fuel: Some(1000),
+        ..Sandbox::default()
+    };
+    let mut s = Session::sandboxed(
+        &component(),
+        &host(&Arc::default()),
+        &Config::default(),
+        &sandbox,
+    )
+    .unwrap();
+    // Each call gets a full tank: these two together cost more than one.
+    for _ in 0..200 {
+        assert_eq!(s.invoke("divide(7, 2)").unwrap(), Some("3".into()));
+    }
+    let err = s.invoke("spin()").unwrap_err();
+    assert!(
+        matches!(err, RunError::OutOfFuel { limit: 1000, .. }),
+        "{err:?}"
+    );
     assert_eq!(
         err.to_string(),
-        "trap in `spin_forever`: the call ran longer than the 100ms limit"
+        "`spin_forever` ran out of fuel (limit 1000)"
     );
 }
 

@@ -1,0 +1,310 @@
+//! `claw test`: find the tests that components export, run each in a fresh instance, and report
+//! like `cargo test` (plus JUnit XML on request).
+//!
+//! Which functions are tests, and what passing means, is [`claw_runtime::TestSuite`]'s business;
+//! this module finds the files, compiles Claw sources, composes `--with` dependencies in front
+//! of each test component, and does the printing. `junit.rs` below writes the XML.
+
+mod junit;
+
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::anyhow;
+use claw_runtime::{compose, Host, Part, RunError, TestResult, TestSuite};
+
+use crate::compile::io_message;
+use crate::run::{read_component, GuestOpts};
+use crate::term::Term;
+
+/// Run the tests that Claw files or components export.
+#[derive(clap::Args)]
+#[command(after_help = "\
+Example:
+  $ claw test calc_test.wasm --with calc=calc.wasm
+  running 2 tests from calc_test.wasm
+  test tests.adds ... ok (0.1 ms)
+  test tests.adds-negatives ... ok (0.1 ms)
+
+  2 passed, 0 failed; finished in 3.1 ms
+  $ claw test tests/ --filter parse --jobs 1 --junit report.xml
+
+Tests are the functions of an exported interface named `tests` (or `ns:pkg/tests`) and the
+root functions named `test-…`. A test passes when it returns without trapping and does not
+return `err(…)`; functions with parameters are reported as failing. Every test runs in a new
+instance with its output captured (shown when it fails). Tests run on as many threads as
+the machine has cores unless --jobs says otherwise; the report keeps the export order.
+
+--with components are instantiated in order; each import of each of them, and then of the
+component under test, is wired to the first earlier --with component that exports that name.
+What is left must come from WASI.")]
+pub struct Opts {
+    /// `.claw` files, components (`.wasm`) or folders searched for `.claw` files [default: .]
+    paths: Vec<PathBuf>,
+    /// Run only the tests whose name contains TEXT.
+    #[arg(long, value_name = "TEXT")]
+    filter: Option<String>,
+    /// Also write the results as JUnit XML to FILE.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// How many tests to run at once [default: the number of cores]
+    #[arg(long, value_name = "N")]
+    jobs: Option<NonZeroUsize>,
+    /// A component (`.wasm`, or `.claw` compiled first) that supplies imports of the component
+    /// under test, named NAME in messages; repeatable, instantiated in order.
+    #[arg(long = "with", value_name = "NAME=COMPONENT", value_parser = parse_with)]
+    with: Vec<With>,
+    /// A folder of WIT packages to import from, for `.claw` files.
+    #[arg(long, value_name = "DIR")]
+    wit: Option<PathBuf>,
+    #[command(flatten)]
+    limits: GuestOpts,
+}
+
+/// One `--with NAME=COMPONENT`.
+#[derive(Clone, Debug)]
+struct With {
+    name: String,
+    path: PathBuf,
+}
+
+/// The results of one test file, for the summary and the JUnit report.
+pub struct FileReport {
+    pub path: String,
+    pub results: Vec<(String, TestResult)>,
+}
+
+pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
+    let (mut config, sandbox) = opts.limits.settings()?;
+    config.inherit_stdio = false;
+    let roots = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
+    let missing = roots
+        .iter()
+        .chain(opts.with.iter().map(|with| &with.path))
+        .find(|path| !path.exists());
+    if let Some(path) = missing {
+        term.error(&format!("`{}` does not exist", path.display()));
+        return Ok(ExitCode::from(2));
+    }
+    let mut files = Vec::new();
+    for root in &roots {
+        collect_files(root, &mut files)?;
+    }
+
+    let mut withs = Vec::new();
+    for with in &opts.with {
+        withs.push((with, read_component(&with.path, opts.wit.as_deref(), term)?));
+    }
+    let host = Host::new();
+    let mut suites = Vec::new();
+    for file in &files {
+        let name = display_name(file);
+        let wasm = read_component(file, opts.wit.as_deref(), term)?;
+        let wasm = if withs.is_empty() {
+            wasm
+        } else {
+            let mut parts: Vec<Part<'_>> = withs
+                .iter()
+                .map(|(with, wasm)| Part {
+                    name: &with.name,
+                    wasm,
+                })
+                .collect();
+            parts.push(Part {
+                name: &name,
+                wasm: &wasm,
+            });
+            match compose(&parts, &host) {
+                Ok(wasm) => wasm,
+                Err(err) => return Ok(report_load_error(&err, &name, term)),
+            }
+        };
+        match TestSuite::new(&wasm, &host, &config, &sandbox) {
+            Ok(suite) => suites.push((file.display().to_string(), suite)),
+            Err(err) => return Ok(report_load_error(&err, &name, term)),
+        }
+    }
+
+    let jobs = opts
+        .jobs
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, NonZeroUsize::get);
+    let start = Instant::now();
+    let mut reports = Vec::new();
+    let mut filtered_out = 0;
+    for (path, suite) in &suites {
+        let selected: Vec<usize> = suite
+            .tests()
+            .iter()
+            .enumerate()
+            .filter(|(_, test)| {
+                opts.filter
+                    .as_deref()
+                    .is_none_or(|filter| test.name.contains(filter))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        filtered_out += suite.tests().len() - selected.len();
+        println!("running {} from {path}", plural(selected.len(), "test"));
+        let mut results = Vec::new();
+        suite.run_all(&selected, jobs, |test, result| {
+            let verdict = if result.failure.is_none() {
+                "ok"
+            } else {
+                "FAILED"
+            };
+            println!(
+                "test {} ... {verdict} ({})",
+                test.name,
+                format_duration(result.duration)
+            );
+            results.push((test.name.clone(), result.clone()));
+        });
+        reports.push(FileReport {
+            path: path.clone(),
+            results,
+        });
+    }
+    let elapsed = start.elapsed();
+
+    let failures: Vec<(&FileReport, &String, &TestResult)> = reports
+        .iter()
+        .flat_map(|report| {
+            report
+                .results
+                .iter()
+                .filter(|(_, result)| result.failure.is_some())
+                .map(move |(name, result)| (report, name, result))
+        })
+        .collect();
+    if !failures.is_empty() {
+        println!("\nfailures:");
+        for (report, name, result) in &failures {
+            print_failure(&report.path, name, result);
+        }
+    }
+    let total: usize = reports.iter().map(|report| report.results.len()).sum();
+    let mut summary = format!(
+        "{} passed, {} failed",
+        total - failures.len(),
+        failures.len()
+    );
+    if filtered_out > 0 {
+        summary.push_str(&format!(", {filtered_out} filtered out"));
+    }
+    println!("\n{summary}; finished in {}", format_duration(elapsed));
+
+    if let Some(path) = &opts.junit {
+        std::fs::write(path, junit::render(&reports, elapsed))
+            .map_err(|err| anyhow!("cannot write `{}`: {}", path.display(), io_message(&err)))?;
+    }
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// `path` itself if it is a file, else every `.claw` file under it (skipping hidden folders and
+/// `target`), sorted so runs are repeatable.
+fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    if !path.is_dir() {
+        files.push(path.to_owned());
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(path)
+        .map_err(|err| anyhow!("cannot read `{}`: {}", path.display(), io_message(&err)))?;
+    let mut entries: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .collect();
+    entries.sort();
+    for entry in entries {
+        let name = entry
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned());
+        let skipped = name
+            .as_deref()
+            .is_some_and(|name| name.starts_with('.') || name == "target");
+        if entry.is_dir() && !skipped {
+            collect_files(&entry, files)?;
+        } else if entry.extension().is_some_and(|ext| ext == "claw") {
+            files.push(entry);
+        }
+    }
+    Ok(())
+}
+
+/// A component or test file that could not be loaded: one error line (and a hint for imports),
+/// exit status 1.
+fn report_load_error(err: &RunError, name: &str, term: &Term) -> ExitCode {
+    match err {
+        RunError::UnsatisfiedComposedImport { name, importer } => term.error(&format!(
+            "import `{name}` of `{importer}` is not satisfied by any --with component or by the \
+             host"
+        )),
+        RunError::UnsatisfiedImport { name: import } => {
+            term.error(&format!(
+                "import `{import}` of `{name}` is not satisfied by any --with component or by \
+                 the host"
+            ));
+            eprintln!("help: pass a component that exports it with `--with NAME=COMPONENT`");
+        }
+        _ => term.error(&format!("`{name}`: {err}")),
+    }
+    ExitCode::FAILURE
+}
+
+fn print_failure(path: &str, name: &str, result: &TestResult) {
+    let Some(failure) = &result.failure else {
+        return;
+    };
+    println!("\n---- {name} ({path}) ----");
+    println!("{}", failure.message);
+    if !failure.backtrace.is_empty() {
+        println!("backtrace:\n{}", failure.backtrace);
+    }
+    if !result.output.is_empty() {
+        println!("output:\n{}", result.output.trim_end());
+    }
+}
+
+/// `NAME=COMPONENT` for `--with`.
+fn parse_with(text: &str) -> Result<With, String> {
+    match text.split_once('=') {
+        Some((name, path)) if !name.is_empty() && !path.is_empty() => Ok(With {
+            name: name.to_owned(),
+            path: PathBuf::from(path),
+        }),
+        _ => Err(format!(
+            "expected NAME=COMPONENT (such as `calc=calc.wasm`), found `{text}`"
+        )),
+    }
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// `0.3 ms` below a second, `1.25 s` above.
+pub fn format_duration(duration: Duration) -> String {
+    if duration < Duration::from_secs(1) {
+        format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
+    } else {
+        format!("{:.2} s", duration.as_secs_f64())
+    }
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    match count {
+        1 => format!("1 {noun}"),
+        _ => format!("{count} {noun}s"),
+    }
+}

@@ -1,0 +1,339 @@
+//! `claw test` as users meet it: the report on stdout, exit statuses, `--with` composition with
+//! the shared `docs:calc` and `docs:visits` fixtures, `--filter`, `--jobs` and `--junit`.
+//!
+//! The test components are written in WAT here until the compiler can express tests in Claw.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const CALC_WIT: &str = r#"
+package docs:calc@0.1.0 {
+    interface ops {
+        add: func(a: s32, b: s32) -> s32;
+    }
+}
+"#;
+
+/// `tests.adds` wants `add(2, 3) == 5`, `tests.adds-negatives` wants `add(-2, -3) == -5`.
+const CALC_TEST_WAT: &str = r#"(module
+    (import "docs:calc/ops@0.1.0" "add" (func $add (param i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 64) "add(2, 3) is not 5")
+    (data (i32.const 96) "add(-2, -3) is not -5")
+    (data (i32.const 16) "\01\00\00\00\40\00\00\00\12\00\00\00")
+    (data (i32.const 32) "\01\00\00\00\60\00\00\00\15\00\00\00")
+    (func (export "claw:calc-test/tests#adds") (result i32)
+        (if (result i32) (i32.eq (call $add (i32.const 2) (i32.const 3)) (i32.const 5))
+            (then (i32.const 0)) (else (i32.const 16))))
+    (func (export "claw:calc-test/tests#adds-negatives") (result i32)
+        (if (result i32) (i32.eq (call $add (i32.const -2) (i32.const -3)) (i32.const -5))
+            (then (i32.const 0)) (else (i32.const 32)))))"#;
+
+/// A test that passes, one that returns `err("a < b & \"c\"")`, one that traps.
+const MIXED_WAT: &str = r#"(module
+    (memory (export "memory") 1)
+    (data (i32.const 64) "a < b & \"c\"")
+    (data (i32.const 16) "\01\00\00\00\40\00\00\00\0b\00\00\00")
+    (func $explode unreachable)
+    (func (export "claw:mixed/tests#passes") (result i32) (i32.const 0))
+    (func (export "claw:mixed/tests#fails") (result i32) (i32.const 16))
+    (func (export "claw:mixed/tests#traps") (call $explode)))"#;
+
+const MIXED_WIT: &str = r#"
+package claw:mixed;
+interface tests {
+    passes: func() -> result<_, string>;
+    fails: func() -> result<_, string>;
+    traps: func();
+}
+world mixed {
+    export tests;
+}
+"#;
+
+fn component(wit: &str, world: &str, wat: &str) -> Vec<u8> {
+    let mut module = wat::parse_str(wat).expect("valid WAT");
+    let mut resolve = wit_parser::Resolve::default();
+    let package = resolve.push_str("test.wit", wit).expect("valid WIT");
+    let world = resolve.select_world(&[package], Some(world)).unwrap();
+    wit_component::embed_component_metadata(
+        &mut module,
+        &resolve,
+        world,
+        wit_component::StringEncoding::UTF8,
+    )
+    .unwrap();
+    wit_component::ComponentEncoder::default()
+        .module(&module)
+        .unwrap()
+        .validate(true)
+        .encode()
+        .expect("a component")
+}
+
+/// A scratch folder holding `calc_test.wasm` and `mixed.wasm`.
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create a scratch folder");
+    let calc_wit = format!(
+        "package claw:calc-test;\ninterface tests {{\n    adds: func() -> result<_, string>;\n    \
+         adds-negatives: func() -> result<_, string>;\n}}\nworld calc-test {{\n    \
+         import docs:calc/ops@0.1.0;\n    export tests;\n}}\n{CALC_WIT}"
+    );
+    let calc_test = component(&calc_wit, "calc-test", CALC_TEST_WAT);
+    std::fs::write(dir.join("calc_test.wasm"), calc_test).unwrap();
+    std::fs::write(
+        dir.join("mixed.wasm"),
+        component(MIXED_WIT, "mixed", MIXED_WAT),
+    )
+    .unwrap();
+    dir
+}
+
+fn fixture(path: &str) -> String {
+    support::root()
+        .join("../shared/fixtures")
+        .join(path)
+        .to_str()
+        .expect("a UTF-8 path")
+        .to_owned()
+}
+
+fn claw_test(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_claw"))
+        .arg("test")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("claw runs")
+}
+
+/// stdout with every `(1.2 ms)`-style duration replaced by `(T)`.
+fn report(output: &Output) -> String {
+    let text = String::from_utf8_lossy(&output.stdout);
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = match line.rfind(" (") {
+            Some(at) if line.ends_with(" ms)") || line.ends_with(" s)") => {
+                format!("{} (T)", &line[..at])
+            }
+            _ => match line.rfind("; finished in ") {
+                Some(at) => format!("{}; finished in T", &line[..at]),
+                None => line.to_owned(),
+            },
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn tests_pass_against_the_real_calc() {
+    let dir = scratch("test-calc");
+    let output = claw_test(
+        &dir,
+        &[
+            "calc_test.wasm",
+            "--with",
+            &format!("calc={}", fixture("calc/calc-c.wasm")),
+        ],
+    );
+    assert_eq!(stderr(&output), "");
+    assert_eq!(
+        report(&output),
+        "running 2 tests from calc_test.wasm\n\
+         test tests.adds ... ok (T)\n\
+         test tests.adds-negatives ... ok (T)\n\
+         \n\
+         2 passed, 0 failed; finished in T\n"
+    );
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn the_broken_calc_fails_with_the_tests_message() {
+    let dir = scratch("test-calc-broken");
+    let output = claw_test(
+        &dir,
+        &[
+            "calc_test.wasm",
+            "--with",
+            &format!("calc={}", fixture("calc/calc-broken-c.wasm")),
+            "--jobs",
+            "2",
+        ],
+    );
+    assert_eq!(
+        report(&output),
+        "running 2 tests from calc_test.wasm\n\
+         test tests.adds ... ok (T)\n\
+         test tests.adds-negatives ... FAILED (T)\n\
+         \n\
+         failures:\n\
+         \n\
+         ---- tests.adds-negatives (calc_test.wasm) ----\n\
+         add(-2, -3) is not -5\n\
+         \n\
+         1 passed, 1 failed; finished in T\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn the_python_calc_passes_too() {
+    let dir = scratch("test-calc-py");
+    let output = claw_test(
+        &dir,
+        &[
+            "calc_test.wasm",
+            "--with",
+            &format!("calc={}", fixture("calc/calc-py.wasm")),
+        ],
+    );
+    assert!(
+        report(&output).ends_with("2 passed, 0 failed; finished in T\n"),
+        "{}{}",
+        report(&output),
+        stderr(&output)
+    );
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn traps_show_the_backtrace_and_filter_selects_tests() {
+    let dir = scratch("test-mixed");
+    let output = claw_test(&dir, &["mixed.wasm", "--filter", "traps"]);
+    assert_eq!(
+        report(&output),
+        "running 1 test from mixed.wasm\n\
+         test tests.traps ... FAILED (T)\n\
+         \n\
+         failures:\n\
+         \n\
+         ---- tests.traps (mixed.wasm) ----\n\
+         trap in `explode`: wasm `unreachable` instruction executed\n\
+         backtrace:\n  \
+         0: <unknown>!explode\n  \
+         1: <unknown>!<wasm function 3>\n\
+         \n\
+         0 passed, 1 failed, 2 filtered out; finished in T\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn junit_reports_every_test_with_escaped_failures() {
+    let dir = scratch("test-junit");
+    let output = claw_test(&dir, &["mixed.wasm", "--junit", "report.xml"]);
+    assert_eq!(output.status.code(), Some(1));
+    let xml = std::fs::read_to_string(dir.join("report.xml")).expect("the report");
+    // Times vary; everything else is fixed.
+    let xml: String = xml
+        .lines()
+        .map(|line| match line.find(" time=\"") {
+            Some(at) => {
+                let end = line[at + 7..].find('"').unwrap() + at + 8;
+                format!("{}{}\n", &line[..at], &line[end..])
+            }
+            None => format!("{line}\n"),
+        })
+        .collect();
+    assert_eq!(
+        xml,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <testsuites name=\"claw test\" tests=\"3\" failures=\"2\">\n  \
+         <testsuite name=\"mixed.wasm\" tests=\"3\" failures=\"2\">\n    \
+         <testcase name=\"tests.passes\" classname=\"mixed.wasm\"/>\n    \
+         <testcase name=\"tests.fails\" classname=\"mixed.wasm\">\n      \
+         <failure message=\"a &lt; b &amp; &quot;c&quot;\">a &lt; b &amp; &quot;c&quot;</failure>\n    \
+         </testcase>\n    \
+         <testcase name=\"tests.traps\" classname=\"mixed.wasm\">\n      \
+         <failure message=\"trap in `explode`: wasm `unreachable` instruction executed\">\
+         trap in `explode`: wasm `unreachable` instruction executed\nbacktrace:\n  \
+         0: &lt;unknown&gt;!explode\n  1: &lt;unknown&gt;!&lt;wasm function 3&gt;</failure>\n    \
+         </testcase>\n  \
+         </testsuite>\n\
+         </testsuites>\n"
+    );
+}
+
+#[test]
+fn an_import_no_one_supplies_is_named_with_its_importer() {
+    let dir = scratch("test-unsatisfied");
+    let output = claw_test(
+        &dir,
+        &[
+            "calc_test.wasm",
+            "--with",
+            &format!("visits={}", fixture("visits/visits-c.wasm")),
+        ],
+    );
+    assert_eq!(
+        stderr(&output),
+        "error: import `docs:visits/store@0.1.0` of `visits` is not satisfied by any --with \
+         component or by the host\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+
+    let output = claw_test(&dir, &["calc_test.wasm"]);
+    assert_eq!(
+        stderr(&output),
+        "error: import `docs:calc/ops@0.1.0` of `calc_test.wasm` is not satisfied by any --with \
+         component or by the host\n\
+         help: pass a component that exports it with `--with NAME=COMPONENT`\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn usage_mistakes_exit_2_and_bad_components_exit_1() {
+    let dir = scratch("test-usage");
+    let output = claw_test(&dir, &["missing.wasm"]);
+    assert_eq!(stderr(&output), "error: `missing.wasm` does not exist\n");
+    assert_eq!(output.status.code(), Some(2));
+
+    let output = claw_test(&dir, &["mixed.wasm", "--with", "calc"]);
+    assert!(
+        stderr(&output)
+            .contains("expected NAME=COMPONENT (such as `calc=calc.wasm`), found `calc`"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(output.status.code(), Some(2));
+
+    std::fs::write(dir.join("junk.wasm"), "not wasm").unwrap();
+    let output = claw_test(&dir, &["junk.wasm"]);
+    assert_eq!(
+        stderr(&output),
+        "error: `junk.wasm`: the file is not a WebAssembly binary\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_folder_is_searched_for_claw_files() {
+    let dir = scratch("test-folder");
+    std::fs::create_dir_all(dir.join("sub/.hidden")).unwrap();
+    std::fs::copy(
+        support::root().join("examples/identity.claw"),
+        dir.join("sub/identity.claw"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("sub/.hidden/broken.claw"), "not claw").unwrap();
+    let output = claw_test(&dir, &[]);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(
+        report(&output),
+        "running 0 tests from ./sub/identity.claw\n\n0 passed, 0 failed; finished in T\n"
+    );
+    assert_eq!(output.status.code(), Some(0));
+}

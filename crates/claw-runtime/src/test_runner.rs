@@ -1,0 +1,290 @@
+//! [`TestSuite`]: the tests a component exports, each run in a fresh instance.
+//!
+//! A component's tests are the functions of every exported interface named `tests` (or ending in
+//! `/tests`, such as `docs:calc/tests@0.1.0`) and every root function whose name starts with
+//! `test-`. A test passes when it returns without trapping and its result, if any, is not an
+//! `err`. Functions that take parameters cannot be called as tests; they are listed and fail
+//! with a message saying so, because a `tests` interface should hold nothing else.
+//!
+//! The component is compiled and linked once ([`InstancePre`]); every test gets a new store and
+//! instance, so no state leaks from one test into the next, and its stdout and stderr are
+//! captured so parallel tests don't interleave their output.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use wasmtime::component::types::ComponentItem;
+use wasmtime::component::{ComponentExportIndex, InstancePre, Val};
+use wasmtime::Engine;
+
+use crate::config::{Config, Sandbox, Settings};
+use crate::engine::engine;
+use crate::error::{from_call_error, RunError};
+use crate::host::Host;
+use crate::session::load;
+use crate::store::{self, Captured, State};
+use crate::wave::to_wave;
+
+/// A component's tests, ready to run.
+pub struct TestSuite {
+    pre: InstancePre<State>,
+    engine: &'static Engine,
+    settings: Settings,
+    tests: Vec<TestCase>,
+}
+
+/// One test function.
+#[derive(Clone, Debug)]
+pub struct TestCase {
+    /// The name shown to people: `tests.adds` (the interface's short name and the function) or
+    /// `test-adds` at the root; the full name instead where two short names would collide.
+    pub name: String,
+    /// The export's full name: `docs:calc/tests@0.1.0#adds` or `test-adds`.
+    pub export: String,
+    index: ComponentExportIndex,
+    params: usize,
+}
+
+/// How one test went.
+#[derive(Clone, Debug)]
+pub struct TestResult {
+    /// `None` when the test passed, else why it failed.
+    pub failure: Option<TestFailure>,
+    pub duration: Duration,
+    /// What the test wrote to stdout and then stderr.
+    pub output: String,
+}
+
+/// Why a test failed: the `err` payload, the trap, or the exceeded limit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestFailure {
+    /// One line (or the `err` string as the test wrote it).
+    pub message: String,
+    /// The guest stack for a trap, one frame per line; empty otherwise.
+    pub backtrace: String,
+}
+
+impl TestSuite {
+    /// Compiles and links `wasm` and lists its tests; nothing runs yet.
+    pub fn new(
+        wasm: &[u8],
+        host: &Host,
+        config: &Config,
+        sandbox: &Sandbox,
+    ) -> Result<TestSuite, RunError> {
+        let engine = engine()?;
+        let component = load(engine, wasm)?;
+        let pre = store::prepare(engine, &component, host)?;
+        let mut tests = Vec::new();
+        for (name, export) in component.component_type().exports(engine) {
+            match export.ty {
+                ComponentItem::ComponentFunc(ty) if name.starts_with("test-") => {
+                    if let Some(index) = component.get_export_index(None, name) {
+                        tests.push(TestCase {
+                            name: name.to_owned(),
+                            export: name.to_owned(),
+                            index,
+                            params: ty.params().len(),
+                        });
+                    }
+                }
+                ComponentItem::ComponentInstance(ty) if is_tests_interface(name) => {
+                    let Some(parent) = component.get_export_index(None, name) else {
+                        continue;
+                    };
+                    for (func, item) in ty.exports(engine) {
+                        let ComponentItem::ComponentFunc(func_ty) = item.ty else {
+                            continue;
+                        };
+                        if let Some(index) = component.get_export_index(Some(&parent), func) {
+                            tests.push(TestCase {
+                                name: format!("{}.{func}", short_name(name)),
+                                export: format!("{name}#{func}"),
+                                index,
+                                params: func_ty.params().len(),
+                            });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        disambiguate(&mut tests);
+        Ok(TestSuite {
+            pre,
+            engine,
+            settings: Settings {
+                config: config.clone(),
+                sandbox: sandbox.clone(),
+            },
+            tests,
+        })
+    }
+
+    /// The tests in the component's export order.
+    pub fn tests(&self) -> &[TestCase] {
+        &self.tests
+    }
+
+    /// Runs one test in a fresh instance.
+    pub fn run(&self, test: &TestCase) -> TestResult {
+        let captured = Captured::new();
+        let start = Instant::now();
+        let failure = self.run_captured(test, &captured).err();
+        TestResult {
+            failure,
+            duration: start.elapsed(),
+            output: captured.text(),
+        }
+    }
+
+    /// Runs `tests[i]` for each `i` in `selected` on up to `jobs` threads, calling `report` with
+    /// each result in `selected`'s order whatever order they finish in.
+    pub fn run_all(
+        &self,
+        selected: &[usize],
+        jobs: usize,
+        mut report: impl FnMut(&TestCase, &TestResult),
+    ) {
+        let jobs = jobs.clamp(1, selected.len().max(1));
+        if jobs == 1 {
+            for &i in selected {
+                report(&self.tests[i], &self.run(&self.tests[i]));
+            }
+            return;
+        }
+        let next = AtomicUsize::new(0);
+        let (send, receive) = mpsc::channel();
+        thread::scope(|scope| {
+            for _ in 0..jobs {
+                let send = send.clone();
+                let next = &next;
+                scope.spawn(move || loop {
+                    let position = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&i) = selected.get(position) else {
+                        break;
+                    };
+                    if send.send((position, self.run(&self.tests[i]))).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(send);
+            // Results that arrive early wait here until every one before them is reported.
+            let mut pending: Vec<Option<TestResult>> = vec![None; selected.len()];
+            let mut reported = 0;
+            for (position, result) in receive {
+                pending[position] = Some(result);
+                while let Some(result) = pending.get_mut(reported).and_then(Option::take) {
+                    report(&self.tests[selected[reported]], &result);
+                    reported += 1;
+                }
+            }
+        });
+    }
+
+    fn run_captured(&self, test: &TestCase, captured: &Captured) -> Result<(), TestFailure> {
+        if test.params > 0 {
+            return Err(failure(format!(
+                "a test takes no parameters, but `{}` has {}; move it out of the tests",
+                test.export, test.params
+            )));
+        }
+        let mut store = store::new_store_captured(self.engine, &self.settings, captured)
+            .map_err(from_run_error)?;
+        let instance = self
+            .pre
+            .instantiate(&mut store)
+            .map_err(|err| from_run_error(from_call_error(err, &self.settings)))?;
+        let func = instance
+            .get_func(&mut store, test.index)
+            .ok_or_else(|| failure(format!("`{}` is not a function", test.export)))?;
+        let mut results = vec![Val::Bool(false); func.ty(&store).results().len()];
+        func.call(&mut store, &[], &mut results)
+            .map_err(|err| from_run_error(from_call_error(err, &self.settings)))?;
+        match results.first() {
+            Some(Val::Result(Err(payload))) => Err(failure(match payload.as_deref() {
+                Some(Val::String(message)) => message.clone(),
+                Some(value) => to_wave(value),
+                None => "the test returned `err`".to_owned(),
+            })),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Debug for TestSuite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestSuite")
+            .field("tests", &self.tests)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `tests`, `docs:calc/tests`, `docs:calc/tests@0.1.0`.
+fn is_tests_interface(name: &str) -> bool {
+    let unversioned = name.split_once('@').map_or(name, |(name, _)| name);
+    unversioned == "tests" || unversioned.ends_with("/tests")
+}
+
+/// `docs:calc/tests@0.1.0` → `tests`.
+fn short_name(interface: &str) -> &str {
+    let unversioned = interface
+        .split_once('@')
+        .map_or(interface, |(name, _)| name);
+    unversioned
+        .rsplit_once('/')
+        .map_or(unversioned, |(_, name)| name)
+}
+
+/// Gives every test whose short name another test shares its full name instead.
+fn disambiguate(tests: &mut [TestCase]) {
+    let mut seen = BTreeSet::new();
+    let duplicated: BTreeSet<String> = tests
+        .iter()
+        .filter(|test| !seen.insert(test.name.clone()))
+        .map(|test| test.name.clone())
+        .collect();
+    for test in tests {
+        if duplicated.contains(&test.name) {
+            test.name = test.export.clone();
+        }
+    }
+}
+
+fn failure(message: String) -> TestFailure {
+    TestFailure {
+        message,
+        backtrace: String::new(),
+    }
+}
+
+fn from_run_error(err: RunError) -> TestFailure {
+    match &err {
+        RunError::Trap { backtrace, .. } => TestFailure {
+            message: err.to_string(),
+            backtrace: backtrace.clone(),
+        },
+        &RunError::Exit { code } => failure(format!("the test called `exit` with status {code}")),
+        _ => failure(err.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_tests_interfaces() {
+        for name in ["tests", "docs:calc/tests", "docs:calc/tests@0.1.0"] {
+            assert!(is_tests_interface(name), "{name}");
+            assert_eq!(short_name(name), "tests");
+        }
+        for name in ["ops", "docs:calc/ops", "docs:calc/unit-tests", "my-tests"] {
+            assert!(!is_tests_interface(name), "{name}");
+        }
+    }
+}
