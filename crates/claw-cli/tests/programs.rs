@@ -69,7 +69,18 @@ fn run_program(path: &Path, resolve: Resolve) -> Result<(), Failed> {
         );
     }
 
-    let compiled = claw_compiler::compile(claw_compiler::Source { file: FileId(0), name: path.file_name().and_then(|n| n.to_str()).unwrap_or("test.claw"), text: &text }, resolve).map_err(|diagnostics| {
+    let compiled = claw_compiler::compile(
+        claw_compiler::Source {
+            file: FileId(0),
+            name: path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("test.claw"),
+            text: &text,
+        },
+        resolve,
+    )
+    .map_err(|diagnostics| {
         let index = LineIndex::new(&text);
         let lines: Vec<String> = diagnostics
             .iter()

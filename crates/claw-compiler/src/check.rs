@@ -474,5 +474,3 @@ fn is_constant(ast: &SourceFile, expr: ast::ExprId) -> bool {
         _ => false,
     }
 }
-
-

@@ -201,7 +201,13 @@ impl ModuleBuilder {
             let streams = format!("wasi:io/streams@{version}");
             use ValType::I32;
             for (import, module, name, params, results) in [
-                (WasiImport::GetStdout, &stdout, "get-stdout", vec![], vec![I32]),
+                (
+                    WasiImport::GetStdout,
+                    &stdout,
+                    "get-stdout",
+                    vec![],
+                    vec![I32],
+                ),
                 (
                     WasiImport::WriteAndFlush,
                     &streams,

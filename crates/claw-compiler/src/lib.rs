@@ -65,13 +65,26 @@ pub fn check(source: Source, resolve: Resolve) -> Vec<Diagnostic> {
 /// a command exports `wasi:cli/run`), unless the caller's packages already have them.
 fn with_wasi(mut resolve: Resolve) -> Resolve {
     for (namespace, name, file, text) in [
-        ("wasi", "io", "wasi-io.wit", include_str!("../wit/wasi-io.wit")),
-        ("wasi", "cli", "wasi-cli.wit", include_str!("../wit/wasi-cli.wit")),
+        (
+            "wasi",
+            "io",
+            "wasi-io.wit",
+            include_str!("../wit/wasi-io.wit"),
+        ),
+        (
+            "wasi",
+            "cli",
+            "wasi-cli.wit",
+            include_str!("../wit/wasi-cli.wit"),
+        ),
     ] {
         let present = resolve.packages.iter().any(|(_, p)| {
             p.name.namespace == namespace
                 && p.name.name == name
-                && p.name.version.as_ref().is_some_and(|v| v.to_string() == WASI_VERSION)
+                && p.name
+                    .version
+                    .as_ref()
+                    .is_some_and(|v| v.to_string() == WASI_VERSION)
         });
         if !present {
             resolve

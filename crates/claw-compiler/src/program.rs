@@ -24,7 +24,10 @@ pub enum Res {
     Global(GlobalId),
     Func(FuncId),
     /// A case of a variant-like type (variant, enum, option, result), built or matched.
-    Case { ty: TypeId, case: u32 },
+    Case {
+        ty: TypeId,
+        case: u32,
+    },
     /// A field of a record or tuple, by position.
     Field(u32),
     Builtin(Builtin),

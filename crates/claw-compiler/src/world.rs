@@ -215,7 +215,11 @@ fn wit_type(types: &Types, ty: TypeId) -> String {
             (Some(ok), None) => format!("result<{}>", wit_type(types, *ok)),
             (None, Some(err)) => format!("result<_, {}>", wit_type(types, *err)),
             (Some(ok), Some(err)) => {
-                format!("result<{}, {}>", wit_type(types, *ok), wit_type(types, *err))
+                format!(
+                    "result<{}, {}>",
+                    wit_type(types, *ok),
+                    wit_type(types, *err)
+                )
             }
         },
         TypeDef::Tuple(items) => format!("tuple<{}>", list(items)),

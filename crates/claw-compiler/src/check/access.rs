@@ -18,8 +18,10 @@ impl Checker<'_> {
         let Some(fields) = self.types.fields(ty) else {
             let type_name = self.types.name(ty);
             self.error(
-                Diagnostic::error("unknown-field", format!("`{type_name}` has no fields"))
-                    .at(name.span, format!("no field `{}` on `{type_name}`", name.text)),
+                Diagnostic::error("unknown-field", format!("`{type_name}` has no fields")).at(
+                    name.span,
+                    format!("no field `{}` on `{type_name}`", name.text),
+                ),
             );
             return TypeId::ERROR;
         };

@@ -56,12 +56,9 @@ impl Checker<'_> {
         };
         if self.resolving.iter().any(|n| n == name) {
             self.error(
-                Diagnostic::error(
-                    "recursive-type",
-                    format!("type `{name}` contains itself"),
-                )
-                .at(decl.name.span, "defined in terms of itself")
-                .note("component types cannot be recursive; use a list to hold children"),
+                Diagnostic::error("recursive-type", format!("type `{name}` contains itself"))
+                    .at(decl.name.span, "defined in terms of itself")
+                    .note("component types cannot be recursive; use a list to hold children"),
             );
             return Some(TypeId::ERROR);
         }
@@ -206,7 +203,11 @@ impl Checker<'_> {
                 if !arity(self, &[0, 1, 2]) {
                     return TypeId::ERROR;
                 }
-                let ok = if ty.args.is_empty() { None } else { arg(self, 0) };
+                let ok = if ty.args.is_empty() {
+                    None
+                } else {
+                    arg(self, 0)
+                };
                 let err = if ty.args.len() == 2 {
                     match arg(self, 1) {
                         Some(err) => Some(err),
@@ -240,8 +241,8 @@ impl Checker<'_> {
         let found = Types::primitive(name).or_else(|| self.declared_type(name));
         let Some(id) = found else {
             let mut known: Vec<&str> = vec![
-                "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64",
-                "char", "string", "list", "option", "result", "tuple",
+                "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char",
+                "string", "list", "option", "result", "tuple",
             ];
             let mut extra: Vec<&String> = self.type_names.keys().collect();
             extra.sort();
@@ -267,8 +268,10 @@ impl Checker<'_> {
 
     fn underscore(&mut self, ty: &TypeExpr) -> TypeId {
         self.error(
-            Diagnostic::error("misplaced-underscore", "`_` is not a type here")
-                .at(ty.span, "`_` only stands for a missing payload in `result<_, E>`"),
+            Diagnostic::error("misplaced-underscore", "`_` is not a type here").at(
+                ty.span,
+                "`_` only stands for a missing payload in `result<_, E>`",
+            ),
         );
         TypeId::ERROR
     }
@@ -405,8 +408,7 @@ impl Checker<'_> {
             for &func in &defined {
                 let def = &self.funcs[func.0 as usize];
                 if !iface.functions.contains_key(&def.name) {
-                    let mut known: Vec<&str> =
-                        iface.functions.keys().map(|s| s.as_str()).collect();
+                    let mut known: Vec<&str> = iface.functions.keys().map(|s| s.as_str()).collect();
                     known.sort();
                     let (span, name) = (def.span, def.name.clone());
                     self.error(

@@ -137,10 +137,7 @@ impl Checker<'_> {
                 let (line, col) = self.lines.line_col(self.origin_text, span.start as usize);
                 self.check_messages.insert(
                     id,
-                    format!(
-                        "check failed at {}:{line}:{col}: {text}",
-                        self.origin_name
-                    ),
+                    format!("check failed at {}:{line}:{col}: {text}", self.origin_name),
                 );
                 self.types.intern(TypeDef::Result {
                     ok: None,
@@ -249,7 +246,9 @@ impl Checker<'_> {
                     || matches!(types.def(ty), TypeDef::List(_))
             }
             Sub | Mul | Div => types.is_numeric(ty),
-            Lt | Le | Gt | Ge => types.is_numeric(ty) || matches!(ty, TypeId::STRING | TypeId::CHAR),
+            Lt | Le | Gt | Ge => {
+                types.is_numeric(ty) || matches!(ty, TypeId::STRING | TypeId::CHAR)
+            }
             Rem => types.int_shape(ty).is_some(),
             Eq | Ne => ty != TypeId::UNIT,
             BitAnd | BitOr | BitXor => types.int_shape(ty).is_some() || ty == TypeId::BOOL,
@@ -469,7 +468,11 @@ impl Checker<'_> {
                 }
                 if matches!(name.text.as_str(), "ok" | "err") && args.len() == 1 {
                     self.expr(args[0], None);
-                    return self.cannot_infer(span, &format!("`{}(…)`", name.text), "result<u32, string>");
+                    return self.cannot_infer(
+                        span,
+                        &format!("`{}(…)`", name.text),
+                        "result<u32, string>",
+                    );
                 }
                 self.unbound(name, "function");
                 for &arg in args {
@@ -506,7 +509,14 @@ impl Checker<'_> {
             .iter()
             .map(|p| self.locals[p.0 as usize].span)
             .collect();
-        self.arguments(&name.text, args, &param_types, &params, span, Some(def_span));
+        self.arguments(
+            &name.text,
+            args,
+            &param_types,
+            &params,
+            span,
+            Some(def_span),
+        );
         result.unwrap_or(TypeId::UNIT)
     }
 
@@ -584,7 +594,9 @@ impl Checker<'_> {
                     Some(TypeDef::Result { err: outer, .. }) if outer == err => {}
                     _ => {
                         let want = match err {
-                            Some(e) => format!("a `result` whose error type is `{}`", self.types.name(e)),
+                            Some(e) => {
+                                format!("a `result` whose error type is `{}`", self.types.name(e))
+                            }
                             None => "a `result` without an error type".to_string(),
                         };
                         self.try_mismatch(span, ty, result, result_span, &want);

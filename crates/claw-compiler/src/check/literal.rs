@@ -33,7 +33,11 @@ impl Checker<'_> {
                 for &item in &items[1..] {
                     self.expr(
                         item,
-                        Some(Expect::because(elem, first_span, "the list's first element")),
+                        Some(Expect::because(
+                            elem,
+                            first_span,
+                            "the list's first element",
+                        )),
                     );
                 }
                 self.types.intern(TypeDef::List(elem))
@@ -97,9 +101,12 @@ impl Checker<'_> {
             }
             let found = self.types.name(expect.ty);
             self.error(
-                Diagnostic::error("type-mismatch", format!("expected `{found}`, found a record"))
-                    .at(span, "this is a record literal")
-                    .hint("record literals need a record type from context"),
+                Diagnostic::error(
+                    "type-mismatch",
+                    format!("expected `{found}`, found a record"),
+                )
+                .at(span, "this is a record literal")
+                .hint("record literals need a record type from context"),
             );
             return TypeId::ERROR;
         };
@@ -122,8 +129,14 @@ impl Checker<'_> {
                 }
             }
             let repeats = fields.iter().filter(|(n, _)| n.text == name.text).count();
-            if repeats > 1 && fields.iter().find(|(n, _)| n.text == name.text).unwrap().0.span
-                != name.span
+            if repeats > 1
+                && fields
+                    .iter()
+                    .find(|(n, _)| n.text == name.text)
+                    .unwrap()
+                    .0
+                    .span
+                    != name.span
             {
                 self.error(
                     Diagnostic::error(

@@ -53,12 +53,9 @@ impl Checker<'_> {
                             ..block.span
                         };
                         self.error(
-                            Diagnostic::error(
-                                "arm-without-value",
-                                "this arm produces no value",
-                            )
-                            .at(end, "a block arm ends here without a value")
-                            .hint("write the value after `=>`, or end the block with `return`"),
+                            Diagnostic::error("arm-without-value", "this arm produces no value")
+                                .at(end, "a block arm ends here without a value")
+                                .hint("write the value after `=>`, or end the block with `return`"),
                         );
                     }
                 }
@@ -192,7 +189,10 @@ impl Checker<'_> {
                                 "literal-out-of-range",
                                 format!("literal out of range for `{name}`"),
                             )
-                            .at(span, format!("`{name}` holds {} to {}", shape.min(), shape.max())),
+                            .at(
+                                span,
+                                format!("`{name}` holds {} to {}", shape.min(), shape.max()),
+                            ),
                         );
                     }
                 }

@@ -204,7 +204,10 @@ impl Checker<'_> {
             self.expr(value, None);
             return;
         }
-        let reason = match self.place_root(place).and_then(|root| self.expr_res.get(root)) {
+        let reason = match self
+            .place_root(place)
+            .and_then(|root| self.expr_res.get(root))
+        {
             Some(Res::Local(local)) if root_is_whole(ast, place) => {
                 Some(self.locals[local.0 as usize].span)
             }
@@ -253,7 +256,11 @@ impl Checker<'_> {
                 self.expr_types.insert(iter, ty);
                 ty
             }
-            ExprKind::Method { receiver, name, args } if name.text == "chars" && args.is_empty() => {
+            ExprKind::Method {
+                receiver,
+                name,
+                args,
+            } if name.text == "chars" && args.is_empty() => {
                 self.expr(*receiver, Some(Expect::ty(TypeId::STRING)));
                 self.expr_res
                     .insert(iter, Res::Builtin(crate::program::Builtin::Chars));
@@ -268,12 +275,9 @@ impl Checker<'_> {
                     _ => {
                         let name = self.types.name(ty);
                         self.error(
-                            Diagnostic::error(
-                                "not-iterable",
-                                format!("cannot loop over `{name}`"),
-                            )
-                            .at(ast.exprs[iter].span, "not a list, range or `chars()`")
-                            .hint("`for` walks a list, `s.chars()`, or a range `a..b`"),
+                            Diagnostic::error("not-iterable", format!("cannot loop over `{name}`"))
+                                .at(ast.exprs[iter].span, "not a list, range or `chars()`")
+                                .hint("`for` walks a list, `s.chars()`, or a range `a..b`"),
                         );
                         TypeId::ERROR
                     }

@@ -184,7 +184,12 @@ impl Checker<'_> {
                         cases: v
                             .cases
                             .iter()
-                            .map(|c| (c.name.clone(), c.ty.as_ref().map(|t| self.wit_type(t, used_by))))
+                            .map(|c| {
+                                (
+                                    c.name.clone(),
+                                    c.ty.as_ref().map(|t| self.wit_type(t, used_by)),
+                                )
+                            })
                             .collect(),
                         interface,
                     },

@@ -40,8 +40,7 @@ pub fn indirect(program: &Program, func: &FuncDef) -> bool {
         func.kind,
         FuncKind::Imported { .. } | FuncKind::Defined { exported: true, .. }
     );
-    crosses
-        && (params_in_memory(&program.types, func) || result_in_memory(&program.types, func))
+    crosses && (params_in_memory(&program.types, func) || result_in_memory(&program.types, func))
 }
 
 /// Offsets of the parameters in the tuple that carries them when they do not fit flat, and

@@ -31,11 +31,7 @@ pub fn align(types: &Types, ty: TypeId) -> u32 {
                     .unwrap_or(1);
                 discriminant_size(cases.len()).max(payload)
             } else if let Some(fields) = types.fields(ty) {
-                fields
-                    .iter()
-                    .map(|f| align(types, f.1))
-                    .max()
-                    .unwrap_or(1)
+                fields.iter().map(|f| align(types, f.1)).max().unwrap_or(1)
             } else {
                 4
             }

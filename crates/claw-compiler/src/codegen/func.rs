@@ -23,7 +23,7 @@ use wasm_encoder::{BlockType, Instruction as I, ValType};
 
 use super::code::Code;
 use super::runtime::Helper;
-use super::values::{emit_load, emit_copy};
+use super::values::{emit_copy, emit_load};
 use super::{canon, flat, ModuleInfo};
 use crate::program::{FuncKind, LocalId, Program};
 use crate::types::{TypeDef, TypeId};
@@ -251,8 +251,11 @@ impl Emitter<'_> {
             self.close();
             if *inclusive {
                 // Stop before stepping past the end: `0..=255u8` must not wrap around.
-                self.code
-                    .extend([I::LocalGet(binding), I::LocalGet(last), pick(I::I32Eq, I::I64Eq)]);
+                self.code.extend([
+                    I::LocalGet(binding),
+                    I::LocalGet(last),
+                    pick(I::I32Eq, I::I64Eq),
+                ]);
                 self.code.push(self.br_if(exit));
             }
             self.code.extend([
@@ -262,7 +265,8 @@ impl Emitter<'_> {
                 I::LocalSet(binding),
             ]);
             if !*inclusive {
-                self.code.extend([I::LocalGet(binding), I::LocalGet(last), ge]);
+                self.code
+                    .extend([I::LocalGet(binding), I::LocalGet(last), ge]);
                 self.code.push(self.br_if(exit));
             }
             self.code.push(self.br(top));

@@ -290,7 +290,12 @@ pub fn emit_eq(code: &mut Code, info: &ModuleInfo, ty: TypeId, a: u32, b: u32) {
         TypeDef::U64 | TypeDef::S64 => Some(I::I64Eq),
         TypeDef::F32 => Some(I::F32Eq),
         TypeDef::F64 => Some(I::F64Eq),
-        _ if scalar(types, ty) || (n == 1 && types.cases(ty).is_some_and(|c| c.iter().all(|c| c.1.is_none()))) => {
+        _ if scalar(types, ty)
+            || (n == 1
+                && types
+                    .cases(ty)
+                    .is_some_and(|c| c.iter().all(|c| c.1.is_none()))) =>
+        {
             Some(I::I32Eq)
         }
         _ => None,
@@ -325,7 +330,13 @@ pub fn gen_eq(info: &ModuleInfo, ty: TypeId) -> (Vec<ValType>, Vec<ValType>, Cod
     // Each check that fails returns false; falling through the end means equal.
     let check = |code: &mut Code, emit: &mut dyn FnMut(&mut Code)| {
         emit(code);
-        code.extend([I::I32Eqz, I::If(BlockType::Empty), I::I32Const(0), I::Return, I::End]);
+        code.extend([
+            I::I32Eqz,
+            I::If(BlockType::Empty),
+            I::I32Const(0),
+            I::Return,
+            I::End,
+        ]);
     };
     match types.def(ty).clone() {
         TypeDef::List(elem) => {

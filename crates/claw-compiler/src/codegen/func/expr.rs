@@ -43,18 +43,16 @@ impl Emitter<'_> {
                 }
                 _ => self.code.push(I::Unreachable),
             },
-            ExprKind::Method { receiver, args, .. } => {
-                match program.expr_res.get(id) {
-                    Some(Res::Builtin(Builtin::Len)) => {
-                        self.operand(*receiver);
-                        let len = self.code.stash(&[ValType::I32]);
-                        self.code.extend([I::Drop, I::LocalGet(len)]);
-                    }
-                    Some(Res::Builtin(Builtin::Push)) => self.push(*receiver, args[0]),
-                    Some(Res::Builtin(Builtin::Pop)) => self.pop(*receiver, ty),
-                    _ => self.code.push(I::Unreachable),
+            ExprKind::Method { receiver, args, .. } => match program.expr_res.get(id) {
+                Some(Res::Builtin(Builtin::Len)) => {
+                    self.operand(*receiver);
+                    let len = self.code.stash(&[ValType::I32]);
+                    self.code.extend([I::Drop, I::LocalGet(len)]);
                 }
-            }
+                Some(Res::Builtin(Builtin::Push)) => self.push(*receiver, args[0]),
+                Some(Res::Builtin(Builtin::Pop)) => self.pop(*receiver, ty),
+                _ => self.code.push(I::Unreachable),
+            },
             ExprKind::List(items) => {
                 let TypeDef::List(elem) = *program.types.def(ty) else {
                     unreachable!("checked: a list literal has a list type")
@@ -210,8 +208,7 @@ impl Emitter<'_> {
                     .iter()
                     .map(|f| self.flat(f.1).len())
                     .sum();
-                self.code
-                    .get(first + before as u32, self.flat(ty).len());
+                self.code.get(first + before as u32, self.flat(ty).len());
             }
             ExprKind::Index { base, index } => {
                 self.expr(*base);
@@ -446,7 +443,8 @@ impl Emitter<'_> {
             (TypeDef::List(elem), Add) => {
                 let size = canon::size(types, elem) as i32;
                 self.code.push(I::I32Const(size));
-                self.code.push(I::Call(self.info.helper(Helper::ListConcat)));
+                self.code
+                    .push(I::Call(self.info.helper(Helper::ListConcat)));
             }
             (TypeDef::Bool, BitAnd) => self.code.push(I::I32And),
             (TypeDef::Bool, BitOr) => self.code.push(I::I32Or),

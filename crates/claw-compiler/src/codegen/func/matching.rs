@@ -69,11 +69,8 @@ impl Emitter<'_> {
                     self.locals.insert(*local, value);
                 }
                 Some(PatRes::Case(case)) => {
-                    self.code.extend([
-                        I::LocalGet(value),
-                        I::I32Const(*case as i32),
-                        I::I32Ne,
-                    ]);
+                    self.code
+                        .extend([I::LocalGet(value), I::I32Const(*case as i32), I::I32Ne]);
                     self.code.push(self.br_if(next));
                     if let PatKind::Case {
                         payload: Some(sub), ..
@@ -147,7 +144,9 @@ impl Emitter<'_> {
             TypeDef::Result { ok, .. } => (0, ok),
             _ => unreachable!("checked: `?` on an option or result"),
         };
-        let returns = self.result.expect("checked: `?` in a function with a result");
+        let returns = self
+            .result
+            .expect("checked: `?` in a function with a result");
         let returns_flat = self.flat(returns);
         self.code.extend([
             I::LocalGet(value),

@@ -49,7 +49,10 @@ impl Emitter<'_> {
     /// Whether the place's variable can change, so what is read from it must be copied.
     pub(super) fn mutable_root(&self, id: ExprId) -> bool {
         let program = self.program;
-        match self.place_root(id).and_then(|root| program.expr_res.get(root)) {
+        match self
+            .place_root(id)
+            .and_then(|root| program.expr_res.get(root))
+        {
             Some(Res::Local(local)) => program.locals[local.0 as usize].mutable,
             Some(Res::Global(global)) => program.globals[global.0 as usize].mutable,
             _ => false,
@@ -269,7 +272,8 @@ impl Emitter<'_> {
                 I::Call(self.info.helper(Helper::DeferFree)),
             ]);
         }
-        self.code.extend([I::LocalGet(new), I::LocalSet(ptr), I::End]);
+        self.code
+            .extend([I::LocalGet(new), I::LocalSet(ptr), I::End]);
         let addr = self.code.local(ValType::I32);
         self.code.extend([
             I::LocalGet(ptr),
@@ -303,7 +307,8 @@ impl Emitter<'_> {
         self.read(place);
         let list = self.code.stash(&[ValType::I32, ValType::I32]);
         let addr = self.code.local(ValType::I32);
-        self.code.extend([I::LocalGet(list + 1), I::If(BlockType::Empty)]);
+        self.code
+            .extend([I::LocalGet(list + 1), I::If(BlockType::Empty)]);
         self.code.extend([
             I::LocalGet(list + 1),
             I::I32Const(1),
