@@ -124,7 +124,7 @@ fn survive(input: &str, resolve: &Resolve) -> Result<(), Failed> {
             claw_compiler::Source {
                 file: FileId(0),
                 name: "test.claw",
-                text: &text,
+                text,
             },
             resolve,
         )
@@ -137,7 +137,7 @@ fn survive(input: &str, resolve: &Resolve) -> Result<(), Failed> {
             claw_compiler::Source {
                 file: FileId(0),
                 name: "test.claw",
-                text: &text,
+                text,
             },
             resolve,
         )

@@ -231,8 +231,8 @@ impl Checker<'_> {
             .filter(|&t| self.case_index(t, &name.text).is_some());
         if ty.is_none() {
             // `some(x)` builds an option of whatever `x` is.
-            if name.text == "some" && payload.is_some() && expect.is_none() {
-                let inner = self.expr(payload.expect("checked"), None);
+            if let (Some(payload), "some", None) = (payload, name.text.as_str(), expect) {
+                let inner = self.expr(payload, None);
                 let ty = self.types.intern(TypeDef::Option(inner));
                 self.expr_res.insert(id, Res::Case { ty, case: 1 });
                 return Some(ty);
