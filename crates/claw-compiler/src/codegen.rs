@@ -392,7 +392,10 @@ fn key_name(program: &Program, key: Key) -> String {
         Key::Copy(ty, true) => format!("claw:persist<{}>", types.name(ty)),
         Key::Copy(ty, false) => format!("claw:copy<{}>", types.name(ty)),
         Key::Release(ty) => format!("claw:release<{}>", types.name(ty)),
-        Key::Export(id) => abi::export_name(program, id).unwrap_or_default(),
+        Key::Export(id) => format!(
+            "{} (export)",
+            abi::export_name(program, id).unwrap_or_default()
+        ),
         Key::PostReturn(id) => format!(
             "cabi_post_{}",
             abi::export_name(program, id).unwrap_or_default()

@@ -159,6 +159,21 @@ pub(crate) fn from_call_error(err: wasmtime::Error, settings: &Settings) -> RunE
                     .to_owned(),
             );
         }
+        // Claw's compiler traps by calling a function named `claw:trap:REASON`.
+        (Some(Trap::UnreachableCodeReached), _) if claw_trap_reason(backtrace).is_some() => {
+            let reason = claw_trap_reason(backtrace).unwrap_or_default();
+            return RunError::Trap {
+                message: reason,
+                function: backtrace.and_then(|b| {
+                    b.frames()
+                        .iter()
+                        .skip(1)
+                        .find_map(|frame| frame.func_name())
+                        .map(str::to_owned)
+                }),
+                backtrace: backtrace.map(render_backtrace).unwrap_or_default(),
+            };
+        }
         // wasmtime's `Display` says "wasm trap: …"; the variant already says it's a trap.
         (Some(trap), _) => {
             let message = trap.to_string();
@@ -186,6 +201,13 @@ pub(crate) fn from_call_error(err: wasmtime::Error, settings: &Settings) -> RunE
         function: function(),
         backtrace: backtrace.map(render_backtrace).unwrap_or_default(),
     }
+}
+
+/// The reason a Claw component gave for trapping, from the name of its innermost frame.
+fn claw_trap_reason(backtrace: Option<&WasmBacktrace>) -> Option<String> {
+    let frame = backtrace?.frames().first()?;
+    let name = frame.func_name()?.strip_prefix("claw:trap:")?;
+    Some(name.to_owned())
 }
 
 fn innermost_named_function(backtrace: &WasmBacktrace) -> Option<String> {

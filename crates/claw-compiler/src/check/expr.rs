@@ -316,6 +316,11 @@ impl Checker<'_> {
             ExprKind::Binary { op, lhs, rhs } if !op.is_comparison() => {
                 self.literal_like(*lhs) && self.literal_like(*rhs)
             }
+            // `match c { 'a' => 1, _ => 0 }`: numbers whichever arm is taken.
+            ExprKind::Match { arms, .. } => arms.iter().all(|arm| match &arm.body {
+                claw_syntax::ast::ArmBody::Expr(body) => self.literal_like(*body),
+                claw_syntax::ast::ArmBody::Block(_) => true,
+            }),
             _ => false,
         }
     }

@@ -37,7 +37,8 @@ pub enum Helper {
     ListConcat,
     /// `(addr) -> (char, width)`: decodes the UTF-8 scalar at `addr`.
     Utf8Next,
-    /// Traps; its name is what a backtrace shows as the reason.
+    /// Traps. Its name, `claw:trap:REASON`, is how a host learns the reason: `claw-runtime`
+    /// reports REASON instead of wasm's `unreachable`.
     IndexOutOfBounds,
     Print {
         newline: bool,
@@ -58,7 +59,7 @@ impl Helper {
             Helper::StrCmp => "claw:string-compare",
             Helper::ListConcat => "claw:list-concat",
             Helper::Utf8Next => "claw:utf8-next",
-            Helper::IndexOutOfBounds => "claw:index-out-of-bounds",
+            Helper::IndexOutOfBounds => "claw:trap:index out of bounds",
             Helper::Print { newline: false } => "claw:print",
             Helper::Print { newline: true } => "claw:println",
         }
