@@ -403,3 +403,29 @@ fn bad_capability_options_are_one_line_errors() {
     let output = claw(&["run", "examples/factorial.claw", "--timeout", "-1"]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn hello_prints_through_wasi_stdout_as_a_command() {
+    let output = claw(&["run", "examples/hello.claw"]);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(stdout(&output), "Hello, world!\n");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn an_index_out_of_bounds_names_the_reason_and_the_function() {
+    let output = claw(&[
+        "run",
+        "tests/programs/lists.claw",
+        "--invoke",
+        "at([1, 2], 2)",
+    ]);
+    assert!(
+        stderr(&output).starts_with(
+            "error: trap in `at`: index out of bounds\nbacktrace:\n  0: claw!claw:trap:index out of bounds\n  1: claw!at\n"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(output.status.code(), Some(1));
+}

@@ -1,7 +1,8 @@
 //! `claw test` as users meet it: the report on stdout, exit statuses, `--with` composition with
 //! the shared `docs:calc` and `docs:visits` fixtures, `--filter`, `--jobs` and `--junit`.
 //!
-//! The test components are written in WAT here until the compiler can express tests in Claw.
+//! Some test components are written in WAT, to show that `claw test` runs any component's
+//! `tests` interface; the rest are the Claw test files and mocks in `examples/`.
 
 mod support;
 
@@ -336,4 +337,123 @@ fn a_folder_is_searched_for_claw_files() {
         "running 0 tests from ./sub/identity.claw\n\n0 passed, 0 failed; finished in T\n"
     );
     assert_eq!(output.status.code(), Some(0));
+}
+
+/// Runs `claw test` from the workspace root.
+fn claw_test_at_root(args: &[&str]) -> Output {
+    claw_test(&support::root(), args)
+}
+
+#[test]
+fn a_claw_test_file_passes_against_calc_in_claw_and_in_c() {
+    for calc in ["examples/calc/calc.claw", &fixture("calc/calc-c.wasm")] {
+        let with = format!("calc={calc}");
+        let output = claw_test_at_root(&["examples/calc/calc.test.claw", "--with", &with]);
+        assert_eq!(stderr(&output), "", "against {calc}");
+        assert_eq!(
+            report(&output),
+            "running 8 tests from examples/calc/calc.test.claw\n\
+             test tests.adds ... ok (T)\n\
+             test tests.adds-negatives ... ok (T)\n\
+             test tests.add-wraps ... ok (T)\n\
+             test tests.greets ... ok (T)\n\
+             test tests.summarizes ... ok (T)\n\
+             test tests.parses ... ok (T)\n\
+             test tests.rejects-garbage ... ok (T)\n\
+             test tests.rejects-empty ... ok (T)\n\
+             \n\
+             8 passed, 0 failed; finished in T\n",
+            "against {calc}"
+        );
+        assert_eq!(output.status.code(), Some(0), "against {calc}");
+    }
+}
+
+#[test]
+fn a_claw_test_file_names_the_broken_calcs_failed_check_and_trap() {
+    let with = format!("calc={}", fixture("calc/calc-broken-c.wasm"));
+    let output = claw_test_at_root(&["examples/calc/calc.test.claw", "--with", &with]);
+    let report = report(&output);
+    assert!(
+        report.contains("test tests.adds-negatives ... FAILED (T)\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "---- tests.adds-negatives (examples/calc/calc.test.claw) ----\n\
+             check failed at calc.test.claw:15:9: add(-2, -3) == -5\n"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "---- tests.rejects-empty (examples/calc/calc.test.claw) ----\n\
+             trap in `parse_int`: wasm `unreachable` instruction executed\n\
+             backtrace:\n\
+             \x20 0: calc-broken-core.wasm!parse_int\n"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.ends_with("6 passed, 2 failed; finished in T\n"),
+        "{report}"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn a_mock_in_claw_supplies_the_store_visits_imports() {
+    let visits = format!("visits={}", fixture("visits/visits-c.wasm"));
+    let output = claw_test_at_root(&[
+        "examples/visits/visits.test.claw",
+        "--with",
+        "store=examples/visits/store.claw",
+        "--with",
+        &visits,
+    ]);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(
+        report(&output),
+        "running 2 tests from examples/visits/visits.test.claw\n\
+         test tests.counts-per-user ... ok (T)\n\
+         test tests.starts-from-zero ... ok (T)\n\
+         \n\
+         2 passed, 0 failed; finished in T\n"
+    );
+    assert_eq!(output.status.code(), Some(0));
+
+    let without_mock = claw_test_at_root(&["examples/visits/visits.test.claw", "--with", &visits]);
+    assert_eq!(
+        stderr(&without_mock),
+        "error: import `docs:visits/store@0.1.0` of `visits` is not satisfied by any --with \
+         component or by the host\n"
+    );
+    assert_eq!(without_mock.status.code(), Some(1));
+}
+
+#[test]
+fn junit_from_a_claw_test_file_records_the_check_message() {
+    let dir = scratch("claw-junit");
+    let junit = dir.join("report.xml");
+    let with = format!("calc={}", fixture("calc/calc-broken-c.wasm"));
+    let output = claw_test_at_root(&[
+        "examples/calc/calc.test.claw",
+        "--with",
+        &with,
+        "--filter",
+        "adds-negatives",
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let xml = std::fs::read_to_string(&junit).expect("the JUnit file is written");
+    assert!(
+        xml.contains("<testcase name=\"tests.adds-negatives\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("check failed at calc.test.claw:15:9: add(-2, -3) == -5"),
+        "{xml}"
+    );
+    assert!(!xml.contains("tests.adds\""), "filtered out: {xml}");
 }
