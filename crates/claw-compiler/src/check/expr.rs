@@ -380,6 +380,11 @@ impl Checker<'_> {
                     }
                     None => match self.bare_case(id, name, None, expect) {
                         Some(ty) => ty,
+                        None if expect.is_some_and(|e| self.types.cases(e.ty).is_some()) => {
+                            let ty = expect.map(|e| e.ty).unwrap_or(TypeId::ERROR);
+                            self.case(id, ty, name, None);
+                            ty
+                        }
                         None if matches!(name.text.as_str(), "none" | "ok" | "err") => self
                             .cannot_infer(
                                 name.span,
@@ -470,6 +475,14 @@ impl Checker<'_> {
                 }
                 if matches!(name.text.as_str(), "print" | "println") {
                     return self.print(id, name, args, span);
+                }
+                // A case the expected type doesn't have: say so rather than "no function".
+                if let Some(ty) = expect
+                    .map(|e| e.ty)
+                    .filter(|&t| self.types.cases(t).is_some())
+                {
+                    self.case(id, ty, name, args.first().copied());
+                    return ty;
                 }
                 if matches!(name.text.as_str(), "ok" | "err") && args.len() == 1 {
                     self.expr(args[0], None);
