@@ -353,18 +353,39 @@ impl Checker<'_> {
                 continue;
             };
             let span = self.globals[index].span;
-            if !is_constant(self.ast, init) {
-                self.error(
+            let hint = if matches!(&self.ast.exprs[init].kind, ExprKind::List(items) if !items.is_empty()) {
+                "a global list starts empty (`= []`); push its elements in a function"
+            } else {
+                "initialize the global with a literal and assign it in a function"
+            };
+            let not_constant = |this: &mut Self| {
+                this.error(
                     Diagnostic::error(
                         "non-constant-global",
                         "global initializer must be a constant",
                     )
-                    .at(self.ast.exprs[init].span, "not a constant")
-                    .hint("initialize the global with a literal and assign it in a function"),
+                    .at(this.ast.exprs[init].span, "not a constant")
+                    .hint(hint),
                 );
+            };
+            if !is_constant(self.ast, init) {
+                not_constant(self);
                 continue;
             }
             self.expr(init, Some(Expect::because(ty, span, "the global's type")));
+            // A name in a constant must be a case (`none`, `red`), not another variable.
+            let names_variable = self.ast.exprs.iter().any(|(id, expr)| {
+                matches!(expr.kind, ExprKind::Path(_))
+                    && self.ast.exprs[init].span.start <= expr.span.start
+                    && expr.span.end <= self.ast.exprs[init].span.end
+                    && matches!(
+                        self.expr_res.get(id),
+                        Some(crate::program::Res::Global(_) | crate::program::Res::Local(_))
+                    )
+            });
+            if names_variable {
+                not_constant(self);
+            }
         }
     }
 
