@@ -429,3 +429,143 @@ fn an_index_out_of_bounds_names_the_reason_and_the_function() {
     );
     assert_eq!(output.status.code(), Some(1));
 }
+
+/// The world `claw wit` prints parses with `wit-parser`, and the types it declares are the
+/// ones the built component carries.
+#[test]
+fn the_printed_world_describes_the_components_types() {
+    let dir = scratch("wit-types");
+    let out = dir.join("values.wasm");
+    let build = claw(&[
+        "build",
+        "tests/programs/values.claw",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    let printed = stdout(&claw(&["wit", "tests/programs/values.claw"]));
+
+    let mut from_text = wit_parser::Resolve::default();
+    let package = from_text
+        .push_str("root.wit", &printed)
+        .expect("the printed world parses");
+    let world = from_text.select_world(&[package], Some("root")).unwrap();
+
+    let bytes = std::fs::read(&out).unwrap();
+    let wit_component::DecodedWasm::Component(from_binary, binary_world) =
+        wit_component::decode(&bytes).expect("the component decodes")
+    else {
+        panic!("not a component")
+    };
+
+    // Every named type, printed structurally (ids differ between the two resolves).
+    let describe = |resolve: &wit_parser::Resolve, world: wit_parser::WorldId| {
+        let mut types: Vec<String> = resolve.worlds[world]
+            .imports
+            .values()
+            .filter_map(|item| match item {
+                wit_parser::WorldItem::Type { id, .. } => Some(format!(
+                    "{} = {}",
+                    resolve.types[*id].name.clone().unwrap_or_default(),
+                    wit_shape(resolve, &wit_parser::Type::Id(*id), true)
+                )),
+                _ => None,
+            })
+            .collect();
+        types.sort();
+        types
+    };
+    let text_types = describe(&from_text, world);
+    assert_eq!(text_types, describe(&from_binary, binary_world));
+    for name in ["point", "shape", "color", "perms", "entry", "mixed"] {
+        assert!(
+            text_types
+                .iter()
+                .any(|t| t.starts_with(&format!("{name} = "))),
+            "{name} missing from {text_types:?}"
+        );
+    }
+    assert!(
+        text_types.contains(&"point = record { x: f64, y: f64 }".to_string()),
+        "{text_types:?}"
+    );
+    assert!(
+        text_types.contains(
+            &"entry = record { name: string, tags: list<string>, at: option<tuple<u32, char>> }"
+                .to_string()
+        ),
+        "{text_types:?}"
+    );
+}
+
+/// A WIT type written out in full, following named types only at the top (`expand`).
+fn wit_shape(resolve: &wit_parser::Resolve, ty: &wit_parser::Type, expand: bool) -> String {
+    use wit_parser::{Type, TypeDefKind};
+    let Type::Id(id) = ty else {
+        return match ty {
+            Type::String => "string".into(),
+            Type::Char => "char".into(),
+            other => format!("{other:?}").to_lowercase(),
+        };
+    };
+    let def = &resolve.types[*id];
+    if let (Some(name), false) = (&def.name, expand) {
+        return name.clone();
+    }
+    let all = |types: &mut dyn Iterator<Item = &Type>| {
+        types
+            .map(|t| wit_shape(resolve, t, false))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &def.kind {
+        TypeDefKind::Record(r) => format!(
+            "record {{ {} }}",
+            r.fields
+                .iter()
+                .map(|f| format!("{}: {}", f.name, wit_shape(resolve, &f.ty, false)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        TypeDefKind::Variant(v) => format!(
+            "variant {{ {} }}",
+            v.cases
+                .iter()
+                .map(|c| match &c.ty {
+                    Some(t) => format!("{}({})", c.name, wit_shape(resolve, t, false)),
+                    None => c.name.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        TypeDefKind::Enum(e) => format!(
+            "enum {{ {} }}",
+            e.cases
+                .iter()
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        TypeDefKind::Flags(f) => format!(
+            "flags {{ {} }}",
+            f.flags
+                .iter()
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        TypeDefKind::List(t) => format!("list<{}>", wit_shape(resolve, t, false)),
+        TypeDefKind::Option(t) => format!("option<{}>", wit_shape(resolve, t, false)),
+        TypeDefKind::Tuple(t) => format!("tuple<{}>", all(&mut t.types.iter())),
+        TypeDefKind::Result(r) => format!(
+            "result<{}, {}>",
+            r.ok.as_ref()
+                .map_or("_".into(), |t| wit_shape(resolve, t, false)),
+            r.err
+                .as_ref()
+                .map_or("_".into(), |t| wit_shape(resolve, t, false))
+        ),
+        TypeDefKind::Type(t) => wit_shape(resolve, t, expand),
+        other => format!("{other:?}"),
+    }
+}

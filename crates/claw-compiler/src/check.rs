@@ -353,7 +353,8 @@ impl Checker<'_> {
                 continue;
             };
             let span = self.globals[index].span;
-            let hint = if matches!(&self.ast.exprs[init].kind, ExprKind::List(items) if !items.is_empty()) {
+            let hint = if matches!(&self.ast.exprs[init].kind, ExprKind::List(items) if !items.is_empty())
+            {
                 "a global list starts empty (`= []`); push its elements in a function"
             } else {
                 "initialize the global with a literal and assign it in a function"
