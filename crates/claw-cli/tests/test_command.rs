@@ -345,8 +345,12 @@ fn claw_test_at_root(args: &[&str]) -> Output {
 }
 
 #[test]
-fn a_claw_test_file_passes_against_calc_in_claw_and_in_c() {
-    for calc in ["examples/calc/calc.claw", &fixture("calc/calc-c.wasm")] {
+fn a_claw_test_file_passes_against_calc_in_claw_c_and_python() {
+    for calc in [
+        "examples/calc/calc.claw",
+        &fixture("calc/calc-c.wasm"),
+        &fixture("calc/calc-py.wasm"),
+    ] {
         let with = format!("calc={calc}");
         let output = claw_test_at_root(&["examples/calc/calc.test.claw", "--with", &with]);
         assert_eq!(stderr(&output), "", "against {calc}");
