@@ -294,12 +294,7 @@ impl Checker<'_> {
             },
         };
         let inline = matches!(export.target, ExportTarget::Inline(_));
-        if let Some(first) = self
-            .exported_interfaces
-            .iter()
-            .position(|e| e.name == name && !name.is_empty())
-        {
-            let _ = first;
+        if !name.is_empty() && self.exported_interfaces.iter().any(|e| e.name == name) {
             self.error(
                 Diagnostic::error(
                     "duplicate-definition",
@@ -320,18 +315,15 @@ impl Checker<'_> {
     /// Checks each exported WIT interface's functions against its definition.
     pub(super) fn check_exports(&mut self) {
         let ast = self.ast;
+        // `exported_interfaces` holds one entry per export block, in item order.
         let blocks = ast.items.iter().filter_map(|item| match item {
-            Item::ExportInterface(ExportInterface {
-                target: ExportTarget::Wit(path),
-                ..
-            }) => Some(path),
-            Item::ExportInterface(_) => None,
+            Item::ExportInterface(export) => Some(&export.target),
             _ => None,
         });
-        let wit_blocks: Vec<_> = (0..self.exported_interfaces.len())
-            .filter(|&i| !self.exported_interfaces[i].inline)
-            .collect();
-        for (slot, path) in wit_blocks.into_iter().zip(blocks) {
+        for (slot, target) in blocks.enumerate() {
+            let ExportTarget::Wit(path) = target else {
+                continue;
+            };
             let Some(interface) = self.exported_interfaces[slot].wit else {
                 continue;
             };

@@ -110,7 +110,16 @@ impl Checker<'_> {
             );
             return TypeId::ERROR;
         };
-        for (name, value) in fields {
+        for (index, (name, value)) in fields.iter().enumerate() {
+            if fields[..index].iter().any(|(n, _)| n.text == name.text) {
+                self.error(
+                    Diagnostic::error(
+                        "duplicate-field",
+                        format!("field `{}` is given more than once", name.text),
+                    )
+                    .at(name.span, "given again here"),
+                );
+            }
             match declared.iter().find(|(n, _)| *n == name.text) {
                 Some(&(_, ty)) => {
                     self.expr(*value, Some(Expect::ty(ty)));
@@ -127,24 +136,6 @@ impl Checker<'_> {
                         .note(format!("its fields are: {}", names.join(", "))),
                     );
                 }
-            }
-            let repeats = fields.iter().filter(|(n, _)| n.text == name.text).count();
-            if repeats > 1
-                && fields
-                    .iter()
-                    .find(|(n, _)| n.text == name.text)
-                    .unwrap()
-                    .0
-                    .span
-                    != name.span
-            {
-                self.error(
-                    Diagnostic::error(
-                        "duplicate-field",
-                        format!("field `{}` is given more than once", name.text),
-                    )
-                    .at(name.span, "given again here"),
-                );
             }
         }
         let missing: Vec<&str> = declared
