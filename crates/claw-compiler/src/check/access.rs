@@ -31,16 +31,7 @@ impl Checker<'_> {
                 fields[index].1
             }
             None => {
-                let type_name = self.types.name(ty);
-                let names: Vec<&str> = fields.iter().map(|f| f.0.as_str()).collect();
-                self.error(
-                    Diagnostic::error(
-                        "unknown-field",
-                        format!("`{type_name}` has no field `{}`", name.text),
-                    )
-                    .at(name.span, "no such field")
-                    .note(format!("its fields are: {}", names.join(", "))),
-                );
+                self.unknown(ty, "field", name);
                 TypeId::ERROR
             }
         }

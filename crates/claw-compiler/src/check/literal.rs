@@ -126,15 +126,7 @@ impl Checker<'_> {
                 }
                 None => {
                     self.expr(*value, None);
-                    let names: Vec<&str> = declared.iter().map(|f| f.0.as_str()).collect();
-                    self.error(
-                        Diagnostic::error(
-                            "unknown-field",
-                            format!("record `{record}` has no field `{}`", name.text),
-                        )
-                        .at(name.span, "no such field")
-                        .note(format!("its fields are: {}", names.join(", "))),
-                    );
+                    self.unknown(expect.ty, "field", name);
                 }
             }
         }
@@ -254,16 +246,7 @@ impl Checker<'_> {
     pub(super) fn case(&mut self, id: ExprId, ty: TypeId, name: &Name, payload: Option<ExprId>) {
         let cases = self.types.cases(ty).unwrap_or_default();
         let Some(index) = cases.iter().position(|c| c.0 == name.text) else {
-            let type_name = self.types.name(ty);
-            let names: Vec<&str> = cases.iter().map(|c| c.0.as_str()).collect();
-            self.error(
-                Diagnostic::error(
-                    "unknown-case",
-                    format!("`{type_name}` has no case `{}`", name.text),
-                )
-                .at(name.span, "no such case")
-                .note(format!("its cases are: {}", names.join(", "))),
-            );
+            self.unknown(ty, "case", name);
             if let Some(payload) = payload {
                 self.expr(payload, None);
             }
@@ -302,6 +285,27 @@ impl Checker<'_> {
                 );
             }
         }
+    }
+
+    /// Reports a case or field `name` that `ty` does not have, listing the ones it has.
+    pub(super) fn unknown(&mut self, ty: TypeId, what: &str, name: &Name) {
+        let type_name = self.types.name(ty);
+        let names: Vec<String> = match what {
+            "case" => self.types.cases(ty).unwrap_or_default().into_iter().map(|c| c.0).collect(),
+            _ => self.types.fields(ty).unwrap_or_default().into_iter().map(|f| f.0).collect(),
+        };
+        self.error(
+            Diagnostic::error(
+                if what == "case" {
+                    "unknown-case"
+                } else {
+                    "unknown-field"
+                },
+                format!("`{type_name}` has no {what} `{}`", name.text),
+            )
+            .at(name.span, format!("no such {what}"))
+            .note(format!("its {what}s are: {}", names.join(", "))),
+        );
     }
 
     pub(super) fn cannot_infer(&mut self, span: Span, what: &str, example: &str) -> TypeId {

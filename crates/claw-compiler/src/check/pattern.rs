@@ -143,16 +143,7 @@ impl Checker<'_> {
                     return;
                 };
                 let Some(index) = cases.iter().position(|c| c.0 == name.text) else {
-                    let type_name = self.types.name(ty);
-                    let names: Vec<&str> = cases.iter().map(|c| c.0.as_str()).collect();
-                    self.error(
-                        Diagnostic::error(
-                            "unknown-case",
-                            format!("`{type_name}` has no case `{}`", name.text),
-                        )
-                        .at(name.span, "no such case")
-                        .note(format!("its cases are: {}", names.join(", "))),
-                    );
+                    self.unknown(ty, "case", name);
                     return;
                 };
                 self.pat_res.insert(pat, PatRes::Case(index as u32));

@@ -221,6 +221,43 @@ fn load_discriminant(code: &mut Code, types: &Types, ty: TypeId, addr: u32) {
     });
 }
 
+/// Emits a loop running `body` with each index `0..len` (`len` a local) in a local.
+fn each_index(code: &mut Code, len: u32, body: impl FnOnce(&mut Code, u32)) {
+    let i = code.local(ValType::I32);
+    code.extend([
+        I::Block(BlockType::Empty),
+        I::Loop(BlockType::Empty),
+        I::LocalGet(i),
+        I::LocalGet(len),
+        I::I32GeU,
+        I::BrIf(1),
+    ]);
+    body(code, i);
+    code.extend([
+        I::LocalGet(i),
+        I::I32Const(1),
+        I::I32Add,
+        I::LocalSet(i),
+        I::Br(0),
+        I::End,
+        I::End,
+    ]);
+}
+
+/// The address of element `i` of a list at `ptr` (both locals), in a new local.
+fn element_at(code: &mut Code, ptr: u32, i: u32, size: i32) -> u32 {
+    let at = code.local(ValType::I32);
+    code.extend([
+        I::LocalGet(ptr),
+        I::LocalGet(i),
+        I::I32Const(size),
+        I::I32Mul,
+        I::I32Add,
+        I::LocalSet(at),
+    ]);
+    at
+}
+
 /// `load(addr) -> flat`: the body of [`Key::Load`] for a record, tuple or variant-like type.
 pub fn gen_load(info: &ModuleInfo, ty: TypeId) -> (Vec<ValType>, Vec<ValType>, Code) {
     let types = info.types();
@@ -345,41 +382,15 @@ pub fn gen_eq(info: &ModuleInfo, ty: TypeId) -> (Vec<ValType>, Vec<ValType>, Cod
             });
             let size = canon::size(types, elem) as i32;
             let elem_flat = flat(types, elem);
-            let [i, pa, pb] = [0; 3].map(|_| code.local(ValType::I32));
-            code.extend([
-                I::Block(BlockType::Empty),
-                I::Loop(BlockType::Empty),
-                I::LocalGet(i),
-                I::LocalGet(a + 1),
-                I::I32GeU,
-                I::BrIf(1),
-                I::LocalGet(a),
-                I::LocalGet(i),
-                I::I32Const(size),
-                I::I32Mul,
-                I::I32Add,
-                I::LocalSet(pa),
-                I::LocalGet(b),
-                I::LocalGet(i),
-                I::I32Const(size),
-                I::I32Mul,
-                I::I32Add,
-                I::LocalSet(pb),
-            ]);
-            emit_load(&mut code, info, elem, pa, 0);
-            let x = code.stash(&elem_flat);
-            emit_load(&mut code, info, elem, pb, 0);
-            let y = code.stash(&elem_flat);
-            check(&mut code, &mut |code| emit_eq(code, info, elem, x, y));
-            code.extend([
-                I::LocalGet(i),
-                I::I32Const(1),
-                I::I32Add,
-                I::LocalSet(i),
-                I::Br(0),
-                I::End,
-                I::End,
-            ]);
+            each_index(&mut code, a + 1, |code, i| {
+                let pa = element_at(code, a, i, size);
+                let pb = element_at(code, b, i, size);
+                emit_load(code, info, elem, pa, 0);
+                let x = code.stash(&elem_flat);
+                emit_load(code, info, elem, pb, 0);
+                let y = code.stash(&elem_flat);
+                check(code, &mut |code| emit_eq(code, info, elem, x, y));
+            });
         }
         TypeDef::Flags { .. } => {
             for word in 0..n {
@@ -481,7 +492,7 @@ pub fn gen_copy(
         }
         TypeDef::List(elem) => {
             let size = canon::size(types, elem) as i32;
-            let [new, i, at] = [0; 3].map(|_| code.local(ValType::I32));
+            let new = code.local(ValType::I32);
             code.extend([
                 I::LocalGet(1),
                 I::I32Eqz,
@@ -505,32 +516,12 @@ pub fn gen_copy(
                 },
             ]);
             if needs_copy(types, elem, persist) {
-                code.extend([
-                    I::Block(BlockType::Empty),
-                    I::Loop(BlockType::Empty),
-                    I::LocalGet(i),
-                    I::LocalGet(1),
-                    I::I32GeU,
-                    I::BrIf(1),
-                    I::LocalGet(new),
-                    I::LocalGet(i),
-                    I::I32Const(size),
-                    I::I32Mul,
-                    I::I32Add,
-                    I::LocalSet(at),
-                ]);
-                emit_load(&mut code, info, elem, at, 0);
-                emit_copy(&mut code, info, elem, persist);
-                emit_store(&mut code, info, elem, at, 0);
-                code.extend([
-                    I::LocalGet(i),
-                    I::I32Const(1),
-                    I::I32Add,
-                    I::LocalSet(i),
-                    I::Br(0),
-                    I::End,
-                    I::End,
-                ]);
+                each_index(&mut code, 1, |code, i| {
+                    let at = element_at(code, new, i, size);
+                    emit_load(code, info, elem, at, 0);
+                    emit_copy(code, info, elem, persist);
+                    emit_store(code, info, elem, at, 0);
+                });
             }
             code.extend([I::LocalGet(new), I::LocalGet(1)]);
         }
@@ -588,32 +579,11 @@ pub fn gen_release(info: &ModuleInfo, ty: TypeId) -> (Vec<ValType>, Vec<ValType>
         TypeDef::List(elem) => {
             if types.in_memory(elem) {
                 let size = canon::size(types, elem) as i32;
-                let [i, at] = [0; 2].map(|_| code.local(ValType::I32));
-                code.extend([
-                    I::Block(BlockType::Empty),
-                    I::Loop(BlockType::Empty),
-                    I::LocalGet(i),
-                    I::LocalGet(1),
-                    I::I32GeU,
-                    I::BrIf(1),
-                    I::LocalGet(0),
-                    I::LocalGet(i),
-                    I::I32Const(size),
-                    I::I32Mul,
-                    I::I32Add,
-                    I::LocalSet(at),
-                ]);
-                emit_load(&mut code, info, elem, at, 0);
-                emit_release(&mut code, info, elem);
-                code.extend([
-                    I::LocalGet(i),
-                    I::I32Const(1),
-                    I::I32Add,
-                    I::LocalSet(i),
-                    I::Br(0),
-                    I::End,
-                    I::End,
-                ]);
+                each_index(&mut code, 1, |code, i| {
+                    let at = element_at(code, 0, i, size);
+                    emit_load(code, info, elem, at, 0);
+                    emit_release(code, info, elem);
+                });
             }
             code.extend([I::LocalGet(0), defer]);
         }
