@@ -211,5 +211,8 @@ fn a_global_list_that_only_grows_is_seen_growing() {
     }
     let after = guest.pages();
     eprintln!("add only: {before} pages after 1 call, {after} after 10,001");
-    assert!(after > before, "10,000 strings of 101 bytes fit in {before} pages?");
+    assert!(
+        after > before,
+        "10,000 strings of 101 bytes fit in {before} pages?"
+    );
 }

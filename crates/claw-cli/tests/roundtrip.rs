@@ -136,27 +136,59 @@ fn cases() -> Vec<Case> {
     vec![
         case("bool", "bool", vec![Val::Bool(true), Val::Bool(false)]),
         case("u8", "u8", vec![Val::U8(0), Val::U8(1), Val::U8(u8::MAX)]),
-        case("s8", "s8", vec![Val::S8(i8::MIN), Val::S8(-1), Val::S8(0), Val::S8(i8::MAX)]),
+        case(
+            "s8",
+            "s8",
+            vec![Val::S8(i8::MIN), Val::S8(-1), Val::S8(0), Val::S8(i8::MAX)],
+        ),
         case("u16", "u16", vec![Val::U16(0), Val::U16(u16::MAX)]),
-        case("s16", "s16", vec![Val::S16(i16::MIN), Val::S16(-1), Val::S16(i16::MAX)]),
+        case(
+            "s16",
+            "s16",
+            vec![Val::S16(i16::MIN), Val::S16(-1), Val::S16(i16::MAX)],
+        ),
         case("u32", "u32", vec![Val::U32(0), Val::U32(u32::MAX)]),
-        case("s32", "s32", vec![Val::S32(i32::MIN), Val::S32(-1), Val::S32(i32::MAX)]),
+        case(
+            "s32",
+            "s32",
+            vec![Val::S32(i32::MIN), Val::S32(-1), Val::S32(i32::MAX)],
+        ),
         case("u64", "u64", vec![Val::U64(0), Val::U64(u64::MAX)]),
-        case("s64", "s64", vec![Val::S64(i64::MIN), Val::S64(-1), Val::S64(i64::MAX)]),
+        case(
+            "s64",
+            "s64",
+            vec![Val::S64(i64::MIN), Val::S64(-1), Val::S64(i64::MAX)],
+        ),
         case("f32", "f32", f32s()),
         case("f64", "f64", f64s()),
         case(
             "char",
             "char",
-            ['a', '\0', '~', 'ö', '€', '😀', '\u{D7FF}', '\u{E000}', '\u{10FFFF}']
-                .into_iter()
-                .map(Val::Char)
-                .collect(),
+            [
+                'a',
+                '\0',
+                '~',
+                'ö',
+                '€',
+                '😀',
+                '\u{D7FF}',
+                '\u{E000}',
+                '\u{10FFFF}',
+            ]
+            .into_iter()
+            .map(Val::Char)
+            .collect(),
         ),
         case(
             "string",
             "string",
-            vec![string(""), string("a"), string("wörld"), string("😀€ö\0x"), string(&long)],
+            vec![
+                string(""),
+                string("a"),
+                string("wörld"),
+                string("😀€ö\0x"),
+                string(&long),
+            ],
         ),
         case(
             "list-u8",
@@ -170,7 +202,10 @@ fn cases() -> Vec<Case> {
         case(
             "list-u64",
             "list<u64>",
-            vec![Val::List(vec![]), Val::List(vec![Val::U64(u64::MAX), Val::U64(7)])],
+            vec![
+                Val::List(vec![]),
+                Val::List(vec![Val::U64(u64::MAX), Val::U64(7)]),
+            ],
         ),
         case("list-f32", "list<f32>", vec![Val::List(f32s())]),
         case(
@@ -211,11 +246,19 @@ fn cases() -> Vec<Case> {
             "option<u32>",
             vec![none(), some(Val::U32(0)), some(Val::U32(u32::MAX))],
         ),
-        case("option-string", "option<string>", vec![none(), some(string("ö"))]),
+        case(
+            "option-string",
+            "option<string>",
+            vec![none(), some(string("ö"))],
+        ),
         case(
             "option-f64",
             "option<f64>",
-            vec![none(), some(Val::Float64(-0.0)), some(Val::Float64(f64::NAN))],
+            vec![
+                none(),
+                some(Val::Float64(-0.0)),
+                some(Val::Float64(f64::NAN)),
+            ],
         ),
         case(
             "option-option-u8",
@@ -256,7 +299,11 @@ fn cases() -> Vec<Case> {
         case(
             "tuple",
             "tuple<u32, string, char>",
-            vec![Val::Tuple(vec![Val::U32(7), string("seven"), Val::Char('😀')])],
+            vec![Val::Tuple(vec![
+                Val::U32(7),
+                string("seven"),
+                Val::Char('😀'),
+            ])],
         ),
         case(
             "tuple-wide",
@@ -269,7 +316,11 @@ fn cases() -> Vec<Case> {
                 Val::Bool(true),
             ])],
         ),
-        case("tuple-one", "tuple<s16>", vec![Val::Tuple(vec![Val::S16(-2)])]),
+        case(
+            "tuple-one",
+            "tuple<s16>",
+            vec![Val::Tuple(vec![Val::S16(-2)])],
+        ),
         case(
             "point",
             "point",
@@ -342,7 +393,11 @@ fn cases() -> Vec<Case> {
         case(
             "three",
             "three",
-            vec![flags(&[]), flags(&["read", "exec"]), flags(&["read", "write", "exec"])],
+            vec![
+                flags(&[]),
+                flags(&["read", "exec"]),
+                flags(&["read", "write", "exec"]),
+            ],
         ),
         case(
             "flags9",
@@ -455,7 +510,11 @@ fn source() -> String {
     for case in cases() {
         let (name, ty) = (case.name, &case.ty);
         writeln!(src, "import echo-{name}: func(x: {ty}) -> {ty};").unwrap();
-        writeln!(src, "export func id-{name}(x: {ty}) -> {ty} {{ return x; }}").unwrap();
+        writeln!(
+            src,
+            "export func id-{name}(x: {ty}) -> {ty} {{ return x; }}"
+        )
+        .unwrap();
         writeln!(
             src,
             "export func via-{name}(x: {ty}) -> {ty} {{ return echo-{name}(x); }}"
@@ -469,7 +528,11 @@ fn source() -> String {
     let tuple: Vec<&str> = MANY.iter().map(|(_, t)| *t).collect();
     let tuple = format!("tuple<{}>", tuple.join(", "));
     writeln!(src, "import echo-many: func({params}) -> {tuple};").unwrap();
-    writeln!(src, "export func many({params}) -> {tuple} {{ return ({args}); }}").unwrap();
+    writeln!(
+        src,
+        "export func many({params}) -> {tuple} {{ return ({args}); }}"
+    )
+    .unwrap();
     writeln!(
         src,
         "export func via-many({params}) -> {tuple} {{ return echo-many({args}); }}"
@@ -478,7 +541,11 @@ fn source() -> String {
     let five = "a: string, b: string, c: string, d: string, e: string";
     let strings5 = "tuple<string, string, string, string, string>";
     writeln!(src, "import echo-five: func({five}) -> {strings5};").unwrap();
-    writeln!(src, "export func five({five}) -> {strings5} {{ return (a, b, c, d, e); }}").unwrap();
+    writeln!(
+        src,
+        "export func five({five}) -> {strings5} {{ return (a, b, c, d, e); }}"
+    )
+    .unwrap();
     writeln!(
         src,
         "export func via-five({five}) -> {strings5} {{ return echo-five(a, b, c, d, e); }}"
@@ -549,10 +616,19 @@ fn round_trip_all(prefix: &str) {
         for val in &case.values {
             count += 1;
             let func = format!("{prefix}-{}", case.name);
-            check(&mut session, &func, std::slice::from_ref(val), val, &mut failures);
+            check(
+                &mut session,
+                &func,
+                std::slice::from_ref(val),
+                val,
+                &mut failures,
+            );
         }
     }
-    eprintln!("{prefix}: {} of {count} values round-trip", count - failures.len());
+    eprintln!(
+        "{prefix}: {} of {count} values round-trip",
+        count - failures.len()
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
