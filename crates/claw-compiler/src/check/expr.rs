@@ -12,6 +12,11 @@ use crate::types::{TypeDef, TypeId};
 impl Checker<'_> {
     /// Checks `id`, against `expect` if given, records and returns its type.
     pub(super) fn expr(&mut self, id: ExprId, expect: Option<Expect>) -> TypeId {
+        if let Some(inner) = self.one_tuple(id, expect) {
+            // WAVE writes a one-element tuple as `(x)`. Its flat form and layout are those
+            // of `x`, so the value needs no wrapping.
+            return self.expr(id, Some(Expect { ty: inner, ..expect.expect("checked") }));
+        }
         let mut ty = self.infer(id, expect);
         if let Some(expect) = expect {
             if self.pin(id, ty, expect.ty) {
@@ -144,6 +149,33 @@ impl Checker<'_> {
                     err: Some(TypeId::STRING),
                 })
             }
+        }
+    }
+
+    /// The element type, when `id` is a parenthesized expression where a one-element tuple
+    /// is expected.
+    fn one_tuple(&self, id: ExprId, expect: Option<Expect>) -> Option<TypeId> {
+        let TypeDef::Tuple(items) = self.types.def(expect?.ty) else {
+            return None;
+        };
+        let expr = &self.ast.exprs[id];
+        let parenthesized = self.origin_text.as_bytes().get(expr.span.start as usize) == Some(&b'(');
+        // Only literals: `(t)` for a variable `t` of the tuple type is just `t`.
+        let literal = matches!(
+            expr.kind,
+            ExprKind::Int(_)
+                | ExprKind::Float(_)
+                | ExprKind::Str(_)
+                | ExprKind::Char(_)
+                | ExprKind::Bool(_)
+                | ExprKind::List(_)
+                | ExprKind::Record(_)
+                | ExprKind::Flags(_)
+                | ExprKind::Unary { op: UnaryOp::Neg, .. }
+        );
+        match items.as_slice() {
+            [inner] if parenthesized && literal => Some(*inner),
+            _ => None,
         }
     }
 
