@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use claw_compiler::Resolve;
 
+pub mod golden;
+
 /// The workspace root, where `tests/` and `examples/` are.
 pub fn root() -> PathBuf {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).to_path_buf()
