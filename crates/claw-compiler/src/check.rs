@@ -374,14 +374,18 @@ impl Checker<'_> {
                 continue;
             }
             self.expr(init, Some(Expect::because(ty, span, "the global's type")));
-            // A name in a constant must be a case (`none`, `red`), not another variable.
+            // A name in a constant must be a case (`none`, `red`), not a variable or a call.
             let names_variable = self.ast.exprs.iter().any(|(id, expr)| {
-                matches!(expr.kind, ExprKind::Path(_))
+                matches!(expr.kind, ExprKind::Path(_) | ExprKind::Call { .. })
                     && self.ast.exprs[init].span.start <= expr.span.start
                     && expr.span.end <= self.ast.exprs[init].span.end
                     && matches!(
                         self.expr_res.get(id),
-                        Some(crate::program::Res::Global(_) | crate::program::Res::Local(_))
+                        Some(
+                            crate::program::Res::Global(_)
+                                | crate::program::Res::Local(_)
+                                | crate::program::Res::Func(_)
+                        )
                     )
             });
             if names_variable {

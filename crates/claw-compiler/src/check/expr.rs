@@ -15,7 +15,13 @@ impl Checker<'_> {
         if let Some(inner) = self.one_tuple(id, expect) {
             // WAVE writes a one-element tuple as `(x)`. Its flat form and layout are those
             // of `x`, so the value needs no wrapping.
-            return self.expr(id, Some(Expect { ty: inner, ..expect.expect("checked") }));
+            return self.expr(
+                id,
+                Some(Expect {
+                    ty: inner,
+                    ..expect.expect("checked")
+                }),
+            );
         }
         let mut ty = self.infer(id, expect);
         if let Some(expect) = expect {
@@ -159,7 +165,8 @@ impl Checker<'_> {
             return None;
         };
         let expr = &self.ast.exprs[id];
-        let parenthesized = self.origin_text.as_bytes().get(expr.span.start as usize) == Some(&b'(');
+        let parenthesized =
+            self.origin_text.as_bytes().get(expr.span.start as usize) == Some(&b'(');
         // Only literals: `(t)` for a variable `t` of the tuple type is just `t`.
         let literal = matches!(
             expr.kind,
@@ -171,7 +178,10 @@ impl Checker<'_> {
                 | ExprKind::List(_)
                 | ExprKind::Record(_)
                 | ExprKind::Flags(_)
-                | ExprKind::Unary { op: UnaryOp::Neg, .. }
+                | ExprKind::Unary {
+                    op: UnaryOp::Neg,
+                    ..
+                }
         );
         match items.as_slice() {
             [inner] if parenthesized && literal => Some(*inner),

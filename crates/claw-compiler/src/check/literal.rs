@@ -291,8 +291,20 @@ impl Checker<'_> {
     pub(super) fn unknown(&mut self, ty: TypeId, what: &str, name: &Name) {
         let type_name = self.types.name(ty);
         let names: Vec<String> = match what {
-            "case" => self.types.cases(ty).unwrap_or_default().into_iter().map(|c| c.0).collect(),
-            _ => self.types.fields(ty).unwrap_or_default().into_iter().map(|f| f.0).collect(),
+            "case" => self
+                .types
+                .cases(ty)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| c.0)
+                .collect(),
+            _ => self
+                .types
+                .fields(ty)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| f.0)
+                .collect(),
         };
         self.error(
             Diagnostic::error(
