@@ -138,6 +138,17 @@ impl Checker<'_> {
             }
             TypeDeclKind::Flags(flags) => {
                 unique(self, flags.iter().collect(), "flag");
+                if flags.len() > 32 {
+                    self.error(
+                        Diagnostic::error(
+                            "too-many-flags",
+                            format!("flags `{name}` has {} flags", flags.len()),
+                        )
+                        .at(decl.name.span, "more than 32 flags")
+                        .note("the Component Model allows at most 32 flags in one type")
+                        .hint("split them into two flags types"),
+                    );
+                }
                 TypeDef::Flags {
                     name: name.clone(),
                     flags: flags.iter().map(|c| c.text.clone()).collect(),
@@ -413,6 +424,38 @@ impl Checker<'_> {
                         .note(format!("it declares: {}", known.join(", "))),
                     );
                 }
+            }
+        }
+        // An inline interface and a root export share the world's export names.
+        for target in ast.items.iter().filter_map(|item| match item {
+            Item::ExportInterface(export) => Some(&export.target),
+            _ => None,
+        }) {
+            let ExportTarget::Inline(name) = target else {
+                continue;
+            };
+            let clash = self.funcs.iter().find(|f| {
+                f.name == name.text
+                    && matches!(
+                        f.kind,
+                        crate::program::FuncKind::Defined {
+                            exported: true,
+                            interface: None,
+                            ..
+                        }
+                    )
+            });
+            if let Some(func) = clash {
+                let span = func.span;
+                self.error(
+                    Diagnostic::error(
+                        "duplicate-definition",
+                        format!("`{}` is exported more than once", name.text),
+                    )
+                    .at(name.span, "exported as an interface here")
+                    .also(span, "and as a function here")
+                    .hint("rename the interface or the function"),
+                );
             }
         }
         // Functions of inline interfaces may only use types the world can name there.
