@@ -120,7 +120,10 @@ impl Checker<'_> {
             StmtKind::Break | StmtKind::Continue => {
                 let is_break = matches!(stmt.kind, StmtKind::Break);
                 match self.loops.last_mut() {
-                    Some(frame) => frame.has_break |= is_break,
+                    Some(frame) => {
+                        frame.has_break |= is_break;
+                        true
+                    }
                     None => {
                         let word = if is_break { "break" } else { "continue" };
                         self.error(
@@ -130,12 +133,13 @@ impl Checker<'_> {
                             )
                             .at(stmt.span, format!("cannot `{word}` here"))
                             .hint(format!(
-                                "`{word}` can only be used inside `while` or `loop`"
+                                "`{word}` can only be used inside `while`, `for` or `loop`"
                             )),
                         );
+                        // Not a jump anywhere, so it does not end the block either.
+                        false
                     }
                 }
-                true
             }
             StmtKind::Return(value) => {
                 let (result, result_span) = self.func_result.expect("inside a function");
