@@ -125,8 +125,16 @@ impl Emitter<'_> {
                 self.close();
             }
             ExprKind::Binary { op, lhs, rhs } => {
-                self.operand(*lhs);
-                self.operand(*rhs);
+                // `xs + ys` keeps the elements themselves, so lists inside them must not be
+                // shared with a `mut` variable; other operators only look.
+                let keeps = *op == BinaryOp::Add && program.types.contains_list(ty);
+                for operand in [*lhs, *rhs] {
+                    if keeps {
+                        self.expr(operand);
+                    } else {
+                        self.operand(operand);
+                    }
+                }
                 self.binary_op(*op, program.expr_type(*lhs));
             }
             ExprKind::Cast { expr, .. } => {
