@@ -78,6 +78,45 @@ pub fn check(source: &SourceFile, wit_dir: Option<&Path>, term: &Term) -> anyhow
 /// The WIT packages for `source`: the `--wit` folder if given, else a `wit/` folder beside the
 /// source file, else none. A folder that fails to load is reported like a diagnostic, since it
 /// is as much a mistake in the user's project as a type error is.
+/// Loads a WIT folder: its own package with `deps/`, or, when it holds only `deps/`, each of
+/// those packages (in whatever order lets each find the ones it uses).
+fn push_wit_folder(resolve: &mut Resolve, dir: &Path) -> anyhow::Result<()> {
+    let has_own_package = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .any(|entry| entry.path().extension().is_some_and(|ext| ext == "wit"));
+    let deps = dir.join("deps");
+    if has_own_package || !deps.is_dir() {
+        resolve.push_path(dir)?;
+        return Ok(());
+    }
+    let mut pending: Vec<_> = std::fs::read_dir(&deps)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .collect();
+    pending.sort();
+    while !pending.is_empty() {
+        let mut last_error = None;
+        let before = pending.len();
+        pending.retain(|path| {
+            let mut attempt = resolve.clone();
+            match attempt.push_path(path) {
+                Ok(_) => {
+                    *resolve = attempt;
+                    false
+                }
+                Err(err) => {
+                    last_error = Some(err);
+                    true
+                }
+            }
+        });
+        if pending.len() == before {
+            return Err(last_error.expect("a package failed to load"));
+        }
+    }
+    Ok(())
+}
+
 fn load_wit(source: &SourceFile, wit_dir: Option<&Path>, term: &Term) -> anyhow::Result<Resolve> {
     let mut resolve = Resolve::new();
     let beside = source
@@ -92,7 +131,7 @@ fn load_wit(source: &SourceFile, wit_dir: Option<&Path>, term: &Term) -> anyhow:
         // Only `--wit` can name a missing path; a folder beside the source was seen to exist.
         anyhow::bail!("cannot read `{}`: No such file or directory", dir.display());
     }
-    if let Err(err) = resolve.push_path(&dir) {
+    if let Err(err) = push_wit_folder(&mut resolve, &dir) {
         let diagnostic = Diagnostic::error(
             "invalid-wit",
             format!("cannot load the WIT packages in `{}`", dir.display()),

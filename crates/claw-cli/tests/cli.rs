@@ -569,3 +569,27 @@ fn wit_shape(resolve: &wit_parser::Resolve, ty: &wit_parser::Type, expand: bool)
         other => format!("{other:?}"),
     }
 }
+
+#[test]
+fn a_wit_folder_with_only_deps_is_loaded() {
+    let dir = scratch("deps-only");
+    let deps = dir.join("wit/deps/clock");
+    std::fs::create_dir_all(&deps).unwrap();
+    for entry in std::fs::read_dir(support::root().join("tests/programs/wit/deps/clock")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), deps.join(entry.file_name())).unwrap();
+    }
+    let source = dir.join("clock.claw");
+    std::fs::write(
+        &source,
+        "import { now } from claw:clock/time@1.2.3;\nexport func f() -> u64 { return now(); }\n",
+    )
+    .unwrap();
+    let output = claw(&["wit", source.to_str().unwrap()]);
+    assert_eq!(stderr(&output), "");
+    assert!(
+        stdout(&output).contains("import claw:clock/time@1.2.3;"),
+        "{}",
+        stdout(&output)
+    );
+}
