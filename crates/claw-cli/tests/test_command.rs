@@ -461,3 +461,36 @@ fn junit_from_a_claw_test_file_records_the_check_message() {
     );
     assert!(!xml.contains("tests.adds\""), "filtered out: {xml}");
 }
+
+#[test]
+fn limits_stop_each_test_on_its_own() {
+    let file = "tests/test-files/limits.test.claw";
+    let fuel = claw_test_at_root(&[file, "--fuel", "1000000"]);
+    let report_text = report(&fuel);
+    assert!(report_text.contains("test tests.finishes ... ok (T)\n"), "{report_text}");
+    assert!(
+        report_text.contains(
+            "---- tests.spins (tests/test-files/limits.test.claw) ----\n\
+             `spins` ran out of fuel (limit 1000000)\n"
+        ),
+        "{report_text}"
+    );
+    assert!(report_text.ends_with("1 passed, 2 failed; finished in T\n"), "{report_text}");
+    assert_eq!(fuel.status.code(), Some(1));
+
+    let memory = claw_test_at_root(&[file, "--max-memory", "1000000", "--filter", "grows"]);
+    assert!(
+        report(&memory).contains("memory limit of 1000000 bytes exceeded\n"),
+        "{}",
+        report(&memory)
+    );
+    assert_eq!(memory.status.code(), Some(1));
+
+    let time = claw_test_at_root(&[file, "--timeout", "0.2", "--filter", "spins"]);
+    assert!(
+        report(&time).contains("`spins` timed out after 200ms\n"),
+        "{}",
+        report(&time)
+    );
+    assert_eq!(time.status.code(), Some(1));
+}
