@@ -1,7 +1,7 @@
 //! The compiler never panics, whatever it is given. For every `.claw` file in `tests/programs/`,
-//! `tests/errors/` and `examples/`, `claw_compiler::check` runs on each prefix of the text (cut
-//! on character boundaries, so every half-typed program is covered) and on pseudo-random
-//! mutations of it. Inputs that check clean are also compiled, and the component must validate.
+//! `tests/errors/`, `tests/test-files/` and `examples/` (with its folders),
+//! `claw_compiler::check` runs on each prefix of the text (cut on character boundaries, so
+//! every half-typed program is covered) and on pseudo-random mutations of it. Inputs that check clean are also compiled, and the component must validate.
 //!
 //! The mutations come from a fixed-seed generator, so a failure reproduces on every run; the
 //! failing input is printed in full. Each call runs on a thread of its own with a time limit,
@@ -80,10 +80,17 @@ const FRAGMENTS: &[&str] = &[
 fn main() -> ExitCode {
     let args = Arguments::from_args();
     let resolve = support::load_wit("tests/programs/wit");
-    let files: Vec<_> = ["tests/programs", "tests/errors", "examples"]
-        .into_iter()
-        .flat_map(support::claw_files)
-        .collect();
+    let files: Vec<_> = [
+        "tests/programs",
+        "tests/errors",
+        "tests/test-files",
+        "examples",
+        "examples/calc",
+        "examples/visits",
+    ]
+    .into_iter()
+    .flat_map(support::claw_files)
+    .collect();
     let mutations = TOTAL_MUTATIONS.div_ceil(files.len().max(1));
     let trials = files
         .into_iter()

@@ -467,7 +467,10 @@ fn limits_stop_each_test_on_its_own() {
     let file = "tests/test-files/limits.test.claw";
     let fuel = claw_test_at_root(&[file, "--fuel", "1000000"]);
     let report_text = report(&fuel);
-    assert!(report_text.contains("test tests.finishes ... ok (T)\n"), "{report_text}");
+    assert!(
+        report_text.contains("test tests.finishes ... ok (T)\n"),
+        "{report_text}"
+    );
     assert!(
         report_text.contains(
             "---- tests.spins (tests/test-files/limits.test.claw) ----\n\
@@ -475,7 +478,10 @@ fn limits_stop_each_test_on_its_own() {
         ),
         "{report_text}"
     );
-    assert!(report_text.ends_with("1 passed, 2 failed; finished in T\n"), "{report_text}");
+    assert!(
+        report_text.ends_with("1 passed, 2 failed; finished in T\n"),
+        "{report_text}"
+    );
     assert_eq!(fuel.status.code(), Some(1));
 
     let memory = claw_test_at_root(&[file, "--max-memory", "1000000", "--filter", "grows"]);
