@@ -408,23 +408,27 @@ fn a_claw_test_file_names_the_broken_calcs_failed_check_and_trap() {
 #[test]
 fn a_mock_in_claw_supplies_the_store_visits_imports() {
     let visits = format!("visits={}", fixture("visits/visits-c.wasm"));
-    let output = claw_test_at_root(&[
-        "examples/visits/visits.test.claw",
-        "--with",
-        "store=examples/visits/store.claw",
-        "--with",
-        &visits,
-    ]);
-    assert_eq!(stderr(&output), "");
-    assert_eq!(
-        report(&output),
-        "running 2 tests from examples/visits/visits.test.claw\n\
-         test tests.counts-per-user ... ok (T)\n\
-         test tests.starts-from-zero ... ok (T)\n\
-         \n\
-         2 passed, 0 failed; finished in T\n"
-    );
-    assert_eq!(output.status.code(), Some(0));
+    // The counter in C, and the same contract in Claw: three Claw components composed.
+    for counter in [visits.as_str(), "visits=examples/visits/counter.claw"] {
+        let output = claw_test_at_root(&[
+            "examples/visits/visits.test.claw",
+            "--with",
+            "store=examples/visits/store.claw",
+            "--with",
+            counter,
+        ]);
+        assert_eq!(stderr(&output), "", "{counter}");
+        assert_eq!(
+            report(&output),
+            "running 2 tests from examples/visits/visits.test.claw\n\
+             test tests.counts-per-user ... ok (T)\n\
+             test tests.starts-from-zero ... ok (T)\n\
+             \n\
+             2 passed, 0 failed; finished in T\n",
+            "{counter}"
+        );
+        assert_eq!(output.status.code(), Some(0), "{counter}");
+    }
 
     let without_mock = claw_test_at_root(&["examples/visits/visits.test.claw", "--with", &visits]);
     assert_eq!(
