@@ -7,8 +7,9 @@
 //! `memory.grow`. The sizes are printed so a run can be quoted:
 //! `cargo test -p claw-cli --test memory -- --nocapture`.
 
-mod vals;
+mod support;
 
+use support::vals;
 use wasmtime::component::{Component, Func, Linker, Val};
 use wasmtime::{Engine, ResourceLimiter, Store};
 

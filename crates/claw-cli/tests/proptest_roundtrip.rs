@@ -9,9 +9,10 @@
 //! `PROPTEST_CASES=1000` runs more. A failure is shrunk to a small type and value, and the
 //! message shows the Claw file.
 
-mod vals;
+mod support;
 
 use std::fmt;
+use support::vals;
 
 use claw_runtime::{Config, Host, Session, Val};
 use proptest::collection::vec;

@@ -9,10 +9,11 @@
 //! strings and lists, variants whose payloads join to a wider flat type, discriminants of more
 //! than one byte, flags spanning several bytes, parameters and results that spill to memory.
 
-mod vals;
+mod support;
 
 use std::fmt::Write;
 use std::sync::OnceLock;
+use support::vals;
 
 use claw_runtime::{Config, Host, Session, Val};
 use vals::{none, same, some, string};

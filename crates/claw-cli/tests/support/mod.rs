@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use claw_compiler::Resolve;
 
 pub mod golden;
+pub mod vals;
 
 /// The workspace root, where `tests/` and `examples/` are.
 pub fn root() -> PathBuf {

@@ -1,15 +1,9 @@
 //! Helpers the value suites (`roundtrip.rs`, `proptest_roundtrip.rs`, `memory.rs`) share:
 //! compiling Claw text into a validated component, and comparing component values exactly,
 //! with NaN equal to NaN.
-//!
-//! (A `mod.rs` because cargo would build a `tests/vals.rs` as a test suite of its own.)
-
-#![allow(dead_code)] // Each suite uses a different part.
 
 use claw_compiler::Resolve;
 use claw_runtime::Val;
-use claw_syntax::{FileId, LineIndex};
-use wasmparser::{Validator, WasmFeatures};
 
 /// Compiles `text` against an empty `Resolve` and checks that the component validates; the
 /// error is the rendered diagnostics (code, line and column, message) or the validator's message.
@@ -19,32 +13,7 @@ pub fn compile(name: &str, text: &str) -> Result<Vec<u8>, String> {
 
 /// [`compile`] with WIT packages loaded.
 pub fn compile_with(name: &str, text: &str, resolve: Resolve) -> Result<Vec<u8>, String> {
-    let compiled = claw_compiler::compile(
-        claw_compiler::Source {
-            file: FileId(0),
-            name,
-            text,
-        },
-        resolve,
-    )
-    .map_err(|diagnostics| {
-        let index = LineIndex::new(text);
-        let lines: Vec<String> = diagnostics
-            .iter()
-            .map(|d| {
-                let place = d.primary.as_ref().map_or(String::new(), |label| {
-                    let (line, col) = index.line_col(text, label.span.start as usize);
-                    format!(" at {line}:{col} ({})", label.message)
-                });
-                format!("error[{}]{place}: {}", d.code, d.message)
-            })
-            .collect();
-        format!("compile errors:\n{}", lines.join("\n"))
-    })?;
-    Validator::new_with_features(WasmFeatures::all())
-        .validate_all(&compiled.component)
-        .map_err(|err| format!("the component does not validate: {err}"))?;
-    Ok(compiled.component)
+    super::golden::compile_valid(name, text, resolve)
 }
 
 /// Whether `a` and `b` are the same value: floats compare by bits (so `-0.0` differs from `0.0`)
