@@ -243,12 +243,7 @@ impl Emitter<'_> {
             self.code.push(self.br_if(exit));
             self.open(I::Loop(BlockType::Empty));
             let top = self.depth;
-            self.open(I::Block(BlockType::Empty));
-            let next = self.depth;
-            self.loops.push((exit, next));
-            self.block(body);
-            self.loops.pop();
-            self.close();
+            self.for_body(exit, body);
             if *inclusive {
                 // Stop before stepping past the end: `0..=255u8` must not wrap around.
                 self.code.extend([
@@ -322,12 +317,7 @@ impl Emitter<'_> {
             emit_load(&mut self.code, self.info, ty, addr, 0);
             self.code.set(binding, self.flat(ty).len());
         }
-        self.open(I::Block(BlockType::Empty));
-        let next = self.depth;
-        self.loops.push((exit, next));
-        self.block(body);
-        self.loops.pop();
-        self.close();
+        self.for_body(exit, body);
         self.code.extend([
             I::LocalGet(at),
             I::LocalGet(step),
@@ -336,6 +326,16 @@ impl Emitter<'_> {
         ]);
         self.code.push(self.br(top));
         self.close();
+        self.close();
+    }
+
+    /// A `for` body inside a block of its own, which `continue` branches to the end of.
+    fn for_body(&mut self, exit: u32, body: &Block) {
+        self.open(I::Block(BlockType::Empty));
+        let next = self.depth;
+        self.loops.push((exit, next));
+        self.block(body);
+        self.loops.pop();
         self.close();
     }
 }
