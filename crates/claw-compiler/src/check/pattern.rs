@@ -208,63 +208,179 @@ impl Checker<'_> {
         }
     }
 
-    /// Whether a pattern matches every value of its type.
-    fn irrefutable(&self, pat: PatId) -> bool {
-        match &self.ast.pats[pat].kind {
-            PatKind::Wildcard => true,
-            PatKind::Name(_) => matches!(self.pat_res.get(pat), Some(PatRes::Bind(_)) | None),
-            PatKind::Tuple(items) => items.iter().all(|&p| self.irrefutable(p)),
-            _ => false,
+    /// The values (written as patterns) that none of `pats` matches: one per missing case of
+    /// the scrutinee's own type, or a single example.
+    fn missing(&self, pats: &[PatId], ty: TypeId) -> Vec<String> {
+        let rows: Vec<Vec<Pat>> = pats.iter().map(|&p| vec![self.shape(p)]).collect();
+        match self.constructors(ty) {
+            Some(ctors) => ctors
+                .into_iter()
+                .filter_map(|ctor| {
+                    let (arity_types, specialized) = self.specialize(&rows, &ctor, ty);
+                    self.witness(&specialized, &arity_types)
+                        .map(|w| ctor.show_named(&w, self, ty))
+                })
+                .collect(),
+            None => self
+                .witness(&rows, &[ty])
+                .map(|mut w| vec![w.remove(0)])
+                .unwrap_or_default(),
         }
     }
 
-    /// The values (as patterns) that none of `pats` matches.
-    fn missing(&self, pats: &[PatId], ty: TypeId) -> Vec<String> {
-        if pats.iter().any(|&p| self.irrefutable(p)) || ty == TypeId::ERROR {
-            return Vec::new();
-        }
-        if let Some(cases) = self.types.cases(ty) {
-            let mut missing = Vec::new();
-            for (index, (name, payload)) in cases.iter().enumerate() {
-                let mut subpats = Vec::new();
-                let mut whole = false;
-                for &pat in pats {
-                    if self.pat_res.get(pat) != Some(&PatRes::Case(index as u32)) {
-                        continue;
-                    }
-                    match &self.ast.pats[pat].kind {
+    /// A pattern as exhaustiveness sees it.
+    fn shape(&self, pat: PatId) -> Pat {
+        match &self.ast.pats[pat].kind {
+            PatKind::Wildcard => Pat::Wild,
+            PatKind::Name(_) | PatKind::Case { .. } => match self.pat_res.get(pat) {
+                Some(PatRes::Case(case)) => {
+                    let sub = match &self.ast.pats[pat].kind {
                         PatKind::Case {
                             payload: Some(sub), ..
-                        } => subpats.push(*sub),
-                        _ => whole = true,
-                    }
+                        } => self.shape(*sub),
+                        _ => Pat::Wild,
+                    };
+                    Pat::Ctor(Ctor::Case(*case), vec![sub])
                 }
-                match payload {
-                    None if whole || !subpats.is_empty() => {}
-                    None => missing.push(name.clone()),
-                    Some(_) if whole => {}
-                    Some(inner) => {
-                        if subpats.is_empty() {
-                            missing.push(format!("{name}(_)"));
-                        } else if let Some(first) = self.missing(&subpats, *inner).first() {
-                            missing.push(format!("{name}({first})"));
-                        }
-                    }
+                _ => Pat::Wild,
+            },
+            PatKind::Bool(b) => Pat::Ctor(Ctor::Bool(*b), vec![]),
+            PatKind::Tuple(items) => {
+                Pat::Ctor(Ctor::Tuple, items.iter().map(|&p| self.shape(p)).collect())
+            }
+            PatKind::Int(_) | PatKind::Str(_) | PatKind::Char(_) => Pat::Literal,
+        }
+    }
+
+    /// Every constructor of `ty`, when there are finitely many.
+    fn constructors(&self, ty: TypeId) -> Option<Vec<Ctor>> {
+        if ty == TypeId::BOOL {
+            return Some(vec![Ctor::Bool(true), Ctor::Bool(false)]);
+        }
+        if let TypeDef::Tuple(_) = self.types.def(ty) {
+            return Some(vec![Ctor::Tuple]);
+        }
+        let cases = self.types.cases(ty)?;
+        Some((0..cases.len() as u32).map(Ctor::Case).collect())
+    }
+
+    /// The types inside a constructor of `ty`, and its names for printing.
+    fn ctor_fields(&self, ctor: &Ctor, ty: TypeId) -> Vec<TypeId> {
+        match ctor {
+            Ctor::Bool(_) => vec![],
+            Ctor::Tuple => match self.types.def(ty) {
+                TypeDef::Tuple(items) => items.clone(),
+                _ => vec![],
+            },
+            Ctor::Case(case) => {
+                let cases = self.types.cases(ty).unwrap_or_default();
+                cases[*case as usize].1.into_iter().collect()
+            }
+        }
+    }
+
+    /// The rows that can match `ctor` in the first column, with that column replaced by the
+    /// constructor's fields; and the fields' types.
+    fn specialize(
+        &self,
+        rows: &[Vec<Pat>],
+        ctor: &Ctor,
+        ty: TypeId,
+    ) -> (Vec<TypeId>, Vec<Vec<Pat>>) {
+        let fields = self.ctor_fields(ctor, ty);
+        let mut out = Vec::new();
+        for row in rows {
+            let (first, rest) = row.split_first().expect("rows are as wide as the types");
+            let head = match first {
+                Pat::Wild => vec![Pat::Wild; fields.len()],
+                Pat::Ctor(c, subs) if c == ctor => {
+                    let mut subs = subs.clone();
+                    // A case written without its payload pattern matches any payload.
+                    subs.resize(fields.len(), Pat::Wild);
+                    subs
+                }
+                _ => continue,
+            };
+            out.push(head.into_iter().chain(rest.iter().cloned()).collect());
+        }
+        (fields, out)
+    }
+
+    /// A row of values (as patterns, one per type) that no row matches, if there is one.
+    fn witness(&self, rows: &[Vec<Pat>], types: &[TypeId]) -> Option<Vec<String>> {
+        let Some((&ty, rest)) = types.split_first() else {
+            return if rows.is_empty() {
+                Some(Vec::new())
+            } else {
+                None
+            };
+        };
+        if ty == TypeId::ERROR {
+            return None;
+        }
+        match self.constructors(ty) {
+            Some(ctors) => ctors.into_iter().find_map(|ctor| {
+                let (fields, specialized) = self.specialize(rows, &ctor, ty);
+                let arity = fields.len();
+                let all: Vec<TypeId> = fields.into_iter().chain(rest.iter().copied()).collect();
+                let mut w = self.witness(&specialized, &all)?;
+                let inner: Vec<String> = w.drain(..arity).collect();
+                let mut out = vec![ctor.show_named(&inner, self, ty)];
+                out.extend(w);
+                Some(out)
+            }),
+            None => {
+                // Literals never cover a type with endless values; only `_` and names do.
+                let defaults: Vec<Vec<Pat>> = rows
+                    .iter()
+                    .filter(|row| matches!(row[0], Pat::Wild))
+                    .map(|row| row[1..].to_vec())
+                    .collect();
+                let mut w = self.witness(&defaults, rest)?;
+                w.insert(0, "_".to_string());
+                Some(w)
+            }
+        }
+    }
+}
+
+/// A pattern reduced to what exhaustiveness needs.
+#[derive(Clone)]
+enum Pat {
+    Wild,
+    Ctor(Ctor, Vec<Pat>),
+    /// A number, string or char: matches one value of endlessly many.
+    Literal,
+}
+
+#[derive(Clone, PartialEq)]
+enum Ctor {
+    Bool(bool),
+    Tuple,
+    Case(u32),
+}
+
+impl Ctor {
+    /// Shows a top-level missing case with the witness of its fields.
+    fn show(&self, fields: &[String]) -> String {
+        match self {
+            Ctor::Bool(b) => b.to_string(),
+            Ctor::Tuple => format!("({})", fields.join(", ")),
+            Ctor::Case(_) => unreachable!("cases are shown with their names"),
+        }
+    }
+
+    fn show_named(&self, fields: &[String], checker: &Checker<'_>, ty: TypeId) -> String {
+        match self {
+            Ctor::Case(case) => {
+                let cases = checker.types.cases(ty).unwrap_or_default();
+                let name = &cases[*case as usize].0;
+                match fields.first() {
+                    Some(payload) => format!("{name}({payload})"),
+                    None => name.clone(),
                 }
             }
-            return missing;
+            _ => self.show(fields),
         }
-        if ty == TypeId::BOOL {
-            let has = |value: bool| {
-                pats.iter()
-                    .any(|&p| matches!(self.ast.pats[p].kind, PatKind::Bool(b) if b == value))
-            };
-            return [true, false]
-                .into_iter()
-                .filter(|&v| !has(v))
-                .map(|v| v.to_string())
-                .collect();
-        }
-        vec!["_".to_string()]
     }
 }
