@@ -38,7 +38,7 @@ instance with its output captured (shown when it fails). Tests run on as many th
 the machine has cores unless --jobs says otherwise; the report keeps the export order.
 
 --with components are instantiated in order; each import of each of them, and then of the
-component under test, is wired to the first earlier --with component that exports that name.
+component under test, is wired to the nearest earlier --with component that exports that name.
 What is left must come from WASI.")]
 pub struct Opts {
     /// `.claw` files, components (`.wasm`) or folders searched for `.claw` files [default: .]

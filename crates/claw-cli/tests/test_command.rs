@@ -504,3 +504,22 @@ fn limits_stop_each_test_on_its_own() {
     );
     assert_eq!(time.status.code(), Some(1));
 }
+
+#[test]
+fn an_adapter_in_claw_stands_in_front_of_the_component_it_wraps() {
+    let broken = format!("broken={}", fixture("calc/calc-broken-c.wasm"));
+    let output = claw_test_at_root(&[
+        "examples/calc/calc.test.claw",
+        "--with",
+        &broken,
+        "--with",
+        "calc=examples/calc/fix-add.claw",
+    ]);
+    assert_eq!(stderr(&output), "");
+    assert!(
+        report(&output).ends_with("8 passed, 0 failed; finished in T\n"),
+        "{}",
+        report(&output)
+    );
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -2,8 +2,9 @@
 //! what another component (a real dependency or a mock) exports.
 //!
 //! The rule is simple and ordered: the parts are instantiated in the order given, and each import
-//! of each part is wired to the first earlier part that exports the same name (an interface such
-//! as `docs:visits/store@0.1.0`, or a root function). Imports left over become imports of the
+//! of each part is wired to the nearest earlier part that exports the same name (an interface
+//! such as `docs:visits/store@0.1.0`, or a root function). Nearest, so an adapter that imports
+//! and exports the same interface stands in front of the part it wraps. Imports left over become imports of the
 //! composed component and must be ones the host provides (WASI or the [`Host`]); the exports of
 //! the last part become the composed component's exports.
 //!
@@ -47,7 +48,7 @@ pub fn compose(parts: &[Part<'_>], host: &Host) -> Result<Vec<u8>, RunError> {
             .map_err(|err| other(format!("cannot instantiate `{}`: {err:#}", part.name)))?;
 
         for (import, import_name) in imports {
-            let source = instances.iter().find_map(|&(earlier, earlier_part)| {
+            let source = instances.iter().rev().find_map(|&(earlier, earlier_part)| {
                 let component = graph.get_component_of_instance(earlier)?.1;
                 let (export, _, _) = component.export_by_name(&import_name)?;
                 Some((earlier, earlier_part, export))
