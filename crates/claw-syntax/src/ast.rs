@@ -185,7 +185,8 @@ pub enum StmtKind {
         op: Option<BinaryOp>,
         value: ExprId,
     },
-    /// `if c {} else if c {} else {}`: one branch per condition.
+    /// `if c {} else if c {} else {}`: one branch per condition. A condition may be an
+    /// [`ExprKind::Let`], which makes that branch an `if let`.
     If {
         branches: Vec<(ExprId, Block)>,
         otherwise: Option<Block>,
@@ -263,6 +264,14 @@ pub enum ExprKind {
     Match {
         scrutinee: ExprId,
         arms: Vec<MatchArm>,
+    },
+    /// `let pat = value`: valid only as the whole condition of an `if` or `else if` branch,
+    /// whose block runs when `value` matches `pat`, with the pattern's names bound. The
+    /// parser accepts it wherever an expression may start so the checker can say where it
+    /// belongs (`misplaced-let`).
+    Let {
+        pat: PatId,
+        value: ExprId,
     },
     /// `e?`
     Try(ExprId),

@@ -225,6 +225,9 @@ impl Printer<'_> {
                     .collect();
                 format!("(match {}{arms})", self.expr(*scrutinee))
             }
+            ExprKind::Let { pat, value } => {
+                format!("(let {} {})", self.pat(*pat), self.expr(*value))
+            }
             ExprKind::Try(e) => format!("(? {})", self.expr(*e)),
             ExprKind::Check { cond, text } => {
                 format!("(check {} {text:?})", self.expr(*cond))
@@ -510,6 +513,34 @@ fn patterns() {
         ),
         r#"(match x (-3 => 0) (255 => 1) ("s" => 2) ('c' => 3) (true => 4) ((tuple a _) => 5) (b => 6) ((case ok (case err e)) => 7))"#
     );
+}
+
+#[test]
+fn if_let() {
+    assert_eq!(
+        stmts("if let some(v) = lookup(k) { f(v); }"),
+        "(if (let (case some v) (call lookup k)) {(call f v)})"
+    );
+    assert_eq!(
+        stmts("if let (a, ok(b)) = p { } else if x > 0 { } else if let none = q { } else { g(); }"),
+        "(if (let (tuple a (case ok b)) p) {} (> x 0) {} (let none q) {} else {(call g)})"
+    );
+    // The value is an `if` head: its braces open the body.
+    assert_eq!(
+        stmts("if let v = x { f({a}); }"),
+        "(if (let v x) {(call f (flags a))})"
+    );
+    // The value binds tighter than `&&` and `||`, so a `let` never swallows a chain.
+    assert_eq!(
+        stmts("if let v = a + 1 == b && c {}"),
+        "(if (&& (let v (== (+ a 1) b)) c) {})"
+    );
+    // Anywhere else `let` still parses as an expression, for the checker to reject.
+    assert_eq!(stmts("while let x = y {}"), "(while (let x y) {})");
+    assert_eq!(stmts("z = let x = y;"), "(= z (let x y))");
+    errors("func f() { if let = x {} }");
+    errors("func f() { if let some(v) x {} }");
+    errors("func f() { if let some(v) = {} }");
 }
 
 #[test]

@@ -142,6 +142,23 @@ impl Checker<'_> {
             ExprKind::Match { scrutinee, arms } => {
                 self.match_expr(id, *scrutinee, arms, expect, false)
             }
+            ExprKind::Let { pat, value } => {
+                // Checked as it would be in an `if`, so its parts report their own errors.
+                self.if_let(*pat, *value);
+                self.scopes.pop();
+                self.error(
+                    Diagnostic::error(
+                        "misplaced-let",
+                        "`let` is only allowed as the condition of an `if`",
+                    )
+                    .at(span, "not a value")
+                    .hint(
+                        "write `if let PATTERN = VALUE { … }` with the `let` as the whole \
+                         condition, or use `match`",
+                    ),
+                );
+                TypeId::ERROR
+            }
             ExprKind::Try(inner) => self.try_expr(*inner, span),
             ExprKind::Check { cond, text } => {
                 self.expr(*cond, Some(Expect::ty(TypeId::BOOL)));

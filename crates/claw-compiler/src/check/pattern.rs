@@ -1,4 +1,5 @@
-//! `match`: patterns, the bindings they introduce, the arms' common type, and exhaustiveness.
+//! `match` and `if let`: patterns, the bindings they introduce, the arms' common type, and
+//! exhaustiveness.
 
 use std::collections::HashMap;
 
@@ -86,6 +87,15 @@ impl Checker<'_> {
             }
         }
         result.unwrap_or(TypeId::UNIT)
+    }
+
+    /// The head of an `if let`: checks the value, then the pattern against its type, in a new
+    /// scope that the caller pops after the branch. A refutable pattern is the point, so
+    /// there is no exhaustiveness check.
+    pub(super) fn if_let(&mut self, pat: PatId, value: ExprId) {
+        let ty = self.expr(value, None);
+        self.scopes.push(HashMap::new());
+        self.pattern(pat, ty);
     }
 
     fn pattern(&mut self, pat: PatId, ty: TypeId) {

@@ -96,6 +96,13 @@ impl Checker<'_> {
             } => {
                 let mut all_diverge = true;
                 for (cond, body) in branches {
+                    if let ExprKind::Let { pat, value } = &ast.exprs[*cond].kind {
+                        self.if_let(*pat, *value);
+                        self.expr_types.insert(*cond, TypeId::BOOL);
+                        all_diverge &= self.block(body);
+                        self.scopes.pop();
+                        continue;
+                    }
                     self.expr(*cond, Some(Expect::ty(TypeId::BOOL)));
                     all_diverge &= self.block(body);
                 }

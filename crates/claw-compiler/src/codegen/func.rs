@@ -1,6 +1,6 @@
 //! Function bodies: statements to Wasm instructions; expressions are in `func/expr`, places
-//! (what assignments, `push` and `pop` change) in `func/place`, and `match`/`?` in
-//! `func/matching`.
+//! (what assignments, `push` and `pop` change) in `func/place`, and `match`, `if let` and `?`
+//! in `func/matching`.
 //!
 //! Each Claw local maps to as many Wasm locals as its type flattens to; expressions leave
 //! their flat values on the operand stack. Integers narrower than 32 bits are kept
@@ -199,10 +199,32 @@ impl Emitter<'_> {
             }
             return;
         };
+        let more = !rest.is_empty() || otherwise.is_some();
+        if let ExprKind::Let { pat, value } = &self.program.ast.exprs[*cond].kind {
+            // `block $done (block $next test… body br $done) rest…`: a mismatch branches to
+            // the end of `$next`, where the rest of the chain runs.
+            if more {
+                self.open(I::Block(BlockType::Empty));
+            }
+            let done = self.depth;
+            self.open(I::Block(BlockType::Empty));
+            let next = self.depth;
+            self.if_let(*pat, *value, next);
+            self.block(body);
+            if more {
+                self.code.push(self.br(done));
+            }
+            self.close();
+            if more {
+                self.if_chain(rest, otherwise);
+                self.close();
+            }
+            return;
+        }
         self.expr(*cond);
         self.open(I::If(BlockType::Empty));
         self.block(body);
-        if !rest.is_empty() || otherwise.is_some() {
+        if more {
             self.code.push(I::Else);
             self.if_chain(rest, otherwise);
         }

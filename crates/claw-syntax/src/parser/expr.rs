@@ -3,7 +3,7 @@
 //! methods, indexing, `?`) binding tightest.
 
 use super::{PResult, Parser};
-use crate::ast::{ArmBody, BinaryOp, Expr, ExprId, ExprKind, MatchArm, Name, UnaryOp};
+use crate::ast::{ArmBody, BinaryOp, Expr, ExprId, ExprKind, MatchArm, Name, PatId, UnaryOp};
 use crate::{Span, SyntaxError, Token, TokenKind};
 
 /// Binding power of a binary operator (higher binds tighter) and whether it chains.
@@ -31,6 +31,9 @@ fn binary_op(kind: TokenKind) -> Option<(BinaryOp, u8)> {
         _ => return None,
     })
 }
+
+/// The binding power of `&&`; an `if let` value holds only operators binding tighter.
+const AND_POWER: u8 = 2;
 
 /// `as` binds tighter than any binary operator and looser than unary ones.
 const CAST_POWER: u8 = 10;
@@ -302,6 +305,7 @@ impl Parser<'_> {
                 self.brace_literal()?
             }
             TokenKind::Match => return self.match_expr(),
+            TokenKind::Let => return self.let_expr(),
             TokenKind::Ident
                 if self.at_word("check")
                     && self.peek_at(1) == TokenKind::Bang
@@ -369,6 +373,24 @@ impl Parser<'_> {
         };
         let span = start.to(self.prev_span());
         Ok(self.alloc(kind, span))
+    }
+
+    /// `let pat = value`, the condition of an `if let`. The value stops before `&&` and `||`,
+    /// as in Rust, so `let p = a && b` is `(let p = a) && b` (and reported as misplaced).
+    fn let_expr(&mut self) -> PResult<ExprId> {
+        let start = self.expect(TokenKind::Let)?.span;
+        self.enter()?;
+        let res = self.let_rest();
+        self.leave();
+        let (pat, value) = res?;
+        let span = start.to(self.prev_span());
+        Ok(self.alloc(ExprKind::Let { pat, value }, span))
+    }
+
+    fn let_rest(&mut self) -> PResult<(PatId, ExprId)> {
+        let pat = self.pat()?;
+        self.expect(TokenKind::Eq)?;
+        Ok((pat, self.expr_bp(AND_POWER)?))
     }
 
     pub(super) fn match_expr(&mut self) -> PResult<ExprId> {

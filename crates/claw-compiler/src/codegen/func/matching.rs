@@ -1,8 +1,9 @@
-//! `match` and `?`: testing a value's case (and nested patterns) and reading payloads out of
-//! a variant's shared slots.
+//! `match`, `if let` and `?`: testing a value's case (and nested patterns) and reading
+//! payloads out of a variant's shared slots.
 //!
 //! A `match` is a block per arm: each pattern test branches to the end of its arm's block on
 //! a mismatch, so the next arm is tried; a match runs its body and branches out of the whole.
+//! An `if let` branch is the same, one arm at a time (see `Emitter::if_chain`).
 //! Arm values go to locals rather than block results, so any type works without multi-value
 //! block types.
 
@@ -54,6 +55,15 @@ impl Emitter<'_> {
         self.code.push(I::Unreachable);
         self.close();
         self.code.get(out, result.len());
+    }
+
+    /// The head of an `if let`: evaluates `value` and branches to the label at `next` unless
+    /// it matches `pat`, binding the pattern's names when it does.
+    pub(super) fn if_let(&mut self, pat: PatId, value: ExprId, next: u32) {
+        let ty = self.program.expr_type(value);
+        self.expr(value);
+        let locals = self.code.stash(&self.flat(ty));
+        self.test(pat, ty, locals, next);
     }
 
     /// Branches to the label at `next` unless the value in locals `value` (of type `ty`)
