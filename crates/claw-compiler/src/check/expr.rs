@@ -143,20 +143,22 @@ impl Checker<'_> {
                 self.match_expr(id, *scrutinee, arms, expect, false)
             }
             ExprKind::Let { pat, value } => {
-                // Checked as it would be in an `if`, so its parts report their own errors.
-                self.if_let(*pat, *value);
-                self.scopes.pop();
                 self.error(
                     Diagnostic::error(
                         "misplaced-let",
-                        "`let` is only allowed as the condition of an `if`",
+                        "`let` is only allowed as the whole condition of an `if`",
                     )
-                    .at(span, "not a value")
+                    .at(span, "not allowed here")
                     .hint(
-                        "write `if let PATTERN = VALUE { … }` with the `let` as the whole \
-                         condition, or use `match`",
+                        "write `if let PATTERN = VALUE { … }` with nothing else in the \
+                         condition (nest an `if` for more tests), or use `match`",
                     ),
                 );
+                // Its names go into the enclosing scope, so uses of them (say, on the other
+                // side of a `&&`) are not reported as unbound as well. (A global's initializer,
+                // which has no scope, is never checked unless it is a constant.)
+                let ty = self.expr(*value, None);
+                self.pattern(*pat, ty);
                 TypeId::ERROR
             }
             ExprKind::Try(inner) => self.try_expr(*inner, span),

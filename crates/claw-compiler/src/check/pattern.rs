@@ -98,7 +98,7 @@ impl Checker<'_> {
         self.pattern(pat, ty);
     }
 
-    fn pattern(&mut self, pat: PatId, ty: TypeId) {
+    pub(super) fn pattern(&mut self, pat: PatId, ty: TypeId) {
         let ast = self.ast;
         self.pat_types.insert(pat, ty);
         let span = ast.pats[pat].span;
@@ -142,18 +142,28 @@ impl Checker<'_> {
             },
             PatKind::Case { path, payload } => {
                 let name = path.last().expect("a path has a name");
+                // A case that cannot match still binds its payload's names (as errors), so
+                // their uses are not reported as unbound too.
+                let payload_unknown = |this: &mut Self| {
+                    if let Some(payload) = payload {
+                        this.pattern(*payload, TypeId::ERROR);
+                    }
+                };
                 if let [ty_name, _] = path.as_slice() {
                     if self.type_names.get(&ty_name.text) != Some(&ty) && ty != TypeId::ERROR {
                         mismatch(self, &format!("a case of `{}`", ty_name.text));
+                        payload_unknown(self);
                         return;
                     }
                 }
                 let Some(cases) = self.types.cases(ty) else {
                     mismatch(self, &format!("the case `{}`", name.text));
+                    payload_unknown(self);
                     return;
                 };
                 let Some(index) = cases.iter().position(|c| c.0 == name.text) else {
                     self.unknown(ty, "case", name);
+                    payload_unknown(self);
                     return;
                 };
                 self.pat_res.insert(pat, PatRes::Case(index as u32));
