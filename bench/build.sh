@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Prints a table of `claw build` time and component size for every example.
+# Prints a table of `claw build` time and component size (with and without the DWARF line
+# table, `--strip`) for every example.
 # Usage: bash bench/build.sh [RUNS]   (default 20 runs per example; release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,7 @@ cargo build --release -q -p claw-cli
 claw=target/release/claw
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-printf '%-28s %10s %12s\n' example "size (B)" "build (ms)"
+printf '%-28s %10s %14s %12s\n' example "size (B)" "stripped (B)" "build (ms)"
 for src in examples/*.claw; do
   name=$(basename "$src" .claw)
   start=$(date +%s%N)
@@ -17,5 +18,7 @@ for src in examples/*.claw; do
   done
   end=$(date +%s%N)
   ms=$(awk -v d=$((end - start)) -v n="$runs" 'BEGIN { printf "%.2f", d / n / 1e6 }')
-  printf '%-28s %10s %12s\n' "$name" "$(stat -c %s "$out/$name.wasm")" "$ms"
+  "$claw" build --strip "$src" -o "$out/$name.stripped.wasm"
+  printf '%-28s %10s %14s %12s\n' "$name" "$(stat -c %s "$out/$name.wasm")" \
+    "$(stat -c %s "$out/$name.stripped.wasm")" "$ms"
 done

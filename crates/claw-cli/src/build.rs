@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 
-use crate::compile::{compile, io_message, SourceFile};
+use crate::compile::{compile_with, io_message, SourceFile};
 use crate::term::Term;
 
 /// Compile a Claw file into a WebAssembly component.
@@ -19,6 +19,7 @@ Example:
   }
   $ claw build factorial.claw          # writes factorial.wasm
   $ claw build factorial.claw -o out/f.wasm --wit ../shared-wit
+  $ claw build factorial.claw --strip  # no source lines in backtraces, a smaller component
 
 WIT packages for `import { … } from ns:pkg/iface;` come from `--wit DIR`, else from a `wit/`
 folder next to the source file.")]
@@ -31,11 +32,18 @@ pub struct Opts {
     /// A folder of WIT packages to import from (its `deps/` subfolder is read too).
     #[arg(long, value_name = "DIR")]
     wit: Option<PathBuf>,
+    /// Leave out the DWARF line table: a smaller component, whose backtraces name functions
+    /// but not source lines.
+    #[arg(long)]
+    strip: bool,
 }
 
 pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
     let source = SourceFile::read(&opts.file)?;
-    let compiled = compile(&source, opts.wit.as_deref(), term)?;
+    let options = claw_compiler::Options {
+        debug_info: !opts.strip,
+    };
+    let compiled = compile_with(&source, opts.wit.as_deref(), options, term)?;
     let output = opts
         .output
         .unwrap_or_else(|| opts.file.with_extension("wasm"));

@@ -59,8 +59,18 @@ pub fn compile(
     wit_dir: Option<&Path>,
     term: &Term,
 ) -> anyhow::Result<Compiled> {
+    compile_with(source, wit_dir, claw_compiler::Options::default(), term)
+}
+
+/// [`compile`] with compiler options.
+pub fn compile_with(
+    source: &SourceFile,
+    wit_dir: Option<&Path>,
+    options: claw_compiler::Options,
+    term: &Term,
+) -> anyhow::Result<Compiled> {
     let resolve = load_wit(source, wit_dir, term)?;
-    claw_compiler::compile(source.unit(), resolve)
+    claw_compiler::compile_with(source.unit(), resolve, options)
         .map_err(|diagnostics| report(source, &diagnostics, term))
 }
 

@@ -413,7 +413,7 @@ fn hello_prints_through_wasi_stdout_as_a_command() {
 }
 
 #[test]
-fn an_index_out_of_bounds_names_the_reason_and_the_function() {
+fn an_index_out_of_bounds_names_the_reason_the_function_and_the_line() {
     let output = claw(&[
         "run",
         "tests/programs/lists.claw",
@@ -422,7 +422,7 @@ fn an_index_out_of_bounds_names_the_reason_and_the_function() {
     ]);
     assert!(
         stderr(&output).starts_with(
-            "error: trap in `at`: index out of bounds\nbacktrace:\n  0: claw!claw:trap:index out of bounds\n  1: claw!at\n"
+            "error: trap in `at`: index out of bounds\nbacktrace:\n  0: claw!claw:trap:index out of bounds\n  1: claw!at\n       at lists.claw:38:48\n"
         ),
         "{}",
         stderr(&output)
@@ -592,4 +592,33 @@ fn a_wit_folder_with_only_deps_is_loaded() {
         "{}",
         stdout(&output)
     );
+}
+
+/// A component carries a DWARF line table unless built with `--strip`, which only removes it.
+#[test]
+fn strip_leaves_out_the_line_table() {
+    let dir = scratch("strip");
+    let full = dir.join("full.wasm");
+    let stripped = dir.join("stripped.wasm");
+    for (out, extra) in [(&full, None), (&stripped, Some("--strip"))] {
+        let mut args = vec![
+            "build",
+            "examples/factorial.claw",
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        assert_eq!(claw(&args).status.code(), Some(0));
+    }
+    let full = std::fs::read(full).unwrap();
+    let stripped = std::fs::read(stripped).unwrap();
+    let has = |bytes: &[u8], needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(has(&full, b".debug_line"));
+    assert!(!has(&stripped, b".debug_line"));
+    assert!(!has(&stripped, b".debug_info"));
+    assert!(stripped.len() < full.len());
+    // The stripped component still runs.
+    let dir_out = dir.join("stripped.wasm");
+    let run = claw(&["run", dir_out.to_str().unwrap(), "--invoke", "factorial(5)"]);
+    assert_eq!(stdout(&run), "120\n");
 }

@@ -398,6 +398,11 @@ fn a_claw_test_file_names_the_broken_calcs_failed_check_and_trap() {
         ),
         "{report}"
     );
+    // The Claw frame names the line of the test that made the call.
+    assert!(
+        report.contains("  3: claw!rejects-empty\n       at calc.test.claw:49:9\n"),
+        "{report}"
+    );
     assert!(
         report.ends_with("6 passed, 2 failed; finished in T\n"),
         "{report}"

@@ -10,6 +10,7 @@
 mod abi;
 mod canon;
 mod code;
+mod debug;
 mod func;
 mod runtime;
 mod values;
@@ -64,8 +65,14 @@ pub enum WasiImport {
     DropOutputStream,
 }
 
-pub fn emit(program: &Program, _world: &World) -> Vec<u8> {
-    ModuleBuilder::new().assemble(program)
+/// The core module for `program`; `source` (file name and text) adds a DWARF line table.
+pub fn emit(program: &Program, _world: &World, source: Option<(&str, &str)>) -> Vec<u8> {
+    ModuleBuilder::new().assemble(program, source)
+}
+
+/// The length of `n` as an unsigned LEB128.
+fn leb_len(n: u32) -> u32 {
+    (32 - n.leading_zeros()).max(1).div_ceil(7)
 }
 
 /// Everything function bodies need to know about the module around them.
@@ -140,7 +147,7 @@ impl ModuleBuilder {
             })
     }
 
-    fn assemble(&mut self, program: &Program) -> Vec<u8> {
+    fn assemble(&mut self, program: &Program, source: Option<(&str, &str)>) -> Vec<u8> {
         let uses_memory = program_uses_memory(program);
         let prints = uses_print(program);
 
@@ -289,6 +296,7 @@ impl ModuleBuilder {
         let mut functions = FunctionSection::new();
         let mut code = CodeSection::new();
         let mut exports = ExportSection::new();
+        let mut lines = Vec::new();
         for &id in &defined {
             let func = &program.funcs[id];
             let params = func
@@ -299,7 +307,17 @@ impl ModuleBuilder {
             let results = func.result.map_or(vec![], |t| flat(&program.types, t));
             let ty = self.func_type(params, results);
             functions.function(ty);
-            code.function(&func::emit_body(&info, id));
+            let body = func::emit_body(&info, id);
+            let len = body.function.byte_len() as u32;
+            // Relative to the section's contents, less the function count (added below).
+            let start = code.byte_len() as u32 + leb_len(len);
+            lines.push(debug::FuncLines {
+                name: func.name.clone(),
+                start,
+                len,
+                lines: body.lines,
+            });
+            code.function(&body.function);
             names.append(info.func_index[id], &func.name);
         }
         for &id in &defined {
@@ -358,6 +376,18 @@ impl ModuleBuilder {
             let mut section = DataSection::new();
             section.active(0, &ConstExpr::i32_const(layout::DATA as i32), data);
             module.section(&section);
+        }
+        if let Some((file, text)) = source {
+            let count = leb_len(functions.len());
+            for func in &mut lines {
+                func.start += count;
+            }
+            for (name, data) in debug::sections(file, text, &lines) {
+                module.section(&wasm_encoder::CustomSection {
+                    name: name.into(),
+                    data: data.into(),
+                });
+            }
         }
         let mut name_section = NameSection::new();
         // Names the module in backtraces (`claw!func` rather than `<unknown>!func`).

@@ -34,15 +34,39 @@ pub struct Source<'a> {
     pub text: &'a str,
 }
 
+/// How to compile.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Whether the component carries a DWARF line table, so backtraces name source lines.
+    /// It costs a few hundred bytes.
+    pub debug_info: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { debug_info: true }
+    }
+}
+
 /// Compiles one file. `resolve` holds the WIT packages its `import … from` items may name.
 pub fn compile(source: Source, resolve: Resolve) -> Result<Compiled, Vec<Diagnostic>> {
+    compile_with(source, resolve, Options::default())
+}
+
+/// [`compile`] with [`Options`].
+pub fn compile_with(
+    source: Source,
+    resolve: Resolve,
+    options: Options,
+) -> Result<Compiled, Vec<Diagnostic>> {
     let (program, diagnostics) = analyze(source, resolve);
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
     let mut program = program;
     let world = world::build(&mut program)?;
-    let module = codegen::emit(&program, &world);
+    let lines = options.debug_info.then_some((source.name, source.text));
+    let module = codegen::emit(&program, &world, lines);
     let component = component::encode(module, &program, &world)?;
     Ok(Compiled {
         component,

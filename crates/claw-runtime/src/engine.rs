@@ -35,6 +35,8 @@ pub(crate) fn engine() -> wasmtime::Result<&'static Engine> {
     // Fuel likewise: stores without a fuel limit get an effectively endless tank. Counting costs
     // a little speed, which `claw run` and `claw test` can afford.
     config.consume_fuel(true);
+    // Backtraces name source lines when a component carries DWARF (Claw's always do).
+    config.wasm_backtrace_details(wasmtime::WasmBacktraceDetails::Enable);
     let engine = Engine::new(&config)?;
     // Two threads may race to build an engine; both are equivalent and the loser's is dropped.
     Ok(ENGINE.get_or_init(|| engine))

@@ -246,7 +246,12 @@ fn render_backtrace(backtrace: &WasmBacktrace) -> String {
         }
         for symbol in frame.symbols() {
             if let (Some(file), Some(line)) = (symbol.file(), symbol.line()) {
-                out.push_str(&format!("\n       at {file}:{line}"));
+                match symbol.column() {
+                    Some(column) if column > 0 => {
+                        out.push_str(&format!("\n       at {file}:{line}:{column}"))
+                    }
+                    _ => out.push_str(&format!("\n       at {file}:{line}")),
+                }
             }
         }
     }

@@ -103,6 +103,7 @@ fn reports_a_failing_host_function_as_a_trap_in_the_caller() {
     };
     assert_eq!(
         backtrace,
-        "  0: wit-component:shim!indirect-docs:visits/store@0.1.0-set\n  1: visits-core.wasm!visit"
+        // The C component carries DWARF, so its frame names the source line.
+        "  0: wit-component:shim!indirect-docs:visits/store@0.1.0-set\n  1: visits-core.wasm!visit\n       at /opt/peers/fixtures/visits-c/visits.c:40:5"
     );
 }

@@ -6,6 +6,15 @@ pub struct Code {
     pub insts: Vec<I<'static>>,
     locals: Vec<ValType>,
     next: u32,
+    /// Source offsets of the statements, by the index of their first instruction.
+    marks: Vec<(usize, u32)>,
+}
+
+/// A finished body and, for the debug line table, the byte offset in the body where each
+/// marked source position's code starts.
+pub struct Body {
+    pub function: Function,
+    pub lines: Vec<(u32, u32)>,
 }
 
 impl Code {
@@ -15,7 +24,13 @@ impl Code {
             insts: Vec::new(),
             locals: Vec::new(),
             next: params,
+            marks: Vec::new(),
         }
+    }
+
+    /// Notes that the code emitted next comes from `source_offset` in the file.
+    pub fn mark(&mut self, source_offset: u32) {
+        self.marks.push((self.insts.len(), source_offset));
     }
 
     pub fn push(&mut self, instruction: I<'static>) {
@@ -66,13 +81,26 @@ impl Code {
         }
     }
 
-    pub fn finish(mut self) -> Function {
+    pub fn finish(self) -> Function {
+        self.finish_marked().function
+    }
+
+    pub fn finish_marked(mut self) -> Body {
         self.push(I::End);
         let mut function = Function::new_with_locals_types(self.locals.iter().copied());
-        for instruction in &self.insts {
+        let mut lines = Vec::new();
+        let mut marks = self.marks.iter().peekable();
+        for (index, instruction) in self.insts.iter().enumerate() {
+            while let Some(&&(at, source)) = marks.peek() {
+                if at != index {
+                    break;
+                }
+                lines.push((function.byte_len() as u32, source));
+                marks.next();
+            }
             function.instruction(instruction);
         }
-        function
+        Body { function, lines }
     }
 }
 

@@ -30,7 +30,7 @@ use crate::types::{TypeDef, TypeId};
 
 pub use constant::global_init;
 
-pub fn emit_body(info: &ModuleInfo, id: usize) -> wasm_encoder::Function {
+pub fn emit_body(info: &ModuleInfo, id: usize) -> super::code::Body {
     let program = info.program;
     let func = &program.funcs[id];
     let FuncKind::Defined { item, .. } = func.kind else {
@@ -64,7 +64,7 @@ pub fn emit_body(info: &ModuleInfo, id: usize) -> wasm_encoder::Function {
         // The checker proved every path returns; this end is unreachable.
         ctx.code.push(I::Unreachable);
     }
-    ctx.code.finish()
+    ctx.code.finish_marked()
 }
 
 struct Emitter<'a> {
@@ -120,6 +120,7 @@ impl Emitter<'_> {
 
     fn stmt(&mut self, id: claw_syntax::ast::StmtId) {
         let program = self.program;
+        self.code.mark(program.ast.stmts[id].span.start);
         match &program.ast.stmts[id].kind {
             StmtKind::Let { init, mutable, .. } => {
                 let local = program.let_locals[id];
