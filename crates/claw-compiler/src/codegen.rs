@@ -171,6 +171,13 @@ impl ModuleBuilder {
         if prints {
             texts.push("\n");
         }
+        if program
+            .expr_res
+            .values()
+            .any(|r| matches!(r, Res::Builtin(Builtin::ToString)))
+        {
+            texts.extend(["true", "false"]);
+        }
         for text in texts {
             strings.entry(text.to_string()).or_insert_with(|| {
                 let at = layout::DATA + data.len() as u32;

@@ -44,6 +44,9 @@ pub enum Builtin {
     Pop,
     /// `s.chars()`, only as what a `for` iterates.
     Chars,
+    /// `n.to-string()`, `c.to-string()`, `b.to-string()`: decimal digits, the character,
+    /// `true`/`false`.
+    ToString,
     /// `print(s)` / `println(s)`, which write to `wasi:cli/stdout`.
     Print { newline: bool },
 }

@@ -72,6 +72,12 @@ impl Checker<'_> {
         let def = self.types.def(ty).clone();
         let (builtin, params, result) = match (name.text.as_str(), &def) {
             ("len", TypeDef::List(_) | TypeDef::String) => (Builtin::Len, vec![], TypeId::U32),
+            ("to-string", _) if self.types.int_shape(ty).is_some() => {
+                (Builtin::ToString, vec![], TypeId::STRING)
+            }
+            ("to-string", TypeDef::Char | TypeDef::Bool) => {
+                (Builtin::ToString, vec![], TypeId::STRING)
+            }
             ("push", TypeDef::List(elem)) => (Builtin::Push, vec![*elem], TypeId::UNIT),
             ("pop", TypeDef::List(elem)) => {
                 let option = self.types.intern(TypeDef::Option(*elem));
@@ -90,6 +96,8 @@ impl Checker<'_> {
                 let methods = match def {
                     TypeDef::List(_) => "len, push, pop",
                     TypeDef::String => "len, chars",
+                    TypeDef::Char | TypeDef::Bool => "to-string",
+                    _ if self.types.int_shape(ty).is_some() => "to-string",
                     _ => "none",
                 };
                 self.error(

@@ -37,6 +37,10 @@ pub enum Helper {
     ListConcat,
     /// `(addr) -> (char, width)`: decodes the UTF-8 scalar at `addr`.
     Utf8Next,
+    /// `(n: i64, signed) -> (ptr, len)`: `n` in decimal.
+    FormatInt,
+    /// `(c) -> (ptr, len)`: the character in UTF-8.
+    FormatChar,
     /// Traps. Its name, `claw:trap:REASON`, is how a host learns the reason: `claw-runtime`
     /// reports REASON instead of wasm's `unreachable`.
     IndexOutOfBounds,
@@ -59,6 +63,8 @@ impl Helper {
             Helper::StrCmp => "claw:string-compare",
             Helper::ListConcat => "claw:list-concat",
             Helper::Utf8Next => "claw:utf8-next",
+            Helper::FormatInt => "claw:format-int",
+            Helper::FormatChar => "claw:format-char",
             Helper::IndexOutOfBounds => "claw:trap:index out of bounds",
             Helper::Print { newline: false } => "claw:print",
             Helper::Print { newline: true } => "claw:println",
@@ -108,7 +114,7 @@ fn byte() -> MemArg {
 // Kept unformatted: the indentation mirrors the Wasm block structure.
 #[rustfmt::skip]
 pub fn emit(helper: Helper, info: &ModuleInfo) -> (Vec<ValType>, Vec<ValType>, Function) {
-    use ValType::I32;
+    use ValType::{I32, I64};
     match helper {
         Helper::Malloc => {
             // (size) -> ptr; locals: class, block
@@ -306,6 +312,56 @@ pub fn emit(helper: Helper, info: &ModuleInfo) -> (Vec<ValType>, Vec<ValType>, F
                 .end();
             (vec![I32], vec![I32, I32], f)
         }
+        Helper::FormatInt => {
+            // (n, signed) -> (ptr, len); locals: neg, buf, pos, len, u
+            let mut f = new_function(&[I32, I32, I32, I32, I64]);
+            let (n, signed, neg, buf, pos, len, u) = (0, 1, 2, 3, 4, 5, 6);
+            f.instructions()
+                // Digits go right to left into a 21-byte buffer (20 digits and a sign at most),
+                // then move to its start, so the string begins where its block does.
+                .i32_const(21).call(info.helper(Helper::ScratchAlloc)).local_tee(buf)
+                .i32_const(21).i32_add().local_set(pos)
+                .local_get(signed).local_get(n).i64_const(0).i64_lt_s().i32_and().local_set(neg)
+                .local_get(n).local_set(u)
+                .local_get(neg)
+                .if_(BlockType::Empty)
+                    .i64_const(0).local_get(n).i64_sub().local_set(u)
+                .end()
+                .loop_(BlockType::Empty)
+                    .local_get(pos).i32_const(1).i32_sub().local_tee(pos)
+                    .local_get(u).i64_const(10).i64_rem_u().i32_wrap_i64().i32_const(48).i32_add()
+                    .i32_store8(byte())
+                    .local_get(u).i64_const(10).i64_div_u().local_tee(u)
+                    .i64_const(0).i64_ne().br_if(0)
+                .end()
+                .local_get(neg)
+                .if_(BlockType::Empty)
+                    .local_get(pos).i32_const(1).i32_sub().local_tee(pos)
+                    .i32_const(45).i32_store8(byte())
+                .end()
+                .local_get(buf).i32_const(21).i32_add().local_get(pos).i32_sub().local_set(len)
+                .local_get(buf).local_get(pos).local_get(len).memory_copy(0, 0)
+                .local_get(buf).local_get(len)
+                .end();
+            (vec![I64, I32], vec![I32, I32], f)
+        }
+        Helper::FormatChar => {
+            // (c) -> (ptr, len); locals: buf
+            let mut f = new_function(&[I32]);
+            let (c, buf) = (0, 1);
+            let mut sink = f.instructions();
+            sink.i32_const(4).call(info.helper(Helper::ScratchAlloc)).local_set(buf);
+            // One branch per encoded length: the lead byte's marker and payload bits, then
+            // six bits per continuation byte.
+            for (limit, width, marker) in [(0x80, 1u32, 0x00), (0x800, 2, 0xC0), (0x10000, 3, 0xE0)] {
+                sink.local_get(c).i32_const(limit).i32_lt_u().if_(BlockType::Empty);
+                utf8_bytes(&mut sink, c, buf, width, marker);
+                sink.local_get(buf).i32_const(width as i32).return_().end();
+            }
+            utf8_bytes(&mut sink, c, buf, 4, 0xF0);
+            sink.local_get(buf).i32_const(4).end();
+            (vec![I32], vec![I32, I32], f)
+        }
         Helper::IndexOutOfBounds => {
             let mut f = new_function(&[]);
             f.instructions().unreachable().end();
@@ -328,5 +384,32 @@ pub fn emit(helper: Helper, info: &ModuleInfo) -> (Vec<ValType>, Vec<ValType>, F
                 .end();
             (vec![I32, I32], vec![], f)
         }
+    }
+}
+
+/// Stores `c` (a local) as `width` UTF-8 bytes at `buf` (a local).
+fn utf8_bytes(
+    sink: &mut wasm_encoder::InstructionSink<'_>,
+    c: u32,
+    buf: u32,
+    width: u32,
+    marker: i32,
+) {
+    for index in 0..width {
+        let shift = 6 * (width - 1 - index);
+        sink.local_get(buf).local_get(c);
+        if shift > 0 {
+            sink.i32_const(shift as i32).i32_shr_u();
+        }
+        if index == 0 {
+            sink.i32_const(marker).i32_or();
+        } else {
+            sink.i32_const(0x3F).i32_and().i32_const(0x80).i32_or();
+        }
+        sink.i32_store8(MemArg {
+            offset: index.into(),
+            align: 0,
+            memory_index: 0,
+        });
     }
 }

@@ -49,6 +49,7 @@ impl Emitter<'_> {
                     let len = self.code.stash(&[ValType::I32]);
                     self.code.extend([I::Drop, I::LocalGet(len)]);
                 }
+                Some(Res::Builtin(Builtin::ToString)) => self.to_string(*receiver),
                 Some(Res::Builtin(Builtin::Push)) => self.push(*receiver, args[0]),
                 Some(Res::Builtin(Builtin::Pop)) => self.pop(*receiver, ty),
                 _ => self.code.push(I::Unreachable),
@@ -164,6 +165,40 @@ impl Emitter<'_> {
                 self.code.get(out, 3);
             }
             _ => self.code.push(I::Unreachable),
+        }
+    }
+
+    /// `x.to-string()` for an integer, a char or a bool.
+    fn to_string(&mut self, receiver: ExprId) {
+        let ty = self.program.expr_type(receiver);
+        self.operand(receiver);
+        if let Some(shape) = self.program.types.int_shape(ty) {
+            if !shape.wide() {
+                self.code.push(if shape.signed {
+                    I::I64ExtendI32S
+                } else {
+                    I::I64ExtendI32U
+                });
+            }
+            self.code.push(I::I32Const(i32::from(shape.signed)));
+            self.code.push(I::Call(self.info.helper(Helper::FormatInt)));
+        } else if ty == TypeId::CHAR {
+            self.code
+                .push(I::Call(self.info.helper(Helper::FormatChar)));
+        } else {
+            let b = self.code.stash(&[ValType::I32]);
+            let (yes, yes_len) = self.info.string("true");
+            let (no, no_len) = self.info.string("false");
+            self.code.extend([
+                I::I32Const(yes),
+                I::I32Const(no),
+                I::LocalGet(b),
+                I::Select,
+                I::I32Const(yes_len),
+                I::I32Const(no_len),
+                I::LocalGet(b),
+                I::Select,
+            ]);
         }
     }
 
