@@ -49,7 +49,7 @@ impl Emitter<'_> {
                     let len = self.code.stash(&[ValType::I32]);
                     self.code.extend([I::Drop, I::LocalGet(len)]);
                 }
-                Some(Res::Builtin(Builtin::ToString)) => self.to_string(*receiver),
+                Some(Res::Builtin(Builtin::ToString)) => self.format_value(*receiver),
                 Some(Res::Builtin(Builtin::Push)) => self.push(*receiver, args[0]),
                 Some(Res::Builtin(Builtin::Pop)) => self.pop(*receiver, ty),
                 _ => self.code.push(I::Unreachable),
@@ -169,7 +169,7 @@ impl Emitter<'_> {
     }
 
     /// `x.to-string()` for an integer, a char or a bool.
-    fn to_string(&mut self, receiver: ExprId) {
+    fn format_value(&mut self, receiver: ExprId) {
         let ty = self.program.expr_type(receiver);
         self.operand(receiver);
         if let Some(shape) = self.program.types.int_shape(ty) {
