@@ -15,6 +15,31 @@ impl Checker<'_> {
         if ty == TypeId::ERROR {
             return TypeId::ERROR;
         }
+        // A flag reads as a `bool` field: `perms.write`.
+        if let TypeDef::Flags {
+            flags,
+            name: type_name,
+            ..
+        } = self.types.def(ty).clone()
+        {
+            return match flags.iter().position(|f| *f == name.text) {
+                Some(bit) => {
+                    self.expr_res.insert(id, Res::Field(bit as u32));
+                    TypeId::BOOL
+                }
+                None => {
+                    self.error(
+                        Diagnostic::error(
+                            "unknown-flag",
+                            format!("flags `{type_name}` has no flag `{}`", name.text),
+                        )
+                        .at(name.span, "no such flag")
+                        .note(format!("its flags are: {}", flags.join(", "))),
+                    );
+                    TypeId::ERROR
+                }
+            };
+        }
         let Some(fields) = self.types.fields(ty) else {
             let type_name = self.types.name(ty);
             self.error(

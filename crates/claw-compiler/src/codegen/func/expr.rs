@@ -246,6 +246,16 @@ impl Emitter<'_> {
                 let Some(Res::Field(index)) = program.expr_res.get(id) else {
                     unreachable!("checked: a field")
                 };
+                if let TypeDef::Flags { .. } = program.types.def(base_ty) {
+                    self.code.extend([
+                        I::LocalGet(first + index / 32),
+                        I::I32Const((index % 32) as i32),
+                        I::I32ShrU,
+                        I::I32Const(1),
+                        I::I32And,
+                    ]);
+                    return;
+                }
                 let fields = program.types.fields(base_ty).unwrap_or_default();
                 let before: usize = fields[..*index as usize]
                     .iter()

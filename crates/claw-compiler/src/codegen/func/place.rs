@@ -31,6 +31,9 @@ struct Place {
     ty: TypeId,
     /// Whether the variable at the root is a global: what goes in must outlive the call.
     global: bool,
+    /// For one flag of a flags value (`perms.write`, a `bool`): the flags type at `loc`, and
+    /// the flag's bit.
+    flag: Option<(TypeId, u32)>,
 }
 
 impl Emitter<'_> {
@@ -77,11 +80,13 @@ impl Emitter<'_> {
                     loc: Loc::Locals(self.locals[local]),
                     ty,
                     global: false,
+                    flag: None,
                 },
                 Some(Res::Global(global)) => Place {
                     loc: Loc::Globals(self.info.global_index[global.0 as usize]),
                     ty,
                     global: true,
+                    flag: None,
                 },
                 _ => unreachable!("checked: a place starts at a variable"),
             },
@@ -90,6 +95,13 @@ impl Emitter<'_> {
                 let Some(Res::Field(index)) = program.expr_res.get(id) else {
                     unreachable!("checked: a field")
                 };
+                if let TypeDef::Flags { .. } = program.types.def(outer.ty) {
+                    return Place {
+                        ty,
+                        flag: Some((outer.ty, *index)),
+                        ..outer
+                    };
+                }
                 let index = *index as usize;
                 let loc = match outer.loc {
                     Loc::Locals(first) | Loc::Globals(first) => {
@@ -117,6 +129,7 @@ impl Emitter<'_> {
                     loc: Loc::Mem { addr, offset: 0 },
                     ty,
                     global: outer.global,
+                    flag: None,
                 }
             }
             _ => unreachable!("checked: not a place"),
@@ -124,6 +137,22 @@ impl Emitter<'_> {
     }
 
     fn read(&mut self, place: Place) {
+        if let Some((flags, bit)) = place.flag {
+            self.read(Place {
+                ty: flags,
+                flag: None,
+                ..place
+            });
+            let words = self.code.stash(&self.flat(flags));
+            self.code.extend([
+                I::LocalGet(words + bit / 32),
+                I::I32Const((bit % 32) as i32),
+                I::I32ShrU,
+                I::I32Const(1),
+                I::I32And,
+            ]);
+            return;
+        }
         let count = self.flat(place.ty).len() as u32;
         match place.loc {
             Loc::Locals(first) => self.code.get(first, count as usize),
@@ -140,6 +169,33 @@ impl Emitter<'_> {
 
     /// Pops a value into the place, as it is (no copy, no release).
     fn write(&mut self, place: Place) {
+        if let Some((flags, bit)) = place.flag {
+            // Read the flags, set or clear the one bit, write them back.
+            let on = self.code.stash(&[ValType::I32]);
+            let whole = Place {
+                ty: flags,
+                flag: None,
+                ..place
+            };
+            self.read(whole);
+            let vt = self.flat(flags);
+            let words = self.code.stash(&vt);
+            let word = words + bit / 32;
+            let mask = 1u32 << (bit % 32);
+            self.code.extend([
+                I::LocalGet(word),
+                I::I32Const(!mask as i32),
+                I::I32And,
+                I::LocalGet(on),
+                I::I32Const((bit % 32) as i32),
+                I::I32Shl,
+                I::I32Or,
+                I::LocalSet(word),
+            ]);
+            self.code.get(words, vt.len());
+            self.write(whole);
+            return;
+        }
         let count = self.flat(place.ty).len() as u32;
         match place.loc {
             Loc::Locals(first) => self.code.set(first, count as usize),
