@@ -122,6 +122,16 @@ pub enum TokenKind {
     SlashEq,
     #[token("%=")]
     PercentEq,
+    #[token("&=")]
+    AmpEq,
+    #[token("|=")]
+    PipeEq,
+    #[token("^=")]
+    CaretEq,
+    #[token("<<=")]
+    ShlEq,
+    #[token(">>=")]
+    ShrEq,
     #[token("+")]
     Plus,
     #[token("-")]
@@ -218,6 +228,11 @@ impl TokenKind {
             StarEq => "`*=`",
             SlashEq => "`/=`",
             PercentEq => "`%=`",
+            AmpEq => "`&=`",
+            PipeEq => "`|=`",
+            CaretEq => "`^=`",
+            ShlEq => "`<<=`",
+            ShrEq => "`>>=`",
             Plus => "`+`",
             Minus => "`-`",
             Star => "`*`",

@@ -387,13 +387,14 @@ impl Parser<'_> {
         })
     }
 
-    /// Splits a `>>` or `>=` at the cursor into `>` and the rest, so that `list<list<u8>>`
-    /// closes both lists.
+    /// Splits a `>>`, `>=` or `>>=` at the cursor into `>` and the rest, so that
+    /// `list<list<u8>>` closes both lists.
     fn split_closing_angle(&mut self) {
         let token = self.tokens[self.pos];
         let rest = match token.kind {
             TokenKind::Shr => TokenKind::Gt,
             TokenKind::GtEq => TokenKind::Eq,
+            TokenKind::ShrEq => TokenKind::GtEq,
             _ => return,
         };
         let mid = token.span.start + 1;

@@ -116,6 +116,11 @@ impl Parser<'_> {
                     TokenKind::StarEq => Some(Some(BinaryOp::Mul)),
                     TokenKind::SlashEq => Some(Some(BinaryOp::Div)),
                     TokenKind::PercentEq => Some(Some(BinaryOp::Rem)),
+                    TokenKind::AmpEq => Some(Some(BinaryOp::BitAnd)),
+                    TokenKind::PipeEq => Some(Some(BinaryOp::BitOr)),
+                    TokenKind::CaretEq => Some(Some(BinaryOp::BitXor)),
+                    TokenKind::ShlEq => Some(Some(BinaryOp::Shl)),
+                    TokenKind::ShrEq => Some(Some(BinaryOp::Shr)),
                     _ => None,
                 };
                 let kind = match op {
