@@ -122,32 +122,27 @@ fn survive_file(path: &Path, resolve: &Resolve, mutations: usize) -> Result<(), 
     Ok(())
 }
 
+/// The file every trial compiles.
+fn source(text: &str) -> claw_compiler::Source<'_> {
+    claw_compiler::Source {
+        file: FileId(0),
+        name: "test.claw",
+        text,
+    }
+}
+
 /// Checks `input`, and compiles and validates it when it checks clean. Compiling is much
 /// slower than checking, so among clean prefixes only those ending in `}` (a finished item)
 /// are compiled: the others differ from one of those only by trailing comments and blanks.
 fn survive(input: &str, resolve: &Resolve) -> Result<(), Failed> {
     let diagnostics = guarded(input, "check", resolve, |text, resolve| {
-        claw_compiler::check(
-            claw_compiler::Source {
-                file: FileId(0),
-                name: "test.claw",
-                text,
-            },
-            resolve,
-        )
+        claw_compiler::check(source(text), resolve)
     })?;
     if !diagnostics.is_empty() || !input.trim_end().ends_with('}') {
         return Ok(());
     }
     let compiled = guarded(input, "compile", resolve, |text, resolve| {
-        claw_compiler::compile(
-            claw_compiler::Source {
-                file: FileId(0),
-                name: "test.claw",
-                text,
-            },
-            resolve,
-        )
+        claw_compiler::compile(source(text), resolve)
     })?;
     match compiled {
         Ok(compiled) => Validator::new_with_features(WasmFeatures::all())

@@ -137,33 +137,8 @@ impl Emitter<'_> {
                 branches,
                 otherwise,
             } => self.if_chain(branches, otherwise.as_ref()),
-            StmtKind::While { cond, body } => {
-                self.open(I::Block(BlockType::Empty));
-                let exit = self.depth;
-                self.open(I::Loop(BlockType::Empty));
-                let next = self.depth;
-                self.expr(*cond);
-                self.code.push(I::I32Eqz);
-                self.code.push(self.br_if(exit));
-                self.loops.push((exit, next));
-                self.block(body);
-                self.loops.pop();
-                self.code.push(self.br(next));
-                self.close();
-                self.close();
-            }
-            StmtKind::Loop { body } => {
-                self.open(I::Block(BlockType::Empty));
-                let exit = self.depth;
-                self.open(I::Loop(BlockType::Empty));
-                let next = self.depth;
-                self.loops.push((exit, next));
-                self.block(body);
-                self.loops.pop();
-                self.code.push(self.br(next));
-                self.close();
-                self.close();
-            }
+            StmtKind::While { cond, body } => self.loop_stmt(Some(*cond), body),
+            StmtKind::Loop { body } => self.loop_stmt(None, body),
             StmtKind::For { iter, body, .. } => self.for_loop(id, *iter, body),
             StmtKind::Break => {
                 let (exit, _) = *self.loops.last().expect("checked: inside a loop");
@@ -348,6 +323,25 @@ impl Emitter<'_> {
             I::LocalSet(at),
         ]);
         self.code.push(self.br(top));
+        self.close();
+        self.close();
+    }
+
+    /// `while cond {}` or, without a condition, `loop {}`: `continue` re-enters at the test.
+    fn loop_stmt(&mut self, cond: Option<ExprId>, body: &Block) {
+        self.open(I::Block(BlockType::Empty));
+        let exit = self.depth;
+        self.open(I::Loop(BlockType::Empty));
+        let next = self.depth;
+        if let Some(cond) = cond {
+            self.expr(cond);
+            self.code.push(I::I32Eqz);
+            self.code.push(self.br_if(exit));
+        }
+        self.loops.push((exit, next));
+        self.block(body);
+        self.loops.pop();
+        self.code.push(self.br(next));
         self.close();
         self.close();
     }

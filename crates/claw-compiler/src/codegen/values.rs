@@ -62,6 +62,28 @@ fn store_scalar(types: &Types, ty: TypeId, offset: u32) -> I<'static> {
     }
 }
 
+/// Pushes `addr` (a local) + `offset`.
+fn push_address(code: &mut Code, addr: u32, offset: u32) {
+    code.push(I::LocalGet(addr));
+    if offset > 0 {
+        code.push(I::I32Const(offset as i32));
+        code.push(I::I32Add);
+    }
+}
+
+/// The load or store of word `word` of a flags value of `size` bytes at `offset`: flags of up
+/// to 16 bits take one or two bytes, wider ones a 4-byte word each.
+fn flags_word(size: u32, offset: u32, word: u32, store: bool) -> I<'static> {
+    match (size, store) {
+        (1, false) => I::I32Load8U(mem(offset, 1)),
+        (1, true) => I::I32Store8(mem(offset, 1)),
+        (2, false) => I::I32Load16U(mem(offset, 2)),
+        (2, true) => I::I32Store16(mem(offset, 2)),
+        (_, false) => I::I32Load(mem(offset + 4 * word, 4)),
+        (_, true) => I::I32Store(mem(offset + 4 * word, 4)),
+    }
+}
+
 /// Pushes the value of type `ty` stored at `addr` (a local) + `offset`.
 pub fn emit_load(code: &mut Code, info: &ModuleInfo, ty: TypeId, addr: u32, offset: u32) {
     let types = info.types();
@@ -83,20 +105,12 @@ pub fn emit_load(code: &mut Code, info: &ModuleInfo, ty: TypeId, addr: u32, offs
             let size = canon::size(types, ty);
             for word in 0..canon::flags_words(flags.len()) as u32 {
                 code.push(I::LocalGet(addr));
-                code.push(match size {
-                    1 => I::I32Load8U(mem(offset, 1)),
-                    2 => I::I32Load16U(mem(offset, 2)),
-                    _ => I::I32Load(mem(offset + 4 * word, 4)),
-                });
+                code.push(flags_word(size, offset, word, false));
             }
         }
         TypeDef::Unit | TypeDef::Error => {}
         _ => {
-            code.push(I::LocalGet(addr));
-            if offset > 0 {
-                code.push(I::I32Const(offset as i32));
-                code.push(I::I32Add);
-            }
+            push_address(code, addr, offset);
             code.push(I::Call(info.func(Key::Load(ty))));
         }
     }
@@ -129,20 +143,12 @@ pub fn emit_store(code: &mut Code, info: &ModuleInfo, ty: TypeId, addr: u32, off
             for word in 0..flat.len() as u32 {
                 code.push(I::LocalGet(addr));
                 code.push(I::LocalGet(value + word));
-                code.push(match size {
-                    1 => I::I32Store8(mem(offset, 1)),
-                    2 => I::I32Store16(mem(offset, 2)),
-                    _ => I::I32Store(mem(offset + 4 * word, 4)),
-                });
+                code.push(flags_word(size, offset, word, true));
             }
         }
         TypeDef::Unit | TypeDef::Error => {}
         _ => {
-            code.push(I::LocalGet(addr));
-            if offset > 0 {
-                code.push(I::I32Const(offset as i32));
-                code.push(I::I32Add);
-            }
+            push_address(code, addr, offset);
             code.get(value, flat.len());
             code.push(I::Call(info.func(Key::Store(ty))));
         }
