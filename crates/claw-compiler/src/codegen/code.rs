@@ -5,6 +5,7 @@ use wasm_encoder::{Function, Instruction as I, MemArg, ValType};
 pub struct Code {
     pub insts: Vec<I<'static>>,
     locals: Vec<ValType>,
+    params: u32,
     next: u32,
     /// Source offsets of the statements, by the index of their first instruction.
     marks: Vec<(usize, u32)>,
@@ -23,6 +24,7 @@ impl Code {
         Code {
             insts: Vec::new(),
             locals: Vec::new(),
+            params,
             next: params,
             marks: Vec::new(),
         }
@@ -86,6 +88,13 @@ impl Code {
     }
 
     pub fn finish_marked(mut self) -> Body {
+        #[cfg(debug_assertions)]
+        if let Some((at, local)) = read_before_write(&self.insts, self.params) {
+            panic!(
+                "local {local} is read at instruction {at} before any write on some path: {:?}",
+                &self.insts[at.saturating_sub(12)..=at]
+            );
+        }
         self.push(I::End);
         let mut function = Function::new_with_locals_types(self.locals.iter().copied());
         let mut lines = Vec::new();
@@ -119,4 +128,99 @@ pub fn mem(offset: u32, align: u32) -> MemArg {
         align: align.trailing_zeros(),
         memory_index: 0,
     }
+}
+
+/// The first `local.get` of a non-parameter local that some path reaches before any
+/// `local.set` or `local.tee` of it, as (instruction index, local).
+///
+/// Wasm zeroes locals only on function entry, so code that relies on a fresh local being zero
+/// is right the first time round an enclosing loop and wrong every time after: the bug behind
+/// nested `for` loops that did not restart and `push` onto a list declared in a loop body.
+/// Code generation therefore writes every local before reading it, and debug builds check it
+/// with this definite-assignment analysis over the structured control flow.
+pub fn read_before_write(insts: &[I<'static>], params: u32) -> Option<(usize, u32)> {
+    use std::collections::BTreeSet;
+    /// The locals written on every path to a point, or `None` where no path reaches it.
+    type State = Option<BTreeSet<u32>>;
+    fn meet(a: &State, b: &State) -> State {
+        match (a, b) {
+            (None, x) | (x, None) => x.clone(),
+            (Some(a), Some(b)) => Some(a.intersection(b).copied().collect()),
+        }
+    }
+    struct Frame {
+        is_loop: bool,
+        is_if: bool,
+        entry: State,
+        /// The meet of the states at branches to this frame's end (not for loops).
+        exits: State,
+        then_end: Option<State>,
+    }
+    let mut state: State = Some(BTreeSet::new());
+    // The function body is an implicit block; branching to it returns.
+    let mut frames = vec![Frame {
+        is_loop: false,
+        is_if: false,
+        entry: state.clone(),
+        exits: None,
+        then_end: None,
+    }];
+    let branch = |frames: &mut Vec<Frame>, depth: u32, state: &State| {
+        let index = frames.len() - 1 - depth as usize;
+        let frame = &mut frames[index];
+        if !frame.is_loop {
+            frame.exits = meet(&frame.exits, state);
+        }
+    };
+    for (at, inst) in insts.iter().enumerate() {
+        match inst {
+            I::LocalGet(local) => {
+                if *local >= params && state.as_ref().is_some_and(|s| !s.contains(local)) {
+                    return Some((at, *local));
+                }
+            }
+            I::LocalSet(local) | I::LocalTee(local) => {
+                if let Some(s) = &mut state {
+                    s.insert(*local);
+                }
+            }
+            I::Block(_) | I::Loop(_) | I::If(_) => frames.push(Frame {
+                is_loop: matches!(inst, I::Loop(_)),
+                is_if: matches!(inst, I::If(_)),
+                entry: state.clone(),
+                exits: None,
+                then_end: None,
+            }),
+            I::Else => {
+                let frame = frames.last_mut().expect("an `else` inside an `if`");
+                frame.then_end = Some(state.take());
+                state = frame.entry.clone();
+            }
+            I::End => {
+                let frame = frames.pop().expect("balanced `end`s");
+                if !frame.is_loop {
+                    let fallthrough = match (frame.is_if, frame.then_end) {
+                        (true, Some(then_end)) => meet(&then_end, &state),
+                        (true, None) => meet(&frame.entry, &state),
+                        (false, _) => state,
+                    };
+                    state = meet(&fallthrough, &frame.exits);
+                }
+            }
+            I::Br(depth) => {
+                branch(&mut frames, *depth, &state);
+                state = None;
+            }
+            I::BrIf(depth) => branch(&mut frames, *depth, &state),
+            I::BrTable(targets, default) => {
+                for depth in targets.iter().chain([default]) {
+                    branch(&mut frames, *depth, &state);
+                }
+                state = None;
+            }
+            I::Return | I::Unreachable => state = None,
+            _ => {}
+        }
+    }
+    None
 }

@@ -284,6 +284,8 @@ impl Emitter<'_> {
             TypeDef::List(elem) => canon::size(&program.types, *elem) as i32,
             _ => 0,
         };
+        // Each time round an enclosing loop the walk starts over from the first element.
+        self.code.extend([I::I32Const(0), I::LocalSet(at)]);
         self.open(I::Block(BlockType::Empty));
         let exit = self.depth;
         self.open(I::Loop(BlockType::Empty));

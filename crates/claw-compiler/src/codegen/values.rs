@@ -231,6 +231,8 @@ fn load_discriminant(code: &mut Code, types: &Types, ty: TypeId, addr: u32) {
 fn each_index(code: &mut Code, len: u32, body: impl FnOnce(&mut Code, u32)) {
     let i = code.local(ValType::I32);
     code.extend([
+        I::I32Const(0),
+        I::LocalSet(i),
         I::Block(BlockType::Empty),
         I::Loop(BlockType::Empty),
         I::LocalGet(i),
@@ -276,6 +278,8 @@ pub fn gen_load(info: &ModuleInfo, ty: TypeId) -> (Vec<ValType>, Vec<ValType>, C
         }
     } else {
         let out = code.locals(&results);
+        code.zeros(&results[1..]);
+        code.set(out + 1, results.len() - 1);
         load_discriminant(&mut code, types, ty, addr);
         code.push(I::LocalSet(out));
         let payload_at = canon::payload_offset(types, ty);

@@ -153,6 +153,10 @@ impl Emitter<'_> {
                 self.code.extend([
                     I::I32Const(0),
                     I::LocalSet(out),
+                    I::I32Const(0),
+                    I::LocalSet(out + 1),
+                    I::I32Const(0),
+                    I::LocalSet(out + 2),
                     I::Else,
                     I::I32Const(1),
                     I::LocalSet(out),

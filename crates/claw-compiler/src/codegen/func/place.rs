@@ -278,7 +278,9 @@ impl Emitter<'_> {
         };
         self.code.extend([
             // The room in the list's block: its size class minus the header, or none for
-            // static data.
+            // static data (and for the empty list, whose pointer is 0).
+            I::I32Const(0),
+            I::LocalSet(cap),
             I::LocalGet(ptr),
             I::I32Const(heap_base),
             I::I32GeU,
@@ -359,7 +361,9 @@ impl Emitter<'_> {
         let size = canon::size(&self.program.types, elem) as i32;
         let all = self.flat(option);
         let out = self.code.locals(&all);
-        self.code.extend([I::I32Const(0), I::LocalSet(out)]);
+        // `none`, with its payload slots zeroed.
+        self.code.zeros(&all);
+        self.code.set(out, all.len());
         self.read(place);
         let list = self.code.stash(&[ValType::I32, ValType::I32]);
         let addr = self.code.local(ValType::I32);
