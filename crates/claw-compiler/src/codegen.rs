@@ -18,7 +18,7 @@ mod values;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use claw_syntax::ast::{ExprKind, PatKind};
+use claw_syntax::ast::{ExprId, ExprKind, PatKind};
 use wasm_encoder::{
     CodeSection, ConstExpr, DataSection, EntityType, ExportKind, ExportSection, Function,
     FunctionSection, GlobalSection, GlobalType, ImportSection, MemorySection, MemoryType, Module,
@@ -26,7 +26,7 @@ use wasm_encoder::{
 };
 
 use crate::program::{Builtin, FuncKind, Program, Res};
-use crate::types::{TypeId, Types};
+use crate::types::{TypeDef, TypeId, Types};
 use crate::world::World;
 
 pub use canon::flat;
@@ -85,6 +85,8 @@ pub struct ModuleInfo<'p> {
     pub wasi: HashMap<WasiImport, u32>,
     /// Address of each string literal's bytes, by content.
     pub strings: HashMap<String, u32>,
+    /// Address of the elements of each list literal made only of scalar or string constants.
+    pub const_lists: HashMap<ExprId, u32>,
     pub heap_base: u32,
     pub uses_memory: bool,
     registry: RefCell<Registry>,
@@ -185,6 +187,7 @@ impl ModuleBuilder {
                 at
             });
         }
+        let const_lists = const_lists(program, &strings, &mut data);
         let heap_base = (layout::DATA + data.len() as u32 + 7) & !7;
 
         // Function index space: imports, then defined functions, then helpers and adapters
@@ -291,6 +294,7 @@ impl ModuleBuilder {
             global_index,
             wasi,
             strings,
+            const_lists,
             heap_base,
             uses_memory,
             registry: RefCell::new(Registry {
@@ -403,6 +407,50 @@ impl ModuleBuilder {
         module.section(&name_section);
         module.finish()
     }
+}
+
+/// Lays out the elements of every list literal made only of scalar and string constants in
+/// `data` (which starts at `layout::DATA`), as they are in memory; returns their addresses.
+fn const_lists(
+    program: &Program,
+    strings: &HashMap<String, u32>,
+    data: &mut Vec<u8>,
+) -> HashMap<ExprId, u32> {
+    let types = &program.types;
+    let mut lists = HashMap::new();
+    for (id, expr) in program.ast.exprs.iter() {
+        let ExprKind::List(items) = &expr.kind else {
+            continue;
+        };
+        let TypeDef::List(elem) = types.def(program.expr_type(id)) else {
+            continue;
+        };
+        let scalar =
+            flat(types, *elem).len() == 1 && !types.in_memory(*elem) || *elem == TypeId::STRING;
+        if items.is_empty() || !scalar {
+            continue;
+        }
+        let size = canon::size(types, *elem) as usize;
+        let mut bytes = Vec::with_capacity(size * items.len());
+        let all_constant = items.iter().all(|&item| {
+            let Some(values) = func::const_flat(program, item, strings) else {
+                return false;
+            };
+            for value in values {
+                bytes.extend_from_slice(&value.bytes()[..size.min(value.bytes().len())]);
+            }
+            true
+        });
+        if !all_constant || bytes.len() != size * items.len() {
+            continue;
+        }
+        while (layout::DATA as usize + data.len()) % 8 != 0 {
+            data.push(0);
+        }
+        lists.insert(id, layout::DATA + data.len() as u32);
+        data.extend_from_slice(&bytes);
+    }
+    lists
 }
 
 fn generate(info: &ModuleInfo, key: Key) -> (Vec<ValType>, Vec<ValType>, Function) {

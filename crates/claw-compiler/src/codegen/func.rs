@@ -28,7 +28,7 @@ use super::{canon, flat, ModuleInfo};
 use crate::program::{FuncKind, LocalId, Program};
 use crate::types::{TypeDef, TypeId};
 
-pub use constant::global_init;
+pub use constant::{const_flat, global_init};
 
 pub fn emit_body(info: &ModuleInfo, id: usize) -> super::code::Body {
     let program = info.program;

@@ -43,7 +43,7 @@ pub enum Helper {
     FormatChar,
     /// Traps. Its name, `claw:trap:REASON`, is how a host learns the reason: `claw-runtime`
     /// reports REASON instead of wasm's `unreachable`.
-    IndexOutOfBounds,
+    Trap(Trap),
     Print {
         newline: bool,
     },
@@ -65,11 +65,21 @@ impl Helper {
             Helper::Utf8Next => "claw:utf8-next",
             Helper::FormatInt => "claw:format-int",
             Helper::FormatChar => "claw:format-char",
-            Helper::IndexOutOfBounds => "claw:trap:index out of bounds",
+            Helper::Trap(Trap::IndexOutOfBounds) => "claw:trap:index out of bounds",
+            Helper::Trap(Trap::IntegerOverflow) => "claw:trap:integer overflow",
             Helper::Print { newline: false } => "claw:print",
             Helper::Print { newline: true } => "claw:println",
         }
     }
+}
+
+/// Why a program traps, where Wasm itself would not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Trap {
+    IndexOutOfBounds,
+    /// `MIN / -1` in `s8` or `s16`, which Wasm's 32-bit division does not catch; it traps
+    /// with the same words for `s32` and `s64`.
+    IntegerOverflow,
 }
 
 /// Starts a function taking a payload pointer: returns early for static data (literals are
@@ -362,7 +372,7 @@ pub fn emit(helper: Helper, info: &ModuleInfo) -> (Vec<ValType>, Vec<ValType>, F
             sink.local_get(buf).i32_const(4).end();
             (vec![I32], vec![I32, I32], f)
         }
-        Helper::IndexOutOfBounds => {
+        Helper::Trap(_) => {
             let mut f = new_function(&[]);
             f.instructions().unreachable().end();
             (vec![], vec![], f)

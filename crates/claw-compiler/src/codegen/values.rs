@@ -118,9 +118,22 @@ pub fn emit_load(code: &mut Code, info: &ModuleInfo, ty: TypeId, addr: u32, offs
 
 /// Stores the value of type `ty` on the stack at `addr` (a local) + `offset`.
 pub fn emit_store(code: &mut Code, info: &ModuleInfo, ty: TypeId, addr: u32, offset: u32) {
+    let value = code.stash(&flat(info.types(), ty));
+    emit_store_from(code, info, ty, value, addr, offset);
+}
+
+/// Stores the value of type `ty` held in the locals from `value` at `addr` (a local) +
+/// `offset`.
+pub fn emit_store_from(
+    code: &mut Code,
+    info: &ModuleInfo,
+    ty: TypeId,
+    value: u32,
+    addr: u32,
+    offset: u32,
+) {
     let types = info.types();
     let flat = flat(types, ty);
-    let value = code.stash(&flat);
     if scalar(types, ty) {
         code.push(I::LocalGet(addr));
         code.push(I::LocalGet(value));

@@ -29,6 +29,16 @@ impl Const {
         }
     }
 
+    /// The value's little-endian bytes, as a store of its flat type writes them.
+    pub fn bytes(self) -> Vec<u8> {
+        match self {
+            Const::I32(v) => v.to_le_bytes().to_vec(),
+            Const::I64(v) => v.to_le_bytes().to_vec(),
+            Const::F32(v) => v.to_le_bytes().to_vec(),
+            Const::F64(v) => v.to_le_bytes().to_vec(),
+        }
+    }
+
     fn zero(ty: ValType) -> Const {
         match ty {
             ValType::I64 => Const::I64(0),

@@ -7,8 +7,10 @@ use super::constant::{const_flat, flags_words};
 use super::Emitter;
 use crate::codegen::abi::{param_layout, params_in_memory, result_in_memory};
 use crate::codegen::canon;
-use crate::codegen::runtime::Helper;
-use crate::codegen::values::{coerce_to_join, emit_copy, emit_eq, emit_load, emit_store};
+use crate::codegen::runtime::{Helper, Trap};
+use crate::codegen::values::{
+    coerce_to_join, emit_copy, emit_eq, emit_load, emit_store, emit_store_from,
+};
 use crate::program::{Builtin, FuncKind, Res};
 use crate::types::{IntShape, TypeDef, TypeId};
 
@@ -59,15 +61,42 @@ impl Emitter<'_> {
                     unreachable!("checked: a list literal has a list type")
                 };
                 let size = canon::size(&program.types, elem);
+                let bytes = (size * items.len() as u32) as i32;
                 let ptr = self.code.local(ValType::I32);
                 self.code.extend([
-                    I::I32Const((size * items.len() as u32) as i32),
+                    I::I32Const(bytes),
                     I::Call(self.info.helper(Helper::ScratchAlloc)),
                     I::LocalSet(ptr),
                 ]);
-                for (index, &item) in items.iter().enumerate() {
-                    self.expr(item);
-                    emit_store(&mut self.code, self.info, elem, ptr, index as u32 * size);
+                if let Some(&at) = self.info.const_lists.get(&id) {
+                    // A table of constants: its bytes are in the data segment. The list gets a
+                    // copy of its own, as `push` and element assignment change lists in place.
+                    self.code.extend([
+                        I::LocalGet(ptr),
+                        I::I32Const(at as i32),
+                        I::I32Const(bytes),
+                        I::MemoryCopy {
+                            src_mem: 0,
+                            dst_mem: 0,
+                        },
+                    ]);
+                } else {
+                    // One set of locals for every element, so a long literal does not run
+                    // out of locals.
+                    let vt = self.flat(elem);
+                    let value = self.code.locals(&vt);
+                    for (index, &item) in items.iter().enumerate() {
+                        self.expr(item);
+                        self.code.set(value, vt.len());
+                        emit_store_from(
+                            &mut self.code,
+                            self.info,
+                            elem,
+                            value,
+                            ptr,
+                            index as u32 * size,
+                        );
+                    }
                 }
                 self.code
                     .extend([I::LocalGet(ptr), I::I32Const(items.len() as i32)]);
@@ -287,7 +316,7 @@ impl Emitter<'_> {
             I::LocalGet(list + 1),
             I::I32GeU,
             I::If(BlockType::Empty),
-            I::Call(self.info.helper(Helper::IndexOutOfBounds)),
+            I::Call(self.info.helper(Helper::Trap(Trap::IndexOutOfBounds))),
             I::End,
         ]);
         let addr = self.code.local(ValType::I32);
@@ -431,6 +460,26 @@ impl Emitter<'_> {
                 // Shift amounts count modulo the width, as Rust's `wrapping_shl` does.
                 self.code.push(I::I32Const(shape.bits as i32 - 1));
                 self.code.push(I::I32And);
+            }
+            if op == Div && shape.signed && shape.bits < 32 {
+                // Wasm divides narrow values as `i32`, where `MIN / -1` fits; trap as it does
+                // for `s32` and `s64`, so every width follows one rule.
+                let b = self.code.stash(&[ValType::I32]);
+                let a = self.code.stash(&[ValType::I32]);
+                self.code.extend([
+                    I::LocalGet(a),
+                    I::I32Const(shape.min() as i32),
+                    I::I32Eq,
+                    I::LocalGet(b),
+                    I::I32Const(-1),
+                    I::I32Eq,
+                    I::I32And,
+                    I::If(BlockType::Empty),
+                    I::Call(self.info.helper(Helper::Trap(Trap::IntegerOverflow))),
+                    I::End,
+                    I::LocalGet(a),
+                    I::LocalGet(b),
+                ]);
             }
             // Each pair: (32-bit, 64-bit); `sign` picks between signed and unsigned forms.
             let wide = |a: I<'static>, b: I<'static>| if shape.wide() { b } else { a };
