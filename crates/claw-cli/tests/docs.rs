@@ -163,8 +163,9 @@ fn run_block(block: &Block, resolve: Resolve) -> Result<(), Failed> {
                             `claw,ignore-run` if it cannot be run"
                     .into());
             }
-            let component = golden::compile_valid("example.claw", &block.text, resolve)?;
+            let component = golden::compile_valid("example.claw", &block.text, resolve.clone())?;
             golden::run_expectations(&component, &expectations)?;
+            golden::interpret_expectations("example.claw", &block.text, resolve, &expectations)?;
             Ok(())
         }
     }

@@ -108,7 +108,17 @@ fn run_program(path: &Path, resolve: Resolve) -> Result<(), Failed> {
 
 fn run_text(name: &str, text: &str, resolve: Resolve) -> Result<(), Failed> {
     let expectations = golden::parse_expectations(text)?;
-    let component = golden::compile_valid(name, text, resolve)?;
-    golden::run_expectations(&component, &expectations)?;
-    Ok(())
+    let component = golden::compile_valid(name, text, resolve.clone())?;
+    let compiled = golden::run_expectations(&component, &expectations);
+    let interpreted = golden::interpret_expectations(name, text, resolve, &expectations);
+    match (compiled, interpreted) {
+        (Ok(()), Ok(())) => Ok(()),
+        (compiled, interpreted) => Err(compiled
+            .err()
+            .into_iter()
+            .chain(interpreted.err())
+            .collect::<Vec<_>>()
+            .join("\n")
+            .into()),
+    }
 }

@@ -51,6 +51,7 @@ pub fn check(
         for_locals: ArenaMap::default(),
         check_messages: ArenaMap::default(),
         match_stmts: ArenaMap::default(),
+        one_tuples: ArenaMap::default(),
         diverging: ArenaMap::default(),
         origin_name: origin.name,
         origin_text: origin.text,
@@ -86,6 +87,7 @@ pub fn check(
         for_locals,
         check_messages,
         match_stmts,
+        one_tuples,
         diagnostics,
         ..
     } = ctx;
@@ -105,6 +107,7 @@ pub fn check(
         for_locals,
         check_messages,
         match_stmts,
+        one_tuples,
     };
     (program, diagnostics)
 }
@@ -156,6 +159,7 @@ struct Checker<'a> {
     for_locals: ArenaMap<ast::StmtId, LocalId>,
     check_messages: ArenaMap<ast::ExprId, String>,
     match_stmts: ArenaMap<ast::ExprId, ()>,
+    one_tuples: ArenaMap<ast::ExprId, TypeId>,
     diverging: ArenaMap<ast::ExprId, ()>,
     origin_name: &'a str,
     origin_text: &'a str,

@@ -444,7 +444,7 @@ fn const_lists(
         if !all_constant || bytes.len() != size * items.len() {
             continue;
         }
-        while (layout::DATA as usize + data.len()) % 8 != 0 {
+        while !(layout::DATA as usize + data.len()).is_multiple_of(8) {
             data.push(0);
         }
         lists.insert(id, layout::DATA + data.len() as u32);

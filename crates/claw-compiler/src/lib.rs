@@ -9,6 +9,7 @@ mod check;
 mod codegen;
 mod component;
 mod diagnostics;
+pub mod interp;
 mod program;
 mod types;
 mod world;
@@ -83,6 +84,21 @@ pub fn check(source: Source, resolve: Resolve) -> Vec<Diagnostic> {
         }
     }
     diagnostics
+}
+
+/// Checks one file, as [`compile`] does, and makes an instance of it for the reference
+/// interpreter ([`interp`]), whose imports `host` supplies.
+pub fn interpret(
+    source: Source,
+    resolve: Resolve,
+    host: Box<dyn interp::Host>,
+) -> Result<interp::Instance, Vec<Diagnostic>> {
+    let (mut program, diagnostics) = analyze(source, resolve);
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    world::build(&mut program)?;
+    Ok(interp::Instance::new(program, host))
 }
 
 /// Adds the bundled WASI interfaces Claw itself uses (`print` writes to `wasi:cli/stdout`,

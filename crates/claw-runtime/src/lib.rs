@@ -25,7 +25,7 @@ pub use error::RunError;
 pub use host::Host;
 pub use session::Session;
 pub use test_runner::{TestCase, TestFailure, TestResult, TestSuite};
-pub use wave::to_wave;
+pub use wave::{to_val, to_wave};
 
 /// A component-model value, re-exported so embedders can build arguments and read results without
 /// depending on wasmtime themselves.

@@ -16,7 +16,7 @@ use crate::error::RunError;
 
 mod print;
 
-pub use print::to_wave;
+pub use print::{to_val, to_wave};
 
 /// Splits `call` into the export name and the argument text, `(…)` or empty when the call has no
 /// parentheses (which is accepted as a call with no arguments).

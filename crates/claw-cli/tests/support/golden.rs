@@ -10,14 +10,21 @@
 //! The calls run in order on one instance, so globals carry over from line to line. A trap
 //! poisons an instance, so the line after a trap gets a fresh one. Imports are served by
 //! [`test_host`].
+//!
+//! The same lines also hold for the reference interpreter ([`interpret_expectations`]), with
+//! [`InterpHost`] serving the same imports: the compiler and the interpreter must agree on the
+//! whole hand-written corpus, not only on random programs.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::bail;
+use claw_compiler::interp::CallError;
 use claw_compiler::{Diagnostic, Resolve};
 use claw_runtime::{Config, Host, RunError, Session, Val};
 use claw_syntax::{FileId, LineIndex};
+use wasm_wave::value::Value as WaveValue;
+use wasm_wave::wasm::WasmValue;
 use wasmparser::{Validator, WasmFeatures};
 
 /// One expectation line.
@@ -99,6 +106,103 @@ pub fn compile_valid(name: &str, text: &str, resolve: Resolve) -> Result<Vec<u8>
         .validate_all(&component)
         .map_err(|err| format!("the component does not validate: {err}"))?;
     Ok(component)
+}
+
+/// Runs the expectations through the reference interpreter instead of wasmtime.
+pub fn interpret_expectations(
+    name: &str,
+    text: &str,
+    resolve: Resolve,
+    expectations: &[Expect],
+) -> Result<(), String> {
+    let new_instance = || {
+        claw_compiler::interpret(
+            claw_compiler::Source {
+                file: FileId(0),
+                name,
+                text,
+            },
+            resolve.clone(),
+            Box::new(InterpHost::default()),
+        )
+        .map_err(|diagnostics| show_diagnostics(text, &diagnostics))
+    };
+    let mut instance = new_instance()?;
+    let mut failures = Vec::new();
+    for expect in expectations {
+        match expect {
+            Expect::Returns { call, result } => match instance.call(call).map(wave_text) {
+                Ok(got) if got == *result => {}
+                Ok(got) => failures.push(format!(
+                    "interpreted `{call}` returned {}, expected {}",
+                    show(&got),
+                    show(result)
+                )),
+                Err(err) => {
+                    failures.push(format!(
+                        "interpreted `{call}` failed: {err:?}, expected {}",
+                        show(result)
+                    ));
+                    instance = new_instance()?;
+                }
+            },
+            Expect::Traps { call, message } => {
+                match instance.call(call).map(wave_text) {
+                    Err(CallError::Trap(trap)) if trap.message.contains(message.as_str()) => {}
+                    Err(err) => failures.push(format!(
+                        "interpreted `{call}` failed with `{err:?}`, expected a trap containing \
+                         `{message}`"
+                    )),
+                    Ok(got) => failures.push(format!(
+                        "interpreted `{call}` returned {}, expected a trap containing `{message}`",
+                        show(&got)
+                    )),
+                }
+                instance = new_instance()?;
+            }
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
+
+/// An interpreter's result as `claw run` prints it.
+pub fn wave_text(value: Option<WaveValue>) -> Option<String> {
+    value.map(|v| claw_runtime::to_wave(&claw_runtime::to_val(&v)))
+}
+
+/// [`test_host`]'s imports for the interpreter, over WAVE values.
+#[derive(Default)]
+pub struct InterpHost {
+    log: String,
+}
+
+impl claw_compiler::interp::Host for InterpHost {
+    fn call(
+        &mut self,
+        interface: Option<&str>,
+        name: &str,
+        args: &[WaveValue],
+    ) -> Result<Option<WaveValue>, String> {
+        Ok(match (interface, name, args) {
+            (None, "double", [x]) => Some(WaveValue::make_u32(x.unwrap_u32().wrapping_mul(2))),
+            (None, "greet-host", [who]) => Some(WaveValue::make_string(
+                format!("host says hi to {}", who.unwrap_string()).into(),
+            )),
+            (Some("claw:test/logging"), "log", [level, message]) => {
+                self.log = format!("{}: {}", level.unwrap_enum(), message.unwrap_string());
+                None
+            }
+            (Some("claw:test/logging"), "last", []) => {
+                Some(WaveValue::make_string(self.log.clone().into()))
+            }
+            (Some("claw:clock/time@1.2.3"), "now", []) => Some(WaveValue::make_u64(1_700_000_000)),
+            _ => return Err(format!("the test host has no `{name}` in {interface:?}")),
+        })
+    }
 }
 
 /// Instantiates `component` on the test host and checks every expectation in order.

@@ -15,11 +15,13 @@ impl Checker<'_> {
         if let Some(inner) = self.one_tuple(id, expect) {
             // WAVE writes a one-element tuple as `(x)`. Its flat form and layout are those
             // of `x`, so the value needs no wrapping.
+            let expect = expect.expect("checked");
+            self.one_tuples.insert(id, expect.ty);
             return self.expr(
                 id,
                 Some(Expect {
                     ty: inner,
-                    ..expect.expect("checked")
+                    ..expect
                 }),
             );
         }

@@ -174,10 +174,10 @@ pub fn read_before_write(insts: &[I<'static>], params: u32) -> Option<(usize, u3
     };
     for (at, inst) in insts.iter().enumerate() {
         match inst {
-            I::LocalGet(local) => {
-                if *local >= params && state.as_ref().is_some_and(|s| !s.contains(local)) {
-                    return Some((at, *local));
-                }
+            I::LocalGet(local)
+                if *local >= params && state.as_ref().is_some_and(|s| !s.contains(local)) =>
+            {
+                return Some((at, *local));
             }
             I::LocalSet(local) | I::LocalTee(local) => {
                 if let Some(s) = &mut state {

@@ -1,0 +1,647 @@
+//! The evaluator: statements and expressions of a checked program, run over [`Value`]s.
+//!
+//! Control flow that leaves an expression early (`return`, `break`, `continue`, `?`, a trap)
+//! travels as the error of a `Result`, so every construct propagates it with `?` and nothing
+//! is special-cased. Locals live in a map per call frame; every `let` introduces a new
+//! [`LocalId`], so shadowing and scopes need no bookkeeping here.
+
+use std::collections::HashMap;
+
+use claw_syntax::ast::{ArmBody, BinaryOp, Block, ExprId, ExprKind, PatId, PatKind, StmtKind};
+
+use super::ops;
+use super::value::{from_wave, to_wave, Value};
+use super::{Host, Trap};
+use crate::program::{Builtin, FuncKind, GlobalId, LocalId, PatRes, Program, Res};
+use crate::types::{TypeDef, TypeId};
+
+/// How far recursion may go before the interpreter gives up, as the compiled code does when
+/// its stack runs out (at a depth that differs: compare only programs that stay below both).
+const MAX_DEPTH: u32 = 2_000;
+
+/// Why evaluation left the code it was in.
+pub enum Unwind {
+    Trap(Trap),
+    Break,
+    Continue,
+    Return(Value),
+}
+
+impl From<Trap> for Unwind {
+    fn from(trap: Trap) -> Unwind {
+        Unwind::Trap(trap)
+    }
+}
+
+type Flow<T> = Result<T, Unwind>;
+
+/// The state of one instance: its globals, what it printed, and the host it calls.
+pub struct Machine<'p> {
+    pub program: &'p Program,
+    pub globals: Vec<Value>,
+    pub stdout: String,
+    pub host: Box<dyn Host>,
+    depth: u32,
+}
+
+#[derive(Default)]
+struct Frame {
+    locals: HashMap<LocalId, Value>,
+}
+
+/// Where an assignment, `push` or `pop` writes: a variable and the fields, flags and elements
+/// to walk inside it.
+struct Place {
+    root: Root,
+    steps: Vec<Step>,
+}
+
+#[derive(Clone, Copy)]
+enum Root {
+    Local(LocalId),
+    Global(GlobalId),
+}
+
+#[derive(Clone, Copy)]
+enum Step {
+    /// A record or tuple field, or one flag of a flags value.
+    Field(usize),
+    Index(usize),
+}
+
+fn out_of_bounds() -> Unwind {
+    Unwind::Trap(Trap::new("index out of bounds"))
+}
+
+/// The value `steps` lead to inside the variable `root`, or an out-of-bounds trap (a list may
+/// have shrunk since the place was resolved).
+fn slot<'a>(
+    globals: &'a mut [Value],
+    frame: &'a mut Frame,
+    root: Root,
+    steps: &[Step],
+) -> Flow<&'a mut Value> {
+    let value = match root {
+        Root::Local(local) => frame.locals.get_mut(&local).expect("bound before use"),
+        Root::Global(global) => &mut globals[global.0 as usize],
+    };
+    walk(value, steps)
+}
+
+/// The value `steps` lead to inside `value`, or an out-of-bounds trap.
+fn walk<'v>(mut value: &'v mut Value, steps: &[Step]) -> Flow<&'v mut Value> {
+    for step in steps {
+        value = match (value, *step) {
+            (Value::Fields(fields), Step::Field(i)) => &mut fields[i],
+            (Value::List(items), Step::Index(i)) => items.get_mut(i).ok_or_else(out_of_bounds)?,
+            (other, _) => unreachable!("checked: no such place in {other:?}"),
+        };
+    }
+    Ok(value)
+}
+
+impl<'p> Machine<'p> {
+    pub fn new(program: &'p Program, host: Box<dyn Host>, globals: Vec<Value>) -> Self {
+        Machine {
+            program,
+            globals,
+            stdout: String::new(),
+            host,
+            depth: 0,
+        }
+    }
+
+    /// The globals' values before the first call.
+    pub fn initial_globals(program: &Program) -> Vec<Value> {
+        let mut machine = Machine::new(program, Box::new(super::NoImports), Vec::new());
+        let mut frame = Frame::default();
+        for global in &program.globals {
+            // Initializers are constants, so they cannot fail.
+            let value = match global.init {
+                Some(init) => machine.expr(&mut frame, init).unwrap_or(Value::Unit),
+                None => Value::Unit,
+            };
+            machine.globals.push(value);
+        }
+        machine.globals
+    }
+
+    /// Calls function `func` with `args`; its result, or `Unit` for a function without one.
+    pub fn call(&mut self, func: usize, args: Vec<Value>) -> Result<Value, Trap> {
+        let program = self.program;
+        let def = &program.funcs[func];
+        let FuncKind::Defined { item, .. } = def.kind else {
+            return self.call_import(func, args);
+        };
+        let claw_syntax::ast::Item::Func(ast) = &program.ast.items[item] else {
+            unreachable!("defined functions come from `func` items")
+        };
+        if self.depth >= MAX_DEPTH {
+            return Err(Trap::new("call stack exhausted"));
+        }
+        self.depth += 1;
+        let mut frame = Frame::default();
+        for (&param, arg) in def.params.iter().zip(args) {
+            frame.locals.insert(param, arg);
+        }
+        let flow = self.block(&mut frame, &ast.body);
+        self.depth -= 1;
+        match flow {
+            Ok(()) => Ok(Value::Unit),
+            Err(Unwind::Return(value)) => Ok(value),
+            Err(Unwind::Trap(trap)) => Err(trap),
+            Err(Unwind::Break | Unwind::Continue) => unreachable!("checked: inside a loop"),
+        }
+    }
+
+    fn call_import(&mut self, func: usize, args: Vec<Value>) -> Result<Value, Trap> {
+        let program = self.program;
+        let types = &program.types;
+        let def = &program.funcs[func];
+        let FuncKind::Imported {
+            interface,
+            wit_name,
+        } = &def.kind
+        else {
+            unreachable!("only imports come here")
+        };
+        let args: Vec<_> = args
+            .iter()
+            .zip(&def.param_types)
+            .map(|(v, &t)| to_wave(types, t, v))
+            .collect();
+        let result = self
+            .host
+            .call(interface.as_deref(), wit_name, &args)
+            .map_err(Trap::new)?;
+        Ok(match (def.result, result) {
+            (Some(ty), Some(value)) => from_wave(types, ty, &value),
+            (None, None) => Value::Unit,
+            _ => {
+                return Err(Trap::new(format!(
+                    "host function `{wit_name}` gave the wrong result"
+                )))
+            }
+        })
+    }
+
+    fn block(&mut self, frame: &mut Frame, block: &Block) -> Flow<()> {
+        for &stmt in &block.stmts {
+            self.stmt(frame, stmt)?;
+        }
+        Ok(())
+    }
+
+    /// Runs a loop body: `Ok(true)` to go round again, `Ok(false)` after a `break`.
+    fn body(&mut self, frame: &mut Frame, block: &Block) -> Flow<bool> {
+        match self.block(frame, block) {
+            Ok(()) | Err(Unwind::Continue) => Ok(true),
+            Err(Unwind::Break) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
+    fn stmt(&mut self, frame: &mut Frame, id: claw_syntax::ast::StmtId) -> Flow<()> {
+        let program = self.program;
+        match &program.ast.stmts[id].kind {
+            StmtKind::Let { init, .. } => {
+                let value = self.expr(frame, *init)?;
+                frame.locals.insert(program.let_locals[id], value);
+            }
+            StmtKind::Assign { place, op, value } => {
+                let target = self.place(frame, *place)?;
+                let new = match op {
+                    Some(op) => {
+                        let old = self.read(frame, &target)?;
+                        let rhs = self.expr(frame, *value)?;
+                        ops::binary(&program.types, *op, program.expr_type(*place), old, rhs)?
+                    }
+                    None => self.expr(frame, *value)?,
+                };
+                self.write(frame, &target, new)?;
+            }
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => {
+                for (cond, block) in branches {
+                    if self.condition(frame, *cond)? {
+                        return self.block(frame, block);
+                    }
+                }
+                if let Some(block) = otherwise {
+                    self.block(frame, block)?;
+                }
+            }
+            StmtKind::While { cond, body } => {
+                while self.expr(frame, *cond)?.bool() {
+                    if !self.body(frame, body)? {
+                        break;
+                    }
+                }
+            }
+            StmtKind::Loop { body } => while self.body(frame, body)? {},
+            StmtKind::For { iter, body, .. } => self.for_loop(frame, id, *iter, body)?,
+            StmtKind::Break => return Err(Unwind::Break),
+            StmtKind::Continue => return Err(Unwind::Continue),
+            StmtKind::Return(value) => {
+                let value = match value {
+                    Some(value) => self.expr(frame, *value)?,
+                    None => Value::Unit,
+                };
+                return Err(Unwind::Return(value));
+            }
+            StmtKind::Expr(expr) => {
+                self.expr(frame, *expr)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// An `if` branch's condition: a `bool`, or an `if let` that binds when it matches.
+    fn condition(&mut self, frame: &mut Frame, cond: ExprId) -> Flow<bool> {
+        let program = self.program;
+        if let ExprKind::Let { pat, value } = &program.ast.exprs[cond].kind {
+            let v = self.expr(frame, *value)?;
+            return Ok(self.matches(frame, *pat, program.expr_type(*value), &v));
+        }
+        Ok(self.expr(frame, cond)?.bool())
+    }
+
+    fn for_loop(
+        &mut self,
+        frame: &mut Frame,
+        id: claw_syntax::ast::StmtId,
+        iter: ExprId,
+        body: &Block,
+    ) -> Flow<()> {
+        let program = self.program;
+        let binding = program.for_locals[id];
+        let items: Box<dyn Iterator<Item = Value>> = match &program.ast.exprs[iter].kind {
+            ExprKind::Range {
+                start,
+                end,
+                inclusive,
+            } => {
+                let start = self.expr(frame, *start)?.int();
+                let end = self.expr(frame, *end)?.int();
+                if *inclusive {
+                    Box::new((start..=end).map(Value::Int))
+                } else {
+                    Box::new((start..end).map(Value::Int))
+                }
+            }
+            ExprKind::Method { receiver, .. }
+                if program.expr_res.get(iter) == Some(&Res::Builtin(Builtin::Chars)) =>
+            {
+                let text = self.expr(frame, *receiver)?;
+                let chars: Vec<_> = text.str().chars().map(Value::Char).collect();
+                Box::new(chars.into_iter())
+            }
+            _ => Box::new(self.expr(frame, iter)?.list().into_iter()),
+        };
+        for item in items {
+            frame.locals.insert(binding, item);
+            if !self.body(frame, body)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn expr(&mut self, frame: &mut Frame, id: ExprId) -> Flow<Value> {
+        let value = self.expr_inner(frame, id)?;
+        Ok(match self.program.one_tuples.get(id) {
+            Some(_) => Value::Fields(vec![value]),
+            None => value,
+        })
+    }
+
+    fn expr_inner(&mut self, frame: &mut Frame, id: ExprId) -> Flow<Value> {
+        let program = self.program;
+        let types = &program.types;
+        let ty = program.expr_type(id);
+        Ok(match &program.ast.exprs[id].kind {
+            ExprKind::Int(v) => ops::literal_int(types, ty, *v),
+            ExprKind::Float(v) if ty == TypeId::F32 => Value::F32(*v as f32),
+            ExprKind::Float(v) => Value::F64(*v),
+            ExprKind::Str(s) => Value::Str(s.clone()),
+            ExprKind::Char(c) => Value::Char(*c),
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Path(_) => match program.expr_res.get(id) {
+                Some(Res::Local(local)) => frame.locals[local].clone(),
+                Some(Res::Global(global)) => self.globals[global.0 as usize].clone(),
+                Some(Res::Case { case, .. }) => Value::Case(*case, None),
+                other => unreachable!("checked: a value, not {other:?}"),
+            },
+            ExprKind::Call { args, .. } => {
+                let mut values = Vec::with_capacity(args.len());
+                for &arg in args {
+                    values.push(self.expr(frame, arg)?);
+                }
+                match program.expr_res.get(id) {
+                    Some(Res::Func(func)) => self.call(func.0 as usize, values)?,
+                    Some(Res::Case { case, .. }) => Value::Case(*case, values.pop().map(Box::new)),
+                    Some(Res::Builtin(Builtin::Print { newline })) => {
+                        self.stdout.push_str(values[0].str());
+                        if *newline {
+                            self.stdout.push('\n');
+                        }
+                        Value::Unit
+                    }
+                    other => unreachable!("checked: a callee, not {other:?}"),
+                }
+            }
+            ExprKind::List(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for &item in items {
+                    values.push(self.expr(frame, item)?);
+                }
+                Value::List(values)
+            }
+            ExprKind::Tuple(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for &item in items {
+                    values.push(self.expr(frame, item)?);
+                }
+                Value::Fields(values)
+            }
+            ExprKind::Record(fields) => {
+                // Evaluated as written, stored in declaration order.
+                let mut given = Vec::with_capacity(fields.len());
+                for (name, value) in fields {
+                    given.push((name.text.as_str(), Some(self.expr(frame, *value)?)));
+                }
+                let declared = types.fields(ty).expect("checked: a record type");
+                Value::Fields(
+                    declared
+                        .iter()
+                        .map(|(name, _)| {
+                            let slot = given.iter_mut().find(|(n, _)| n == name);
+                            slot.and_then(|(_, v)| v.take())
+                                .expect("checked: every field")
+                        })
+                        .collect(),
+                )
+            }
+            ExprKind::Flags(names) => {
+                let TypeDef::Flags { flags, .. } = types.def(ty) else {
+                    unreachable!("checked: a flags type")
+                };
+                Value::Flags(
+                    flags
+                        .iter()
+                        .map(|f| names.iter().any(|n| n.text == *f))
+                        .collect(),
+                )
+            }
+            ExprKind::Field { base, .. } => {
+                let Some(Res::Field(index)) = program.expr_res.get(id) else {
+                    unreachable!("checked: a field")
+                };
+                match self.expr(frame, *base)? {
+                    Value::Fields(mut fields) => fields.swap_remove(*index as usize),
+                    Value::Flags(flags) => Value::Bool(flags[*index as usize]),
+                    other => unreachable!("checked: fields, not {other:?}"),
+                }
+            }
+            ExprKind::Index { base, index } => {
+                let list = self.expr(frame, *base)?.list();
+                let i = self.expr(frame, *index)?.int();
+                list.into_iter().nth(i as usize).ok_or_else(out_of_bounds)?
+            }
+            ExprKind::Method { receiver, args, .. } => match program.expr_res.get(id) {
+                Some(Res::Builtin(Builtin::Len)) => match self.expr(frame, *receiver)? {
+                    Value::Str(s) => Value::Int(s.len() as i128),
+                    Value::List(items) => Value::Int(items.len() as i128),
+                    other => unreachable!("checked: no `len` on {other:?}"),
+                },
+                Some(Res::Builtin(Builtin::ToString)) => {
+                    Value::Str(ops::to_string(&self.expr(frame, *receiver)?))
+                }
+                Some(Res::Builtin(Builtin::Push)) => {
+                    let target = self.place(frame, *receiver)?;
+                    let item = self.expr(frame, args[0])?;
+                    match slot(&mut self.globals, frame, target.root, &target.steps)? {
+                        Value::List(items) => items.push(item),
+                        other => unreachable!("checked: push on a list, not {other:?}"),
+                    }
+                    Value::Unit
+                }
+                Some(Res::Builtin(Builtin::Pop)) => {
+                    let target = self.place(frame, *receiver)?;
+                    match slot(&mut self.globals, frame, target.root, &target.steps)? {
+                        Value::List(items) => match items.pop() {
+                            Some(item) => Value::Case(1, Some(Box::new(item))),
+                            None => Value::Case(0, None),
+                        },
+                        other => unreachable!("checked: pop on a list, not {other:?}"),
+                    }
+                }
+                other => unreachable!("checked: a method, not {other:?}"),
+            },
+            ExprKind::Match { scrutinee, arms } => {
+                let scrutinee_ty = program.expr_type(*scrutinee);
+                let value = self.expr(frame, *scrutinee)?;
+                for arm in arms {
+                    if !self.matches(frame, arm.pat, scrutinee_ty, &value) {
+                        continue;
+                    }
+                    return match &arm.body {
+                        ArmBody::Expr(body) => self.expr(frame, *body),
+                        ArmBody::Block(block) => self.block(frame, block).map(|()| Value::Unit),
+                    };
+                }
+                unreachable!("checked: the arms are exhaustive")
+            }
+            ExprKind::Try(inner) => {
+                let option = matches!(types.def(program.expr_type(*inner)), TypeDef::Option(_));
+                match (option, self.expr(frame, *inner)?) {
+                    (true, Value::Case(1, Some(payload))) => *payload,
+                    (true, _) => return Err(Unwind::Return(Value::Case(0, None))),
+                    (false, Value::Case(0, payload)) => payload.map_or(Value::Unit, |p| *p),
+                    (false, Value::Case(_, payload)) => {
+                        return Err(Unwind::Return(Value::Case(1, payload)))
+                    }
+                    (_, other) => unreachable!("checked: `?` on a case, not {other:?}"),
+                }
+            }
+            ExprKind::Check { cond, .. } => {
+                if self.expr(frame, *cond)?.bool() {
+                    Value::Case(0, None)
+                } else {
+                    let message = program.check_messages[id].clone();
+                    Value::Case(1, Some(Box::new(Value::Str(message))))
+                }
+            }
+            ExprKind::Unary { op, operand } => {
+                let v = self.expr(frame, *operand)?;
+                ops::unary(types, *op, ty, v)
+            }
+            ExprKind::Binary {
+                op: op @ (BinaryOp::And | BinaryOp::Or),
+                lhs,
+                rhs,
+            } => {
+                let left = self.expr(frame, *lhs)?.bool();
+                if left == (*op == BinaryOp::Or) {
+                    Value::Bool(left)
+                } else {
+                    self.expr(frame, *rhs)?
+                }
+            }
+            ExprKind::Binary { op, lhs, rhs } => {
+                let a = self.expr(frame, *lhs)?;
+                let b = self.expr(frame, *rhs)?;
+                ops::binary(types, *op, program.expr_type(*lhs), a, b)?
+            }
+            ExprKind::Cast { expr, .. } => {
+                let v = self.expr(frame, *expr)?;
+                ops::cast(types, v, ty)
+            }
+            ExprKind::Range { .. } | ExprKind::Let { .. } | ExprKind::Error => {
+                unreachable!("checked: not a value here")
+            }
+        })
+    }
+
+    /// Whether `value` (of type `ty`) matches `pat`, binding the pattern's names if it does.
+    fn matches(&mut self, frame: &mut Frame, pat: PatId, ty: TypeId, value: &Value) -> bool {
+        let program = self.program;
+        match &program.ast.pats[pat].kind {
+            PatKind::Wildcard => true,
+            PatKind::Name(_) | PatKind::Case { .. } => match program.pat_res.get(pat) {
+                Some(PatRes::Bind(local)) => {
+                    frame.locals.insert(*local, value.clone());
+                    true
+                }
+                Some(PatRes::Case(case)) => {
+                    let Value::Case(index, payload) = value else {
+                        unreachable!("checked: a case")
+                    };
+                    if index != case {
+                        return false;
+                    }
+                    match (&program.ast.pats[pat].kind, payload) {
+                        (
+                            PatKind::Case {
+                                payload: Some(sub), ..
+                            },
+                            Some(payload),
+                        ) => {
+                            let cases = program.types.cases(ty).expect("checked: cases");
+                            let payload_ty = cases[*case as usize].1.expect("checked: payload");
+                            self.matches(frame, *sub, payload_ty, payload)
+                        }
+                        _ => true,
+                    }
+                }
+                None => true,
+            },
+            PatKind::Int(v) => value.int() == *v,
+            PatKind::Str(s) => value.str() == s,
+            PatKind::Char(c) => matches!(value, Value::Char(x) if x == c),
+            PatKind::Bool(b) => value.bool() == *b,
+            PatKind::Tuple(items) => {
+                let (Value::Fields(values), TypeDef::Tuple(item_types)) =
+                    (value, program.types.def(ty).clone())
+                else {
+                    unreachable!("checked: a tuple")
+                };
+                items
+                    .iter()
+                    .zip(values)
+                    .zip(item_types)
+                    .all(|((&item, v), t)| self.matches(frame, item, t, v))
+            }
+        }
+    }
+
+    /// Resolves a place expression: its variable, then each field and element, evaluating and
+    /// bounds-checking indices as it goes (before the value that is stored is evaluated).
+    fn place(&mut self, frame: &mut Frame, id: ExprId) -> Flow<Place> {
+        let program = self.program;
+        match &program.ast.exprs[id].kind {
+            ExprKind::Path(_) => Ok(Place {
+                root: match program.expr_res.get(id) {
+                    Some(Res::Local(local)) => Root::Local(*local),
+                    Some(Res::Global(global)) => Root::Global(*global),
+                    other => unreachable!("checked: a variable, not {other:?}"),
+                },
+                steps: Vec::new(),
+            }),
+            ExprKind::Field { base, .. } => {
+                let mut place = self.place(frame, *base)?;
+                let Some(Res::Field(index)) = program.expr_res.get(id) else {
+                    unreachable!("checked: a field")
+                };
+                place.steps.push(Step::Field(*index as usize));
+                Ok(place)
+            }
+            ExprKind::Index { base, index } => {
+                let mut place = self.place(frame, *base)?;
+                let i = self.expr(frame, *index)?.int() as usize;
+                let len = match self.read(frame, &place)? {
+                    Value::List(items) => items.len(),
+                    other => unreachable!("checked: a list, not {other:?}"),
+                };
+                if i >= len {
+                    return Err(out_of_bounds());
+                }
+                place.steps.push(Step::Index(i));
+                Ok(place)
+            }
+            other => unreachable!("checked: not a place: {other:?}"),
+        }
+    }
+
+    fn read(&mut self, frame: &mut Frame, place: &Place) -> Flow<Value> {
+        let (flag, steps) = self.split_flag(place);
+        Ok(
+            match (flag, slot(&mut self.globals, frame, place.root, steps)?) {
+                (Some(bit), Value::Flags(flags)) => Value::Bool(flags[bit]),
+                (_, value) => value.clone(),
+            },
+        )
+    }
+
+    fn write(&mut self, frame: &mut Frame, place: &Place, new: Value) -> Flow<()> {
+        let (flag, steps) = self.split_flag(place);
+        match (flag, slot(&mut self.globals, frame, place.root, steps)?) {
+            (Some(bit), Value::Flags(flags)) => flags[bit] = new.bool(),
+            (_, slot) => *slot = new,
+        }
+        Ok(())
+    }
+
+    /// A place's last step when it picks one flag of a flags value, and the steps before it.
+    fn split_flag<'s>(&self, place: &'s Place) -> (Option<usize>, &'s [Step]) {
+        if let Some((Step::Field(bit), before)) = place.steps.split_last() {
+            if self.is_flags(place.root, before) {
+                return (Some(*bit), before);
+            }
+        }
+        (None, &place.steps)
+    }
+
+    /// Whether the value at `steps` inside `root` is a flags value, from the types alone.
+    fn is_flags(&self, root: Root, steps: &[Step]) -> bool {
+        let program = self.program;
+        let types = &program.types;
+        let mut ty = match root {
+            Root::Local(local) => program.locals[local.0 as usize].ty,
+            Root::Global(global) => program.globals[global.0 as usize].ty,
+        };
+        for step in steps {
+            ty = match (types.def(ty), step) {
+                (TypeDef::List(elem), Step::Index(_)) => *elem,
+                (_, Step::Field(i)) => match types.fields(ty) {
+                    Some(fields) => fields[*i].1,
+                    None => return false,
+                },
+                _ => return false,
+            };
+        }
+        matches!(types.def(ty), TypeDef::Flags { .. })
+    }
+}
