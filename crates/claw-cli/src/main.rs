@@ -42,6 +42,27 @@ enum Command {
 fn main() -> ExitCode {
     // clap exits with status 2 on usage errors, as the exit-code contract wants.
     let cli = Cli::parse();
+    // Wasm runs on the stack of the thread that calls it, so a guest allowed a deep stack
+    // needs a thread with at least that much.
+    let max_stack = match &cli.command {
+        Command::Run(opts) => opts.limits.max_stack,
+        Command::Test(opts) => opts.limits.max_stack,
+        _ => None,
+    };
+    let sandbox = claw_runtime::Sandbox {
+        max_stack,
+        ..Default::default()
+    };
+    std::thread::Builder::new()
+        .name("claw".into())
+        .stack_size(sandbox.native_stack())
+        .spawn(move || dispatch(cli))
+        .expect("spawning the main thread")
+        .join()
+        .unwrap_or(ExitCode::FAILURE)
+}
+
+fn dispatch(cli: Cli) -> ExitCode {
     let term = Term::new(cli.color);
     let res = match cli.command {
         Command::Build(opts) => build::run(opts, &term),

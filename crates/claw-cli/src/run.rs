@@ -31,7 +31,8 @@ keep their values from one call to the next. Without --invoke, a component that 
 arguments after `--`, and its exit status becomes claw's.
 
 The guest sees no files and no environment variables unless granted with --dir and --env.
-Exceeding --fuel, --max-memory or --timeout stops it with an error naming the limit.")]
+Exceeding --fuel, --max-memory or --timeout stops it with an error naming the limit, and
+recursion deeper than --max-stack allows traps with `call stack exhausted`.")]
 pub struct Opts {
     /// A `.claw` file (compiled first) or a component binary (`.wasm`).
     file: PathBuf,
@@ -42,7 +43,7 @@ pub struct Opts {
     #[arg(long, value_name = "DIR")]
     wit: Option<PathBuf>,
     #[command(flatten)]
-    limits: GuestOpts,
+    pub limits: GuestOpts,
     /// Arguments for a WASI command (its first argument is FILE's name).
     #[arg(last = true, value_name = "ARGS")]
     args: Vec<String>,
@@ -68,6 +69,10 @@ pub struct GuestOpts {
     /// Stop a call after SECS seconds (fractions allowed).
     #[arg(long, value_name = "SECS", value_parser = parse_seconds)]
     timeout: Option<Duration>,
+    /// Let the guest's calls use up to BYTES of stack (default 524288, room for about 10,000
+    /// frames of a small recursive function); deeper recursion traps.
+    #[arg(long, value_name = "BYTES")]
+    pub max_stack: Option<usize>,
 }
 
 impl GuestOpts {
@@ -89,6 +94,7 @@ impl GuestOpts {
             env,
             fuel: self.fuel,
             max_memory: self.max_memory,
+            max_stack: self.max_stack,
         };
         Ok((config, sandbox))
     }

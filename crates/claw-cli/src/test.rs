@@ -60,7 +60,7 @@ pub struct Opts {
     #[arg(long, value_name = "DIR")]
     wit: Option<PathBuf>,
     #[command(flatten)]
-    limits: GuestOpts,
+    pub limits: GuestOpts,
 }
 
 /// One `--with NAME=COMPONENT`.

@@ -622,3 +622,41 @@ fn strip_leaves_out_the_line_table() {
     let run = claw(&["run", dir_out.to_str().unwrap(), "--invoke", "factorial(5)"]);
     assert_eq!(stdout(&run), "120\n");
 }
+
+/// Recursion 200,000 deep overflows the default 512 KiB Wasm stack; `--max-stack` gives it
+/// room (and `claw` a host thread big enough to hold it), for `run` and `test` alike.
+#[test]
+fn max_stack_lets_recursion_go_deeper() {
+    let dir = scratch("max-stack");
+    let file = dir.join("deep.claw");
+    std::fs::write(
+        &file,
+        "export func depth(n: u32) -> u32 {\n    if n == 0 { return 0; }\n    return depth(n - 1) + 1;\n}\n\
+         export tests: interface {\n    func deep() -> result<_, string> {\n        \
+         check!(depth(200000) == 200000)?;\n        return ok;\n    }\n}\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let shallow = claw(&["run", file, "--invoke", "depth(200000)"]);
+    assert_eq!(shallow.status.code(), Some(1), "{}", stderr(&shallow));
+    assert!(
+        stderr(&shallow).contains("call stack exhausted"),
+        "{}",
+        stderr(&shallow)
+    );
+    let deep = claw(&[
+        "run",
+        file,
+        "--max-stack",
+        "67108864",
+        "--invoke",
+        "depth(200000)",
+    ]);
+    assert_eq!(stderr(&deep), "");
+    assert_eq!(stdout(&deep), "200000\n");
+    let failing_test = claw(&["test", file]);
+    assert_eq!(failing_test.status.code(), Some(1));
+    assert!(stdout(&failing_test).contains("call stack exhausted"));
+    let passing_test = claw(&["test", file, "--max-stack", "67108864"]);
+    assert_eq!(passing_test.status.code(), Some(0), "{}", stdout(&passing_test));
+}

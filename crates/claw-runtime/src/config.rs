@@ -47,6 +47,23 @@ pub struct Sandbox {
     /// The most bytes each linear memory may grow to; growing past it fails with
     /// [`RunError::MemoryLimit`](crate::RunError::MemoryLimit). `None` is unlimited.
     pub max_memory: Option<usize>,
+    /// The most bytes of stack the guest's calls may use together (wasmtime's
+    /// `max_wasm_stack`); deeper recursion traps with `call stack exhausted`. `None` keeps
+    /// wasmtime's default, [`DEFAULT_MAX_STACK`]. Wasm runs on the calling thread's stack, so
+    /// a thread that calls the guest needs [`Sandbox::native_stack`] bytes of stack.
+    pub max_stack: Option<usize>,
+}
+
+/// wasmtime's default limit on the stack Wasm may use: 512 KiB, which is room for some
+/// thousands of frames of a small recursive function.
+pub const DEFAULT_MAX_STACK: usize = 512 << 10;
+
+impl Sandbox {
+    /// The stack a thread needs to call the guest: its Wasm stack limit plus room for the
+    /// host's own frames.
+    pub fn native_stack(&self) -> usize {
+        self.max_stack.unwrap_or(DEFAULT_MAX_STACK) + (8 << 20)
+    }
 }
 
 /// A host directory made visible to the guest.

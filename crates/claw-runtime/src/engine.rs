@@ -1,15 +1,18 @@
 //! The process-wide wasmtime [`Engine`] and the clock that drives call timeouts.
 //!
-//! One engine per process because engines own compiled-code caches and configuration, and
-//! components compiled by one engine cannot run in another. Timeouts use wasmtime's epoch
+//! One engine per process (per Wasm stack limit, which is an engine setting) because engines
+//! own compiled-code caches and configuration, and components compiled by one engine cannot
+//! run in another. Timeouts use wasmtime's epoch
 //! interruption: compiled code checks a shared counter at loop headers and function entries, and
 //! a background thread bumps that counter every [`TICK`]. A store's deadline is counted in ticks.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::thread;
 use std::time::Duration;
 
 use wasmtime::Engine;
+
+use crate::config::DEFAULT_MAX_STACK;
 
 /// How often the epoch advances, and so the granularity of timeouts. Coarse on purpose: the
 /// ticker thread wakes this often for the life of the process once any timeout is in use.
@@ -19,12 +22,17 @@ pub(crate) const TICK: Duration = Duration::from_millis(10);
 /// wasmtime adds it to the current epoch.
 pub(crate) const NO_DEADLINE: u64 = u64::MAX / 2;
 
-static ENGINE: OnceLock<Engine> = OnceLock::new();
+/// The engines made so far, one per Wasm stack limit (a setting of the engine, not the store);
+/// nearly every process uses one.
+static ENGINES: Mutex<Vec<(usize, &'static Engine)>> = Mutex::new(Vec::new());
 static TICKER: OnceLock<()> = OnceLock::new();
 
-/// The shared engine, created on first use.
-pub(crate) fn engine() -> wasmtime::Result<&'static Engine> {
-    if let Some(engine) = ENGINE.get() {
+/// The shared engine whose Wasm stack limit is `max_stack` (wasmtime's default for `None`),
+/// created on first use.
+pub(crate) fn engine(max_stack: Option<usize>) -> wasmtime::Result<&'static Engine> {
+    let max_stack = max_stack.unwrap_or(DEFAULT_MAX_STACK);
+    let mut engines = ENGINES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, engine)) = engines.iter().find(|(stack, _)| *stack == max_stack) {
         return Ok(engine);
     }
     let mut config = wasmtime::Config::new();
@@ -37,9 +45,14 @@ pub(crate) fn engine() -> wasmtime::Result<&'static Engine> {
     config.consume_fuel(true);
     // Backtraces name source lines when a component carries DWARF (Claw's always do).
     config.wasm_backtrace_details(wasmtime::WasmBacktraceDetails::Enable);
-    let engine = Engine::new(&config)?;
-    // Two threads may race to build an engine; both are equivalent and the loser's is dropped.
-    Ok(ENGINE.get_or_init(|| engine))
+    config.max_wasm_stack(max_stack);
+    // wasmtime insists that an async fiber could hold that stack too (WASI brings async
+    // support in, though calls here are synchronous): its default is 2 MiB.
+    config.async_stack_size((max_stack + (1 << 20)).max(2 << 20));
+    // Engines live as long as the process: components compiled by one run only in it.
+    let engine: &'static Engine = Box::leak(Box::new(Engine::new(&config)?));
+    engines.push((max_stack, engine));
+    Ok(engine)
 }
 
 /// The number of ticks covering `timeout`, starting the ticker thread if it isn't running yet.

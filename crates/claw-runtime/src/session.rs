@@ -44,7 +44,7 @@ impl Session {
             config: config.clone(),
             sandbox: sandbox.clone(),
         };
-        let engine = engine()?;
+        let engine = engine(sandbox.max_stack)?;
         let component = load(engine, wasm)?;
         let pre = store::prepare(engine, &component, host)?;
         let mut store = store::new_store(engine, &settings)?;

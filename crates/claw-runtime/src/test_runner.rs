@@ -75,7 +75,7 @@ impl TestSuite {
         config: &Config,
         sandbox: &Sandbox,
     ) -> Result<TestSuite, RunError> {
-        let engine = engine()?;
+        let engine = engine(sandbox.max_stack)?;
         let component = load(engine, wasm)?;
         let pre = store::prepare(engine, &component, host)?;
         let mut tests = Vec::new();
@@ -162,7 +162,8 @@ impl TestSuite {
             for _ in 0..jobs {
                 let send = send.clone();
                 let next = &next;
-                scope.spawn(move || loop {
+                let worker = thread::Builder::new().stack_size(self.settings.sandbox.native_stack());
+                let spawned = worker.spawn_scoped(scope, move || loop {
                     let position = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&i) = selected.get(position) else {
                         break;
@@ -171,6 +172,7 @@ impl TestSuite {
                         break;
                     }
                 });
+                spawned.expect("spawning a test thread");
             }
             drop(send);
             // Results that arrive early wait here until every one before them is reported.

@@ -209,14 +209,15 @@ impl<'p> Machine<'p> {
                 frame.locals.insert(program.let_locals[id], value);
             }
             StmtKind::Assign { place, op, value } => {
+                // The value first, then the place, as in Rust.
+                let rhs = self.expr(frame, *value)?;
                 let target = self.place(frame, *place)?;
                 let new = match op {
                     Some(op) => {
                         let old = self.read(frame, &target)?;
-                        let rhs = self.expr(frame, *value)?;
                         ops::binary(&program.types, *op, program.expr_type(*place), old, rhs)?
                     }
-                    None => self.expr(frame, *value)?,
+                    None => rhs,
                 };
                 self.write(frame, &target, new)?;
             }
@@ -420,8 +421,8 @@ impl<'p> Machine<'p> {
                     Value::Str(ops::to_string(&self.expr(frame, *receiver)?))
                 }
                 Some(Res::Builtin(Builtin::Push)) => {
-                    let target = self.place(frame, *receiver)?;
                     let item = self.expr(frame, args[0])?;
+                    let target = self.place(frame, *receiver)?;
                     match slot(&mut self.globals, frame, target.root, &target.steps)? {
                         Value::List(items) => items.push(item),
                         other => unreachable!("checked: push on a list, not {other:?}"),
@@ -558,7 +559,7 @@ impl<'p> Machine<'p> {
     }
 
     /// Resolves a place expression: its variable, then each field and element, evaluating and
-    /// bounds-checking indices as it goes (before the value that is stored is evaluated).
+    /// bounds-checking indices as it goes (after the value that is stored is evaluated).
     fn place(&mut self, frame: &mut Frame, id: ExprId) -> Flow<Place> {
         let program = self.program;
         match &program.ast.exprs[id].kind {

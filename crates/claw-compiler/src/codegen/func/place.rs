@@ -238,34 +238,56 @@ impl Emitter<'_> {
         self.write(place);
     }
 
+    /// `place = value` and `place op= value`. The value is evaluated before the place, as
+    /// Rust does, so that a call in it which grows the list the place is in (moving it to a
+    /// new block) cannot leave the place's address stale.
     pub(super) fn assign(&mut self, target: ExprId, op: Option<BinaryOp>, value: ExprId) {
-        let place = self.place(target);
+        let ty = self.program.expr_type(target);
+        let vt = self.flat(ty);
         match op {
             Some(op) => {
-                self.read(place);
                 self.operand(value);
+                let rhs = self.code.stash(&vt);
+                let place = self.place(target);
+                self.read(place);
+                self.code.get(rhs, vt.len());
                 self.binary_op(op, place.ty);
                 self.own(place.ty, place.global, None);
+                self.replace(place);
             }
             None => {
                 self.expr(value);
-                self.own(place.ty, place.global, Some(value));
+                self.own(ty, self.global_root(target), Some(value));
+                let new = self.code.stash(&vt);
+                let place = self.place(target);
+                self.code.get(new, vt.len());
+                self.replace(place);
             }
         }
-        self.replace(place);
+    }
+
+    /// Whether the variable at the root of place `id` is a global.
+    fn global_root(&self, id: ExprId) -> bool {
+        let root = self.place_root(id);
+        matches!(
+            root.and_then(|r| self.program.expr_res.get(r)),
+            Some(Res::Global(_))
+        )
     }
 
     /// `xs.push(v)`: grows the list in place while its block has room, else moves it to a
     /// block twice the size.
+    /// The element is evaluated before the place, as in [`Emitter::assign`].
     pub(super) fn push(&mut self, receiver: ExprId, value: ExprId) {
-        let place = self.place(receiver);
-        let TypeDef::List(elem) = *self.program.types.def(place.ty) else {
+        let TypeDef::List(elem) = *self.program.types.def(self.program.expr_type(receiver))
+        else {
             unreachable!("checked: push on a list")
         };
         let size = canon::size(&self.program.types, elem) as i32;
         self.expr(value);
-        self.own(elem, place.global, Some(value));
+        self.own(elem, self.global_root(receiver), Some(value));
         let item = self.code.stash(&self.flat(elem));
+        let place = self.place(receiver);
         self.read(place);
         let list = self.code.stash(&[ValType::I32, ValType::I32]);
         let (ptr, len) = (list, list + 1);
