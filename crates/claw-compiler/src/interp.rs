@@ -80,7 +80,11 @@ pub struct Instance {
     globals: Vec<Value>,
     stdout: String,
     host: Box<dyn Host>,
+    fuel: Option<u64>,
 }
+
+/// The message of the trap that ends a call when its fuel runs out.
+pub use eval::OUT_OF_FUEL;
 
 impl Instance {
     pub(crate) fn new(program: Program, host: Box<dyn Host>) -> Instance {
@@ -89,7 +93,14 @@ impl Instance {
             program,
             stdout: String::new(),
             host,
+            fuel: None,
         }
+    }
+
+    /// Stops each later call after it runs `fuel` statements and loop rounds, with a trap
+    /// whose message is [`OUT_OF_FUEL`]; `None` lets calls run for ever.
+    pub fn set_fuel(&mut self, fuel: Option<u64>) {
+        self.fuel = fuel;
     }
 
     /// Makes one call written in WAVE (`f(1, "x")`, `tests.adds()`) and returns its result,
@@ -125,6 +136,7 @@ impl Instance {
         let host = std::mem::replace(&mut self.host, Box::new(NoImports));
         let globals = std::mem::take(&mut self.globals);
         let mut machine = eval::Machine::new(&self.program, host, globals);
+        machine.fuel = self.fuel;
         let outcome = machine.call(func, args);
         self.globals = machine.globals;
         self.stdout.push_str(&machine.stdout);

@@ -19,6 +19,9 @@ use crate::types::{TypeDef, TypeId};
 /// its stack runs out (at a depth that differs: compare only programs that stay below both).
 const MAX_DEPTH: u32 = 2_000;
 
+/// The trap message when [`Machine::fuel`] runs out.
+pub const OUT_OF_FUEL: &str = "out of fuel";
+
 /// Why evaluation left the code it was in.
 pub enum Unwind {
     Trap(Trap),
@@ -41,6 +44,8 @@ pub struct Machine<'p> {
     pub globals: Vec<Value>,
     pub stdout: String,
     pub host: Box<dyn Host>,
+    /// Statements left to run before the call stops with an out-of-fuel trap, if limited.
+    pub fuel: Option<u64>,
     depth: u32,
 }
 
@@ -107,6 +112,7 @@ impl<'p> Machine<'p> {
             globals,
             stdout: String::new(),
             host,
+            fuel: None,
             depth: 0,
         }
     }
@@ -192,8 +198,21 @@ impl<'p> Machine<'p> {
         Ok(())
     }
 
+    /// Uses one unit of fuel: each statement and each loop round costs one, so a run that
+    /// does not end runs out.
+    fn burn(&mut self) -> Flow<()> {
+        if let Some(fuel) = &mut self.fuel {
+            if *fuel == 0 {
+                return Err(Unwind::Trap(Trap::new(OUT_OF_FUEL)));
+            }
+            *fuel -= 1;
+        }
+        Ok(())
+    }
+
     /// Runs a loop body: `Ok(true)` to go round again, `Ok(false)` after a `break`.
     fn body(&mut self, frame: &mut Frame, block: &Block) -> Flow<bool> {
+        self.burn()?;
         match self.block(frame, block) {
             Ok(()) | Err(Unwind::Continue) => Ok(true),
             Err(Unwind::Break) => Ok(false),
@@ -202,6 +221,7 @@ impl<'p> Machine<'p> {
     }
 
     fn stmt(&mut self, frame: &mut Frame, id: claw_syntax::ast::StmtId) -> Flow<()> {
+        self.burn()?;
         let program = self.program;
         match &program.ast.stmts[id].kind {
             StmtKind::Let { init, .. } => {
