@@ -76,6 +76,22 @@ impl From<SyntaxError> for Diagnostic {
             )
             .at(span, "each word must be all lower case or all upper case")
             .hint("write identifiers in kebab-case, like `max-nanos`"),
+            SyntaxError::NameWordStartsWithDigit { name, .. } => Diagnostic::error(
+                "invalid-identifier",
+                format!("`{name}` is not a valid name"),
+            )
+            .at(span, "each word of a name must start with a letter")
+            .hint("digits may follow a letter inside a word, as in `utf8` or `item2`"),
+            SyntaxError::UnterminatedString { .. } => {
+                Diagnostic::error("unterminated-string", "string literal is not terminated")
+                    .at(span, "this string has no closing `\"`")
+                    .hint("close the string with `\"` before the end of the line")
+            }
+            SyntaxError::UnterminatedChar { .. } => {
+                Diagnostic::error("unterminated-char", "character literal is not terminated")
+                    .at(span, "this character has no closing `'`")
+                    .hint("close the character with `'` before the end of the line")
+            }
             SyntaxError::InvalidEscape { .. } => {
                 Diagnostic::error("invalid-escape", "invalid escape in string")
                     .at(span, "unknown escape")

@@ -4,18 +4,37 @@ use logos::Logos;
 
 use crate::{FileId, Span, SyntaxError, Token, TokenKind};
 
-/// Splits `text` into tokens, always ending with an [`TokenKind::Eof`] token.
+/// Splits `text` into tokens, always ending with an [`TokenKind::Eof`] token. A UTF-8
+/// byte-order mark at the start is skipped; spans stay byte offsets into `text` as given.
 pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<SyntaxError>) {
     let mut tokens = Vec::new();
     let mut errors = Vec::new();
-    let mut lexer = TokenKind::lexer(text);
+    let offset = if text.starts_with(BYTE_ORDER_MARK) {
+        BYTE_ORDER_MARK.len_utf8()
+    } else {
+        0
+    };
+    let mut lexer = TokenKind::lexer(&text[offset..]);
     while let Some(kind) = lexer.next() {
         let range = lexer.span();
+        let range = range.start + offset..range.end + offset;
         let span = Span::new(file, range.start, range.end);
         let kind = match kind {
-            Ok(TokenKind::Ident) if !is_valid_ident(&text[range]) => {
+            Ok(TokenKind::Ident) if !is_valid_ident(&text[range.clone()]) => {
                 errors.push(SyntaxError::InvalidIdentifier { span });
                 TokenKind::Ident
+            }
+            // One error at the opening quote; the parser sees an invalid token, which it skips
+            // without reporting it again.
+            Ok(TokenKind::UnterminatedStr) => {
+                let quote = Span::new(file, range.start, range.start + 1);
+                errors.push(SyntaxError::UnterminatedString { span: quote });
+                TokenKind::Error
+            }
+            Ok(TokenKind::UnterminatedChar) => {
+                let quote = Span::new(file, range.start, range.start + 1);
+                errors.push(SyntaxError::UnterminatedChar { span: quote });
+                TokenKind::Error
             }
             Ok(kind) => kind,
             Err(()) => {
@@ -46,6 +65,9 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<SyntaxError>) {
     });
     (tokens, errors)
 }
+
+/// What some editors put at the start of a UTF-8 file; it is not part of the program.
+pub(crate) const BYTE_ORDER_MARK: char = '\u{FEFF}';
 
 /// WIT's rule: each `-`-separated word is all lower case or all upper case.
 fn is_valid_ident(text: &str) -> bool {
@@ -117,6 +139,54 @@ mod tests {
     fn mixed_case_word_is_an_error() {
         let (_, errors) = lex(FileId(0), "fooBar FOO-bar");
         assert_eq!(errors.len(), 1);
+    }
+
+    #[test]
+    fn unterminated_literals_are_one_error_at_the_quote() {
+        for text in ["f(\"abc); }", "\"abc\\", "\"", "\"a\\\"", "x = 'a; }"] {
+            let (tokens, errors) = lex(FileId(0), text);
+            assert_eq!(errors.len(), 1, "{text}: {errors:?}");
+            let quote = text.find(['"', '\'']).unwrap();
+            assert_eq!(errors[0].span().range(), quote..quote + 1, "{text}");
+            assert!(
+                matches!(
+                    errors[0],
+                    SyntaxError::UnterminatedString { .. } | SyntaxError::UnterminatedChar { .. }
+                ),
+                "{text}: {errors:?}"
+            );
+            // The literal runs to the end of the line.
+            let last = tokens[tokens.len() - 2];
+            assert_eq!(
+                (last.kind, last.span.end as usize),
+                (TokenKind::Error, text.len())
+            );
+        }
+        let (tokens, errors) = lex(FileId(0), "\"abc\nx");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(tokens[1].kind, TokenKind::Ident);
+    }
+
+    #[test]
+    fn terminated_literals_are_not_affected() {
+        let (tokens, errors) = lex(FileId(0), r#""a\"b" 'c' "" '\''"#);
+        assert!(errors.is_empty(), "{errors:?}");
+        let kinds: Vec<_> = tokens.iter().map(|t| t.kind).collect();
+        use TokenKind::*;
+        assert_eq!(kinds, [Str, Char, Str, Char, Eof]);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_spans_stay_in_the_text() {
+        let text = "\u{FEFF}func f\nlet";
+        let (tokens, errors) = lex(FileId(0), text);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(tokens[0].kind, TokenKind::Func);
+        assert_eq!(&text[tokens[0].span.range()], "func");
+        assert_eq!(&text[tokens[2].span.range()], "let");
+        assert_eq!(tokens[3].span.range(), text.len()..text.len());
+        // Only at the start: elsewhere it is not Claw.
+        assert_eq!(lex(FileId(0), "f \u{FEFF}").1.len(), 1);
     }
 
     #[test]

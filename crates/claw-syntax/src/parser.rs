@@ -15,11 +15,19 @@ use crate::{lex, FileId, Span, SyntaxError, Token, TokenKind};
 /// Parses one file. Never fails: errors come back beside the (partial) tree.
 pub fn parse(file: FileId, text: &str) -> (ast::SourceFile, Vec<SyntaxError>) {
     let (tokens, errors) = lex(file, text);
+    let unterminated_literal = errors.iter().any(|err| {
+        matches!(
+            err,
+            SyntaxError::UnterminatedString { .. } | SyntaxError::UnterminatedChar { .. }
+        )
+    });
     let mut parser = Parser {
         text,
         tokens,
         pos: 0,
         errors,
+        unterminated_literal,
+        last_unexpected: None,
         ast: ast::SourceFile::default(),
         depth: 0,
         no_brace_literal: false,
@@ -41,6 +49,12 @@ struct Parser<'t> {
     tokens: Vec<Token>,
     pos: usize,
     errors: Vec<SyntaxError>,
+    /// Whether the lexer found a string or char literal without its closing quote. Such a
+    /// literal swallows the rest of its line, closing brackets included, so the brackets found
+    /// missing at the end of the file are not reported: they are most likely in the literal.
+    unterminated_literal: bool,
+    /// Where the last "expected …, found …" was reported.
+    last_unexpected: Option<Span>,
     ast: ast::SourceFile,
     depth: u32,
     /// Set in the head of `if`, `while`, `for` and `match`, where a `{` opens the body rather
@@ -100,8 +114,13 @@ impl Parser<'_> {
     /// Records "expected X, found Y" at the current token.
     fn unexpected(&mut self, expected: &str) -> Recover {
         let token = self.tokens[self.pos];
-        // An invalid token was already reported by the lexer: don't pile on.
-        if token.kind != TokenKind::Error {
+        // Don't pile on: an invalid token was already reported by the lexer; a token already
+        // has its error when callers give up one after another at the same place (each open
+        // block wanting its `}` at the end of the file); and see `unterminated_literal`.
+        let reported = self.last_unexpected == Some(token.span);
+        let swallowed = token.kind == TokenKind::Eof && self.unterminated_literal;
+        if token.kind != TokenKind::Error && !reported && !swallowed {
+            self.last_unexpected = Some(token.span);
             self.errors.push(SyntaxError::UnexpectedToken {
                 span: token.span,
                 found: token.kind.describe(),
@@ -168,9 +187,64 @@ impl Parser<'_> {
         Ok((elems, is_tuple))
     }
 
+    /// The name being defined or referred to where nothing but a name can stand. A name with
+    /// a word that starts with a digit (`passes-0-to-9`, which lexes as `passes`, `-`, `0`, …)
+    /// is reported as a whole and read as one name.
     fn name(&mut self) -> PResult<Name> {
+        if let Some(name) = self.name_with_digit_word() {
+            return Ok(name);
+        }
+        self.ident()
+    }
+
+    /// An identifier token as a name. In expressions and types, where `x-1` is `x - 1`.
+    fn ident(&mut self) -> PResult<Name> {
         let token = self.expect(TokenKind::Ident)?;
         Ok(self.name_of(token))
+    }
+
+    /// A run of tokens without spaces that reads as a name with a word starting with a digit:
+    /// `a-1…` or `1a…`.
+    fn name_with_digit_word(&mut self) -> Option<Name> {
+        use TokenKind::{Float, Ident, Int, Minus};
+        let glued = |p: &Self, n: usize| {
+            let (prev, next) = (p.tokens.get(p.pos + n - 1)?, p.tokens.get(p.pos + n)?);
+            (prev.span.end == next.span.start).then_some(next.kind)
+        };
+        let number = |kind: Option<TokenKind>| matches!(kind, Some(Int | Float));
+        let starts = match self.peek() {
+            Ident => glued(self, 1) == Some(Minus) && number(glued(self, 2)),
+            Int => {
+                let digits = &self.text[self.span().range()];
+                digits.bytes().all(|b| b.is_ascii_digit())
+                    && match glued(self, 1) {
+                        Some(Ident) => true,
+                        Some(Minus) => matches!(glued(self, 2), Some(Ident | Int | Float)),
+                        _ => false,
+                    }
+            }
+            _ => false,
+        };
+        if !starts {
+            return None;
+        }
+        let start = self.bump().span;
+        let mut end = start;
+        while matches!(glued(self, 0), Some(Ident | Int | Float | Minus)) {
+            end = self.bump().span;
+        }
+        // A trailing `-` belongs to what follows, as in `a-1 - b`.
+        if self.prev_span() != start && self.tokens[self.pos - 1].kind == Minus {
+            self.pos -= 1;
+            end = self.prev_span();
+        }
+        let span = start.to(end);
+        let text = self.text[span.range()].trim_start_matches('%').to_string();
+        self.errors.push(SyntaxError::NameWordStartsWithDigit {
+            span,
+            name: text.clone(),
+        });
+        Some(Name { text, span })
     }
 
     fn name_of(&self, token: Token) -> Name {

@@ -8,6 +8,13 @@ pub enum SyntaxError {
     InvalidToken { span: Span },
     /// An identifier word mixing upper and lower case, which WIT forbids.
     InvalidIdentifier { span: Span },
+    /// A name with a word that starts with a digit (`passes-0-to-9`), which WIT forbids. The
+    /// span covers the whole name.
+    NameWordStartsWithDigit { span: Span, name: String },
+    /// A string literal without its closing quote; the span is the opening quote.
+    UnterminatedString { span: Span },
+    /// A character literal without its closing quote; the span is the opening quote.
+    UnterminatedChar { span: Span },
     /// A malformed escape in a string literal.
     InvalidEscape { span: Span },
     /// A number too large for 64 bits or otherwise unreadable.
@@ -28,6 +35,9 @@ impl SyntaxError {
         match self {
             SyntaxError::InvalidToken { span }
             | SyntaxError::InvalidIdentifier { span }
+            | SyntaxError::NameWordStartsWithDigit { span, .. }
+            | SyntaxError::UnterminatedString { span }
+            | SyntaxError::UnterminatedChar { span }
             | SyntaxError::InvalidEscape { span }
             | SyntaxError::InvalidNumber { span }
             | SyntaxError::TooDeep { span }

@@ -30,6 +30,14 @@ pub enum TokenKind {
     /// Any quoted run, so `'ab'` is one token the parser can reject as a whole.
     #[regex(r"'([^'\\\n]|\\.)*'")]
     Char,
+    /// A string missing its closing quote, through the end of the line (a trailing `\` too,
+    /// so nothing of the line is left over to report again). The lexer reports it and hands the
+    /// parser an [`TokenKind::Error`] in its place.
+    #[regex(r#""([^"\\\n]|\\.)*\\?"#)]
+    UnterminatedStr,
+    /// A character literal missing its closing quote, likewise.
+    #[regex(r"'([^'\\\n]|\\.)*\\?")]
+    UnterminatedChar,
 
     #[token("import")]
     Import,
@@ -183,6 +191,8 @@ impl TokenKind {
             Float => "a float",
             Str => "a string",
             Char => "a character",
+            UnterminatedStr => "an unterminated string",
+            UnterminatedChar => "an unterminated character",
             Import => "`import`",
             Export => "`export`",
             From => "`from`",

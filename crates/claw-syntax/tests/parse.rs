@@ -635,3 +635,88 @@ fn deep_nesting_is_an_error_not_a_crash() {
             .any(|e| matches!(e, SyntaxError::TooDeep { .. })));
     }
 }
+
+#[test]
+fn closing_angles_split_in_types_only() {
+    assert_eq!(
+        stmts("let x: list<list<u8>> = y >> 1; let z: option<list<u8>>= w;"),
+        "(let x: list<list<u8>> (>> y 1)) (let z: option<list<u8>> w)"
+    );
+    assert_eq!(
+        stmts("let x: result<list<u8>, list<list<u8>>> = y;"),
+        "(let x: result<list<u8>, list<list<u8>>> y)"
+    );
+}
+
+#[test]
+fn a_missing_brace_at_the_end_is_reported_once() {
+    for src in [
+        "func f() {",
+        "func f() { if x { while y { let z = 1;",
+        "export a: interface { func f() { g(",
+    ] {
+        let errors = errors(src);
+        assert_eq!(errors.len(), 1, "{src}: {errors:?}");
+        assert_eq!(errors[0].span().range(), src.len()..src.len(), "{src}");
+    }
+}
+
+#[test]
+fn an_unterminated_string_is_its_only_error() {
+    for src in [
+        "func f() { return \"abc; }",
+        "func f() { g(\"abc, 1); }",
+        "func f() {\n  return \"abc;\n}\n",
+        "func f() { let c = 'a; }",
+        "let s: string = \"abc\\",
+    ] {
+        let errors = errors(src);
+        assert_eq!(errors.len(), 1, "{src}: {errors:?}");
+        let quote = src.find(['"', '\'']).unwrap();
+        assert_eq!(errors[0].span().range(), quote..quote + 1, "{src}");
+    }
+}
+
+#[test]
+fn a_name_word_starting_with_a_digit_is_one_error_over_the_name() {
+    for (src, name) in [
+        ("export func passes-0-to-9() {}", "passes-0-to-9"),
+        ("func f(a-1: u32) {}", "a-1"),
+        ("record r { x-2d: u32 }", "x-2d"),
+        ("func f() { let v-1-x = 1; }", "v-1-x"),
+        ("func 9lives() {}", "9lives"),
+        ("func f() { match x { some(a-1) => 1 } }", "a-1"),
+        ("func f(x: point-3d) {}", "point-3d"),
+        ("type t = list<2d-point>;", "2d-point"),
+    ] {
+        let errors = errors(src);
+        assert_eq!(errors.len(), 1, "{src}: {errors:?}");
+        let start = src.find(name).unwrap();
+        assert_eq!(
+            errors[0],
+            SyntaxError::NameWordStartsWithDigit {
+                span: claw_syntax::Span::new(FileId(0), start, start + name.len()),
+                name: name.to_string(),
+            },
+            "{src}"
+        );
+    }
+    // Where an expression or a type goes on, `-` still subtracts.
+    assert_eq!(
+        stmts("x = a-1; y = p.f-2; z = n as u32-1;"),
+        "(= x (- a 1)) (= y (- (. p f) 2)) (= z (- (as n u32) 1))"
+    );
+    // A `-` after the name is the next token's.
+    assert_eq!(errors("func f() { let a-1 -b = 1; }").len(), 2);
+}
+
+#[test]
+fn a_byte_order_mark_is_not_an_error() {
+    let src = "\u{FEFF}func f() {}";
+    assert_eq!(items(src), "(func f() {})");
+    let file = parse_ok(src);
+    let Item::Func(func) = &file.items[0] else {
+        panic!("a function");
+    };
+    assert_eq!(&src[func.name.span.range()], "f");
+}

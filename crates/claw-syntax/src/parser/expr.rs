@@ -105,7 +105,7 @@ impl Parser<'_> {
             }
             if self.at(TokenKind::As) && CAST_POWER > min_power {
                 self.bump();
-                let ty = self.type_expr()?;
+                let ty = self.cast_type()?;
                 let span = self.span_of(lhs).to(ty.span);
                 lhs = self.alloc(ExprKind::Cast { expr: lhs, ty }, span);
                 continue;
@@ -188,7 +188,7 @@ impl Parser<'_> {
         let token = self.tokens[self.pos];
         match token.kind {
             TokenKind::Ident => {
-                let name = self.name()?;
+                let name = self.ident()?;
                 if !self.eat(TokenKind::LParen) {
                     return Ok(ExprKind::Field { base, name });
                 }
@@ -361,9 +361,9 @@ impl Parser<'_> {
     /// `a`, `a::b`, or either called: `f(x)`, `shape::circle(1.0)`.
     fn path_or_call(&mut self) -> PResult<ExprId> {
         let start = self.span();
-        let mut path = vec![self.name()?];
+        let mut path = vec![self.ident()?];
         while self.eat(TokenKind::ColonColon) {
-            path.push(self.name()?);
+            path.push(self.ident()?);
         }
         let kind = if self.eat(TokenKind::LParen) {
             let args = self.call_args()?;

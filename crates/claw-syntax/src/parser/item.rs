@@ -352,21 +352,35 @@ impl Parser<'_> {
     }
 
     pub(super) fn type_expr(&mut self) -> PResult<TypeExpr> {
+        self.type_expr_in(false)
+    }
+
+    /// The type after `as`, which an operator may follow: `x as u32-1` subtracts, as `x-1`
+    /// does, where elsewhere `u32-1` would be a misspelt name.
+    pub(super) fn cast_type(&mut self) -> PResult<TypeExpr> {
+        self.type_expr_in(true)
+    }
+
+    fn type_expr_in(&mut self, cast: bool) -> PResult<TypeExpr> {
         self.enter()?;
-        let res = self.type_expr_inner();
+        let res = self.type_expr_inner(cast);
         self.leave();
         res
     }
 
-    fn type_expr_inner(&mut self) -> PResult<TypeExpr> {
+    fn type_expr_inner(&mut self, cast: bool) -> PResult<TypeExpr> {
         let name: Name = match self.peek() {
+            TokenKind::Ident if cast => self.ident()?,
             TokenKind::Ident => self.name()?,
             // The "no type here" of `result<_, E>`.
             TokenKind::Underscore => Name {
                 text: "_".to_string(),
                 span: self.bump().span,
             },
-            _ => return Err(self.unexpected("a type")),
+            _ => match self.name_with_digit_word() {
+                Some(name) => name,
+                None => return Err(self.unexpected("a type")),
+            },
         };
         let mut args = Vec::new();
         if self.eat(TokenKind::Lt) {
@@ -388,7 +402,9 @@ impl Parser<'_> {
     }
 
     /// Splits a `>>`, `>=` or `>>=` at the cursor into `>` and the rest, so that
-    /// `list<list<u8>>` closes both lists.
+    /// `list<list<u8>>` closes both lists. The `>` takes the slot of the token before, which
+    /// is consumed already (a `<` at least), so nothing shifts: inserting into the token list
+    /// made a file full of `>>` quadratic.
     fn split_closing_angle(&mut self) {
         let token = self.tokens[self.pos];
         let rest = match token.kind {
@@ -397,6 +413,9 @@ impl Parser<'_> {
             TokenKind::ShrEq => TokenKind::GtEq,
             _ => return,
         };
+        let Some(before) = self.pos.checked_sub(1) else {
+            return;
+        };
         let mid = token.span.start + 1;
         let mut first = token;
         first.kind = TokenKind::Gt;
@@ -404,7 +423,8 @@ impl Parser<'_> {
         let mut second = token;
         second.kind = rest;
         second.span.start = mid;
-        self.tokens[self.pos] = first;
-        self.tokens.insert(self.pos + 1, second);
+        self.tokens[before] = first;
+        self.tokens[self.pos] = second;
+        self.pos = before;
     }
 }
