@@ -45,10 +45,7 @@ impl Checker<'_> {
             ExprKind::Bool(_) => TypeId::BOOL,
             ExprKind::Str(_) => TypeId::STRING,
             ExprKind::Int(value) => self.int_literal(*value as i128, span, expect),
-            ExprKind::Float(_) => match expect.map(|e| e.ty) {
-                Some(ty @ (TypeId::F32 | TypeId::F64)) => ty,
-                _ => TypeId::F64,
-            },
+            ExprKind::Float(value) => self.float_literal(*value, span, expect),
             ExprKind::Unary {
                 op: UnaryOp::Neg,
                 operand,
@@ -232,6 +229,38 @@ impl Checker<'_> {
                 }
                 self.error(diagnostic);
             }
+        }
+        ty
+    }
+
+    /// A float literal takes the float type expected, else `f64`. One too large for that type
+    /// (it would round to infinity) is an error, as an integer literal out of range is.
+    fn float_literal(&mut self, value: f64, span: Span, expect: Option<Expect>) -> TypeId {
+        let (ty, fits) = match expect.map(|e| e.ty) {
+            Some(TypeId::F32) => (TypeId::F32, (value as f32).is_finite()),
+            Some(TypeId::F64) | None => (TypeId::F64, value.is_finite()),
+            // Where no float is expected the mismatch is the error to report.
+            Some(_) => (TypeId::F64, true),
+        };
+        if !fits {
+            let name = self.types.name(ty);
+            let max = if ty == TypeId::F32 {
+                "3.4e38"
+            } else {
+                "1.8e308"
+            };
+            let mut diagnostic = Diagnostic::error(
+                "literal-out-of-range",
+                format!("literal out of range for `{name}`"),
+            )
+            .at(span, format!("`{name}` holds magnitudes up to about {max}"));
+            if let Some((reason, why)) = expect.and_then(|e| e.reason) {
+                diagnostic = diagnostic.also(reason, format!("`{name}` because of {why}"));
+            }
+            if ty == TypeId::F32 && value.is_finite() {
+                diagnostic = diagnostic.hint("use `f64` for values this large");
+            }
+            self.error(diagnostic);
         }
         ty
     }
