@@ -130,6 +130,35 @@ fn check_prints_nothing_on_success() {
     assert_eq!(output.status.code(), Some(0));
 }
 
+/// A file of garbage has thousands of errors: the first hundred are shown (top to bottom),
+/// then one line counts the rest, and the summary line keeps the true count.
+#[test]
+fn check_shows_the_first_hundred_errors_and_counts_the_rest() {
+    let dir = scratch("many-errors");
+    let file = dir.join("garbage.claw");
+    // 20,000 invalid tokens, one per line, so each is an error of its own.
+    std::fs::write(&file, "$\n".repeat(20_000)).unwrap();
+    let output = claw(&["check", "--color", "never", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = stderr(&output);
+    assert_eq!(stderr.matches("error[invalid-token]").count(), 100);
+    assert!(stderr.contains("garbage.claw:100:1 ]"), "{stderr}");
+    assert!(!stderr.contains("garbage.claw:101:1 ]"));
+    let tail: Vec<&str> = stderr.lines().rev().take(3).collect();
+    assert_eq!(
+        tail,
+        [
+            format!(
+                "error: could not compile `{}` due to 20000 previous errors",
+                file.display()
+            )
+            .as_str(),
+            "",
+            "note: 19900 more errors not shown",
+        ]
+    );
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let output = claw(&["--frobnicate"]);
@@ -658,5 +687,10 @@ fn max_stack_lets_recursion_go_deeper() {
     assert_eq!(failing_test.status.code(), Some(1));
     assert!(stdout(&failing_test).contains("call stack exhausted"));
     let passing_test = claw(&["test", file, "--max-stack", "67108864"]);
-    assert_eq!(passing_test.status.code(), Some(0), "{}", stdout(&passing_test));
+    assert_eq!(
+        passing_test.status.code(),
+        Some(0),
+        "{}",
+        stdout(&passing_test)
+    );
 }

@@ -12,7 +12,7 @@ mod pattern;
 mod stmt;
 mod wit_import;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use la_arena::ArenaMap;
 
@@ -67,6 +67,7 @@ pub fn check(
         new_pin: false,
         type_decls: HashMap::new(),
         resolving: Vec::new(),
+        spelling_searches: 0,
     };
     ctx.collect_type_decls();
     ctx.collect_items();
@@ -185,6 +186,8 @@ struct Checker<'a> {
     type_decls: HashMap<String, usize>,
     /// Declarations being resolved, to report a type that contains itself.
     resolving: Vec<String>,
+    /// How many "did you mean" searches were made (see `expr::MAX_SPELLING_SEARCHES`).
+    spelling_searches: usize,
 }
 
 impl Checker<'_> {
@@ -212,11 +215,12 @@ impl Checker<'_> {
     fn collect_items(&mut self) {
         let ast = self.ast;
         let mut export_blocks = HashMap::new();
+        let mut exported = HashSet::new();
         for (index, item) in ast.items.iter().enumerate() {
             match item {
                 Item::ImportFrom(import) => self.import_from(import),
                 Item::ExportInterface(export) => {
-                    export_blocks.insert(index, self.export_interface(export));
+                    export_blocks.insert(index, self.export_interface(export, &mut exported));
                 }
                 _ => {}
             }
@@ -379,22 +383,32 @@ impl Checker<'_> {
             }
             self.expr(init, Some(Expect::because(ty, span, "the global's type")));
             // A name in a constant must be a case (`none`, `red`), not a variable or a call.
-            let names_variable = self.ast.exprs.iter().any(|(id, expr)| {
-                matches!(expr.kind, ExprKind::Path(_) | ExprKind::Call { .. })
-                    && self.ast.exprs[init].span.start <= expr.span.start
-                    && expr.span.end <= self.ast.exprs[init].span.end
-                    && matches!(
-                        self.expr_res.get(id),
-                        Some(
-                            crate::program::Res::Global(_)
-                                | crate::program::Res::Local(_)
-                                | crate::program::Res::Func(_)
-                        )
-                    )
-            });
-            if names_variable {
+            if self.names_variable(init) {
                 not_constant(self);
             }
+        }
+    }
+
+    /// Whether the constant `expr` refers to a global, local or function (rather than only
+    /// to cases). It walks the constant alone: scanning the whole arena for each global made
+    /// files with many globals quadratic.
+    fn names_variable(&self, expr: ast::ExprId) -> bool {
+        use crate::program::Res;
+        let any = |items: &[ast::ExprId]| items.iter().any(|&e| self.names_variable(e));
+        match &self.ast.exprs[expr].kind {
+            ExprKind::Path(_) | ExprKind::Call { .. }
+                if matches!(
+                    self.expr_res.get(expr),
+                    Some(Res::Global(_) | Res::Local(_) | Res::Func(_))
+                ) =>
+            {
+                true
+            }
+            ExprKind::Call { args, .. } => any(args),
+            ExprKind::List(items) | ExprKind::Tuple(items) => any(items),
+            ExprKind::Record(fields) => fields.iter().any(|(_, e)| self.names_variable(*e)),
+            ExprKind::Unary { operand, .. } => self.names_variable(*operand),
+            _ => false,
         }
     }
 
@@ -418,6 +432,7 @@ impl Checker<'_> {
             // use (see `pins`), so that every use sees the final type.
             let diverges = loop {
                 let (diagnostics, locals) = (self.diagnostics.len(), self.locals.len());
+                let spelling_searches = self.spelling_searches;
                 self.scopes.truncate(1);
                 self.loops.clear();
                 self.flexible.clear();
@@ -428,6 +443,7 @@ impl Checker<'_> {
                 }
                 self.diagnostics.truncate(diagnostics);
                 self.locals.truncate(locals);
+                self.spelling_searches = spelling_searches;
             };
             if let (Some(result), false) = (self.funcs[id].result, diverges) {
                 let end = Span {

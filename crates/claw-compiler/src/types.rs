@@ -110,6 +110,10 @@ impl IntShape {
 pub struct Types {
     defs: Vec<TypeDef>,
     interned: HashMap<TypeDef, TypeId>,
+    /// The position of each case, field or flag of a variant, enum, record or flags type by
+    /// name (the first, should a name repeat), so the checker finds a member in constant time
+    /// however many there are.
+    members: HashMap<TypeId, HashMap<String, u32>>,
 }
 
 impl Default for Types {
@@ -117,6 +121,7 @@ impl Default for Types {
         let mut types = Types {
             defs: Vec::new(),
             interned: HashMap::new(),
+            members: HashMap::new(),
         };
         for def in [
             TypeDef::Error,
@@ -147,9 +152,58 @@ impl Types {
             return id;
         }
         let id = TypeId(self.defs.len() as u32);
+        let names: Vec<&String> = match &def {
+            TypeDef::Variant { cases, .. } => cases.iter().map(|c| &c.0).collect(),
+            TypeDef::Record { fields, .. } => fields.iter().map(|f| &f.0).collect(),
+            TypeDef::Enum { cases: names, .. } | TypeDef::Flags { flags: names, .. } => {
+                names.iter().collect()
+            }
+            _ => Vec::new(),
+        };
+        if !names.is_empty() {
+            let mut members = HashMap::new();
+            for (index, name) in names.into_iter().enumerate() {
+                members.entry(name.clone()).or_insert(index as u32);
+            }
+            self.members.insert(id, members);
+        }
         self.defs.push(def.clone());
         self.interned.insert(def, id);
         id
+    }
+
+    /// The position of the case, field or flag `name` of `id`: a variant-like type's case (as
+    /// in [`Types::cases`]), a record's field or a flags type's flag.
+    pub fn member(&self, id: TypeId, name: &str) -> Option<u32> {
+        match self.def(id) {
+            TypeDef::Option(_) => ["none", "some"].iter().position(|c| *c == name),
+            TypeDef::Result { .. } => ["ok", "err"].iter().position(|c| *c == name),
+            _ => return self.members.get(&id)?.get(name).copied(),
+        }
+        .map(|i| i as u32)
+    }
+
+    /// The name and payload type of case `index` of a variant-like type, without copying the
+    /// list of cases as [`Types::cases`] does.
+    pub fn case(&self, id: TypeId, index: u32) -> Option<(&str, Option<TypeId>)> {
+        let index = index as usize;
+        match self.def(id) {
+            TypeDef::Variant { cases, .. } => cases.get(index).map(|c| (c.0.as_str(), c.1)),
+            TypeDef::Enum { cases, .. } => cases.get(index).map(|c| (c.as_str(), None)),
+            TypeDef::Option(some) => [("none", None), ("some", Some(*some))].get(index).copied(),
+            TypeDef::Result { ok, err } => [("ok", *ok), ("err", *err)].get(index).copied(),
+            _ => None,
+        }
+    }
+
+    /// How many cases a variant-like type has; `None` for every other type.
+    pub fn case_count(&self, id: TypeId) -> Option<usize> {
+        match self.def(id) {
+            TypeDef::Variant { cases, .. } => Some(cases.len()),
+            TypeDef::Enum { cases, .. } => Some(cases.len()),
+            TypeDef::Option(_) | TypeDef::Result { .. } => Some(2),
+            _ => None,
+        }
     }
 
     pub fn def(&self, id: TypeId) -> &TypeDef {

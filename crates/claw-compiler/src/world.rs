@@ -4,6 +4,7 @@
 //! Writing text rather than building `wit_parser` structures by hand keeps one source of truth:
 //! `claw wit` prints exactly what `wit-component` was given.
 
+use std::collections::HashSet;
 use std::fmt::Write;
 
 use crate::diagnostics::Diagnostic;
@@ -48,12 +49,14 @@ fn world_text(program: &Program) -> String {
     }
     // Named types root functions mention: WIT ones are `use`d from their interface, the
     // file's own are declared in the world, each after the types it refers to.
-    let mut named = Vec::new();
-    for func in program.funcs.iter().filter(|f| is_root(f)) {
-        for &ty in func.param_types.iter().chain(&func.result) {
-            collect_named(types, ty, &mut named);
-        }
-    }
+    let named = named_types(
+        types,
+        program
+            .funcs
+            .iter()
+            .filter(|f| is_root(f))
+            .flat_map(|func| func.param_types.iter().chain(&func.result).copied()),
+    );
     for &ty in &named {
         if let Some(interface) = types.interface(ty) {
             let _ = writeln!(out, "  use {interface}.{{{}}};", escape(&types.name(ty)));
@@ -90,13 +93,13 @@ fn world_text(program: &Program) -> String {
             continue;
         }
         let _ = writeln!(out, "  export {}: interface {{", escape(&interface.name));
-        let mut named = Vec::new();
-        for &func in &interface.funcs {
-            let func = &program.funcs[func.0 as usize];
-            for &ty in func.param_types.iter().chain(&func.result) {
-                collect_named(types, ty, &mut named);
-            }
-        }
+        let named = named_types(
+            types,
+            interface.funcs.iter().flat_map(|&func| {
+                let func = &program.funcs[func.0 as usize];
+                func.param_types.iter().chain(&func.result).copied()
+            }),
+        );
         for &ty in &named {
             if let Some(from) = types.interface(ty) {
                 let _ = writeln!(out, "    use {from}.{{{}}};", escape(&types.name(ty)));
@@ -117,16 +120,29 @@ fn world_text(program: &Program) -> String {
     out
 }
 
-/// Collects the named types `ty` refers to, dependencies first. The file's own types are
-/// followed inside, since the world declares them; WIT types are not, being `use`d whole.
-fn collect_named(types: &Types, ty: TypeId, out: &mut Vec<TypeId>) {
-    if out.contains(&ty) {
+/// The named types that `roots` refer to, each once, dependencies first: what a world must
+/// declare (the file's own) or `use` (WIT ones) for functions with these parameter and result
+/// types. The file's own types are followed inside, since the world declares them; WIT types
+/// are not, being `use`d whole.
+pub(crate) fn named_types(types: &Types, roots: impl IntoIterator<Item = TypeId>) -> Vec<TypeId> {
+    let mut named = Vec::new();
+    let mut seen = HashSet::new();
+    for ty in roots {
+        collect_named(types, ty, &mut named, &mut seen);
+    }
+    named
+}
+
+fn collect_named(types: &Types, ty: TypeId, out: &mut Vec<TypeId>, seen: &mut HashSet<TypeId>) {
+    // Every type is visited once, named or not, so many functions over one big type cost
+    // no more than one.
+    if !seen.insert(ty) {
         return;
     }
     let own = types.is_named(ty) && types.interface(ty).is_none();
     if !types.is_named(ty) || own {
         for child in types.children(ty) {
-            collect_named(types, child, out);
+            collect_named(types, child, out, seen);
         }
     }
     if types.is_named(ty) {

@@ -15,27 +15,43 @@ impl Checker<'_> {
         if ty == TypeId::ERROR {
             return TypeId::ERROR;
         }
-        // A flag reads as a `bool` field: `perms.write`.
-        if let TypeDef::Flags {
-            flags,
-            name: type_name,
-            ..
-        } = self.types.def(ty).clone()
-        {
-            return match flags.iter().position(|f| *f == name.text) {
+        // A flag reads as a `bool` field: `perms.write`. Members are looked up by name rather
+        // than by copying the type's list of them, which made each access cost its size.
+        if let TypeDef::Flags { .. } = self.types.def(ty) {
+            return match self.types.member(ty, &name.text) {
                 Some(bit) => {
-                    self.expr_res.insert(id, Res::Field(bit as u32));
+                    self.expr_res.insert(id, Res::Field(bit));
                     TypeId::BOOL
                 }
                 None => {
-                    self.error(
-                        Diagnostic::error(
-                            "unknown-flag",
-                            format!("flags `{type_name}` has no flag `{}`", name.text),
-                        )
-                        .at(name.span, "no such flag")
-                        .note(format!("its flags are: {}", flags.join(", "))),
-                    );
+                    let TypeDef::Flags {
+                        flags,
+                        name: type_name,
+                        ..
+                    } = self.types.def(ty)
+                    else {
+                        unreachable!("a flags type")
+                    };
+                    let diagnostic = Diagnostic::error(
+                        "unknown-flag",
+                        format!("flags `{type_name}` has no flag `{}`", name.text),
+                    )
+                    .at(name.span, "no such flag")
+                    .note(format!("its flags are: {}", flags.join(", ")));
+                    self.error(diagnostic);
+                    TypeId::ERROR
+                }
+            };
+        }
+        if let TypeDef::Record { fields, .. } = self.types.def(ty) {
+            return match self.types.member(ty, &name.text) {
+                Some(index) => {
+                    let field_ty = fields[index as usize].1;
+                    self.expr_res.insert(id, Res::Field(index));
+                    field_ty
+                }
+                None => {
+                    self.unknown(ty, "field", name);
                     TypeId::ERROR
                 }
             };

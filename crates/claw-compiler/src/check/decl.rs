@@ -1,14 +1,18 @@
 //! Types as written (`list<point>`, declarations in WIT syntax) and export blocks
 //! (`export docs:visits/store { … }`, `export tests: interface { … }`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use claw_syntax::ast::{ExportInterface, ExportTarget, Item, TypeDeclKind, TypeExpr};
+use claw_syntax::Span;
 
 use super::Checker;
 use crate::diagnostics::Diagnostic;
 use crate::program::ExportedInterface;
 use crate::types::{TypeDef, TypeId, Types};
+
+/// How many of the file's type names an `unknown-type` error lists.
+const MAX_LISTED_TYPES: usize = 16;
 
 impl Checker<'_> {
     pub(super) fn collect_type_decls(&mut self) {
@@ -255,13 +259,20 @@ impl Checker<'_> {
                 "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char",
                 "string", "list", "option", "result", "tuple",
             ];
-            let mut extra: Vec<&String> = self.type_names.keys().collect();
-            extra.sort();
-            known.extend(extra.iter().map(|s| s.as_str()));
+            // The file's own names are listed while there are few: listing thousands in each
+            // of thousands of errors would take quadratic time, and nobody reads such a list.
+            let more = if self.type_names.len() <= MAX_LISTED_TYPES {
+                let mut extra: Vec<&String> = self.type_names.keys().collect();
+                extra.sort();
+                known.extend(extra.iter().map(|s| s.as_str()));
+                String::new()
+            } else {
+                format!(", and {} named in this file", self.type_names.len())
+            };
             self.error(
                 Diagnostic::error("unknown-type", format!("unknown type `{name}`"))
                     .at(ty.name.span, "not a type in scope")
-                    .note(format!("known types: {}", known.join(", "))),
+                    .note(format!("known types: {}{more}", known.join(", "))),
             );
             return TypeId::ERROR;
         };
@@ -289,7 +300,12 @@ impl Checker<'_> {
 
     /// Registers an export block; for a WIT interface, brings its types into scope so the
     /// functions inside can name them.
-    pub(super) fn export_interface(&mut self, export: &ExportInterface) -> usize {
+    /// `exported` holds the names of the blocks before, to report one exported twice.
+    pub(super) fn export_interface(
+        &mut self,
+        export: &ExportInterface,
+        exported: &mut HashSet<String>,
+    ) -> usize {
         let (name, wit_id) = match &export.target {
             ExportTarget::Inline(name) => (name.text.clone(), None),
             ExportTarget::Wit(path) => match self.find_interface(path) {
@@ -305,7 +321,7 @@ impl Checker<'_> {
             },
         };
         let inline = matches!(export.target, ExportTarget::Inline(_));
-        if !name.is_empty() && self.exported_interfaces.iter().any(|e| e.name == name) {
+        if !name.is_empty() && !exported.insert(name.clone()) {
             self.error(
                 Diagnostic::error(
                     "duplicate-definition",
@@ -427,6 +443,22 @@ impl Checker<'_> {
             }
         }
         // An inline interface and a root export share the world's export names.
+        let root_exports: HashMap<&str, Span> = self
+            .funcs
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.kind,
+                    crate::program::FuncKind::Defined {
+                        exported: true,
+                        interface: None,
+                        ..
+                    }
+                )
+            })
+            .map(|f| (f.name.as_str(), f.span))
+            .collect();
+        let mut clashes = Vec::new();
         for target in ast.items.iter().filter_map(|item| match item {
             Item::ExportInterface(export) => Some(&export.target),
             _ => None,
@@ -434,29 +466,20 @@ impl Checker<'_> {
             let ExportTarget::Inline(name) = target else {
                 continue;
             };
-            let clash = self.funcs.iter().find(|f| {
-                f.name == name.text
-                    && matches!(
-                        f.kind,
-                        crate::program::FuncKind::Defined {
-                            exported: true,
-                            interface: None,
-                            ..
-                        }
-                    )
-            });
-            if let Some(func) = clash {
-                let span = func.span;
-                self.error(
-                    Diagnostic::error(
-                        "duplicate-definition",
-                        format!("`{}` is exported more than once", name.text),
-                    )
-                    .at(name.span, "exported as an interface here")
-                    .also(span, "and as a function here")
-                    .hint("rename the interface or the function"),
-                );
+            if let Some(&span) = root_exports.get(name.text.as_str()) {
+                clashes.push((name, span));
             }
+        }
+        for (name, span) in clashes {
+            self.error(
+                Diagnostic::error(
+                    "duplicate-definition",
+                    format!("`{}` is exported more than once", name.text),
+                )
+                .at(name.span, "exported as an interface here")
+                .also(span, "and as a function here")
+                .hint("rename the interface or the function"),
+            );
         }
         // Functions of inline interfaces may only use types the world can name there.
         for interface in 0..self.exported_interfaces.len() {

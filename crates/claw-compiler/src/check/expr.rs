@@ -438,13 +438,29 @@ impl Checker<'_> {
         self.error(diagnostic);
     }
 
-    fn similar_name(&self, name: &str) -> Option<String> {
-        let locals = self.scopes.iter().flat_map(|s| s.keys());
+    /// A name in scope spelled like `name`, for a "did you mean" hint. Each search looks at
+    /// every name in scope, so only the first [`MAX_SPELLING_SEARCHES`] unbound names of a
+    /// file get one: a file with thousands of them would otherwise take quadratic time.
+    fn similar_name(&mut self, name: &str) -> Option<String> {
+        if self.spelling_searches >= MAX_SPELLING_SEARCHES {
+            return None;
+        }
+        self.spelling_searches += 1;
+        let max = 2.min(name.len() / 3 + 1);
+        // The closest name; of equally close ones a local before an item, then the first in
+        // alphabetical order, so the hint does not depend on hash order.
+        let locals = self
+            .scopes
+            .iter()
+            .flat_map(|s| s.keys())
+            .map(|n| (false, n));
         locals
-            .chain(self.items.keys())
-            .filter(|candidate| edit_distance(candidate, name) <= 2.min(name.len() / 3 + 1))
-            .min_by_key(|candidate| edit_distance(candidate, name))
-            .cloned()
+            .chain(self.items.keys().map(|n| (true, n)))
+            .filter_map(|(is_item, candidate)| {
+                edit_distance_within(candidate, name, max).map(|d| (d, is_item, candidate))
+            })
+            .min()
+            .map(|(_, _, candidate)| candidate.clone())
     }
 
     fn path(&mut self, id: ExprId, path: &[Name], expect: Option<Expect>) -> TypeId {
@@ -472,7 +488,7 @@ impl Checker<'_> {
                     }
                     None => match self.bare_case(id, name, None, expect) {
                         Some(ty) => ty,
-                        None if expect.is_some_and(|e| self.types.cases(e.ty).is_some()) => {
+                        None if expect.is_some_and(|e| self.types.case_count(e.ty).is_some()) => {
                             let ty = expect.map(|e| e.ty).unwrap_or(TypeId::ERROR);
                             self.case(id, ty, name, None);
                             ty
@@ -521,7 +537,7 @@ impl Checker<'_> {
             }
             return TypeId::ERROR;
         };
-        if self.types.cases(ty).is_none() {
+        if self.types.case_count(ty).is_none() {
             self.error(
                 Diagnostic::error("not-a-variant", format!("`{}` has no cases", ty_name.text))
                     .at(ty_name.span, "not a variant or enum"),
@@ -571,7 +587,7 @@ impl Checker<'_> {
                 // A case the expected type doesn't have: say so rather than "no function".
                 if let Some(ty) = expect
                     .map(|e| e.ty)
-                    .filter(|&t| self.types.cases(t).is_some())
+                    .filter(|&t| self.types.case_count(t).is_some())
                 {
                     self.case(id, ty, name, args.first().copied());
                     return ty;
@@ -749,18 +765,66 @@ impl Checker<'_> {
     }
 }
 
-/// Levenshtein distance, for "did you mean" hints.
-fn edit_distance(a: &str, b: &str) -> usize {
+/// How many unbound names of a file get a spelling hint (see `similar_name`).
+pub(super) const MAX_SPELLING_SEARCHES: usize = 100;
+
+/// The Levenshtein distance between `a` and `b`, if it is at most `max`, for "did you mean"
+/// hints. Only cells within `max` of the diagonal are computed, so long names cost time
+/// linear in their length.
+fn edit_distance_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    // Distances past `max` are all the same to us; cells never computed hold `too_far`.
+    let too_far = max + 1;
+    let mut row: Vec<usize> = (0..=b.len()).map(|j| j.min(too_far)).collect();
+    for i in 1..=a.len() {
+        let lo = if i > max { i - max } else { 1 };
+        let hi = (i + max).min(b.len());
+        let mut diagonal = row[lo - 1];
+        row[lo - 1] = if lo == 1 { i.min(too_far) } else { too_far };
+        let mut best = row[lo - 1];
+        for j in lo..=hi {
+            let above = row[j];
+            let cell = (diagonal + usize::from(a[i - 1] != b[j - 1]))
+                .min(row[j - 1] + 1)
+                .min(above + 1)
+                .min(too_far);
+            diagonal = above;
+            row[j] = cell;
+            best = best.min(cell);
+        }
+        if best > max {
+            return None;
         }
     }
-    row[b.len()]
+    Some(row[b.len()]).filter(|&d| d <= max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance_within;
+
+    #[test]
+    fn edit_distance_within_a_bound() {
+        for (a, b, max, want) in [
+            ("count", "cuont", 2, Some(2)),
+            ("count", "count", 2, Some(0)),
+            ("count", "counts", 2, Some(1)),
+            ("", "ab", 2, Some(2)),
+            ("ab", "", 1, None),
+            ("kitten", "sitting", 3, Some(3)),
+            ("kitten", "sitting", 2, None),
+            ("abcdef", "badcfe", 2, None),
+            ("é-x", "e-x", 1, Some(1)),
+        ] {
+            assert_eq!(edit_distance_within(a, b, max), want, "{a} {b} {max}");
+            assert_eq!(edit_distance_within(b, a, max), want, "{b} {a} {max}");
+        }
+        let long = "a".repeat(100_000);
+        let longer = format!("{long}b");
+        assert_eq!(edit_distance_within(&long, &longer, 2), Some(1));
+    }
 }

@@ -1,6 +1,8 @@
 //! WAVE-syntax literals: lists, tuples, records, flags, and cases of variants, enums, options
 //! and results. Most take their type from context, as WAVE values do.
 
+use std::collections::HashSet;
+
 use claw_syntax::ast::{ExprId, Name};
 use claw_syntax::Span;
 
@@ -8,6 +10,10 @@ use super::{Checker, Expect};
 use crate::diagnostics::Diagnostic;
 use crate::program::Res;
 use crate::types::{TypeDef, TypeId};
+
+/// How many of a type's cases or fields an `unknown-case` or `unknown-field` error lists; each
+/// error costs no more than that, however large the type.
+const MAX_LISTED_MEMBERS: usize = 32;
 
 impl Checker<'_> {
     pub(super) fn list_literal(
@@ -110,8 +116,10 @@ impl Checker<'_> {
             );
             return TypeId::ERROR;
         };
-        for (index, (name, value)) in fields.iter().enumerate() {
-            if fields[..index].iter().any(|(n, _)| n.text == name.text) {
+        // Sets and lookups by name, so a literal of a large record costs its size.
+        let mut given = HashSet::new();
+        for (name, value) in fields {
+            if !given.insert(name.text.as_str()) {
                 self.error(
                     Diagnostic::error(
                         "duplicate-field",
@@ -120,8 +128,9 @@ impl Checker<'_> {
                     .at(name.span, "given again here"),
                 );
             }
-            match declared.iter().find(|(n, _)| *n == name.text) {
-                Some(&(_, ty)) => {
+            match self.types.member(expect.ty, &name.text) {
+                Some(index) => {
+                    let ty = declared[index as usize].1;
                     self.expr(*value, Some(Expect::ty(ty)));
                 }
                 None => {
@@ -132,7 +141,7 @@ impl Checker<'_> {
         }
         let missing: Vec<&str> = declared
             .iter()
-            .filter(|(n, _)| !fields.iter().any(|(f, _)| f.text == *n))
+            .filter(|(n, _)| !given.contains(n.as_str()))
             .map(|(n, _)| n.as_str())
             .collect();
         if !missing.is_empty() {
@@ -237,29 +246,24 @@ impl Checker<'_> {
         Some(ty)
     }
 
+    /// The position of the case `name` of the variant-like type `ty`.
     pub(super) fn case_index(&self, ty: TypeId, name: &str) -> Option<u32> {
-        let cases = self.types.cases(ty)?;
-        cases.iter().position(|c| c.0 == name).map(|i| i as u32)
+        self.types.case_count(ty)?;
+        self.types.member(ty, name)
     }
 
     /// Checks a case of `ty` named `name` with its payload, if written.
     pub(super) fn case(&mut self, id: ExprId, ty: TypeId, name: &Name, payload: Option<ExprId>) {
-        let cases = self.types.cases(ty).unwrap_or_default();
-        let Some(index) = cases.iter().position(|c| c.0 == name.text) else {
+        let Some(index) = self.case_index(ty, &name.text) else {
             self.unknown(ty, "case", name);
             if let Some(payload) = payload {
                 self.expr(payload, None);
             }
             return;
         };
-        self.expr_res.insert(
-            id,
-            Res::Case {
-                ty,
-                case: index as u32,
-            },
-        );
-        match (cases[index].1, payload) {
+        self.expr_res.insert(id, Res::Case { ty, case: index });
+        let payload_ty = self.types.case(ty, index).and_then(|(_, payload)| payload);
+        match (payload_ty, payload) {
             (Some(inner), Some(payload)) => {
                 self.expr(payload, Some(Expect::ty(inner)));
             }
@@ -287,25 +291,36 @@ impl Checker<'_> {
         }
     }
 
-    /// Reports a case or field `name` that `ty` does not have, listing the ones it has.
+    /// Reports a case or field `name` that `ty` does not have, listing (the first
+    /// [`MAX_LISTED_MEMBERS`] of) the ones it has.
     pub(super) fn unknown(&mut self, ty: TypeId, what: &str, name: &Name) {
         let type_name = self.types.name(ty);
-        let names: Vec<String> = match what {
-            "case" => self
-                .types
-                .cases(ty)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|c| c.0)
-                .collect(),
-            _ => self
-                .types
-                .fields(ty)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|f| f.0)
-                .collect(),
+        let (mut names, count): (Vec<String>, usize) = match (what, self.types.def(ty)) {
+            ("case", _) => {
+                let count = self.types.case_count(ty).unwrap_or(0);
+                let shown = (0..count.min(MAX_LISTED_MEMBERS) as u32)
+                    .filter_map(|i| self.types.case(ty, i))
+                    .map(|(case, _)| case.to_string())
+                    .collect();
+                (shown, count)
+            }
+            (_, TypeDef::Record { fields, .. }) => (
+                fields
+                    .iter()
+                    .take(MAX_LISTED_MEMBERS)
+                    .map(|f| f.0.clone())
+                    .collect(),
+                fields.len(),
+            ),
+            _ => {
+                let fields = self.types.fields(ty).unwrap_or_default();
+                let count = fields.len();
+                (fields.into_iter().map(|f| f.0).collect(), count)
+            }
         };
+        if count > names.len() {
+            names.push(format!("and {} more", count - names.len()));
+        }
         self.error(
             Diagnostic::error(
                 if what == "case" {

@@ -10,6 +10,9 @@ use crate::diagnostics::Diagnostic;
 use crate::program::PatRes;
 use crate::types::{TypeDef, TypeId};
 
+/// How many uncovered values a `non-exhaustive-match` error names.
+const MAX_LISTED_MISSING: usize = 10;
+
 impl Checker<'_> {
     /// Checks a `match`; as a statement (`statement`), arms may have any type and their values
     /// are dropped. Records in `diverging` a match all of whose arms diverge.
@@ -70,7 +73,16 @@ impl Checker<'_> {
             let pats: Vec<PatId> = arms.iter().map(|a| a.pat).collect();
             let missing = self.missing(&pats, ty);
             if !missing.is_empty() {
-                let shown: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+                // Name the first few; an enum of thousands of cases would make a message
+                // (and take a time) as long as the enum.
+                let mut shown: Vec<String> = missing
+                    .iter()
+                    .take(MAX_LISTED_MISSING)
+                    .map(|m| format!("`{m}`"))
+                    .collect();
+                if missing.len() > shown.len() {
+                    shown.push(format!("and {} more", missing.len() - shown.len()));
+                }
                 let span = self.ast.exprs[scrutinee].span;
                 self.error(
                     Diagnostic::error(
@@ -120,8 +132,7 @@ impl Checker<'_> {
             PatKind::Name(name) => match self.case_index(ty, &name.text) {
                 Some(case) => {
                     self.pat_res.insert(pat, PatRes::Case(case));
-                    let cases = self.types.cases(ty).unwrap_or_default();
-                    if cases[case as usize].1.is_some() {
+                    if self.types.case(ty, case).is_some_and(|(_, p)| p.is_some()) {
                         self.error(
                             Diagnostic::error(
                                 "missing-payload",
@@ -156,18 +167,19 @@ impl Checker<'_> {
                         return;
                     }
                 }
-                let Some(cases) = self.types.cases(ty) else {
+                if self.types.case_count(ty).is_none() {
                     mismatch(self, &format!("the case `{}`", name.text));
                     payload_unknown(self);
                     return;
-                };
-                let Some(index) = cases.iter().position(|c| c.0 == name.text) else {
+                }
+                let Some(index) = self.case_index(ty, &name.text) else {
                     self.unknown(ty, "case", name);
                     payload_unknown(self);
                     return;
                 };
-                self.pat_res.insert(pat, PatRes::Case(index as u32));
-                match (cases[index].1, payload) {
+                self.pat_res.insert(pat, PatRes::Case(index));
+                let payload_ty = self.types.case(ty, index).and_then(|(_, p)| p);
+                match (payload_ty, payload) {
                     (Some(inner), Some(payload)) => self.pattern(*payload, inner),
                     (None, None) => {}
                     (Some(_), None) => {
@@ -233,14 +245,20 @@ impl Checker<'_> {
     fn missing(&self, pats: &[PatId], ty: TypeId) -> Vec<String> {
         let rows: Vec<Vec<Pat>> = pats.iter().map(|&p| vec![self.shape(p)]).collect();
         match self.constructors(ty) {
-            Some(ctors) => ctors
-                .into_iter()
-                .filter_map(|ctor| {
-                    let (arity_types, specialized) = self.specialize(&rows, &ctor, ty);
-                    self.witness(&specialized, &arity_types)
-                        .map(|w| ctor.show_named(&w, self, ty))
-                })
-                .collect(),
+            Some(ctors) => {
+                let heads = Heads::new(&rows);
+                ctors
+                    .into_iter()
+                    // A row of wildcards alone matches every case that has no rows of its own.
+                    .filter(|ctor| heads.has_own(ctor) || heads.wild.is_empty())
+                    .filter_map(|ctor| {
+                        let (arity_types, specialized) =
+                            self.specialize(heads.rows(&ctor), &ctor, ty);
+                        self.witness(&specialized, &arity_types)
+                            .map(|w| ctor.show_named(&w, self, ty))
+                    })
+                    .collect()
+            }
             None => self
                 .witness(&rows, &[ty])
                 .map(|mut w| vec![w.remove(0)])
@@ -280,8 +298,8 @@ impl Checker<'_> {
         if let TypeDef::Tuple(_) = self.types.def(ty) {
             return Some(vec![Ctor::Tuple]);
         }
-        let cases = self.types.cases(ty)?;
-        Some((0..cases.len() as u32).map(Ctor::Case).collect())
+        let count = self.types.case_count(ty)?;
+        Some((0..count as u32).map(Ctor::Case).collect())
     }
 
     /// The types inside a constructor of `ty`, and its names for printing.
@@ -292,18 +310,20 @@ impl Checker<'_> {
                 TypeDef::Tuple(items) => items.clone(),
                 _ => vec![],
             },
-            Ctor::Case(case) => {
-                let cases = self.types.cases(ty).unwrap_or_default();
-                cases[*case as usize].1.into_iter().collect()
-            }
+            Ctor::Case(case) => self
+                .types
+                .case(ty, *case)
+                .and_then(|(_, payload)| payload)
+                .into_iter()
+                .collect(),
         }
     }
 
     /// The rows that can match `ctor` in the first column, with that column replaced by the
     /// constructor's fields; and the fields' types.
-    fn specialize(
+    fn specialize<'r>(
         &self,
-        rows: &[Vec<Pat>],
+        rows: impl IntoIterator<Item = &'r Vec<Pat>>,
         ctor: &Ctor,
         ty: TypeId,
     ) -> (Vec<TypeId>, Vec<Vec<Pat>>) {
@@ -339,16 +359,31 @@ impl Checker<'_> {
             return None;
         }
         match self.constructors(ty) {
-            Some(ctors) => ctors.into_iter().find_map(|ctor| {
-                let (fields, specialized) = self.specialize(rows, &ctor, ty);
-                let arity = fields.len();
-                let all: Vec<TypeId> = fields.into_iter().chain(rest.iter().copied()).collect();
-                let mut w = self.witness(&specialized, &all)?;
-                let inner: Vec<String> = w.drain(..arity).collect();
-                let mut out = vec![ctor.show_named(&inner, self, ty)];
-                out.extend(w);
-                Some(out)
-            }),
+            Some(ctors) => {
+                let heads = Heads::new(rows);
+                // The constructors without rows of their own all see just the wildcard rows,
+                // and their fields are unconstrained: when one of them has no witness, none
+                // has, and the rest are skipped (unless an unknown field type got in the way).
+                let mut bare_covered = false;
+                ctors.into_iter().find_map(|ctor| {
+                    let bare = !heads.has_own(&ctor);
+                    if bare && bare_covered {
+                        return None;
+                    }
+                    let (fields, specialized) = self.specialize(heads.rows(&ctor), &ctor, ty);
+                    let arity = fields.len();
+                    let known = !fields.contains(&TypeId::ERROR);
+                    let all: Vec<TypeId> = fields.into_iter().chain(rest.iter().copied()).collect();
+                    let Some(mut w) = self.witness(&specialized, &all) else {
+                        bare_covered |= bare && known;
+                        return None;
+                    };
+                    let inner: Vec<String> = w.drain(..arity).collect();
+                    let mut out = vec![ctor.show_named(&inner, self, ty)];
+                    out.extend(w);
+                    Some(out)
+                })
+            }
             None => {
                 // Literals never cover a type with endless values; only `_` and names do.
                 let defaults: Vec<Vec<Pat>> = rows
@@ -364,6 +399,47 @@ impl Checker<'_> {
     }
 }
 
+/// The rows of a matrix by the constructor their first pattern is, with the rows headed by a
+/// wildcard apart. Specializing for a constructor then looks at its own rows and the wildcard
+/// rows rather than at every row: with one row per case, a `match` over an enum of thousands
+/// of cases took quadratic time.
+struct Heads<'r> {
+    by_ctor: HashMap<Ctor, Vec<&'r Vec<Pat>>>,
+    wild: Vec<&'r Vec<Pat>>,
+}
+
+impl<'r> Heads<'r> {
+    fn new(rows: &'r [Vec<Pat>]) -> Heads<'r> {
+        let mut heads = Heads {
+            by_ctor: HashMap::new(),
+            wild: Vec::new(),
+        };
+        for row in rows {
+            match &row[0] {
+                Pat::Wild => heads.wild.push(row),
+                Pat::Ctor(ctor, _) => heads.by_ctor.entry(ctor.clone()).or_default().push(row),
+                // A literal never matches a constructor.
+                Pat::Literal => {}
+            }
+        }
+        heads
+    }
+
+    fn has_own(&self, ctor: &Ctor) -> bool {
+        self.by_ctor.contains_key(ctor)
+    }
+
+    /// The rows that can match `ctor`: its own, then the wildcard rows.
+    fn rows(&self, ctor: &Ctor) -> impl Iterator<Item = &'r Vec<Pat>> + '_ {
+        self.by_ctor
+            .get(ctor)
+            .into_iter()
+            .flatten()
+            .chain(&self.wild)
+            .copied()
+    }
+}
+
 /// A pattern reduced to what exhaustiveness needs.
 #[derive(Clone)]
 enum Pat {
@@ -373,7 +449,7 @@ enum Pat {
     Literal,
 }
 
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 enum Ctor {
     Bool(bool),
     Tuple,
@@ -393,11 +469,10 @@ impl Ctor {
     fn show_named(&self, fields: &[String], checker: &Checker<'_>, ty: TypeId) -> String {
         match self {
             Ctor::Case(case) => {
-                let cases = checker.types.cases(ty).unwrap_or_default();
-                let name = &cases[*case as usize].0;
+                let name = checker.types.case(ty, *case).map_or("?", |(name, _)| name);
                 match fields.first() {
                     Some(payload) => format!("{name}({payload})"),
-                    None => name.clone(),
+                    None => name.to_string(),
                 }
             }
             _ => self.show(fields),
