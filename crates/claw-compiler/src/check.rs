@@ -11,6 +11,7 @@ mod literal;
 mod pattern;
 mod stmt;
 mod wit_import;
+mod world_names;
 
 use std::collections::{HashMap, HashSet};
 
@@ -68,10 +69,12 @@ pub fn check(
         type_decls: HashMap::new(),
         resolving: Vec::new(),
         spelling_searches: 0,
+        type_spans: HashMap::new(),
     };
     ctx.collect_type_decls();
     ctx.collect_items();
     ctx.check_exports();
+    ctx.check_world_names();
     ctx.check_globals();
     ctx.check_funcs();
     let Checker {
@@ -188,6 +191,9 @@ struct Checker<'a> {
     resolving: Vec<String>,
     /// How many "did you mean" searches were made (see `expr::MAX_SPELLING_SEARCHES`).
     spelling_searches: usize,
+    /// Where each named type got its name in this file: its declaration, or the import or
+    /// export block that brought it from WIT. For messages about the world's names.
+    type_spans: HashMap<TypeId, Span>,
 }
 
 impl Checker<'_> {

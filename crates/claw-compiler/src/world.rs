@@ -16,7 +16,8 @@ pub struct World {
     pub id: wit_parser::WorldId,
 }
 
-/// Errors here are compiler bugs: the checker only lets through what makes a valid world.
+/// Errors here are compiler bugs: the checker only lets through what makes a valid world (it
+/// reports names that would clash in it, see `check/world_names.rs`).
 pub fn build(program: &mut Program) -> Result<World, Vec<Diagnostic>> {
     let text = world_text(program);
     let internal = |err: anyhow::Error| {
@@ -123,7 +124,7 @@ fn world_text(program: &Program) -> String {
 /// The named types that `roots` refer to, each once, dependencies first: what a world must
 /// declare (the file's own) or `use` (WIT ones) for functions with these parameter and result
 /// types. The file's own types are followed inside, since the world declares them; WIT types
-/// are not, being `use`d whole.
+/// are not, being `use`d whole. The checker asks too, to find names that would clash.
 pub(crate) fn named_types(types: &Types, roots: impl IntoIterator<Item = TypeId>) -> Vec<TypeId> {
     let mut named = Vec::new();
     let mut seen = HashSet::new();

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use claw_syntax::ast::{ExportInterface, ExportTarget, Item, TypeDeclKind, TypeExpr};
 use claw_syntax::Span;
 
+use super::world_names::case_clash;
 use super::Checker;
 use crate::diagnostics::Diagnostic;
 use crate::program::ExportedInterface;
@@ -17,8 +18,27 @@ const MAX_LISTED_TYPES: usize = 16;
 impl Checker<'_> {
     pub(super) fn collect_type_decls(&mut self) {
         let ast = self.ast;
+        // The first declaration of each name as WIT compares names, without regard to case.
+        let mut wit_names: HashMap<String, usize> = HashMap::new();
         for (index, item) in ast.items.iter().enumerate() {
             if let Item::TypeDecl(decl) = item {
+                let wit_name = decl.name.text.to_ascii_lowercase();
+                if let Some(&first) = wit_names.get(&wit_name) {
+                    let Item::TypeDecl(first) = &ast.items[first] else {
+                        continue;
+                    };
+                    // Reported, but declared all the same, so its uses resolve.
+                    if first.name.text != decl.name.text {
+                        self.error(case_clash(
+                            &decl.name.text,
+                            decl.name.span,
+                            &first.name.text,
+                            first.name.span,
+                            "the types of a file",
+                        ));
+                    }
+                }
+                wit_names.entry(wit_name).or_insert(index);
                 if let Some(&first) = self.type_decls.get(&decl.name.text) {
                     let Item::TypeDecl(first) = &ast.items[first] else {
                         continue;
@@ -69,18 +89,30 @@ impl Checker<'_> {
         self.resolving.push(name.to_string());
         let name = name.to_string();
         let unique = |this: &mut Self, names: Vec<&claw_syntax::ast::Name>, what: &str| {
-            let mut seen: HashMap<&str, claw_syntax::Span> = HashMap::new();
+            // Keyed as WIT compares names, without regard to case.
+            let mut seen: HashMap<String, &claw_syntax::ast::Name> = HashMap::new();
             for n in names {
-                if let Some(first) = seen.insert(&n.text, n.span) {
-                    this.error(
-                        Diagnostic::error(
-                            "duplicate-definition",
-                            format!("{what} `{}` is declared more than once", n.text),
-                        )
-                        .at(n.span, "declared again here")
-                        .also(first, "first declared here"),
-                    );
-                }
+                let Some(first) = seen.get(&n.text.to_ascii_lowercase()) else {
+                    seen.insert(n.text.to_ascii_lowercase(), n);
+                    continue;
+                };
+                let diagnostic = if first.text == n.text {
+                    Diagnostic::error(
+                        "duplicate-definition",
+                        format!("{what} `{}` is declared more than once", n.text),
+                    )
+                    .at(n.span, "declared again here")
+                    .also(first.span, "first declared here")
+                } else {
+                    case_clash(
+                        &n.text,
+                        n.span,
+                        &first.text,
+                        first.span,
+                        &format!("the {what}s of one type"),
+                    )
+                };
+                this.error(diagnostic);
             }
         };
         let def = match &decl.kind {
@@ -163,6 +195,7 @@ impl Checker<'_> {
         self.resolving.pop();
         let ty = self.types.intern(def);
         self.type_names.insert(name, ty);
+        self.type_spans.entry(ty).or_insert(decl.name.span);
         Some(ty)
     }
 
@@ -314,6 +347,7 @@ impl Checker<'_> {
                     for (type_name, &ty) in &wit.interfaces[id].types {
                         let ty = self.wit_type(&wit_parser::Type::Id(ty), &path.interface);
                         self.type_names.insert(type_name.clone(), ty);
+                        self.type_spans.entry(ty).or_insert(path.span);
                     }
                     (wit.id_of(id).unwrap_or_default(), Some(id))
                 }
@@ -442,7 +476,8 @@ impl Checker<'_> {
                 }
             }
         }
-        // An inline interface and a root export share the world's export names.
+        // An inline interface and a root export share the world's export names (and see
+        // `check_world_names` for names that differ only in case).
         let root_exports: HashMap<&str, Span> = self
             .funcs
             .iter()

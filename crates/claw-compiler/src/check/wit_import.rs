@@ -51,6 +51,7 @@ impl Checker<'_> {
             } else if let Some(&ty) = iface.types.get(&item.name.text) {
                 let ty = self.wit_type(&Type::Id(ty), &item.name);
                 self.type_names.insert(local.text.clone(), ty);
+                self.type_spans.entry(ty).or_insert(item.name.span);
             } else {
                 let mut known: Vec<&str> = iface.functions.keys().map(|s| s.as_str()).collect();
                 known.extend(iface.types.keys().map(|s| s.as_str()));
