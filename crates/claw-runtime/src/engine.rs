@@ -31,7 +31,9 @@ static TICKER: OnceLock<()> = OnceLock::new();
 /// created on first use.
 pub(crate) fn engine(max_stack: Option<usize>) -> wasmtime::Result<&'static Engine> {
     let max_stack = max_stack.unwrap_or(DEFAULT_MAX_STACK);
-    let mut engines = ENGINES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut engines = ENGINES
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some((_, engine)) = engines.iter().find(|(stack, _)| *stack == max_stack) {
         return Ok(engine);
     }

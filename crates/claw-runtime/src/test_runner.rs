@@ -162,7 +162,8 @@ impl TestSuite {
             for _ in 0..jobs {
                 let send = send.clone();
                 let next = &next;
-                let worker = thread::Builder::new().stack_size(self.settings.sandbox.native_stack());
+                let worker =
+                    thread::Builder::new().stack_size(self.settings.sandbox.native_stack());
                 let spawned = worker.spawn_scoped(scope, move || loop {
                     let position = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&i) = selected.get(position) else {

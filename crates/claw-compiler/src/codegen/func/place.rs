@@ -279,8 +279,7 @@ impl Emitter<'_> {
     /// block twice the size.
     /// The element is evaluated before the place, as in [`Emitter::assign`].
     pub(super) fn push(&mut self, receiver: ExprId, value: ExprId) {
-        let TypeDef::List(elem) = *self.program.types.def(self.program.expr_type(receiver))
-        else {
+        let TypeDef::List(elem) = *self.program.types.def(self.program.expr_type(receiver)) else {
             unreachable!("checked: push on a list")
         };
         let size = canon::size(&self.program.types, elem) as i32;
