@@ -1,0 +1,241 @@
+//! The generator's state: the program being built (types, globals, functions) and the
+//! function whose body is being written (scopes, loops, the work estimate, output lines).
+
+use crate::names::Names;
+use crate::rng::Rng;
+use crate::types::{Int, Ty, Types};
+use crate::Config;
+
+/// Roughly how many statement executions one call may cost, counting loops and callees.
+/// Far below the fuel the harness allows, so a program never runs out of it.
+pub(crate) const WORK_BUDGET: u64 = 40_000;
+/// The most that nested loops may multiply one statement's executions.
+pub(crate) const MULT_MAX: u64 = 4_096;
+/// Lists and strings changed in loops or kept in globals stop growing once this long: the
+/// guards that say so (`if xs.len() < 48 { … }`) are part of the generated code.
+pub(crate) const HEAP_CAP: u32 = 48;
+/// How many rounds a loop over a list or string of unknown length counts for. Such a value
+/// may exceed [`HEAP_CAP`] by one concatenation, but arguments are short, so this is
+/// generous.
+pub(crate) const UNKNOWN_LEN: u64 = 64;
+/// The deepest a recursive helper goes.
+pub(crate) const MAX_REC_DEPTH: i64 = 12;
+
+/// A variable in scope: a parameter, a local, a pattern binding, or a global.
+#[derive(Clone, Debug)]
+pub(crate) struct Var {
+    pub(crate) id: u32,
+    pub(crate) name: String,
+    pub(crate) ty: Ty,
+    pub(crate) mutable: bool,
+    pub(crate) global: bool,
+    /// A loop counter: only its loop's own step may change it.
+    pub(crate) counter: bool,
+    /// Declared `let x = 5;` with a type other than the default, and not used yet: its
+    /// first use must be one where the checker expects `ty`, which pins it (see
+    /// `check/expr.rs`), so until then it is only used where a type is expected.
+    pub(crate) soft: bool,
+    /// Declared from a literal without annotation and of the default numeric type: the
+    /// checker keeps it flexible, so it is not a "typed" operand (see [`crate::expr::Want`]).
+    pub(crate) flex: bool,
+    /// An immutable list known to have at least this many elements.
+    pub(crate) min_len: u32,
+    /// Must stay visible under its name (a later `let` may not shadow it).
+    pub(crate) keep: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Rec {
+    /// The function the one recursive call goes to (itself, or the other of a pair).
+    pub(crate) partner: usize,
+    /// The depth parameter's type (it is always the first parameter).
+    pub(crate) depth_ty: Int,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Func {
+    pub(crate) name: String,
+    pub(crate) params: Vec<(String, Ty)>,
+    pub(crate) ret: Option<Ty>,
+    pub(crate) exported: bool,
+    pub(crate) rec: Option<Rec>,
+    /// Estimated work of one call, known once its body is written.
+    pub(crate) cost: u64,
+    pub(crate) text: String,
+    /// An export that copies its first parameter, changes one copy, and returns both.
+    pub(crate) copies: bool,
+}
+
+/// The function being written.
+#[derive(Default)]
+pub(crate) struct FnState {
+    /// Functions below this index may be called (besides a recursive helper's partner).
+    pub(crate) callable: usize,
+    pub(crate) ret: Option<Ty>,
+    pub(crate) scopes: Vec<Vec<Var>>,
+    pub(crate) lines: Vec<String>,
+    pub(crate) indent: usize,
+    pub(crate) loops: u32,
+    /// How many times the current statement may run per call of the function.
+    pub(crate) mult: u64,
+    /// Work so far, and the most it may reach.
+    pub(crate) cost: u64,
+    pub(crate) budget: u64,
+    /// Callee work of the expressions of the statement being built.
+    pub(crate) pending: u64,
+    /// How many list or string concatenations the current expression may still contain;
+    /// one per statement keeps a value from doubling more than once per statement.
+    pub(crate) concats: u32,
+    /// `(list var, index var)`: `xs[i]` is in bounds (inside `for i in 0..xs.len()`).
+    pub(crate) index_pairs: Vec<(u32, u32)>,
+    /// Statements this function may still have; blocks need a few.
+    pub(crate) stmts_left: u32,
+    /// Whether the current access may index a list without knowing it is long enough.
+    pub(crate) unsafe_index: bool,
+    /// Writing a loop's head (its condition or what it iterates), where `break` and
+    /// `continue` must not appear.
+    pub(crate) in_head: bool,
+}
+
+pub(crate) struct Gen<'c> {
+    pub(crate) rng: Rng,
+    pub(crate) config: &'c Config,
+    pub(crate) names: Names,
+    pub(crate) types: Types,
+    /// The integer and float types this program uses most.
+    pub(crate) ints: Vec<Int>,
+    pub(crate) floats: Vec<Ty>,
+    /// Compound types variables and parameters are drawn from.
+    pub(crate) pool: Vec<Ty>,
+    pub(crate) globals: Vec<Var>,
+    pub(crate) funcs: Vec<Func>,
+    pub(crate) next_var: u32,
+    pub(crate) f: FnState,
+    /// The inferred counter of the `while` being written, until its condition pins it.
+    pub(crate) soft_counter: Option<u32>,
+}
+
+impl<'c> Gen<'c> {
+    pub(crate) fn new(seed: u64, config: &'c Config) -> Gen<'c> {
+        Gen {
+            rng: Rng::new(seed),
+            config,
+            names: Names::default(),
+            types: Types::default(),
+            ints: Vec::new(),
+            floats: Vec::new(),
+            pool: Vec::new(),
+            globals: Vec::new(),
+            funcs: Vec::new(),
+            next_var: 0,
+            f: FnState::default(),
+            soft_counter: None,
+        }
+    }
+
+    pub(crate) fn new_var(&mut self, name: String, ty: Ty, mutable: bool) -> Var {
+        self.next_var += 1;
+        Var {
+            id: self.next_var,
+            name,
+            ty,
+            mutable,
+            global: false,
+            counter: false,
+            soft: false,
+            flex: false,
+            min_len: 0,
+            keep: false,
+        }
+    }
+
+    /// Brings a variable into the innermost scope.
+    pub(crate) fn bind(&mut self, var: Var) {
+        self.f.scopes.last_mut().expect("a scope is open").push(var);
+    }
+
+    pub(crate) fn push_scope(&mut self) {
+        self.f.scopes.push(Vec::new());
+    }
+
+    pub(crate) fn pop_scope(&mut self) {
+        self.f.scopes.pop();
+    }
+
+    /// The variables a name reaches right now: innermost first, shadowed ones left out.
+    pub(crate) fn visible(&self) -> Vec<Var> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for scope in self.f.scopes.iter().rev() {
+            for var in scope.iter().rev() {
+                if seen.insert(var.name.clone()) {
+                    out.push(var.clone());
+                }
+            }
+        }
+        for var in &self.globals {
+            if seen.insert(var.name.clone()) {
+                out.push(var.clone());
+            }
+        }
+        out
+    }
+
+    /// Marks a soft variable as used where its type was expected, so it is pinned.
+    pub(crate) fn pin(&mut self, id: u32) {
+        for scope in &mut self.f.scopes {
+            for var in scope.iter_mut() {
+                if var.id == id {
+                    var.soft = false;
+                }
+            }
+        }
+    }
+
+    /// Writes one line of the body at the current indentation.
+    pub(crate) fn line(&mut self, text: impl AsRef<str>) {
+        let indent = "    ".repeat(self.f.indent);
+        self.f.lines.push(format!("{indent}{}", text.as_ref()));
+    }
+
+    /// Starts a statement: expressions built for it add their callees' work to `pending`.
+    pub(crate) fn begin_stmt(&mut self) {
+        self.f.pending = 0;
+        self.f.concats = 1;
+    }
+
+    /// Ends a statement: counts it and its callees, times the loops around it.
+    pub(crate) fn end_stmt(&mut self) {
+        self.f.cost += self.f.mult * (1 + self.f.pending);
+        self.f.pending = 0;
+    }
+
+    /// Whether work `extra` (per execution of the current statement) still fits.
+    pub(crate) fn affordable(&self, extra: u64) -> bool {
+        self.f.cost + self.f.mult * (1 + self.f.pending + extra) <= self.f.budget
+    }
+
+    /// A new type for a local: mostly from the program's pool, sometimes a scalar.
+    pub(crate) fn local_type(&mut self) -> Ty {
+        if self.rng.chance(45) || self.pool.is_empty() {
+            self.scalar_type()
+        } else {
+            self.rng.pick(&self.pool).clone()
+        }
+    }
+
+    pub(crate) fn scalar_type(&mut self) -> Ty {
+        match self.rng.weighted(&[40, 8, 10, 6, 10]) {
+            0 => Ty::Int(*self.rng.pick(&self.ints)),
+            1 if !self.floats.is_empty() => self.rng.pick(&self.floats).clone(),
+            2 => Ty::Bool,
+            3 => Ty::Char,
+            4 => Ty::Str,
+            _ => Ty::Int(*self.rng.pick(&self.ints)),
+        }
+    }
+
+    pub(crate) fn int_type(&mut self) -> Int {
+        *self.rng.pick(&self.ints)
+    }
+}

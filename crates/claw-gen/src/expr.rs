@@ -1,0 +1,684 @@
+//! Type-directed expressions: given a wanted type, build an expression of it from the
+//! variables in scope, literals, operators, casts, calls, fields, `match`, `?` and methods,
+//! with a depth limit so expressions stay small.
+//!
+//! Claw's inference is bidirectional (see `check/expr.rs`): a literal takes the type its
+//! context expects, and an operator's literal operand takes the other operand's type. The
+//! generator mirrors that with [`Want`], so that every expression it writes checks as the
+//! type it was built for.
+
+use crate::context::{Gen, MAX_REC_DEPTH};
+use crate::types::{DeclKind, Int, Ty};
+use crate::wave;
+
+/// What the checker will know about the expression's type from its context.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Want {
+    /// It checks the expression against the wanted type, so literals of any type work.
+    Expected,
+    /// It checks the expression with no expectation: the expression's own type must be the
+    /// wanted one (a bare `5` is `s32`, so a `u8` needs `(5 as u8)` or a variable).
+    Free,
+    /// As `Free`, and not "literal-like" either (a literal or a local still flexible), so
+    /// that it gives its type to a literal partner (a range's other bound).
+    Typed,
+}
+
+/// Operator precedence, loosest first, as in Rust.
+pub(crate) mod prec {
+    pub(crate) const OR: u8 = 2;
+    pub(crate) const AND: u8 = 3;
+    pub(crate) const CMP: u8 = 4;
+    pub(crate) const BITOR: u8 = 5;
+    pub(crate) const BITXOR: u8 = 6;
+    pub(crate) const BITAND: u8 = 7;
+    pub(crate) const SHIFT: u8 = 8;
+    pub(crate) const ADD: u8 = 9;
+    pub(crate) const MUL: u8 = 10;
+    pub(crate) const UNARY: u8 = 12;
+    pub(crate) const PRIMARY: u8 = 13;
+}
+
+/// An expression's text and what its parent needs to know to place it.
+#[derive(Clone, Debug)]
+pub(crate) struct Expr {
+    pub(crate) text: String,
+    pub(crate) prec: u8,
+    /// "Literal-like" in the checker's sense: number literals, and operators and matches
+    /// made only of them.
+    pub(crate) lit: bool,
+    /// A number literal, which must be parenthesized before `.method()`.
+    pub(crate) number: bool,
+    /// For a list literal, how many elements it has.
+    pub(crate) items: Option<u32>,
+    /// Contains a `{`, so it needs parentheses at the head of an `if`, `while` or `match`.
+    pub(crate) brace: bool,
+}
+
+impl Expr {
+    pub(crate) fn primary(text: String) -> Expr {
+        Expr {
+            text,
+            prec: prec::PRIMARY,
+            lit: false,
+            number: false,
+            items: None,
+            brace: false,
+        }
+    }
+
+    /// The text, parenthesized unless it binds at least as tightly as `min`.
+    pub(crate) fn at(&self, min: u8) -> String {
+        if self.prec >= min {
+            self.text.clone()
+        } else {
+            format!("({})", self.text)
+        }
+    }
+
+    /// The text as the base of `.field`, `[i]`, `.method()` or `?`.
+    pub(crate) fn base(&self) -> String {
+        if self.prec >= prec::PRIMARY && !self.number {
+            self.text.clone()
+        } else {
+            format!("({})", self.text)
+        }
+    }
+
+    /// The text as a statement of its own (`e?;`), where a leading `match` would start a
+    /// `match` statement.
+    pub(crate) fn stmt(&self) -> String {
+        let text = self.base();
+        if text.starts_with("match ") {
+            format!("({text})")
+        } else {
+            text
+        }
+    }
+
+    /// The value of an `if let`, which `&&` and `||` would end.
+    pub(crate) fn let_value(&self) -> String {
+        if self.prec <= prec::AND {
+            format!("({})", self.text)
+        } else {
+            self.head()
+        }
+    }
+
+    /// The text as the head of an `if`, `while`, `match` or `for`, where a `{` would open
+    /// the block.
+    pub(crate) fn head(&self) -> String {
+        if self.brace {
+            format!("({})", self.text)
+        } else {
+            self.text.clone()
+        }
+    }
+
+    fn wrap(text: String, prec: u8, parts: &[&Expr]) -> Expr {
+        Expr {
+            text,
+            prec,
+            lit: false,
+            number: false,
+            items: None,
+            brace: parts.iter().any(|p| p.brace),
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Prod {
+    Lit,
+    Access,
+    Call,
+    Arith,
+    Unary,
+    Cast,
+    Match,
+    Len,
+    ToString,
+    Concat,
+    Compare,
+    Logic,
+    Try,
+    Pop,
+    Check,
+}
+
+impl Gen<'_> {
+    /// An expression of `ty` checked against `ty`; never fails.
+    pub(crate) fn expect(&mut self, ty: &Ty, depth: u32) -> Expr {
+        self.expr(ty, Want::Expected, depth)
+            .expect("an expected type always has a literal")
+    }
+
+    /// An expression of `ty`, or `None` when none can be written for `want` (a record
+    /// with no variable of its type in scope has no self-typed form).
+    pub(crate) fn expr(&mut self, ty: &Ty, want: Want, depth: u32) -> Option<Expr> {
+        let mut options = self.productions(ty, depth);
+        while !options.is_empty() {
+            let weights: Vec<u32> = options.iter().map(|o| o.1).collect();
+            let (prod, _) = options.remove(self.rng.weighted(&weights));
+            if let Some(e) = self.produce(prod, ty, want, depth) {
+                return Some(e);
+            }
+        }
+        None
+    }
+
+    fn productions(&self, ty: &Ty, depth: u32) -> Vec<(Prod, u32)> {
+        use Prod::*;
+        let deep = depth > 0;
+        let mut out = vec![(Lit, 10), (Access, 30)];
+        let mut add = |p: Prod, w: u32, ok: bool| {
+            if ok && w > 0 {
+                out.push((p, w));
+            }
+        };
+        add(Call, 8, deep);
+        add(Match, 3, deep);
+        add(
+            Try,
+            6,
+            deep && self.f.ret.as_ref().is_some_and(|r| self.tryable(r)),
+        );
+        match ty {
+            Ty::Int(_) => {
+                add(Arith, 24, deep);
+                add(Unary, 4, deep);
+                add(Cast, 8, deep);
+                add(Len, 6, deep && *ty == Ty::Int(Int::U32));
+            }
+            Ty::F32 | Ty::F64 => {
+                add(Arith, 20, deep);
+                add(Unary, 4, deep);
+                add(Cast, 8, deep);
+            }
+            Ty::Bool => {
+                add(Compare, 30, deep);
+                add(Logic, 10, deep);
+                add(Unary, 4, deep);
+            }
+            Ty::Str => {
+                add(Concat, 10, deep && self.f.concats > 0);
+                add(ToString, 10, deep);
+            }
+            Ty::List(_) => add(Concat, 6, deep && self.f.concats > 0),
+            Ty::Option(_) => add(Pop, 6, true),
+            Ty::Result(None, Some(err)) if **err == Ty::Str => add(Check, 6, deep),
+            _ => {}
+        }
+        out
+    }
+
+    /// Whether `?` can be used in a function returning `ret`.
+    fn tryable(&self, ret: &Ty) -> bool {
+        matches!(ret, Ty::Option(_) | Ty::Result(_, _))
+    }
+
+    fn produce(&mut self, prod: Prod, ty: &Ty, want: Want, depth: u32) -> Option<Expr> {
+        let sub = depth.saturating_sub(1);
+        match prod {
+            Prod::Lit => self.literal(ty, want, sub),
+            Prod::Access => self.access(ty, want),
+            Prod::Call => self.call(ty, sub),
+            Prod::Arith => self.arith(ty, want, sub),
+            Prod::Unary => self.unary(ty, want, sub),
+            Prod::Cast => self.cast(ty, sub),
+            Prod::Match => self.match_expr(ty, want, sub),
+            Prod::Len => self.len(sub),
+            Prod::ToString => self.stringify(sub),
+            Prod::Concat => self.concat(ty, want),
+            Prod::Compare => self.compare(sub),
+            Prod::Logic => self.logic(sub),
+            Prod::Try => self.try_expr(ty, sub),
+            Prod::Pop => self.pop(ty),
+            Prod::Check => {
+                let cond = self.expect(&Ty::Bool, sub);
+                let mut e = Expr::primary(format!("check!({})", cond.text));
+                e.brace = cond.brace;
+                Some(e)
+            }
+        }
+    }
+
+    /// A literal of `ty` (for compound types, built from expressions of their parts).
+    pub(crate) fn literal(&mut self, ty: &Ty, want: Want, depth: u32) -> Option<Expr> {
+        let expected = want == Want::Expected;
+        match ty {
+            Ty::Bool => Some(Expr::primary(
+                if self.rng.chance(50) { "true" } else { "false" }.into(),
+            )),
+            Ty::Int(int) => {
+                let v = if self.rng.chance(70) {
+                    wave::small_int(&mut self.rng, *int)
+                } else {
+                    wave::int_value(&mut self.rng, *int)
+                };
+                if expected || (want == Want::Free && *int == Int::S32) {
+                    Some(self.number(v))
+                } else {
+                    // `(v as T)`: the literal is an `s32`, so `v` must fit one.
+                    let v = v.clamp(i128::from(i32::MIN), i128::from(i32::MAX));
+                    let text = wave::int_text(&mut self.rng, v);
+                    Some(Expr::primary(format!("({text} as {})", int.name())))
+                }
+            }
+            Ty::F32 | Ty::F64 => {
+                let f32 = *ty == Ty::F32;
+                let v = wave::float_value(&mut self.rng, f32, false);
+                // `-0.0` is a negation, which must not be folded into `0.0`.
+                let text = if self.rng.chance(4) {
+                    "-0.0".into()
+                } else {
+                    wave::float_text(v, f32)
+                };
+                if expected || (want == Want::Free && !f32) {
+                    Some(Expr {
+                        prec: if text.starts_with('-') {
+                            prec::UNARY
+                        } else {
+                            prec::PRIMARY
+                        },
+                        text,
+                        lit: true,
+                        number: true,
+                        items: None,
+                        brace: false,
+                    })
+                } else {
+                    let name = self.types.render(ty, &mut self.rng);
+                    Some(Expr::primary(format!("({text} as {name})")))
+                }
+            }
+            Ty::Char => {
+                let c = wave::char_value(&mut self.rng);
+                Some(Expr::primary(wave::claw_char(&mut self.rng, c)))
+            }
+            Ty::Str => {
+                let s = wave::string_value(&mut self.rng);
+                Some(Expr::primary(wave::claw_string(&mut self.rng, &s)))
+            }
+            Ty::List(elem) => {
+                let len = if expected {
+                    self.rng.weighted(&[25, 25, 25, 15, 10])
+                } else {
+                    1 + self.rng.below(3) as usize
+                };
+                let mut items = Vec::new();
+                for i in 0..len {
+                    let item = if i == 0 && !expected {
+                        self.expr(elem, Want::Free, depth)?
+                    } else {
+                        self.expect(elem, depth)
+                    };
+                    items.push(item);
+                }
+                let brace = items.iter().any(|e| e.brace);
+                let texts: Vec<String> = items.into_iter().map(|e| e.text).collect();
+                let mut e = Expr::primary(format!("[{}]", texts.join(", ")));
+                e.brace = brace;
+                e.items = Some(texts.len() as u32);
+                Some(e)
+            }
+            Ty::Option(inner) => {
+                if expected && self.rng.chance(30) {
+                    return Some(Expr::primary("none".into()));
+                }
+                let payload = if expected {
+                    self.expect(inner, depth)
+                } else {
+                    self.expr(inner, Want::Free, depth)?
+                };
+                Some(Expr::wrap(
+                    format!("some({})", payload.text),
+                    prec::PRIMARY,
+                    &[&payload],
+                ))
+            }
+            Ty::Result(ok, err) => {
+                if !expected {
+                    return None;
+                }
+                let (name, payload) = if self.rng.chance(60) {
+                    ("ok", ok)
+                } else {
+                    ("err", err)
+                };
+                Some(match payload {
+                    Some(t) => {
+                        let p = self.expect(t, depth);
+                        Expr::wrap(format!("{name}({})", p.text), prec::PRIMARY, &[&p])
+                    }
+                    None => Expr::primary(name.into()),
+                })
+            }
+            Ty::Tuple(items) => {
+                let mut parts = Vec::new();
+                for t in items {
+                    parts.push(if expected {
+                        self.expect(t, depth)
+                    } else {
+                        self.expr(t, Want::Free, depth)?
+                    });
+                }
+                let texts: Vec<&str> = parts.iter().map(|e| e.text.as_str()).collect();
+                let text = if texts.len() == 1 {
+                    format!("({},)", texts[0])
+                } else {
+                    format!("({})", texts.join(", "))
+                };
+                let refs: Vec<&Expr> = parts.iter().collect();
+                Some(Expr::wrap(text, prec::PRIMARY, &refs))
+            }
+            Ty::Named(i) => self.named_literal(*i, expected, depth),
+        }
+    }
+
+    fn named_literal(&mut self, index: usize, expected: bool, depth: u32) -> Option<Expr> {
+        let decl = self.types.decl(index).clone();
+        match &decl.kind {
+            DeclKind::Record(fields) => {
+                if !expected {
+                    return None;
+                }
+                let mut order: Vec<usize> = (0..fields.len()).collect();
+                if self.rng.chance(30) {
+                    self.rng.shuffle(&mut order);
+                }
+                let parts: Vec<String> = order
+                    .iter()
+                    .map(|&f| {
+                        let (name, t) = &fields[f];
+                        format!("{name}: {}", self.expect(t, depth).text)
+                    })
+                    .collect();
+                let mut e = Expr::primary(format!("{{{}}}", parts.join(", ")));
+                e.brace = true;
+                Some(e)
+            }
+            DeclKind::Flags(flags) => {
+                if !expected {
+                    return None;
+                }
+                let set: Vec<&str> = flags
+                    .iter()
+                    .filter(|_| self.rng.chance(40))
+                    .map(String::as_str)
+                    .collect();
+                let mut e = Expr::primary(format!("{{{}}}", set.join(", ")));
+                e.brace = true;
+                Some(e)
+            }
+            DeclKind::Enum(cases) => {
+                let case = self.rng.pick(cases).clone();
+                Some(Expr::primary(self.case_name(&decl.name, &case)))
+            }
+            DeclKind::Variant(cases) => {
+                let (case, payload) = self.rng.pick(cases).clone();
+                let name = self.case_name(&decl.name, &case);
+                Some(match payload {
+                    Some(t) => {
+                        let p = self.expect(&t, depth);
+                        Expr::wrap(format!("{name}({})", p.text), prec::PRIMARY, &[&p])
+                    }
+                    None => Expr::primary(name),
+                })
+            }
+        }
+    }
+
+    /// A case written bare (`red`) or qualified (`color::red`).
+    pub(crate) fn case_name(&mut self, type_name: &str, case: &str) -> String {
+        if self.rng.chance(25) {
+            format!("{type_name}::{case}")
+        } else {
+            case.to_string()
+        }
+    }
+
+    /// An integer literal as an expression.
+    pub(crate) fn number(&mut self, v: i128) -> Expr {
+        Expr {
+            text: wave::int_text(&mut self.rng, v),
+            prec: if v < 0 { prec::UNARY } else { prec::PRIMARY },
+            lit: true,
+            number: true,
+            items: None,
+            brace: false,
+        }
+    }
+
+    fn call(&mut self, ty: &Ty, depth: u32) -> Option<Expr> {
+        let candidates: Vec<usize> = (0..self.f.callable)
+            .filter(|&j| self.funcs[j].ret.as_ref() == Some(ty))
+            .filter(|&j| self.affordable(self.funcs[j].cost))
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let j = *self.rng.pick(&candidates);
+        Some(self.call_to(j, depth))
+    }
+
+    /// A call to function `j`, its arguments generated (a recursive helper gets a small
+    /// depth).
+    pub(crate) fn call_to(&mut self, j: usize, depth: u32) -> Expr {
+        let func = self.funcs[j].clone();
+        self.f.pending += func.cost;
+        let mut args = Vec::new();
+        let mut brace = false;
+        for (i, (_, t)) in func.params.iter().enumerate() {
+            let arg = match (func.rec, i) {
+                (Some(rec), 0) => self.depth_arg(rec.depth_ty),
+                _ => self.expect(t, depth),
+            };
+            brace |= arg.brace;
+            args.push(arg.text);
+        }
+        let mut e = Expr::primary(format!("{}({})", func.name, args.join(", ")));
+        e.brace = brace;
+        e
+    }
+
+    /// The first argument of a call into recursion: at most [`MAX_REC_DEPTH`].
+    fn depth_arg(&mut self, int: Int) -> Expr {
+        if self.rng.chance(50) {
+            let v = self.rng.range(0, MAX_REC_DEPTH);
+            return self.number(i128::from(v));
+        }
+        let ty = Ty::Int(int);
+        let e = self.expect(&ty, 1);
+        // `e % (MAX + 1)` is at most MAX; for a signed `e` it may be negative, which the
+        // helper treats as its base case.
+        Expr::wrap(
+            format!("{} % {}", e.at(prec::MUL), MAX_REC_DEPTH + 1),
+            prec::MUL,
+            &[&e],
+        )
+    }
+
+    fn arith(&mut self, ty: &Ty, want: Want, depth: u32) -> Option<Expr> {
+        const INT_OPS: &[(&str, u8)] = &[
+            ("+", prec::ADD),
+            ("-", prec::ADD),
+            ("*", prec::MUL),
+            ("/", prec::MUL),
+            ("%", prec::MUL),
+            ("&", prec::BITAND),
+            ("|", prec::BITOR),
+            ("^", prec::BITXOR),
+            ("<<", prec::SHIFT),
+            (">>", prec::SHIFT),
+        ];
+        const FLOAT_OPS: &[(&str, u8)] = &[
+            ("+", prec::ADD),
+            ("-", prec::ADD),
+            ("*", prec::MUL),
+            ("/", prec::MUL),
+        ];
+        let ops = if ty.is_int() { INT_OPS } else { FLOAT_OPS };
+        let (op, p) = *self.rng.pick(ops);
+        let lhs = self.expr(ty, want, depth)?;
+        let rhs = if ty.is_int() && (op == "/" || op == "%") {
+            self.divisor(ty, depth)
+        } else {
+            self.expect(ty, depth)
+        };
+        let text = format!("{} {op} {}", lhs.at(p), rhs.at(p + 1));
+        let mut e = Expr::wrap(text, p, &[&lhs, &rhs]);
+        e.lit = lhs.lit && rhs.lit;
+        Some(e)
+    }
+
+    /// A right operand for `/` or `%`: mostly one that cannot be zero, sometimes any.
+    pub(crate) fn divisor(&mut self, ty: &Ty, depth: u32) -> Expr {
+        let Ty::Int(int) = ty else {
+            unreachable!("integer division")
+        };
+        if self.rng.chance(self.config.trap_percent) {
+            return self.expect(ty, depth);
+        }
+        if self.rng.chance(55) {
+            let mut v = wave::small_int(&mut self.rng, *int);
+            if v == 0 {
+                v = 3;
+            }
+            return self.number(v);
+        }
+        let e = self.expect(ty, depth);
+        let mut d = Expr::primary(format!("({} | 1)", e.at(prec::BITOR + 1)));
+        d.brace = e.brace;
+        d.lit = e.lit;
+        d
+    }
+
+    fn unary(&mut self, ty: &Ty, want: Want, depth: u32) -> Option<Expr> {
+        let negate = match ty {
+            Ty::Int(i) if i.signed() => self.rng.chance(60),
+            Ty::Int(_) | Ty::Bool => false,
+            _ => true,
+        };
+        let operand = self.expr(ty, want, depth)?;
+        let op = if negate { "-" } else { "!" };
+        let mut e = Expr::wrap(
+            format!("{op}{}", operand.at(prec::PRIMARY)),
+            prec::UNARY,
+            &[&operand],
+        );
+        e.lit = operand.lit;
+        Some(e)
+    }
+
+    fn cast(&mut self, ty: &Ty, depth: u32) -> Option<Expr> {
+        let mut sources: Vec<Ty> = self.ints.iter().map(|&i| Ty::Int(i)).collect();
+        sources.extend(self.floats.iter().cloned());
+        let from = self.rng.pick(&sources).clone();
+        let operand = self.expr(&from, Want::Free, depth)?;
+        let name = self.types.render(ty, &mut self.rng);
+        // Always parenthesized: `x as u32 < y` could read as the start of a type argument.
+        Some(Expr::wrap(
+            format!("({} as {name})", operand.at(prec::UNARY)),
+            prec::PRIMARY,
+            &[&operand],
+        ))
+    }
+
+    fn len(&mut self, depth: u32) -> Option<Expr> {
+        let ty = if self.rng.chance(40) {
+            Ty::Str
+        } else {
+            let lists: Vec<Ty> = self
+                .pool
+                .iter()
+                .filter(|t| matches!(t, Ty::List(_)))
+                .cloned()
+                .collect();
+            if lists.is_empty() {
+                Ty::Str
+            } else {
+                self.rng.pick(&lists).clone()
+            }
+        };
+        let e = self.expr(&ty, Want::Free, depth)?;
+        Some(Expr::wrap(
+            format!("{}.len()", e.base()),
+            prec::PRIMARY,
+            &[&e],
+        ))
+    }
+
+    fn stringify(&mut self, depth: u32) -> Option<Expr> {
+        let ty = match self.rng.below(4) {
+            0 => Ty::Char,
+            1 => Ty::Bool,
+            _ => Ty::Int(self.int_type()),
+        };
+        let e = self.expr(&ty, Want::Free, depth)?;
+        Some(Expr::wrap(
+            format!("{}.to-string()", e.base()),
+            prec::PRIMARY,
+            &[&e],
+        ))
+    }
+
+    /// `a + b` on strings or lists, at most once per statement (see `FnState::concats`).
+    fn concat(&mut self, ty: &Ty, want: Want) -> Option<Expr> {
+        if self.f.concats == 0 {
+            return None;
+        }
+        self.f.concats -= 1;
+        let lhs = self.expr(ty, want, 0)?;
+        let rhs = self.expect(ty, 0);
+        let text = format!("{} + {}", lhs.at(prec::ADD), rhs.at(prec::ADD + 1));
+        Some(Expr::wrap(text, prec::ADD, &[&lhs, &rhs]))
+    }
+
+    fn compare(&mut self, depth: u32) -> Option<Expr> {
+        let ty = match self.rng.weighted(&[40, 10, 10, 10, 8, 20]) {
+            0 => Ty::Int(self.int_type()),
+            1 if !self.floats.is_empty() => self.rng.pick(&self.floats).clone(),
+            2 => Ty::Char,
+            3 => Ty::Str,
+            4 => Ty::Bool,
+            5 if !self.pool.is_empty() => self.rng.pick(&self.pool).clone(),
+            _ => Ty::Int(self.int_type()),
+        };
+        let ops: &[&str] = if ty.is_ordered() {
+            &["==", "!=", "<", "<=", ">", ">="]
+        } else {
+            &["==", "!="]
+        };
+        let op = *self.rng.pick(ops);
+        let lhs = self.expr(&ty, Want::Free, depth)?;
+        let rhs = self.expect(&ty, depth);
+        let text = format!("{} {op} {}", lhs.at(prec::CMP + 1), rhs.at(prec::CMP + 1));
+        Some(Expr::wrap(text, prec::CMP, &[&lhs, &rhs]))
+    }
+
+    fn logic(&mut self, depth: u32) -> Option<Expr> {
+        let (op, p) = *self.rng.pick(&[
+            ("&&", prec::AND),
+            ("||", prec::OR),
+            ("&", prec::BITAND),
+            ("|", prec::BITOR),
+            ("^", prec::BITXOR),
+        ]);
+        let lhs = self.expect(&Ty::Bool, depth);
+        let rhs = self.expect(&Ty::Bool, depth);
+        let text = format!("{} {op} {}", lhs.at(p), rhs.at(p + 1));
+        Some(Expr::wrap(text, p, &[&lhs, &rhs]))
+    }
+
+    /// `e?` on an option, or on a result with the function's error type.
+    fn try_expr(&mut self, ty: &Ty, depth: u32) -> Option<Expr> {
+        let inner = match self.f.ret.clone()? {
+            Ty::Option(_) => Ty::option(ty.clone()),
+            Ty::Result(_, err) => Ty::Result(Some(Box::new(ty.clone())), err),
+            _ => return None,
+        };
+        let e = self.expr(&inner, Want::Free, depth)?;
+        Some(Expr::wrap(format!("{}?", e.base()), prec::PRIMARY, &[&e]))
+    }
+}

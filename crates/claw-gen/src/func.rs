@@ -1,0 +1,168 @@
+//! Function bodies: plain ones, recursive helpers (a depth parameter that every call
+//! decreases, with a base case on the first line), and the value-semantics export that
+//! returns an original and its changed copy.
+
+use crate::context::{FnState, Func, Gen, Rec, MAX_REC_DEPTH, WORK_BUDGET};
+
+impl Gen<'_> {
+    /// Writes every function's body, in order: each may call the ones before it.
+    pub(crate) fn bodies(&mut self) {
+        for index in 0..self.funcs.len() {
+            self.body(index);
+            // A recursive group's cost is known once its last member is written: each
+            // round of recursion runs one member's body.
+            if let Some(rec) = self.funcs[index].rec {
+                if rec.partner <= index {
+                    let first = rec.partner.min(index);
+                    let per_round: u64 = (first..=index).map(|j| self.funcs[j].cost).sum();
+                    let total = per_round * (MAX_REC_DEPTH as u64 + 1);
+                    for j in first..=index {
+                        self.funcs[j].cost = total;
+                    }
+                }
+            }
+        }
+    }
+
+    fn body(&mut self, index: usize) {
+        let func = self.funcs[index].clone();
+        let (callable, budget) = match func.rec {
+            // Only functions before the group: recursion goes through the one call below.
+            Some(rec) => (
+                index.min(rec.partner),
+                WORK_BUDGET / (MAX_REC_DEPTH as u64 + 1) / 2,
+            ),
+            None => (index, WORK_BUDGET),
+        };
+        self.f = FnState {
+            callable,
+            budget,
+            ret: func.ret.clone(),
+            scopes: vec![Vec::new()],
+            indent: 1,
+            mult: 1,
+            concats: 1,
+            stmts_left: self.config.size * 2 / 5
+                + self.rng.below(u64::from(self.config.size / 2 + 1)) as u32,
+            ..FnState::default()
+        };
+        for (i, (name, ty)) in func.params.iter().enumerate() {
+            let mut var = self.new_var(name.clone(), ty.clone(), false);
+            // The recursive call names the depth parameter: no `let` may hide it.
+            var.keep = i == 0 && func.rec.is_some();
+            self.bind(var);
+        }
+        if let Some(rec) = func.rec {
+            self.recursive_body(&func, rec);
+        } else if func.copies {
+            self.copies_body(&func);
+        } else {
+            // Top-level statements until the budget runs out (blocks use some of it).
+            self.stmts(usize::MAX, 3);
+            self.final_return();
+        }
+        self.funcs[index].cost = self.f.cost;
+        self.funcs[index].text = self.func_text(&func);
+    }
+
+    fn final_return(&mut self) {
+        self.begin_stmt();
+        match self.f.ret.clone() {
+            Some(ret) => {
+                let depth = self.expr_depth();
+                let e = self.expect(&ret, depth);
+                self.line(format!("return {};", e.text));
+            }
+            None => {
+                if self.rng.chance(20) {
+                    self.line("return;");
+                }
+            }
+        }
+        self.end_stmt();
+    }
+
+    fn recursive_body(&mut self, func: &Func, rec: Rec) {
+        let depth_name = func.params[0].0.clone();
+        let ret = func.ret.clone().expect("recursive helpers return a value");
+        self.begin_stmt();
+        let base = self.expect(&ret, 1);
+        let test = if rec.depth_ty.signed() { "<=" } else { "==" };
+        self.line(format!(
+            "if {depth_name} {test} 0 {{ return {}; }}",
+            base.text
+        ));
+        self.end_stmt();
+        self.some_stmts(0, 2, 2);
+
+        // The one recursive call. Its arguments hold no concatenation, so nothing doubles
+        // from one level to the next.
+        let partner = self.funcs[rec.partner].clone();
+        self.begin_stmt();
+        self.f.concats = 0;
+        let mut args = vec![format!("{depth_name} - 1")];
+        for (_, ty) in partner.params.iter().skip(1) {
+            args.push(self.expect(ty, 1).text);
+        }
+        let result = self.names.fresh(&mut self.rng);
+        let t = self
+            .types
+            .render(partner.ret.as_ref().expect("a value"), &mut self.rng);
+        self.line(format!(
+            "let {result}: {t} = {}({});",
+            partner.name,
+            args.join(", ")
+        ));
+        self.end_stmt();
+        let var = self.new_var(result, partner.ret.clone().expect("a value"), false);
+        self.bind(var);
+
+        self.some_stmts(0, 3, 2);
+        self.final_return();
+    }
+
+    fn copies_body(&mut self, func: &Func) {
+        let (param, ty) = func.params[0].clone();
+        let init = if self.rng.chance(70) {
+            Some(param)
+        } else {
+            None
+        };
+        let (original, copy) = self.copy_pair(&ty, init);
+        self.some_stmts(0, 3, 2);
+        let target = if self.rng.chance(65) {
+            copy.clone()
+        } else {
+            original.clone()
+        };
+        for _ in 0..self.rng.range(1, 2) {
+            self.change_heap(&target, &ty);
+        }
+        self.some_stmts(0, 2, 2);
+        self.line(format!("return ({original}, {copy});"));
+    }
+
+    fn func_text(&mut self, func: &Func) -> String {
+        let params: Vec<String> = func
+            .params
+            .iter()
+            .map(|(n, t)| format!("{n}: {}", self.types.render(t, &mut self.rng)))
+            .collect();
+        let ret = match &func.ret {
+            Some(t) => format!(" -> {}", self.types.render(t, &mut self.rng)),
+            None => String::new(),
+        };
+        let export = if func.exported { "export " } else { "" };
+        let mut text = format!(
+            "{export}func {}({}){ret} {{\n",
+            func.name,
+            params.join(", ")
+        );
+        for line in &self.f.lines {
+            text.push_str(line);
+            text.push('\n');
+        }
+        text.push('}');
+        text
+    }
+}

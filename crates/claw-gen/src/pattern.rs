@@ -1,0 +1,285 @@
+//! Patterns for `match` arms and `if let`: wildcards, bindings, literals, cases with nested
+//! payload patterns and tuples, and arm lists that are exhaustive by construction; and
+//! `match` as an expression, whose block arms leave the function or the loop.
+
+use crate::context::Gen;
+use crate::expr::{Expr, Want};
+use crate::types::{Int, Ty};
+use crate::wave;
+
+/// A pattern's text, the names it binds, and whether it matches every value.
+#[derive(Clone, Debug)]
+pub(crate) struct Pat {
+    pub(crate) text: String,
+    pub(crate) binds: Vec<(String, Ty)>,
+    pub(crate) irrefutable: bool,
+}
+
+impl Pat {
+    fn plain(text: String, irrefutable: bool) -> Pat {
+        Pat {
+            text,
+            binds: Vec::new(),
+            irrefutable,
+        }
+    }
+}
+
+impl Gen<'_> {
+    /// A pattern for a value of `ty`, nesting at most `depth` deep.
+    pub(crate) fn pattern(&mut self, ty: &Ty, depth: u32) -> Pat {
+        let roll = self.rng.below(100);
+        if roll < 12 {
+            return Pat::plain("_".into(), true);
+        }
+        if roll < 30 || depth == 0 {
+            return self.binding(ty);
+        }
+        match ty {
+            Ty::Bool => Pat::plain(
+                if self.rng.chance(50) { "true" } else { "false" }.into(),
+                false,
+            ),
+            Ty::Int(int) => {
+                let v = self.pattern_int(*int);
+                Pat::plain(wave::int_text(&mut self.rng, v), false)
+            }
+            Ty::Char => {
+                let c = wave::char_value(&mut self.rng);
+                Pat::plain(wave::claw_char(&mut self.rng, c), false)
+            }
+            Ty::Str => {
+                // Short strings, so that some arguments match them.
+                let s = match self.rng.below(4) {
+                    0 => String::new(),
+                    1 => "a".into(),
+                    _ => wave::string_value(&mut self.rng),
+                };
+                Pat::plain(wave::claw_string(&mut self.rng, &s), false)
+            }
+            Ty::Tuple(items) => {
+                let parts: Vec<Pat> = items.iter().map(|t| self.pattern(t, depth - 1)).collect();
+                let texts: Vec<&str> = parts.iter().map(|p| p.text.as_str()).collect();
+                let text = if texts.len() == 1 {
+                    format!("({},)", texts[0])
+                } else {
+                    format!("({})", texts.join(", "))
+                };
+                Pat {
+                    text,
+                    irrefutable: parts.iter().all(|p| p.irrefutable),
+                    binds: parts.into_iter().flat_map(|p| p.binds).collect(),
+                }
+            }
+            _ => match self.types.cases(ty) {
+                Some(cases) => {
+                    let (case, payload) = self.rng.pick(&cases).clone();
+                    self.case_pattern(ty, &case, payload.as_ref(), depth - 1, false)
+                }
+                // Floats, lists, records and flags have no patterns of their own.
+                None => self.binding(ty),
+            },
+        }
+    }
+
+    /// An integer worth matching: small ones and the limits.
+    fn pattern_int(&mut self, int: Int) -> i128 {
+        if self.rng.chance(70) {
+            wave::small_int(&mut self.rng, int)
+        } else {
+            wave::int_value(&mut self.rng, int)
+        }
+    }
+
+    fn binding(&mut self, ty: &Ty) -> Pat {
+        let name = self.names.fresh(&mut self.rng);
+        Pat {
+            text: name.clone(),
+            binds: vec![(name, ty.clone())],
+            irrefutable: true,
+        }
+    }
+
+    /// `case`, `case(p)` or `type::case(p)`; with `total`, the payload pattern matches
+    /// everything.
+    fn case_pattern(
+        &mut self,
+        ty: &Ty,
+        case: &str,
+        payload: Option<&Ty>,
+        depth: u32,
+        total: bool,
+    ) -> Pat {
+        let name = match self.types.declared_name(ty).map(str::to_string) {
+            Some(type_name) => self.case_name(&type_name, case),
+            None => case.to_string(),
+        };
+        match payload {
+            None => Pat::plain(name, false),
+            Some(t) => {
+                let inner = if total {
+                    if self.rng.chance(30) {
+                        Pat::plain("_".into(), true)
+                    } else {
+                        self.binding(t)
+                    }
+                } else {
+                    self.pattern(t, depth)
+                };
+                Pat {
+                    text: format!("{name}({})", inner.text),
+                    binds: inner.binds,
+                    irrefutable: false,
+                }
+            }
+        }
+    }
+
+    /// The arms of a `match` on `ty`, which together cover every value: either one arm per
+    /// case (after some more specific ones), or a few arms and then a catch-all.
+    pub(crate) fn arms(&mut self, ty: &Ty) -> Vec<Pat> {
+        let mut arms = Vec::new();
+        let cases = match ty {
+            Ty::Bool => Some(vec![
+                ("true".to_string(), None),
+                ("false".to_string(), None),
+            ]),
+            _ => self.types.cases(ty),
+        };
+        if let Some(cases) = cases.filter(|c| c.len() <= 6 && self.rng.chance(55)) {
+            if self.rng.chance(40) {
+                arms.push(self.pattern(ty, 2));
+            }
+            let mut order: Vec<usize> = (0..cases.len()).collect();
+            self.rng.shuffle(&mut order);
+            for i in order {
+                let (case, payload) = &cases[i];
+                if *ty == Ty::Bool {
+                    arms.push(Pat::plain(case.clone(), false));
+                } else {
+                    arms.push(self.case_pattern(ty, case, payload.as_ref(), 1, true));
+                }
+            }
+            return arms;
+        }
+        for _ in 0..self.rng.range(1, 3) {
+            let pat = self.pattern(ty, 2);
+            let total = pat.irrefutable;
+            arms.push(pat);
+            if total {
+                return arms;
+            }
+        }
+        arms.push(if self.rng.chance(60) {
+            Pat::plain("_".into(), true)
+        } else {
+            self.binding(ty)
+        });
+        arms
+    }
+
+    /// A one-line `match` producing `ty`; its block arms leave the function or the loop.
+    pub(crate) fn match_expr(&mut self, ty: &Ty, want: Want, depth: u32) -> Option<Expr> {
+        let scrutinee_ty = self.scrutinee_type();
+        let scrutinee = if matches!(scrutinee_ty, Ty::Option(_)) && self.rng.chance(25) {
+            self.pop(&scrutinee_ty)
+                .or_else(|| self.expr(&scrutinee_ty, Want::Free, depth))?
+        } else {
+            self.expr(&scrutinee_ty, Want::Free, depth)?
+        };
+        let arms = self.arms(&scrutinee_ty);
+        let mut texts = Vec::new();
+        let mut first = true;
+        let mut lit = true;
+        for pat in arms {
+            self.push_scope();
+            for (name, t) in &pat.binds {
+                let var = self.new_var(name.clone(), t.clone(), false);
+                self.bind(var);
+            }
+            let jump = if self.rng.chance(20) {
+                self.jump_text()
+            } else {
+                None
+            };
+            let body = match jump {
+                Some(jump) => format!("{{ {jump} }}"),
+                None => {
+                    let w = if first { want } else { Want::Expected };
+                    // One level shallower than the scrutinee: a match multiplies its arms.
+                    let e = match self.expr(ty, w, depth.saturating_sub(1)) {
+                        Some(e) => e,
+                        None => {
+                            self.pop_scope();
+                            return None;
+                        }
+                    };
+                    first = false;
+                    lit &= e.lit;
+                    // A `{` right after `=>` would open a block arm.
+                    if e.text.starts_with('{') {
+                        format!("({})", e.text)
+                    } else {
+                        e.text
+                    }
+                }
+            };
+            self.pop_scope();
+            texts.push(format!("{} => {body}", pat.text));
+        }
+        if first && want != Want::Expected {
+            // Every arm left early: nothing gives the match its type.
+            return None;
+        }
+        let mut e = Expr::primary(format!(
+            "match {} {{ {} }}",
+            scrutinee.head(),
+            texts.join(", ")
+        ));
+        e.brace = true;
+        e.lit = lit && !first;
+        Some(e)
+    }
+
+    /// A statement that leaves the current arm: `return …;`, or `break;`/`continue;` in a
+    /// loop (never in a loop's head, where it would leave the loop around it).
+    pub(crate) fn jump_text(&mut self) -> Option<String> {
+        let in_loop = self.f.loops > 0 && !self.f.in_head;
+        if in_loop && self.rng.chance(60) {
+            return Some(
+                if self.rng.chance(50) {
+                    "break;"
+                } else {
+                    "continue;"
+                }
+                .into(),
+            );
+        }
+        match self.f.ret.clone() {
+            Some(ret) => {
+                let e = self.expect(&ret, 1);
+                Some(format!("return {};", e.text))
+            }
+            None => Some("return;".into()),
+        }
+    }
+
+    /// A type worth matching on.
+    pub(crate) fn scrutinee_type(&mut self) -> Ty {
+        let cased: Vec<Ty> = self
+            .pool
+            .iter()
+            .filter(|t| self.types.cases(t).is_some() || matches!(t, Ty::Tuple(_)))
+            .cloned()
+            .collect();
+        if !cased.is_empty() && self.rng.chance(60) {
+            return self.rng.pick(&cased).clone();
+        }
+        match self.rng.below(5) {
+            0 => Ty::Bool,
+            1 => Ty::Char,
+            2 => Ty::Str,
+            _ => Ty::Int(self.int_type()),
+        }
+    }
+}

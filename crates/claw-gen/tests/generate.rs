@@ -1,0 +1,207 @@
+//! The generator's promises: every program compiles without diagnostics, generation is
+//! deterministic, and the language's features all show up.
+
+use claw_compiler::{compile, Resolve, Source};
+use claw_gen::{generate, Config, Generated};
+use claw_syntax::FileId;
+
+fn messages(source: &str) -> Option<Vec<String>> {
+    let result = compile(
+        Source {
+            file: FileId(0),
+            name: "gen.claw",
+            text: source,
+        },
+        Resolve::default(),
+    );
+    match result {
+        Ok(_) => None,
+        Err(diagnostics) => Some(
+            diagnostics
+                .iter()
+                .map(|d| {
+                    let at = d.primary.as_ref().map(|l| {
+                        let line = source[..l.span.start as usize].lines().count();
+                        format!(" (line {line})")
+                    });
+                    format!("[{}] {}{}", d.code, d.message, at.unwrap_or_default())
+                })
+                .collect(),
+        ),
+    }
+}
+
+#[test]
+fn every_program_compiles() {
+    let config = Config::default();
+    let mut failures = Vec::new();
+    for seed in 0..2000 {
+        let generated = generate(seed, &config);
+        if let Some(messages) = messages(&generated.source) {
+            failures.push((seed, generated.source, messages));
+        }
+    }
+    for (seed, source, messages) in failures.iter().take(3) {
+        eprintln!("seed {seed}:\n{source}\n{}\n", messages.join("\n"));
+    }
+    for (seed, _, messages) in &failures {
+        eprintln!("seed {seed}: {}", messages[0]);
+    }
+    let seeds: Vec<u64> = failures.iter().map(|f| f.0).collect();
+    assert!(
+        failures.is_empty(),
+        "{} failures: {seeds:?}",
+        failures.len()
+    );
+}
+
+#[test]
+fn other_configs_compile() {
+    let configs = [
+        Config {
+            size: 1,
+            expr_depth: 1,
+            trap_percent: 0,
+        },
+        Config {
+            size: 4,
+            expr_depth: 5,
+            trap_percent: 50,
+        },
+        Config {
+            size: 25,
+            expr_depth: 2,
+            trap_percent: 3,
+        },
+    ];
+    for config in &configs {
+        for seed in 0..150 {
+            let generated = generate(seed, config);
+            if let Some(messages) = messages(&generated.source) {
+                panic!(
+                    "{config:?}, seed {seed}:\n{}\n{}",
+                    generated.source,
+                    messages.join("\n")
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let config = Config::default();
+    for seed in [0, 1, 7, 12345, u64::MAX] {
+        assert_eq!(generate(seed, &config), generate(seed, &config));
+    }
+    assert_ne!(generate(1, &config), generate(2, &config));
+    let bigger = Config {
+        size: 20,
+        ..Config::default()
+    };
+    assert_ne!(generate(1, &config), generate(1, &bigger));
+}
+
+#[test]
+fn programs_import_and_print_nothing_and_end_with_state() {
+    let config = Config::default();
+    for seed in 0..300 {
+        let Generated { source, calls } = generate(seed, &config);
+        assert!(!source.contains("import"), "seed {seed}");
+        assert!(!source.contains("print"), "seed {seed}");
+        assert_eq!(calls.last().map(String::as_str), Some("state()"));
+        assert!(calls.len() >= 3, "seed {seed}");
+        let lines = source.lines().count();
+        assert!((15..=400).contains(&lines), "seed {seed}: {lines} lines");
+    }
+}
+
+#[test]
+fn features_appear() {
+    let config = Config::default();
+    let sources: Vec<String> = (0..200).map(|s| generate(s, &config).source).collect();
+    let features = [
+        "for ",
+        "while ",
+        "loop {",
+        "match ",
+        "if let ",
+        "?;",
+        ")?",
+        ".push(",
+        ".pop()",
+        ".chars()",
+        ".len()",
+        ".to-string()",
+        "record ",
+        "variant ",
+        "flags ",
+        "enum ",
+        "type ",
+        "u8",
+        "u16",
+        "u32",
+        "u64",
+        "s8",
+        "s16",
+        "s32",
+        "s64",
+        "f32",
+        "f64",
+        "char",
+        "string",
+        "bool",
+        "option<",
+        "result<",
+        "tuple<",
+        "list<list<",
+        "check!(",
+        "break;",
+        "continue;",
+        " as ",
+        " << ",
+        " >> ",
+        " % ",
+        " / ",
+        " ^ ",
+        " & ",
+        " | ",
+        " && ",
+        " || ",
+        "!",
+        "..=",
+        "<<=",
+        ">>=",
+        "%=",
+        "/=",
+        "^=",
+        "&=",
+        "|=",
+        "*=",
+        "-=",
+        "+=",
+        "some(",
+        "none",
+        "ok(",
+        "err(",
+        "::",
+        "let mut ",
+        "'😀'",
+        "ö",
+        "\\u{",
+        "\\n",
+        "-0.0",
+        "_ =>",
+        ".0",
+        "[0]",
+        "return;",
+        "0x",
+        "export func state",
+    ];
+    let missing: Vec<&str> = features
+        .iter()
+        .copied()
+        .filter(|f| !sources.iter().any(|s| s.contains(f)))
+        .collect();
+    assert!(missing.is_empty(), "never generated: {missing:?}");
+}
