@@ -65,7 +65,15 @@ fn run_cases(first: u64, cases: u64) -> Result<(), Failed> {
                     }
                     let generated = claw_gen::generate(seed, &claw_gen::Config::default());
                     let outcome = compare(&generated.source, &generated.calls);
-                    stats.lock().unwrap().count(&outcome);
+                    let done = {
+                        let mut stats = stats.lock().unwrap();
+                        stats.count(&outcome);
+                        stats.programs
+                    };
+                    // Long runs say how far they have got.
+                    if cases >= 10_000 && done % (cases / 20) == 0 {
+                        eprintln!("{done} of {cases} programs");
+                    }
                     if let Outcome::Disagree(_) | Outcome::Broken(_) = outcome {
                         let report = report(seed, &generated.source, &generated.calls, outcome);
                         failure.lock().unwrap().get_or_insert(report);
