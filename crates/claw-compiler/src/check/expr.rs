@@ -389,7 +389,7 @@ impl Checker<'_> {
 
     /// Whether an operand should take its type from the other operand: a literal, or a
     /// local whose type may still come from its uses.
-    fn context_typed(&self, id: ExprId) -> bool {
+    pub(super) fn context_typed(&self, id: ExprId) -> bool {
         if let ExprKind::Path(path) = &self.ast.exprs[id].kind {
             if let [name] = path.as_slice() {
                 return self

@@ -208,6 +208,33 @@ impl Checker<'_> {
     ) {
         let ast = self.ast;
         let place_span = ast.exprs[place].span;
+        if self.context_typed(place) && !self.context_typed(value) {
+            // `let mut x = 0; x += n;`: the assignment is the local's first typed use, so the
+            // value decides its type, as in Rust.
+            let value_ty = self.expr(value, None);
+            let ty = if self.types.is_numeric(value_ty) {
+                self.expr(place, Some(Expect::ty(value_ty)))
+            } else {
+                let ty = self.expr(place, None);
+                let declared =
+                    self.place_root(place)
+                        .and_then(|root| match self.expr_res.get(root) {
+                            Some(Res::Local(local)) => Some(self.locals[local.0 as usize].span),
+                            _ => None,
+                        });
+                let expect = match declared {
+                    Some(span) => Expect::because(ty, span, "the variable's type"),
+                    None => Expect::ty(ty),
+                };
+                self.type_mismatch(ast.exprs[value].span, expect, value_ty);
+                ty
+            };
+            self.require_mutable(place, "an assignment changes a variable");
+            if let Some(op) = op {
+                self.check_operator(op, ty, place_span);
+            }
+            return;
+        }
         let ty = self.expr(place, None);
         let errors = self.diagnostics.len();
         self.require_mutable(place, "an assignment changes a variable");
