@@ -127,39 +127,61 @@ pub fn interpret_expectations(
         )
         .map_err(|diagnostics| show_diagnostics(text, &diagnostics))
     };
-    let mut instance = new_instance()?;
+    check_lines(
+        "interpreted ",
+        expectations,
+        new_instance,
+        |instance, call| match instance.call(call) {
+            Ok(value) => Called::Returned(wave_text(value)),
+            Err(CallError::Trap(trap)) => Called::Trapped(trap.message),
+            Err(CallError::Invoke(err)) => Called::Failed(err),
+        },
+    )
+}
+
+/// How one call went, on whichever side made it.
+enum Called {
+    Returned(Option<String>),
+    Trapped(String),
+    Failed(String),
+}
+
+/// Makes each expectation's call on an instance from `new` and collects what differs, with
+/// `side` in front of each message. A trap poisons an instance, so the next line gets a fresh
+/// one.
+fn check_lines<I>(
+    side: &str,
+    expectations: &[Expect],
+    new: impl Fn() -> Result<I, String>,
+    call: impl Fn(&mut I, &str) -> Called,
+) -> Result<(), String> {
+    let mut instance = new()?;
     let mut failures = Vec::new();
     for expect in expectations {
-        match expect {
-            Expect::Returns { call, result } => match instance.call(call).map(wave_text) {
-                Ok(got) if got == *result => {}
-                Ok(got) => failures.push(format!(
-                    "interpreted `{call}` returned {}, expected {}",
-                    show(&got),
-                    show(result)
-                )),
-                Err(err) => {
-                    failures.push(format!(
-                        "interpreted `{call}` failed: {err:?}, expected {}",
-                        show(result)
-                    ));
-                    instance = new_instance()?;
-                }
-            },
-            Expect::Traps { call, message } => {
-                match instance.call(call).map(wave_text) {
-                    Err(CallError::Trap(trap)) if trap.message.contains(message.as_str()) => {}
-                    Err(err) => failures.push(format!(
-                        "interpreted `{call}` failed with `{err:?}`, expected a trap containing \
-                         `{message}`"
-                    )),
-                    Ok(got) => failures.push(format!(
-                        "interpreted `{call}` returned {}, expected a trap containing `{message}`",
-                        show(&got)
-                    )),
-                }
-                instance = new_instance()?;
+        let (call_text, got) = match expect {
+            Expect::Returns { call: text, .. } | Expect::Traps { call: text, .. } => {
+                (text, call(&mut instance, text))
             }
+        };
+        let failure = match (expect, &got) {
+            (Expect::Returns { result, .. }, Called::Returned(value)) if value == result => None,
+            (Expect::Traps { message, .. }, Called::Trapped(got)) if got.contains(message) => None,
+            (expect, got) => {
+                let wanted = match expect {
+                    Expect::Returns { result, .. } => show(result),
+                    Expect::Traps { message, .. } => format!("a trap containing `{message}`"),
+                };
+                let happened = match got {
+                    Called::Returned(value) => format!("returned {}", show(value)),
+                    Called::Trapped(message) => format!("trapped: {message}"),
+                    Called::Failed(err) => format!("failed: {err}"),
+                };
+                Some(format!("{side}`{call_text}` {happened}, expected {wanted}"))
+            }
+        };
+        failures.extend(failure);
+        if matches!(expect, Expect::Traps { .. }) || matches!(got, Called::Trapped(_)) {
+            instance = new()?;
         }
     }
     if failures.is_empty() {
@@ -218,44 +240,16 @@ pub fn run_expectations(component: &[u8], expectations: &[Expect]) -> Result<(),
     let new_session = || {
         Session::new(component, &host, &config).map_err(|err| format!("cannot instantiate: {err}"))
     };
-    let mut session = new_session()?;
-    let mut failures = Vec::new();
-    for expect in expectations {
-        match expect {
-            Expect::Returns { call, result } => match session.invoke(call) {
-                Ok(got) if got == *result => {}
-                Ok(got) => failures.push(format!(
-                    "`{call}` returned {}, expected {}",
-                    show(&got),
-                    show(result)
-                )),
-                Err(err) => {
-                    failures.push(format!("`{call}` failed: {err}, expected {}", show(result)));
-                    if matches!(err, RunError::Trap { .. }) {
-                        session = new_session()?;
-                    }
-                }
-            },
-            Expect::Traps { call, message } => {
-                match session.invoke(call) {
-                    Err(RunError::Trap { message: got, .. }) if got.contains(message.as_str()) => {}
-                    Err(err) => failures.push(format!(
-                        "`{call}` failed with `{err}`, expected a trap containing `{message}`"
-                    )),
-                    Ok(got) => failures.push(format!(
-                        "`{call}` returned {}, expected a trap containing `{message}`",
-                        show(&got)
-                    )),
-                }
-                session = new_session()?;
-            }
-        }
-    }
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        Err(failures.join("\n"))
-    }
+    check_lines(
+        "",
+        expectations,
+        new_session,
+        |session, call| match session.invoke(call) {
+            Ok(value) => Called::Returned(value),
+            Err(RunError::Trap { message, .. }) => Called::Trapped(message),
+            Err(err) => Called::Failed(err.to_string()),
+        },
+    )
 }
 
 fn show(result: &Option<String>) -> String {
