@@ -325,12 +325,16 @@ impl Gen<'_> {
         self.end_stmt();
     }
 
-    fn push_stmt(&mut self) {
-        let places: Vec<Place> = self
-            .all_places()
+    /// The places holding a list, for `push` and `pop`.
+    fn list_places(&mut self) -> Vec<Place> {
+        self.all_places()
             .into_iter()
             .filter(|p| matches!(p.ty, Ty::List(_)))
-            .collect();
+            .collect()
+    }
+
+    fn push_stmt(&mut self) {
+        let places = self.list_places();
         if places.is_empty() {
             return self.copy_stmt();
         }
@@ -351,11 +355,7 @@ impl Gen<'_> {
     }
 
     fn pop_stmt(&mut self) {
-        let places: Vec<Place> = self
-            .all_places()
-            .into_iter()
-            .filter(|p| matches!(p.ty, Ty::List(_)))
-            .collect();
+        let places = self.list_places();
         if places.is_empty() {
             return self.let_stmt();
         }
