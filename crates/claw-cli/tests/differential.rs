@@ -195,6 +195,11 @@ fn compare(text: &str, calls: &[String]) -> Outcome {
             | Err(RunError::Timeout { .. }) => Result2::Limit,
             Err(err) => return Outcome::Broken(format!("`{call}` cannot be called: {err}")),
         };
+        if compiled == Result2::Limit {
+            // Not worth interpreting: a call that outgrew the component's memory limit (say,
+            // doubling a list in a loop) takes several times that as interpreter values.
+            return Outcome::Inconclusive;
+        }
         let interpreted = match interpreter.call(call) {
             Ok(value) => Result2::Value(support::golden::wave_text(value)),
             Err(CallError::Trap(trap))

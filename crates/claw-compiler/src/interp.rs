@@ -97,8 +97,9 @@ impl Instance {
         }
     }
 
-    /// Stops each later call after it runs `fuel` statements and loop rounds, with a trap
-    /// whose message is [`OUT_OF_FUEL`]; `None` lets calls run for ever.
+    /// Stops each later call after it runs `fuel` statements and loop rounds (copying or
+    /// joining lists and strings costs their length too, so fuel bounds memory as well), with
+    /// a trap whose message is [`OUT_OF_FUEL`]; `None` lets calls run for ever.
     pub fn set_fuel(&mut self, fuel: Option<u64>) {
         self.fuel = fuel;
     }

@@ -201,13 +201,28 @@ impl<'p> Machine<'p> {
     /// Uses one unit of fuel: each statement and each loop round costs one, so a run that
     /// does not end runs out.
     fn burn(&mut self) -> Flow<()> {
+        self.burn_n(1)
+    }
+
+    fn burn_n(&mut self, units: u64) -> Flow<()> {
         if let Some(fuel) = &mut self.fuel {
-            if *fuel == 0 {
+            if *fuel < units {
+                *fuel = 0;
                 return Err(Unwind::Trap(Trap::new(OUT_OF_FUEL)));
             }
-            *fuel -= 1;
+            *fuel -= units;
         }
         Ok(())
+    }
+
+    /// Charges for a value just copied or built, by its length, so fuel also bounds the
+    /// memory a call can take (a loop doubling a list runs out of fuel, not of memory).
+    fn burn_size(&mut self, value: &Value) -> Flow<()> {
+        match value {
+            Value::List(items) => self.burn_n(items.len() as u64),
+            Value::Str(text) => self.burn_n(text.len() as u64 / 16),
+            _ => Ok(()),
+        }
     }
 
     /// Runs a loop body: `Ok(true)` to go round again, `Ok(false)` after a `break`.
@@ -350,8 +365,16 @@ impl<'p> Machine<'p> {
             ExprKind::Char(c) => Value::Char(*c),
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::Path(_) => match program.expr_res.get(id) {
-                Some(Res::Local(local)) => frame.locals[local].clone(),
-                Some(Res::Global(global)) => self.globals[global.0 as usize].clone(),
+                Some(Res::Local(local)) => {
+                    let value = frame.locals[local].clone();
+                    self.burn_size(&value)?;
+                    value
+                }
+                Some(Res::Global(global)) => {
+                    let value = self.globals[global.0 as usize].clone();
+                    self.burn_size(&value)?;
+                    value
+                }
                 Some(Res::Case { case, .. }) => Value::Case(*case, None),
                 other => unreachable!("checked: a value, not {other:?}"),
             },
@@ -514,7 +537,9 @@ impl<'p> Machine<'p> {
             ExprKind::Binary { op, lhs, rhs } => {
                 let a = self.expr(frame, *lhs)?;
                 let b = self.expr(frame, *rhs)?;
-                ops::binary(types, *op, program.expr_type(*lhs), a, b)?
+                let value = ops::binary(types, *op, program.expr_type(*lhs), a, b)?;
+                self.burn_size(&value)?;
+                value
             }
             ExprKind::Cast { expr, .. } => {
                 let v = self.expr(frame, *expr)?;
