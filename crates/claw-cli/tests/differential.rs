@@ -63,7 +63,7 @@ fn run_cases(first: u64, cases: u64) -> Result<(), Failed> {
                     if seed >= first + cases || failure.lock().unwrap().is_some() {
                         break;
                     }
-                    let generated = claw_gen::generate(seed, &claw_gen::Config::default());
+                    let generated = claw_gen::generate(seed, &config_for(seed));
                     let outcome = compare(&generated.source, &generated.calls);
                     let done = {
                         let mut stats = stats.lock().unwrap();
@@ -91,6 +91,17 @@ fn run_cases(first: u64, cases: u64) -> Result<(), Failed> {
     match failure.into_inner().unwrap() {
         Some(report) => Err(report.into()),
         None => Ok(()),
+    }
+}
+
+/// Sizes and nesting depths vary with the seed, so one run sees small programs with deep
+/// expressions and large ones with shallow expressions too.
+fn config_for(seed: u64) -> claw_gen::Config {
+    let default = claw_gen::Config::default();
+    claw_gen::Config {
+        size: [6, 10, 16][(seed % 3) as usize],
+        expr_depth: [2, 3, 4][(seed / 3 % 3) as usize],
+        ..default
     }
 }
 
