@@ -15,11 +15,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use claw_compiler::interp::{CallError, NoImports, OUT_OF_FUEL};
+use claw_compiler::interp::{CallError, Host as Host2, OUT_OF_FUEL};
 use claw_compiler::{Resolve, Source};
 use claw_runtime::{Config, Host, RunError, Sandbox, Session};
 use claw_syntax::FileId;
 use libtest_mimic::{Arguments, Failed, Trial};
+use wasm_wave::value::Value as WaveValue;
 
 /// Fuel for each compiled call: generated programs are small, so running out means the
 /// generator made a loop it should not have, and the case is skipped rather than failed.
@@ -174,7 +175,7 @@ fn compare(text: &str, calls: &[String]) -> Outcome {
         return Outcome::Broken(format!("the component does not validate: {err}"));
     }
     let mut interpreter =
-        match claw_compiler::interpret(source(text), Resolve::default(), Box::new(NoImports)) {
+        match claw_compiler::interpret(source(text), Resolve::default(), Box::new(Echoes)) {
             Ok(instance) => instance,
             Err(_) => return Outcome::Broken("the interpreter rejects it".into()),
         };
@@ -190,7 +191,14 @@ fn compare(text: &str, calls: &[String]) -> Outcome {
         max_memory: Some(256 << 20),
         ..Sandbox::default()
     };
-    let mut session = match Session::sandboxed(&component, &Host::new(), &config, &sandbox) {
+    let mut host = Host::new();
+    for name in echo_imports(text) {
+        host.func(name, |args, results| {
+            results[0] = args[0].clone();
+            Ok(())
+        });
+    }
+    let mut session = match Session::sandboxed(&component, &host, &config, &sandbox) {
         Ok(session) => session,
         Err(err) => return Outcome::Broken(format!("cannot instantiate: {err}")),
     };
@@ -248,6 +256,28 @@ fn compare(text: &str, calls: &[String]) -> Outcome {
     }
 }
 
+/// The functions a generated program imports: each `import echo-…: func(x: T) -> T;`.
+fn echo_imports(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter_map(|line| {
+        let name = line.strip_prefix("import ")?.split(':').next()?;
+        name.starts_with(claw_gen::ECHO).then_some(name)
+    })
+}
+
+/// The interpreter's side of [`echo_imports`]: every import gives back its argument.
+struct Echoes;
+
+impl Host2 for Echoes {
+    fn call(
+        &mut self,
+        _interface: Option<&str>,
+        _name: &str,
+        args: &[WaveValue],
+    ) -> Result<Option<WaveValue>, String> {
+        Ok(args.first().cloned())
+    }
+}
+
 fn show(result: &Result2) -> String {
     match result {
         Result2::Value(Some(text)) => text.clone(),
@@ -287,7 +317,7 @@ fn report(seed: u64, text: &str, calls: &[String], outcome: Outcome) -> String {
 /// `// invoke:` and `// trap:` lines for `calls`, from the interpreter.
 fn expectations(text: &str, calls: &[String]) -> String {
     let Ok(mut instance) =
-        claw_compiler::interpret(source(text), Resolve::default(), Box::new(NoImports))
+        claw_compiler::interpret(source(text), Resolve::default(), Box::new(Echoes))
     else {
         return String::new();
     };

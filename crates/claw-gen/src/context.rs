@@ -64,6 +64,9 @@ pub(crate) struct Func {
     pub(crate) text: String,
     /// An export that copies its first parameter, changes one copy, and returns both.
     pub(crate) copies: bool,
+    /// A root import, `import echo-…: func(x: T) -> T;`, whose host gives back its argument
+    /// (see [`crate::Generated`]): calls to it move values of `T` across the boundary twice.
+    pub(crate) imported: bool,
 }
 
 /// The function being written.

@@ -8,6 +8,9 @@ impl Gen<'_> {
     /// Writes every function's body, in order: each may call the ones before it.
     pub(crate) fn bodies(&mut self) {
         for index in 0..self.funcs.len() {
+            if self.funcs[index].imported {
+                continue;
+            }
             self.body(index);
             // A recursive group's cost is known once its last member is written: each
             // round of recursion runs one member's body.

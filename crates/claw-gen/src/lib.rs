@@ -3,7 +3,8 @@
 //! calls, and any difference in results or traps is a bug in one of them.
 //!
 //! [`generate`] is deterministic in its seed and [`Config`]. Every program compiles without
-//! diagnostics, imports nothing, prints nothing, and finishes each call quickly: loops run
+//! diagnostics, imports only [`ECHO`] functions, prints nothing, and finishes each call
+//! quickly: loops run
 //! over small ranges, lists and strings, or count to a small bound; recursion carries a
 //! decreasing depth that starts at most 12; lists and strings that grow in loops or in
 //! globals stop at a fixed length; and a work estimate for each function (loop rounds times
@@ -21,7 +22,8 @@
 //! `continue` in every position. A few percent of divisions and indexes are unguarded, so
 //! some calls trap.
 //!
-//! Not generated: imports, export blocks and inline interfaces, `print`, `%`-escaped names,
+//! Not generated: imports other than the echoes, export blocks and inline interfaces, `print`,
+//! `%`-escaped names,
 //! comments, loops that never break, and recursion that returns anything but a scalar.
 
 mod access;
@@ -36,6 +38,10 @@ mod rng;
 mod stmt;
 mod types;
 mod wave;
+
+/// The prefix of every function a generated program imports: `import echo-…: func(x: T) -> T;`.
+/// Whoever runs the program supplies each as the identity function.
+pub const ECHO: &str = "echo-";
 
 /// A generated program and the calls to make on it.
 #[derive(Clone, Debug, PartialEq, Eq)]

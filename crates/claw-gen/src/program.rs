@@ -4,6 +4,7 @@
 use crate::context::{Func, Gen, Rec};
 use crate::types::{Alias, Decl, DeclKind, Int, Ty, ALL_INTS};
 use crate::wave;
+use crate::ECHO;
 
 /// The export that returns the mutable globals, called last.
 pub(crate) const STATE: &str = "state";
@@ -196,6 +197,24 @@ impl Gen<'_> {
 
     /// Signatures of the helpers (some recursive) and then the exports.
     pub(crate) fn signatures(&mut self) {
+        if self.rng.chance(40) {
+            for _ in 0..self.rng.range(1, 3) {
+                let ty = self.rng.pick(&self.pool).clone();
+                let name = format!("{ECHO}{}", self.names.fresh(&mut self.rng));
+                let written = self.types.render(&ty, &mut self.rng);
+                self.funcs.push(Func {
+                    text: format!("import {name}: func(x: {written}) -> {written};"),
+                    name,
+                    params: vec![("x".into(), ty.clone())],
+                    ret: Some(ty),
+                    exported: false,
+                    rec: None,
+                    cost: 1,
+                    copies: false,
+                    imported: true,
+                });
+            }
+        }
         let size = self.config.size.max(1);
         let helpers = self.rng.range(1, 1 + i64::from(size / 8));
         let mut rec_at = None;
@@ -280,6 +299,7 @@ impl Gen<'_> {
             cost: 0,
             text: String::new(),
             copies: false,
+            imported: false,
         }
     }
 
@@ -324,6 +344,7 @@ impl Gen<'_> {
                 cost: 0,
                 text: String::new(),
                 copies: false,
+                imported: false,
             });
         }
     }
