@@ -5,6 +5,8 @@ use wasm_encoder::{Function, Instruction as I, MemArg, ValType};
 pub struct Code {
     pub insts: Vec<I<'static>>,
     locals: Vec<ValType>,
+    // Only debug builds check that locals are written before they are read.
+    #[cfg_attr(not(debug_assertions), allow(dead_code))]
     params: u32,
     next: u32,
     /// Source offsets of the statements, by the index of their first instruction.
@@ -138,6 +140,7 @@ pub fn mem(offset: u32, align: u32) -> MemArg {
 /// nested `for` loops that did not restart and `push` onto a list declared in a loop body.
 /// Code generation therefore writes every local before reading it, and debug builds check it
 /// with this definite-assignment analysis over the structured control flow.
+#[cfg_attr(not(debug_assertions), allow(dead_code))]
 pub fn read_before_write(insts: &[I<'static>], params: u32) -> Option<(usize, u32)> {
     use std::collections::BTreeSet;
     /// The locals written on every path to a point, or `None` where no path reaches it.
