@@ -236,17 +236,7 @@ impl Gen<'_> {
         }
         if self.rng.chance(35) {
             // Value semantics, observed: `(original, copy)` after one of them changed.
-            let heap: Vec<Ty> = self
-                .pool
-                .iter()
-                .filter(|t| self.types.has_heap(t))
-                .cloned()
-                .collect();
-            let ty = if heap.is_empty() || self.rng.chance(40) {
-                Ty::list(Ty::Int(self.int_type()))
-            } else {
-                self.rng.pick(&heap).clone()
-            };
+            let ty = self.heap_type(40);
             let last = self.funcs.len() - 1;
             let func = &mut self.funcs[last];
             func.params.truncate(1);

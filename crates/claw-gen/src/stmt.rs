@@ -555,20 +555,26 @@ impl Gen<'_> {
         self.end_stmt();
     }
 
-    /// Value semantics: a copy of a mutable value, then a change to one of the two, both
-    /// still in scope for later statements (and the function's result) to read.
-    pub(crate) fn copy_stmt(&mut self) {
+    /// A type of the program's that lives in memory (so copies of it are real copies), or
+    /// with `list_percent` chance (or when there is none) a list of integers.
+    pub(crate) fn heap_type(&mut self, list_percent: u32) -> Ty {
         let heap: Vec<Ty> = self
             .pool
             .iter()
             .filter(|t| self.types.has_heap(t))
             .cloned()
             .collect();
-        let ty = if heap.is_empty() || self.rng.chance(30) {
+        if heap.is_empty() || self.rng.chance(list_percent) {
             Ty::list(Ty::Int(self.int_type()))
         } else {
             self.rng.pick(&heap).clone()
-        };
+        }
+    }
+
+    /// Value semantics: a copy of a mutable value, then a change to one of the two, both
+    /// still in scope for later statements (and the function's result) to read.
+    pub(crate) fn copy_stmt(&mut self) {
+        let ty = self.heap_type(30);
         let (original, copy) = self.copy_pair(&ty, None);
         let target = if self.rng.chance(70) { copy } else { original };
         for _ in 0..self.rng.range(1, 2) {
