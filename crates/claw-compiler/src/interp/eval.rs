@@ -93,6 +93,15 @@ fn slot<'a>(
     walk(value, steps)
 }
 
+/// A list's or a string's length (a string's in bytes).
+fn length(value: &Value) -> usize {
+    match value {
+        Value::Str(text) => text.len(),
+        Value::List(items) => items.len(),
+        other => unreachable!("checked: no length for {other:?}"),
+    }
+}
+
 /// The value `steps` lead to inside `value`, or an out-of-bounds trap.
 fn walk<'v>(mut value: &'v mut Value, steps: &[Step]) -> Flow<&'v mut Value> {
     for step in steps {
@@ -439,6 +448,13 @@ impl<'p> Machine<'p> {
                         .collect(),
                 )
             }
+            // A field inside a variable: read it, not a copy of the whole variable. (An index
+            // is evaluated after its list, which it might change, so elements are not read
+            // this way.)
+            ExprKind::Field { .. } if self.is_field_path(id) => {
+                let place = self.place(frame, id)?;
+                self.read(frame, &place)?
+            }
             ExprKind::Field { base, .. } => {
                 let Some(Res::Field(index)) = program.expr_res.get(id) else {
                     unreachable!("checked: a field")
@@ -455,11 +471,14 @@ impl<'p> Machine<'p> {
                 list.into_iter().nth(i as usize).ok_or_else(out_of_bounds)?
             }
             ExprKind::Method { receiver, args, .. } => match program.expr_res.get(id) {
-                Some(Res::Builtin(Builtin::Len)) => match self.expr(frame, *receiver)? {
-                    Value::Str(s) => Value::Int(s.len() as i128),
-                    Value::List(items) => Value::Int(items.len() as i128),
-                    other => unreachable!("checked: no `len` on {other:?}"),
-                },
+                Some(Res::Builtin(Builtin::Len)) if self.is_field_path(*receiver) => {
+                    let place = self.place(frame, *receiver)?;
+                    Value::Int(self.len_at(frame, &place)? as i128)
+                }
+                Some(Res::Builtin(Builtin::Len)) => {
+                    let value = self.expr(frame, *receiver)?;
+                    Value::Int(length(&value) as i128)
+                }
                 Some(Res::Builtin(Builtin::ToString)) => {
                     Value::Str(ops::to_string(&self.expr(frame, *receiver)?))
                 }
@@ -627,11 +646,7 @@ impl<'p> Machine<'p> {
             ExprKind::Index { base, index } => {
                 let mut place = self.place(frame, *base)?;
                 let i = self.expr(frame, *index)?.int() as usize;
-                let len = match self.read(frame, &place)? {
-                    Value::List(items) => items.len(),
-                    other => unreachable!("checked: a list, not {other:?}"),
-                };
-                if i >= len {
+                if i >= self.len_at(frame, &place)? {
                     return Err(out_of_bounds());
                 }
                 place.steps.push(Step::Index(i));
@@ -639,6 +654,30 @@ impl<'p> Machine<'p> {
             }
             other => unreachable!("checked: not a place: {other:?}"),
         }
+    }
+
+    /// Whether `id` names a variable or a field inside one (`p`, `r.pos.x`): a place whose
+    /// resolution evaluates nothing.
+    fn is_field_path(&self, id: ExprId) -> bool {
+        let program = self.program;
+        match &program.ast.exprs[id].kind {
+            ExprKind::Path(_) => matches!(
+                program.expr_res.get(id),
+                Some(Res::Local(_) | Res::Global(_))
+            ),
+            ExprKind::Field { base, .. } => self.is_field_path(*base),
+            _ => false,
+        }
+    }
+
+    /// The length of the list or string at `place`, without copying it.
+    fn len_at(&mut self, frame: &mut Frame, place: &Place) -> Flow<usize> {
+        Ok(length(slot(
+            &mut self.globals,
+            frame,
+            place.root,
+            &place.steps,
+        )?))
     }
 
     fn read(&mut self, frame: &mut Frame, place: &Place) -> Flow<Value> {
