@@ -18,14 +18,14 @@ mod values;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use claw_syntax::ast::{ExprId, ExprKind, PatKind};
 use wasm_encoder::{
     CodeSection, ConstExpr, DataSection, EntityType, ExportKind, ExportSection, Function,
     FunctionSection, GlobalSection, GlobalType, ImportSection, MemorySection, MemoryType, Module,
     NameMap, NameSection, TypeSection, ValType,
 };
 
-use crate::program::{Builtin, FuncKind, Program, Res};
+use crate::ir::{self, Node};
+use crate::program::{FuncKind, Program};
 use crate::types::{TypeDef, TypeId, Types};
 use crate::world::World;
 
@@ -65,9 +65,15 @@ pub enum WasiImport {
     DropOutputStream,
 }
 
-/// The core module for `program`; `source` (file name and text) adds a DWARF line table.
-pub fn emit(program: &Program, _world: &World, source: Option<(&str, &str)>) -> Vec<u8> {
-    ModuleBuilder::new().assemble(program, source)
+/// The core module for `program`, whose bodies and global values are `module`; `source`
+/// (file name and text) adds a DWARF line table.
+pub fn emit(
+    program: &Program,
+    module: &ir::Module,
+    _world: &World,
+    source: Option<(&str, &str)>,
+) -> Vec<u8> {
+    ModuleBuilder::new().assemble(program, module, source)
 }
 
 /// The length of `n` as an unsigned LEB128.
@@ -77,7 +83,9 @@ fn leb_len(n: u32) -> u32 {
 
 /// Everything function bodies need to know about the module around them.
 pub struct ModuleInfo<'p> {
+    /// Signatures, globals' types and exports; function bodies come from `ir`.
     pub program: &'p Program,
+    pub ir: &'p ir::Module,
     /// Wasm function index of each program function (imports first).
     pub func_index: Vec<u32>,
     /// First Wasm global of each program global (a global takes one per flat value).
@@ -85,8 +93,8 @@ pub struct ModuleInfo<'p> {
     pub wasi: HashMap<WasiImport, u32>,
     /// Address of each string literal's bytes, by content.
     pub strings: HashMap<String, u32>,
-    /// Address of the elements of each list literal made only of scalar or string constants.
-    pub const_lists: HashMap<ExprId, u32>,
+    /// Address of the elements of each constant list, by the bytes they are laid out as.
+    pub const_lists: HashMap<Vec<u8>, u32>,
     pub heap_base: u32,
     pub uses_memory: bool,
     registry: RefCell<Registry>,
@@ -123,6 +131,13 @@ impl ModuleInfo<'_> {
     pub fn string(&self, text: &str) -> (i32, i32) {
         (self.strings[text] as i32, text.len() as i32)
     }
+
+    /// Where the elements of constant list `value` of type `ty` are in the data segment,
+    /// and their size in bytes.
+    pub fn const_list(&self, ty: TypeId, value: &ir::Const) -> (u32, u32) {
+        let bytes = list_bytes(self.types(), ty, value, &self.strings);
+        (self.const_lists[&bytes], bytes.len() as u32)
+    }
 }
 
 struct ModuleBuilder {
@@ -149,37 +164,49 @@ impl ModuleBuilder {
             })
     }
 
-    fn assemble(&mut self, program: &Program, source: Option<(&str, &str)>) -> Vec<u8> {
-        let uses_memory = program_uses_memory(program);
-        let prints = uses_print(program);
+    fn assemble(
+        &mut self,
+        program: &Program,
+        module: &ir::Module,
+        source: Option<(&str, &str)>,
+    ) -> Vec<u8> {
+        let types = &program.types;
+        let uses_memory = program_uses_memory(program, module);
+        let prints = uses_print(module);
 
-        // String literals, deduplicated, laid out after the fixed areas.
-        let mut strings = HashMap::new();
-        let mut data = Vec::new();
+        // String literals, deduplicated, laid out after the fixed areas; then the elements
+        // of constant lists, which may point at them.
         let mut texts: Vec<&str> = Vec::new();
-        for (_, expr) in program.ast.exprs.iter() {
-            if let ExprKind::Str(text) = &expr.kind {
-                texts.push(text);
-            }
+        let mut lists: Vec<(TypeId, &ir::Const)> = Vec::new();
+        let mut to_string = false;
+        for value in &module.globals {
+            const_strings(value, &mut texts);
         }
-        for (_, pat) in program.ast.pats.iter() {
-            if let PatKind::Str(text) = &pat.kind {
-                texts.push(text);
-            }
-        }
-        for (_, message) in program.check_messages.iter() {
-            texts.push(message);
+        for func in module.funcs.iter().flatten() {
+            ir::walk(&func.body, &mut |node| match node {
+                Node::Expr(expr) => match &expr.kind {
+                    ir::ExprKind::Const(value) => {
+                        const_strings(value, &mut texts);
+                        if matches!(value, ir::Const::List(items) if !items.is_empty()) {
+                            lists.push((expr.ty, value));
+                        }
+                    }
+                    ir::ExprKind::Check(_, message) => texts.push(message),
+                    ir::ExprKind::Builtin(ir::Builtin::ToString, _) => to_string = true,
+                    _ => {}
+                },
+                Node::Pat(ir::Pat::Str(text)) => texts.push(text),
+                Node::Pat(_) => {}
+            });
         }
         if prints {
             texts.push("\n");
         }
-        if program
-            .expr_res
-            .values()
-            .any(|r| matches!(r, Res::Builtin(Builtin::ToString)))
-        {
+        if to_string {
             texts.extend(["true", "false"]);
         }
+        let mut strings = HashMap::new();
+        let mut data = Vec::new();
         for text in texts {
             strings.entry(text.to_string()).or_insert_with(|| {
                 let at = layout::DATA + data.len() as u32;
@@ -187,7 +214,18 @@ impl ModuleBuilder {
                 at
             });
         }
-        let const_lists = const_lists(program, &strings, &mut data);
+        let mut const_lists = HashMap::new();
+        for (ty, value) in lists {
+            let bytes = list_bytes(types, ty, value, &strings);
+            const_lists.entry(bytes).or_insert_with_key(|bytes| {
+                while !(layout::DATA as usize + data.len()).is_multiple_of(8) {
+                    data.push(0);
+                }
+                let at = layout::DATA + data.len() as u32;
+                data.extend_from_slice(bytes);
+                at
+            });
+        }
         let heap_base = (layout::DATA + data.len() as u32 + 7) & !7;
 
         // Function index space: imports, then defined functions, then helpers and adapters
@@ -273,9 +311,9 @@ impl ModuleBuilder {
                 global_count += 1;
             }
         }
-        for global in &program.globals {
+        for (global, value) in program.globals.iter().zip(&module.globals) {
             global_index.push(global_count);
-            for (val_type, init) in func::global_init(program, global, &strings) {
+            for (val_type, init) in func::global_init(types, global.ty, value, &strings) {
                 globals.global(
                     GlobalType {
                         val_type,
@@ -290,6 +328,7 @@ impl ModuleBuilder {
 
         let info = ModuleInfo {
             program,
+            ir: module,
             func_index,
             global_index,
             wasi,
@@ -409,48 +448,39 @@ impl ModuleBuilder {
     }
 }
 
-/// Lays out the elements of every list literal made only of scalar and string constants in
-/// `data` (which starts at `layout::DATA`), as they are in memory; returns their addresses.
-fn const_lists(
-    program: &Program,
+/// The elements of a constant list as they are laid out in memory.
+fn list_bytes(
+    types: &Types,
+    ty: TypeId,
+    value: &ir::Const,
     strings: &HashMap<String, u32>,
-    data: &mut Vec<u8>,
-) -> HashMap<ExprId, u32> {
-    let types = &program.types;
-    let mut lists = HashMap::new();
-    for (id, expr) in program.ast.exprs.iter() {
-        let ExprKind::List(items) = &expr.kind else {
-            continue;
-        };
-        let TypeDef::List(elem) = types.def(program.expr_type(id)) else {
-            continue;
-        };
-        let scalar =
-            flat(types, *elem).len() == 1 && !types.in_memory(*elem) || *elem == TypeId::STRING;
-        if items.is_empty() || !scalar {
-            continue;
+) -> Vec<u8> {
+    let (TypeDef::List(elem), ir::Const::List(items)) = (types.def(ty), value) else {
+        unreachable!("a constant list has a list type")
+    };
+    let size = canon::size(types, *elem) as usize;
+    let mut bytes = Vec::with_capacity(size * items.len());
+    for item in items {
+        let start = bytes.len();
+        for flat in func::const_flat(types, *elem, item, strings) {
+            bytes.extend_from_slice(&flat.bytes());
         }
-        let size = canon::size(types, *elem) as usize;
-        let mut bytes = Vec::with_capacity(size * items.len());
-        let all_constant = items.iter().all(|&item| {
-            let Some(values) = func::const_flat(program, item, strings) else {
-                return false;
-            };
-            for value in values {
-                bytes.extend_from_slice(&value.bytes()[..size.min(value.bytes().len())]);
-            }
-            true
-        });
-        if !all_constant || bytes.len() != size * items.len() {
-            continue;
-        }
-        while !(layout::DATA as usize + data.len()).is_multiple_of(8) {
-            data.push(0);
-        }
-        lists.insert(id, layout::DATA + data.len() as u32);
-        data.extend_from_slice(&bytes);
+        // A narrow scalar stores fewer bytes than its flat `i32`.
+        bytes.truncate(start + size);
     }
-    lists
+    bytes
+}
+
+/// Collects the strings inside a constant.
+fn const_strings<'a>(value: &'a ir::Const, texts: &mut Vec<&'a str>) {
+    match value {
+        ir::Const::Str(text) => texts.push(text),
+        ir::Const::List(items) | ir::Const::Tuple(items) => {
+            items.iter().for_each(|i| const_strings(i, texts))
+        }
+        ir::Const::Case(_, Some(payload)) => const_strings(payload, texts),
+        _ => {}
+    }
 }
 
 fn generate(info: &ModuleInfo, key: Key) -> (Vec<ValType>, Vec<ValType>, Function) {
@@ -490,23 +520,39 @@ fn key_name(program: &Program, key: Key) -> String {
 
 /// Whether any value of the program lives in linear memory, or any function crossing the
 /// boundary passes values through it.
-fn program_uses_memory(program: &Program) -> bool {
+fn program_uses_memory(program: &Program, module: &ir::Module) -> bool {
     let types = &program.types;
     let is_mem = |ty: TypeId| types.in_memory(ty);
-    program.globals.iter().any(|g| is_mem(g.ty))
-        || program.locals.iter().any(|l| is_mem(l.ty))
-        || program.expr_types.values().any(|&t| is_mem(t))
+    let mut in_body = false;
+    for func in module.funcs.iter().flatten() {
+        in_body |= func.locals.iter().any(|l| is_mem(l.ty));
+        ir::walk(&func.body, &mut |node| {
+            if let Node::Expr(expr) = node {
+                in_body |= is_mem(expr.ty);
+            }
+        });
+    }
+    in_body
+        || program.globals.iter().any(|g| is_mem(g.ty))
         || program
             .funcs
             .iter()
             .any(|f| f.param_types.iter().chain(&f.result).any(|&t| is_mem(t)))
         || program.funcs.iter().any(|f| abi::indirect(program, f))
-        || uses_print(program)
+        || uses_print(module)
 }
 
-fn uses_print(program: &Program) -> bool {
-    program
-        .expr_res
-        .values()
-        .any(|r| matches!(r, Res::Builtin(Builtin::Print { .. })))
+fn uses_print(module: &ir::Module) -> bool {
+    let mut prints = false;
+    for func in module.funcs.iter().flatten() {
+        ir::walk(&func.body, &mut |node| {
+            if let Node::Expr(expr) = node {
+                prints |= matches!(
+                    expr.kind,
+                    ir::ExprKind::Builtin(ir::Builtin::Print { .. }, _)
+                );
+            }
+        });
+    }
+    prints
 }

@@ -10,6 +10,8 @@ mod codegen;
 mod component;
 mod diagnostics;
 pub mod interp;
+mod ir;
+mod lower;
 mod program;
 mod types;
 mod world;
@@ -67,12 +69,24 @@ pub fn compile_with(
     let mut program = program;
     let world = world::build(&mut program)?;
     let lines = options.debug_info.then_some((source.name, source.text));
-    let module = codegen::emit(&program, &world, lines);
+    let ir = lower::lower(&mut program);
+    let module = codegen::emit(&program, &ir, &world, lines);
     let component = component::encode(module, &program, &world)?;
     Ok(Compiled {
         component,
         wit: world.text,
     })
+}
+
+/// The file's IR after lowering, as text (`claw build --emit ir`).
+pub fn emit_ir(source: Source, resolve: Resolve) -> Result<String, Vec<Diagnostic>> {
+    let (mut program, diagnostics) = analyze(source, resolve);
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    world::build(&mut program)?;
+    let module = lower::lower(&mut program);
+    Ok(ir::print(&module, &program))
 }
 
 /// Reports every diagnostic for one file without generating code.

@@ -1,14 +1,13 @@
-//! Values known at compile time: what globals are initialized with, and literals that need
-//! no code to build (numbers, strings, cases without payloads, empty lists…).
+//! Constants (`ir::Const`) in their flat form: what globals are initialized with, and
+//! literals that need no code to build.
 
 use std::collections::HashMap;
 
-use claw_syntax::ast::{ExprId, ExprKind, UnaryOp};
 use wasm_encoder::{ConstExpr, Instruction as I, ValType};
 
 use crate::codegen::flat;
-use crate::program::{GlobalDef, Program, Res};
-use crate::types::{TypeDef, TypeId};
+use crate::ir;
+use crate::types::{TypeDef, TypeId, Types};
 
 /// One flat value known at compile time.
 #[derive(Clone, Copy)]
@@ -60,122 +59,84 @@ impl Const {
     }
 }
 
-/// The flat values of a constant expression, if it is one. `strings` gives each string
-/// literal's address.
+/// The flat values of constant `value` of type `ty`. `strings` gives each string's address;
+/// a non-empty list (only ever the whole constant) is left to the caller, which copies it
+/// out of the data segment.
 pub fn const_flat(
-    program: &Program,
-    expr: ExprId,
+    types: &Types,
+    ty: TypeId,
+    value: &ir::Const,
     strings: &HashMap<String, u32>,
-) -> Option<Vec<Const>> {
-    let ty = program.expr_type(expr);
-    let types = &program.types;
-    let int = |value: i128| match types.def(ty) {
-        TypeDef::F32 => Const::F32(value as f32),
-        TypeDef::F64 => Const::F64(value as f64),
-        TypeDef::U64 | TypeDef::S64 => Const::I64(value as i64),
-        _ => Const::I32(value as i32),
-    };
-    let float = |value: f64| match types.def(ty) {
-        TypeDef::F32 => Const::F32(value as f32),
-        _ => Const::F64(value),
-    };
-    Some(match &program.ast.exprs[expr].kind {
-        ExprKind::Int(value) => vec![int(*value as i128)],
-        ExprKind::Float(value) => vec![float(*value)],
-        ExprKind::Bool(value) => vec![Const::I32(i32::from(*value))],
-        ExprKind::Char(c) => vec![Const::I32(*c as i32)],
-        ExprKind::Str(text) => vec![
-            Const::I32(*strings.get(text)? as i32),
-            Const::I32(text.len() as i32),
-        ],
-        ExprKind::Unary {
-            op: UnaryOp::Neg,
-            operand,
-        } => match &program.ast.exprs[*operand].kind {
-            ExprKind::Int(value) => vec![int(-(*value as i128))],
-            ExprKind::Float(value) => vec![float(-*value)],
-            _ => return None,
-        },
-        ExprKind::List(items) if items.is_empty() => vec![Const::I32(0), Const::I32(0)],
-        ExprKind::Tuple(items) => {
-            let mut all = Vec::new();
-            for &item in items {
-                all.extend(const_flat(program, item, strings)?);
-            }
-            all
-        }
-        ExprKind::Record(fields) => {
-            let mut all = Vec::new();
-            for (name, _) in types.fields(ty)? {
-                let (_, value) = fields.iter().find(|(n, _)| n.text == name)?;
-                all.extend(const_flat(program, *value, strings)?);
-            }
-            all
-        }
-        ExprKind::Flags(names) => flags_words(program, ty, names.iter().map(|n| &n.text[..]))?
-            .into_iter()
-            .map(Const::I32)
-            .collect(),
-        ExprKind::Path(_) | ExprKind::Call { .. } => {
-            let Some(Res::Case { ty, case }) = program.expr_res.get(expr) else {
-                return None;
-            };
-            let payload = match &program.ast.exprs[expr].kind {
-                ExprKind::Call { args, .. } => Some(const_flat(program, args[0], strings)?),
-                _ => None,
-            };
-            case_flat(program, *ty, *case, payload)
-        }
-        _ => return None,
-    })
-}
-
-/// A case's flat form: its discriminant, then its payload in the shared slots.
-fn case_flat(program: &Program, ty: TypeId, case: u32, payload: Option<Vec<Const>>) -> Vec<Const> {
-    let all = flat(&program.types, ty);
-    let mut out = vec![Const::I32(case as i32)];
-    let payload = payload.unwrap_or_default();
-    for (i, slot) in all[1..].iter().enumerate() {
-        out.push(match payload.get(i) {
-            Some(value) => value.join(*slot),
-            None => Const::zero(*slot),
-        });
-    }
+) -> Vec<Const> {
+    let mut out = Vec::new();
+    push_flat(types, ty, value, strings, &mut out);
     out
 }
 
-/// The `i32` words of a flags value with the named flags set.
-pub fn flags_words<'n>(
-    program: &Program,
+fn push_flat(
+    types: &Types,
     ty: TypeId,
-    names: impl Iterator<Item = &'n str>,
-) -> Option<Vec<i32>> {
-    let TypeDef::Flags { flags, .. } = program.types.def(ty) else {
-        return None;
-    };
-    let mut words = vec![0u32; flat(&program.types, ty).len()];
-    for name in names {
-        let bit = flags.iter().position(|f| f == name)?;
-        words[bit / 32] |= 1 << (bit % 32);
+    value: &ir::Const,
+    strings: &HashMap<String, u32>,
+    out: &mut Vec<Const>,
+) {
+    match value {
+        ir::Const::Bool(b) => out.push(Const::I32(i32::from(*b))),
+        ir::Const::Int(v) => out.push(match types.def(ty) {
+            TypeDef::U64 | TypeDef::S64 => Const::I64(*v as i64),
+            _ => Const::I32(*v as i32),
+        }),
+        ir::Const::F32(v) => out.push(Const::F32(*v)),
+        ir::Const::F64(v) => out.push(Const::F64(*v)),
+        ir::Const::Char(c) => out.push(Const::I32(*c as i32)),
+        ir::Const::Str(text) => {
+            out.push(Const::I32(strings[text] as i32));
+            out.push(Const::I32(text.len() as i32));
+        }
+        ir::Const::List(items) => {
+            debug_assert!(items.is_empty(), "a list of constants is copied from data");
+            out.extend([Const::I32(0), Const::I32(0)]);
+        }
+        ir::Const::Tuple(items) => {
+            let fields = types.fields(ty).unwrap_or_default();
+            for ((_, field), item) in fields.into_iter().zip(items) {
+                push_flat(types, field, item, strings, out);
+            }
+        }
+        ir::Const::Case(case, payload) => {
+            let all = flat(types, ty);
+            out.push(Const::I32(*case as i32));
+            let mut inner = Vec::new();
+            if let (Some(payload), Some((_, Some(payload_ty)))) = (payload, types.case(ty, *case)) {
+                push_flat(types, payload_ty, payload, strings, &mut inner);
+            }
+            for (i, slot) in all[1..].iter().enumerate() {
+                out.push(match inner.get(i) {
+                    Some(value) => value.join(*slot),
+                    None => Const::zero(*slot),
+                });
+            }
+        }
+        ir::Const::Flags(set) => {
+            let mut words = vec![0u32; flat(types, ty).len()];
+            for &bit in set {
+                words[bit as usize / 32] |= 1 << (bit % 32);
+            }
+            out.extend(words.into_iter().map(|w| Const::I32(w as i32)));
+        }
     }
-    Some(words.into_iter().map(|w| w as i32).collect())
 }
 
 /// The Wasm globals (type and initializer) that hold one program global.
 pub fn global_init(
-    program: &Program,
-    global: &GlobalDef,
+    types: &Types,
+    ty: TypeId,
+    value: &ir::Const,
     strings: &HashMap<String, u32>,
 ) -> Vec<(ValType, ConstExpr)> {
-    let types = flat(&program.types, global.ty);
-    let values = global
-        .init
-        .and_then(|init| const_flat(program, init, strings))
-        // Only programs with errors lack a constant, and they are never emitted.
-        .unwrap_or_else(|| types.iter().map(|&t| Const::zero(t)).collect());
-    types
+    flat(types, ty)
         .into_iter()
-        .zip(values)
+        .zip(const_flat(types, ty, value, strings))
         .map(|(ty, value)| {
             let init = match value {
                 Const::I32(v) => ConstExpr::i32_const(v),

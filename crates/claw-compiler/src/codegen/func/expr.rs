@@ -1,9 +1,9 @@
 //! Expressions: each leaves its flat value on the operand stack.
 
-use claw_syntax::ast::{BinaryOp, ExprId, ExprKind, UnaryOp};
+use claw_syntax::ast::{BinaryOp, UnaryOp};
 use wasm_encoder::{BlockType, Instruction as I, ValType};
 
-use super::constant::{const_flat, flags_words};
+use super::constant::const_flat;
 use super::Emitter;
 use crate::codegen::abi::{param_layout, params_in_memory, result_in_memory};
 use crate::codegen::canon;
@@ -11,171 +11,148 @@ use crate::codegen::runtime::{Helper, Trap};
 use crate::codegen::values::{
     coerce_to_join, emit_copy, emit_eq, emit_load, emit_store, emit_store_from,
 };
-use crate::program::{Builtin, FuncKind, Res};
+use crate::ir::{self, Builtin, Expr, ExprKind as K};
+use crate::program::FuncKind;
 use crate::types::{IntShape, TypeDef, TypeId};
 
 impl Emitter<'_> {
-    pub(super) fn expr(&mut self, id: ExprId) {
-        let program = self.program;
-        let ty = program.expr_type(id);
-        if let Some(values) = const_flat(program, id, &self.info.strings) {
-            for value in values {
-                self.code.push(value.instruction());
+    pub(super) fn expr(&mut self, expr: &Expr) {
+        let info = self.info;
+        let types = info.types();
+        let ty = expr.ty;
+        match &expr.kind {
+            K::Const(value) => self.constant(ty, value),
+            K::Read(place) => self.read_place(place),
+            K::Own(own, value) => {
+                self.expr(value);
+                emit_copy(&mut self.code, info, ty, *own == ir::Own::Persist);
             }
-            return;
-        }
-        match &program.ast.exprs[id].kind {
-            ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
-                if self.place_root(id).is_some() {
-                    self.read_place_raw(id);
-                    if self.mutable_root(id) {
-                        emit_copy(&mut self.code, self.info, ty, false);
-                    }
-                } else {
-                    self.projection(id);
+            K::Field(base, index) => {
+                self.expr(base);
+                let all = self.flat(base.ty);
+                let first = self.code.stash(&all);
+                if let TypeDef::Flags { .. } = types.def(base.ty) {
+                    self.code.extend([
+                        I::LocalGet(first + index / 32),
+                        I::I32Const((index % 32) as i32),
+                        I::I32ShrU,
+                        I::I32Const(1),
+                        I::I32And,
+                    ]);
+                    return;
                 }
+                let fields = types.fields(base.ty).unwrap_or_default();
+                let before: usize = fields[..*index as usize]
+                    .iter()
+                    .map(|f| self.flat(f.1).len())
+                    .sum();
+                self.code.get(first + before as u32, self.flat(ty).len());
             }
-            ExprKind::Call { args, .. } => match program.expr_res.get(id) {
-                Some(Res::Func(func)) => self.call(func.0 as usize, args),
-                Some(Res::Case { ty, case }) => self.case(*ty, *case, Some(args[0])),
-                Some(Res::Builtin(Builtin::Print { newline })) => {
-                    self.expr(args[0]);
-                    let helper = Helper::Print { newline: *newline };
-                    self.code.push(I::Call(self.info.helper(helper)));
-                }
-                _ => self.code.push(I::Unreachable),
-            },
-            ExprKind::Method { receiver, args, .. } => match program.expr_res.get(id) {
-                Some(Res::Builtin(Builtin::Len)) => {
-                    self.operand(*receiver);
-                    let len = self.code.stash(&[ValType::I32]);
-                    self.code.extend([I::Drop, I::LocalGet(len)]);
-                }
-                Some(Res::Builtin(Builtin::ToString)) => self.format_value(*receiver),
-                Some(Res::Builtin(Builtin::Push)) => self.push(*receiver, args[0]),
-                Some(Res::Builtin(Builtin::Pop)) => self.pop(*receiver, ty),
-                _ => self.code.push(I::Unreachable),
-            },
-            ExprKind::List(items) => {
-                let TypeDef::List(elem) = *program.types.def(ty) else {
+            K::Index {
+                list,
+                index,
+                checked,
+            } => {
+                self.expr(list);
+                let list = self.code.stash(&[ValType::I32, ValType::I32]);
+                let addr = self.element(list, index, *checked, ty);
+                emit_load(&mut self.code, info, ty, addr, 0);
+            }
+            K::Call(func, args) => self.call(func.0 as usize, args),
+            K::Case(case, payload) => self.case(ty, *case, payload.as_deref()),
+            K::Builtin(Builtin::Print { newline }, args) => {
+                self.expr(&args[0]);
+                let helper = Helper::Print { newline: *newline };
+                self.code.push(I::Call(info.helper(helper)));
+            }
+            K::Builtin(Builtin::Len, args) => {
+                self.expr(&args[0]);
+                let len = self.code.stash(&[ValType::I32]);
+                self.code.extend([I::Drop, I::LocalGet(len)]);
+            }
+            K::Builtin(Builtin::ToString, args) => self.format_value(&args[0]),
+            K::Builtin(Builtin::CharAt, args) => {
+                // (pointer, length) of the string, then the byte offset.
+                self.expr(&args[0]);
+                self.code.push(I::Drop);
+                self.expr(&args[1]);
+                self.code.push(I::I32Add);
+                self.code.push(I::Call(info.helper(Helper::Utf8Next)));
+            }
+            K::Push(place, value) => self.push(place, value),
+            K::Pop(place) => self.pop(place, ty),
+            K::List(items) => {
+                let TypeDef::List(elem) = *types.def(ty) else {
                     unreachable!("checked: a list literal has a list type")
                 };
-                let size = canon::size(&program.types, elem);
+                let size = canon::size(types, elem);
                 let bytes = (size * items.len() as u32) as i32;
                 let ptr = self.code.local(ValType::I32);
                 self.code.extend([
                     I::I32Const(bytes),
-                    I::Call(self.info.helper(Helper::ScratchAlloc)),
+                    I::Call(info.helper(Helper::ScratchAlloc)),
                     I::LocalSet(ptr),
                 ]);
-                if let Some(&at) = self.info.const_lists.get(&id) {
-                    // A table of constants: its bytes are in the data segment. The list gets a
-                    // copy of its own, as `push` and element assignment change lists in place.
-                    self.code.extend([
-                        I::LocalGet(ptr),
-                        I::I32Const(at as i32),
-                        I::I32Const(bytes),
-                        I::MemoryCopy {
-                            src_mem: 0,
-                            dst_mem: 0,
-                        },
-                    ]);
-                } else {
-                    // One set of locals for every element, so a long literal does not run
-                    // out of locals.
-                    let vt = self.flat(elem);
-                    let value = self.code.locals(&vt);
-                    for (index, &item) in items.iter().enumerate() {
-                        self.expr(item);
-                        self.code.set(value, vt.len());
-                        emit_store_from(
-                            &mut self.code,
-                            self.info,
-                            elem,
-                            value,
-                            ptr,
-                            index as u32 * size,
-                        );
-                    }
+                // One set of locals for every element, so a long literal does not run out
+                // of locals.
+                let vt = self.flat(elem);
+                let value = self.code.locals(&vt);
+                for (index, item) in items.iter().enumerate() {
+                    self.expr(item);
+                    self.code.set(value, vt.len());
+                    emit_store_from(&mut self.code, info, elem, value, ptr, index as u32 * size);
                 }
                 self.code
                     .extend([I::LocalGet(ptr), I::I32Const(items.len() as i32)]);
             }
-            ExprKind::Tuple(items) => {
-                for &item in items {
+            K::Tuple(items) => {
+                for item in items {
                     self.expr(item);
                 }
             }
-            ExprKind::Record(fields) => {
+            K::Record(fields) => {
                 // Evaluated as written, pushed in declaration order.
-                let mut stashed = Vec::new();
-                for (name, value) in fields {
-                    self.expr(*value);
-                    let vt = self.flat(program.expr_type(*value));
-                    stashed.push((name.text.clone(), self.code.stash(&vt), vt.len()));
+                let mut stashed = vec![None; fields.len()];
+                for (index, value) in fields {
+                    self.expr(value);
+                    let vt = self.flat(value.ty);
+                    stashed[*index as usize] = Some((self.code.stash(&vt), vt.len()));
                 }
-                for (name, _) in program.types.fields(ty).unwrap_or_default() {
-                    let (_, first, count) = stashed
-                        .iter()
-                        .find(|(n, _, _)| *n == name)
-                        .expect("checked: every field given");
-                    self.code.get(*first, *count);
+                for (first, count) in stashed.into_iter().flatten() {
+                    self.code.get(first, count);
                 }
             }
-            ExprKind::Flags(names) => {
-                let words = flags_words(program, ty, names.iter().map(|n| &n.text[..]))
-                    .expect("checked: known flags");
-                for word in words {
-                    self.code.push(I::I32Const(word));
-                }
-            }
-            ExprKind::Unary { op, operand } => self.unary(*op, *operand, ty),
-            ExprKind::Binary {
-                op: BinaryOp::And,
-                lhs,
-                rhs,
-            } => {
-                self.expr(*lhs);
+            K::Unary(op, operand) => self.unary(*op, operand, ty),
+            K::Binary(BinaryOp::And, lhs, rhs) => {
+                self.expr(lhs);
                 self.open(I::If(BlockType::Result(ValType::I32)));
-                self.expr(*rhs);
+                self.expr(rhs);
                 self.code.push(I::Else);
                 self.code.push(I::I32Const(0));
                 self.close();
             }
-            ExprKind::Binary {
-                op: BinaryOp::Or,
-                lhs,
-                rhs,
-            } => {
-                self.expr(*lhs);
+            K::Binary(BinaryOp::Or, lhs, rhs) => {
+                self.expr(lhs);
                 self.open(I::If(BlockType::Result(ValType::I32)));
                 self.code.push(I::I32Const(1));
                 self.code.push(I::Else);
-                self.expr(*rhs);
+                self.expr(rhs);
                 self.close();
             }
-            ExprKind::Binary { op, lhs, rhs } => {
-                // `xs + ys` keeps the elements themselves, so lists inside them must not be
-                // shared with a `mut` variable; other operators only look.
-                let keeps = *op == BinaryOp::Add && program.types.contains_list(ty);
-                for operand in [*lhs, *rhs] {
-                    if keeps {
-                        self.expr(operand);
-                    } else {
-                        self.operand(operand);
-                    }
-                }
-                self.binary_op(*op, program.expr_type(*lhs));
+            K::Binary(op, lhs, rhs) => {
+                self.expr(lhs);
+                self.expr(rhs);
+                self.binary_op(*op, lhs.ty);
             }
-            ExprKind::Cast { expr, .. } => {
-                self.expr(*expr);
-                self.cast(program.expr_type(*expr), ty);
+            K::Cast(value) => {
+                self.expr(value);
+                self.cast(value.ty, ty);
             }
-            ExprKind::Match { scrutinee, arms } => self.match_expr(id, *scrutinee, arms),
-            ExprKind::Try(inner) => self.try_expr(*inner),
-            ExprKind::Check { cond, .. } => {
-                let (at, len) = self.info.string(&program.check_messages[id]);
-                self.expr(*cond);
+            K::Match(scrutinee, arms) => self.match_expr(ty, scrutinee, arms),
+            K::Try(inner) => self.try_expr(inner),
+            K::Check(cond, message) => {
+                let (at, len) = info.string(message);
+                self.expr(cond);
                 // `result<_, string>` flattens to (discriminant, pointer, length).
                 self.open(I::If(BlockType::Empty));
                 let out = self.code.locals(&[ValType::I32; 3]);
@@ -197,15 +174,46 @@ impl Emitter<'_> {
                 self.close();
                 self.code.get(out, 3);
             }
-            _ => self.code.push(I::Unreachable),
+            K::Unreachable => self.code.push(I::Unreachable),
+        }
+    }
+
+    /// A constant: its flat values, or for a non-empty list a copy of its elements out of
+    /// the data segment (the list needs a block of its own, as `push` and element
+    /// assignment change lists in place).
+    fn constant(&mut self, ty: TypeId, value: &ir::Const) {
+        let info = self.info;
+        match value {
+            ir::Const::List(items) if !items.is_empty() => {
+                let (at, bytes) = info.const_list(ty, value);
+                let ptr = self.code.local(ValType::I32);
+                self.code.extend([
+                    I::I32Const(bytes as i32),
+                    I::Call(info.helper(Helper::ScratchAlloc)),
+                    I::LocalTee(ptr),
+                    I::I32Const(at as i32),
+                    I::I32Const(bytes as i32),
+                    I::MemoryCopy {
+                        src_mem: 0,
+                        dst_mem: 0,
+                    },
+                    I::LocalGet(ptr),
+                    I::I32Const(items.len() as i32),
+                ]);
+            }
+            _ => {
+                for value in const_flat(info.types(), ty, value, &info.strings) {
+                    self.code.push(value.instruction());
+                }
+            }
         }
     }
 
     /// `x.to-string()` for an integer, a char or a bool.
-    fn format_value(&mut self, receiver: ExprId) {
-        let ty = self.program.expr_type(receiver);
-        self.operand(receiver);
-        if let Some(shape) = self.program.types.int_shape(ty) {
+    fn format_value(&mut self, value: &Expr) {
+        let ty = value.ty;
+        self.expr(value);
+        if let Some(shape) = self.info.types().int_shape(ty) {
             if !shape.wide() {
                 self.code.push(if shape.signed {
                     I::I64ExtendI32S
@@ -235,92 +243,23 @@ impl Emitter<'_> {
         }
     }
 
-    /// An operand that is only looked at, never kept: a `mut` variable needs no copy.
-    pub(super) fn operand(&mut self, id: ExprId) {
-        if self.place_root(id).is_some() {
-            self.read_place_raw(id);
-        } else {
-            self.expr(id);
-        }
-    }
-
-    /// Whether the value `id` produces shares no list with anything else, so storing it in a
-    /// `mut` variable needs no copy.
-    pub(super) fn fresh(&self, id: ExprId) -> bool {
-        let program = self.program;
-        let ty = program.expr_type(id);
-        if !program.types.contains_list(ty) {
-            return true;
-        }
-        let elem_fresh = |t: TypeId| match program.types.def(t) {
-            TypeDef::List(elem) => !program.types.contains_list(*elem),
-            _ => false,
-        };
-        match &program.ast.exprs[id].kind {
-            ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
-                self.place_root(id).is_some() && self.mutable_root(id)
-            }
-            ExprKind::List(_) => elem_fresh(ty),
-            ExprKind::Binary { .. } => elem_fresh(ty),
-            _ => false,
-        }
-    }
-
-    /// A field or element of a value that is not a variable: `f().x`, `(a, b).0`.
-    fn projection(&mut self, id: ExprId) {
-        let program = self.program;
-        let ty = program.expr_type(id);
-        match &program.ast.exprs[id].kind {
-            ExprKind::Field { base, .. } => {
-                let base_ty = program.expr_type(*base);
-                self.expr(*base);
-                let all = self.flat(base_ty);
-                let first = self.code.stash(&all);
-                let Some(Res::Field(index)) = program.expr_res.get(id) else {
-                    unreachable!("checked: a field")
-                };
-                if let TypeDef::Flags { .. } = program.types.def(base_ty) {
-                    self.code.extend([
-                        I::LocalGet(first + index / 32),
-                        I::I32Const((index % 32) as i32),
-                        I::I32ShrU,
-                        I::I32Const(1),
-                        I::I32And,
-                    ]);
-                    return;
-                }
-                let fields = program.types.fields(base_ty).unwrap_or_default();
-                let before: usize = fields[..*index as usize]
-                    .iter()
-                    .map(|f| self.flat(f.1).len())
-                    .sum();
-                self.code.get(first + before as u32, self.flat(ty).len());
-            }
-            ExprKind::Index { base, index } => {
-                self.expr(*base);
-                let list = self.code.stash(&[ValType::I32, ValType::I32]);
-                let addr = self.element(list, *index, ty);
-                emit_load(&mut self.code, self.info, ty, addr, 0);
-            }
-            _ => self.code.push(I::Unreachable),
-        }
-    }
-
     /// The address of element `index` of the list in locals `list`, trapping when out of
-    /// bounds.
-    pub(super) fn element(&mut self, list: u32, index: ExprId, elem: TypeId) -> u32 {
+    /// bounds unless the IR proved it is not.
+    pub(super) fn element(&mut self, list: u32, index: &Expr, checked: bool, elem: TypeId) -> u32 {
         self.expr(index);
         let i = self.code.stash(&[ValType::I32]);
-        self.code.extend([
-            I::LocalGet(i),
-            I::LocalGet(list + 1),
-            I::I32GeU,
-            I::If(BlockType::Empty),
-            I::Call(self.info.helper(Helper::Trap(Trap::IndexOutOfBounds))),
-            I::End,
-        ]);
+        if checked {
+            self.code.extend([
+                I::LocalGet(i),
+                I::LocalGet(list + 1),
+                I::I32GeU,
+                I::If(BlockType::Empty),
+                I::Call(self.info.helper(Helper::Trap(Trap::IndexOutOfBounds))),
+                I::End,
+            ]);
+        }
         let addr = self.code.local(ValType::I32);
-        let size = canon::size(&self.program.types, elem) as i32;
+        let size = canon::size(self.info.types(), elem) as i32;
         self.code.extend([
             I::LocalGet(list),
             I::LocalGet(i),
@@ -333,32 +272,28 @@ impl Emitter<'_> {
     }
 
     /// Builds case `case` of `ty`, with its payload if it has one.
-    pub(super) fn case(&mut self, ty: TypeId, case: u32, payload: Option<ExprId>) {
+    pub(super) fn case(&mut self, ty: TypeId, case: u32, payload: Option<&Expr>) {
         let all = self.flat(ty);
         self.code.push(I::I32Const(case as i32));
         match payload {
             Some(payload) => {
                 self.expr(payload);
-                let case_flat = self.flat(self.program.expr_type(payload));
+                let case_flat = self.flat(payload.ty);
                 coerce_to_join(&mut self.code, &case_flat, &all[1..]);
             }
             None => self.code.zeros(&all[1..]),
         }
     }
 
-    fn call(&mut self, func: usize, args: &[ExprId]) {
-        let program = self.program;
-        let types = &program.types;
+    fn call(&mut self, func: usize, args: &[Expr]) {
+        let info = self.info;
+        let program = info.program;
+        let types = info.types();
         let def = &program.funcs[func];
-        let index = self.info.func_index[func];
+        let index = info.func_index[func];
         let imported = matches!(def.kind, FuncKind::Imported { .. });
-        for &arg in args {
-            // The callee cannot reach the caller's locals, so a `mut` local needs no copy.
-            if self.local_path(arg) {
-                self.read_place_raw(arg);
-            } else {
-                self.expr(arg);
-            }
+        for arg in args {
+            self.expr(arg);
         }
         if !imported {
             self.code.push(I::Call(index));
@@ -374,12 +309,12 @@ impl Emitter<'_> {
             let area = self.code.local(ValType::I32);
             self.code.extend([
                 I::I32Const(size as i32),
-                I::Call(self.info.helper(Helper::ScratchAlloc)),
+                I::Call(info.helper(Helper::ScratchAlloc)),
                 I::LocalSet(area),
             ]);
             for ((ty, first), offset) in stashed.into_iter().zip(offsets) {
                 self.code.get(first, self.flat(ty).len());
-                emit_store(&mut self.code, self.info, ty, area, offset);
+                emit_store(&mut self.code, info, ty, area, offset);
             }
             self.code.push(I::LocalGet(area));
         }
@@ -388,18 +323,18 @@ impl Emitter<'_> {
             let area = self.code.local(ValType::I32);
             self.code.extend([
                 I::I32Const(canon::size(types, result) as i32),
-                I::Call(self.info.helper(Helper::ScratchAlloc)),
+                I::Call(info.helper(Helper::ScratchAlloc)),
                 I::LocalTee(area),
                 I::Call(index),
             ]);
-            emit_load(&mut self.code, self.info, result, area, 0);
+            emit_load(&mut self.code, info, result, area, 0);
         } else {
             self.code.push(I::Call(index));
         }
     }
 
-    fn unary(&mut self, op: UnaryOp, operand: ExprId, ty: TypeId) {
-        let types = &self.program.types;
+    fn unary(&mut self, op: UnaryOp, operand: &Expr, ty: TypeId) {
+        let types = self.info.types();
         match (op, types.int_shape(ty)) {
             (UnaryOp::Neg, Some(shape)) => {
                 self.code.push(if shape.wide() {
@@ -454,7 +389,7 @@ impl Emitter<'_> {
     /// Applies `op` to the two operands of type `ty` on the stack.
     pub(super) fn binary_op(&mut self, op: BinaryOp, ty: TypeId) {
         use BinaryOp::*;
-        let types = &self.program.types;
+        let types = self.info.types();
         if let Some(shape) = types.int_shape(ty) {
             if matches!(op, Shl | Shr) && shape.bits < 32 {
                 // Shift amounts count modulo the width, as Rust's `wrapping_shl` does.
@@ -569,7 +504,7 @@ impl Emitter<'_> {
     }
 
     pub(super) fn cast(&mut self, from: TypeId, to: TypeId) {
-        let types = &self.program.types;
+        let types = self.info.types();
         if from == to {
             return;
         }

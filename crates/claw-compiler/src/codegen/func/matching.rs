@@ -7,46 +7,31 @@
 //! Arm values go to locals rather than block results, so any type works without multi-value
 //! block types.
 
-use claw_syntax::ast::{ArmBody, ExprId, MatchArm, PatId, PatKind};
 use wasm_encoder::{BlockType, Instruction as I};
 
 use super::Emitter;
 use crate::codegen::runtime::Helper;
 use crate::codegen::values::{coerce_from_join, coerce_to_join};
-use crate::program::PatRes;
+use crate::ir::{self, Expr, Pat};
 use crate::types::{TypeDef, TypeId};
 
 impl Emitter<'_> {
-    pub(super) fn match_expr(&mut self, id: ExprId, scrutinee: ExprId, arms: &[MatchArm]) {
-        let program = self.program;
-        let statement = program.match_stmts.contains_idx(id);
-        let result = if statement {
-            Vec::new()
-        } else {
-            self.flat(program.expr_type(id))
-        };
-        let ty = program.expr_type(scrutinee);
+    /// A `match` of type `ty` (`unit` as a statement, when arm values are dropped).
+    pub(super) fn match_expr(&mut self, ty: TypeId, scrutinee: &Expr, arms: &[ir::Arm]) {
+        let result = self.flat(ty);
         self.expr(scrutinee);
-        let value = self.code.stash(&self.flat(ty));
+        let value = self.code.stash(&self.flat(scrutinee.ty));
         let out = self.code.locals(&result);
         self.open(I::Block(BlockType::Empty));
         let done = self.depth;
         for arm in arms {
             self.open(I::Block(BlockType::Empty));
             let next = self.depth;
-            self.test(arm.pat, ty, value, next);
-            match &arm.body {
-                ArmBody::Expr(body) => {
-                    self.expr(*body);
-                    if statement {
-                        for _ in self.flat(program.expr_type(*body)) {
-                            self.code.push(I::Drop);
-                        }
-                    } else {
-                        self.code.set(out, result.len());
-                    }
-                }
-                ArmBody::Block(block) => self.block(block),
+            self.test(&arm.pat, scrutinee.ty, value, next);
+            self.block(&arm.body);
+            if let Some(body) = &arm.value {
+                self.expr(body);
+                self.code.set(out, result.len());
             }
             self.code.push(self.br(done));
             self.close();
@@ -59,45 +44,38 @@ impl Emitter<'_> {
 
     /// The head of an `if let`: evaluates `value` and branches to the label at `next` unless
     /// it matches `pat`, binding the pattern's names when it does.
-    pub(super) fn if_let(&mut self, pat: PatId, value: ExprId, next: u32) {
-        let ty = self.program.expr_type(value);
+    pub(super) fn if_let(&mut self, pat: &Pat, value: &Expr, next: u32) {
         self.expr(value);
-        let locals = self.code.stash(&self.flat(ty));
-        self.test(pat, ty, locals, next);
+        let locals = self.code.stash(&self.flat(value.ty));
+        self.test(pat, value.ty, locals, next);
     }
 
     /// Branches to the label at `next` unless the value in locals `value` (of type `ty`)
     /// matches `pat`; binds the pattern's names when it does.
-    fn test(&mut self, pat: PatId, ty: TypeId, value: u32, next: u32) {
-        let program = self.program;
-        let wide = matches!(program.types.def(ty), TypeDef::U64 | TypeDef::S64);
-        match &program.ast.pats[pat].kind {
-            PatKind::Wildcard => {}
-            PatKind::Name(_) | PatKind::Case { .. } => match program.pat_res.get(pat) {
-                Some(PatRes::Bind(local)) => {
-                    // Bindings never change, so they can share the tested value's locals.
-                    self.locals.insert(*local, value);
+    fn test(&mut self, pat: &Pat, ty: TypeId, value: u32, next: u32) {
+        let types = self.info.types();
+        let wide = matches!(types.def(ty), TypeDef::U64 | TypeDef::S64);
+        match pat {
+            Pat::Wildcard => {}
+            Pat::Bind(local) => {
+                // Bindings never change, so they can share the tested value's locals.
+                self.locals.insert(*local, value);
+            }
+            Pat::Case(case, sub) => {
+                self.code
+                    .extend([I::LocalGet(value), I::I32Const(*case as i32), I::I32Ne]);
+                self.code.push(self.br_if(next));
+                if let Some(sub) = sub {
+                    let (_, payload) = types.case(ty, *case).expect("checked: a case");
+                    let payload = payload.expect("checked: has a payload");
+                    let all = self.flat(ty);
+                    let case_flat = self.flat(payload);
+                    coerce_from_join(&mut self.code, value + 1, &all[1..], &case_flat);
+                    let inner = self.code.stash(&case_flat);
+                    self.test(sub, payload, inner, next);
                 }
-                Some(PatRes::Case(case)) => {
-                    self.code
-                        .extend([I::LocalGet(value), I::I32Const(*case as i32), I::I32Ne]);
-                    self.code.push(self.br_if(next));
-                    if let PatKind::Case {
-                        payload: Some(sub), ..
-                    } = &program.ast.pats[pat].kind
-                    {
-                        let cases = program.types.cases(ty).unwrap_or_default();
-                        let payload = cases[*case as usize].1.expect("checked: has a payload");
-                        let all = self.flat(ty);
-                        let case_flat = self.flat(payload);
-                        coerce_from_join(&mut self.code, value + 1, &all[1..], &case_flat);
-                        let inner = self.code.stash(&case_flat);
-                        self.test(*sub, payload, inner, next);
-                    }
-                }
-                None => {}
-            },
-            PatKind::Int(v) => {
+            }
+            Pat::Int(v) => {
                 self.code.push(I::LocalGet(value));
                 self.code.extend(if wide {
                     [I::I64Const(*v as i64), I::I64Ne]
@@ -106,17 +84,17 @@ impl Emitter<'_> {
                 });
                 self.code.push(self.br_if(next));
             }
-            PatKind::Char(c) => {
+            Pat::Char(c) => {
                 self.code
                     .extend([I::LocalGet(value), I::I32Const(*c as i32), I::I32Ne]);
                 self.code.push(self.br_if(next));
             }
-            PatKind::Bool(b) => {
+            Pat::Bool(b) => {
                 self.code
                     .extend([I::LocalGet(value), I::I32Const(i32::from(*b)), I::I32Ne]);
                 self.code.push(self.br_if(next));
             }
-            PatKind::Str(text) => {
+            Pat::Str(text) => {
                 let (at, len) = self.info.string(text);
                 self.code.extend([
                     I::LocalGet(value),
@@ -128,12 +106,12 @@ impl Emitter<'_> {
                 ]);
                 self.code.push(self.br_if(next));
             }
-            PatKind::Tuple(items) => {
-                let TypeDef::Tuple(types) = program.types.def(ty).clone() else {
+            Pat::Tuple(items) => {
+                let TypeDef::Tuple(item_types) = types.def(ty).clone() else {
                     return;
                 };
                 let mut slot = value;
-                for (&item, item_ty) in items.iter().zip(types) {
+                for (item, item_ty) in items.iter().zip(item_types) {
                     self.test(item, item_ty, slot, next);
                     slot += self.flat(item_ty).len() as u32;
                 }
@@ -142,10 +120,9 @@ impl Emitter<'_> {
     }
 
     /// `e?`: the payload of `ok`/`some`, or an early return of `err(e)`/`none`.
-    pub(super) fn try_expr(&mut self, inner: ExprId) {
-        let program = self.program;
-        let types = &program.types;
-        let ty = program.expr_type(inner);
+    pub(super) fn try_expr(&mut self, inner: &Expr) {
+        let types = self.info.types();
+        let ty = inner.ty;
         self.expr(inner);
         let all = self.flat(ty);
         let value = self.code.stash(&all);
@@ -155,6 +132,7 @@ impl Emitter<'_> {
             _ => unreachable!("checked: `?` on an option or result"),
         };
         let returns = self
+            .func
             .result
             .expect("checked: `?` in a function with a result");
         let returns_flat = self.flat(returns);

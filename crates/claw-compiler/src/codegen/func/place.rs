@@ -5,7 +5,7 @@
 //! Stores into a global keep a copy off the scratch list (`persist`) and release the value
 //! they replace, so a global owns all of its memory.
 
-use claw_syntax::ast::{BinaryOp, ExprId, ExprKind};
+use claw_syntax::ast::BinaryOp;
 use wasm_encoder::{BlockType, Instruction as I, ValType};
 
 use super::Emitter;
@@ -15,7 +15,7 @@ use crate::codegen::runtime::Helper;
 use crate::codegen::values::{
     coerce_to_join, emit_copy, emit_load, emit_release, emit_store, needs_copy,
 };
-use crate::program::Res;
+use crate::ir::{self, step_type};
 use crate::types::{TypeDef, TypeId};
 
 #[derive(Clone, Copy)]
@@ -37,103 +37,70 @@ struct Place {
 }
 
 impl Emitter<'_> {
-    /// The variable at the root of a place expression, if `id` is one.
-    pub(super) fn place_root(&self, id: ExprId) -> Option<ExprId> {
-        match &self.program.ast.exprs[id].kind {
-            ExprKind::Path(_) => match self.program.expr_res.get(id) {
-                Some(Res::Local(_) | Res::Global(_)) => Some(id),
-                _ => None,
-            },
-            ExprKind::Field { base, .. } | ExprKind::Index { base, .. } => self.place_root(*base),
-            _ => None,
-        }
-    }
-
-    /// Whether the place's variable can change, so what is read from it must be copied.
-    pub(super) fn mutable_root(&self, id: ExprId) -> bool {
-        let program = self.program;
-        match self
-            .place_root(id)
-            .and_then(|root| program.expr_res.get(root))
-        {
-            Some(Res::Local(local)) => program.locals[local.0 as usize].mutable,
-            Some(Res::Global(global)) => program.globals[global.0 as usize].mutable,
-            _ => false,
-        }
-    }
-
-    /// Whether `id` is a place rooted in a local variable.
-    pub(super) fn local_path(&self, id: ExprId) -> bool {
-        let root = self.place_root(id);
-        matches!(
-            root.and_then(|r| self.program.expr_res.get(r)),
-            Some(Res::Local(_))
-        )
-    }
-
-    fn place(&mut self, id: ExprId) -> Place {
-        let program = self.program;
-        let ty = program.expr_type(id);
-        match &program.ast.exprs[id].kind {
-            ExprKind::Path(_) => match program.expr_res.get(id) {
-                Some(Res::Local(local)) => Place {
-                    loc: Loc::Locals(self.locals[local]),
-                    ty,
-                    global: false,
-                    flag: None,
-                },
-                Some(Res::Global(global)) => Place {
-                    loc: Loc::Globals(self.info.global_index[global.0 as usize]),
-                    ty,
-                    global: true,
-                    flag: None,
-                },
-                _ => unreachable!("checked: a place starts at a variable"),
-            },
-            ExprKind::Field { base, .. } => {
-                let outer = self.place(*base);
-                let Some(Res::Field(index)) = program.expr_res.get(id) else {
-                    unreachable!("checked: a field")
-                };
-                if let TypeDef::Flags { .. } = program.types.def(outer.ty) {
-                    return Place {
-                        ty,
-                        flag: Some((outer.ty, *index)),
-                        ..outer
+    /// Where an IR place is: its variable's locals or globals, narrowed by each field, and
+    /// moved to memory by each element on the way (whose index is evaluated there).
+    fn place(&mut self, place: &ir::Place) -> Place {
+        let types = self.info.types();
+        let (loc, ty) = match place.root {
+            ir::Var::Local(local) => (Loc::Locals(self.wasm_local(local)), self.local_type(local)),
+            ir::Var::Global(global) => (
+                Loc::Globals(self.info.global_index[global.0 as usize]),
+                self.info.program.globals[global.0 as usize].ty,
+            ),
+        };
+        let mut at = Place {
+            loc,
+            ty,
+            global: place.global(),
+            flag: None,
+        };
+        for step in &place.path {
+            match step {
+                ir::Step::Field(index) => {
+                    let ty = step_type(types, at.ty, *index);
+                    if let TypeDef::Flags { .. } = types.def(at.ty) {
+                        at = Place {
+                            ty,
+                            flag: Some((at.ty, *index)),
+                            ..at
+                        };
+                        continue;
+                    }
+                    let index = *index as usize;
+                    let loc = match at.loc {
+                        Loc::Locals(first) | Loc::Globals(first) => {
+                            let fields = types.fields(at.ty).unwrap_or_default();
+                            let before: usize =
+                                fields[..index].iter().map(|f| self.flat(f.1).len()).sum();
+                            match at.loc {
+                                Loc::Locals(_) => Loc::Locals(first + before as u32),
+                                _ => Loc::Globals(first + before as u32),
+                            }
+                        }
+                        Loc::Mem { addr, offset } => Loc::Mem {
+                            addr,
+                            offset: offset + canon::field_offsets(types, at.ty)[index],
+                        },
+                    };
+                    at = Place { loc, ty, ..at };
+                }
+                ir::Step::Index(index, checked) => {
+                    let TypeDef::List(elem) = *types.def(at.ty) else {
+                        unreachable!("checked: indexing a list")
+                    };
+                    self.read(at);
+                    let list = self.code.stash(&[ValType::I32, ValType::I32]);
+                    let addr = self.element(list, index, *checked, elem);
+                    at = Place {
+                        loc: Loc::Mem { addr, offset: 0 },
+                        ty: elem,
+                        global: at.global,
+                        flag: None,
                     };
                 }
-                let index = *index as usize;
-                let loc = match outer.loc {
-                    Loc::Locals(first) | Loc::Globals(first) => {
-                        let fields = program.types.fields(outer.ty).unwrap_or_default();
-                        let before: usize =
-                            fields[..index].iter().map(|f| self.flat(f.1).len()).sum();
-                        match outer.loc {
-                            Loc::Locals(_) => Loc::Locals(first + before as u32),
-                            _ => Loc::Globals(first + before as u32),
-                        }
-                    }
-                    Loc::Mem { addr, offset } => Loc::Mem {
-                        addr,
-                        offset: offset + canon::field_offsets(&program.types, outer.ty)[index],
-                    },
-                };
-                Place { loc, ty, ..outer }
             }
-            ExprKind::Index { base, index } => {
-                let outer = self.place(*base);
-                self.read(outer);
-                let list = self.code.stash(&[ValType::I32, ValType::I32]);
-                let addr = self.element(list, *index, ty);
-                Place {
-                    loc: Loc::Mem { addr, offset: 0 },
-                    ty,
-                    global: outer.global,
-                    flag: None,
-                }
-            }
-            _ => unreachable!("checked: not a place"),
         }
+        at
     }
 
     fn read(&mut self, place: Place) {
@@ -210,25 +177,15 @@ impl Emitter<'_> {
         }
     }
 
-    /// Reads a place's value without the copy a value read of a `mut` variable makes.
-    pub(super) fn read_place_raw(&mut self, id: ExprId) {
-        let place = self.place(id);
+    /// Reads a place's value as it is.
+    pub(super) fn read_place(&mut self, place: &ir::Place) {
+        let place = self.place(place);
         self.read(place);
     }
 
-    /// Makes the value on the stack fit to be stored in `place`: owned by it, and off the
-    /// scratch list for a global. `value` is the expression it came from.
-    fn own(&mut self, ty: TypeId, global: bool, value: Option<ExprId>) {
-        if global {
-            emit_copy(&mut self.code, self.info, ty, true);
-        } else if !value.is_some_and(|v| self.fresh(v)) {
-            emit_copy(&mut self.code, self.info, ty, false);
-        }
-    }
-
-    /// Stores the value on the stack in `place`, releasing a global's old value.
-    fn replace(&mut self, place: Place) {
-        if place.global && self.program.types.in_memory(place.ty) {
+    /// Stores the value on the stack in `place`, first releasing the old value if `release`.
+    fn replace(&mut self, place: Place, release: bool) {
+        if release {
             let vt = self.flat(place.ty);
             let new = self.code.stash(&vt);
             self.read(place);
@@ -238,53 +195,47 @@ impl Emitter<'_> {
         self.write(place);
     }
 
-    /// `place = value` and `place op= value`. The value is evaluated before the place, as
-    /// Rust does, so that a call in it which grows the list the place is in (moving it to a
-    /// new block) cannot leave the place's address stale.
-    pub(super) fn assign(&mut self, target: ExprId, op: Option<BinaryOp>, value: ExprId) {
-        let ty = self.program.expr_type(target);
-        let vt = self.flat(ty);
-        match op {
-            Some(op) => {
-                self.operand(value);
-                let rhs = self.code.stash(&vt);
-                let place = self.place(target);
-                self.read(place);
-                self.code.get(rhs, vt.len());
-                self.binary_op(op, place.ty);
-                self.own(place.ty, place.global, None);
-                self.replace(place);
-            }
-            None => {
-                self.expr(value);
-                self.own(ty, self.global_root(target), Some(value));
-                let new = self.code.stash(&vt);
-                let place = self.place(target);
-                self.code.get(new, vt.len());
-                self.replace(place);
-            }
-        }
+    /// `place = value`. The value is evaluated before the place, as Rust does, so that a
+    /// call in it which grows the list the place is in (moving it to a new block) cannot
+    /// leave the place's address stale.
+    pub(super) fn assign(&mut self, target: &ir::Place, value: &ir::Expr, release: bool) {
+        let vt = self.flat(value.ty);
+        self.expr(value);
+        let new = self.code.stash(&vt);
+        let place = self.place(target);
+        self.code.get(new, vt.len());
+        self.replace(place, release);
     }
 
-    /// Whether the variable at the root of place `id` is a global.
-    fn global_root(&self, id: ExprId) -> bool {
-        let root = self.place_root(id);
-        matches!(
-            root.and_then(|r| self.program.expr_res.get(r)),
-            Some(Res::Global(_))
-        )
+    /// `place op= value`, with the value evaluated first as in [`Emitter::assign`].
+    pub(super) fn compound(
+        &mut self,
+        target: &ir::Place,
+        op: BinaryOp,
+        value: &ir::Expr,
+        own: ir::Own,
+        release: bool,
+    ) {
+        let vt = self.flat(value.ty);
+        self.expr(value);
+        let rhs = self.code.stash(&vt);
+        let place = self.place(target);
+        self.read(place);
+        self.code.get(rhs, vt.len());
+        self.binary_op(op, place.ty);
+        if own != ir::Own::Keep {
+            emit_copy(&mut self.code, self.info, place.ty, own == ir::Own::Persist);
+        }
+        self.replace(place, release);
     }
 
     /// `xs.push(v)`: grows the list in place while its block has room, else moves it to a
     /// block twice the size.
     /// The element is evaluated before the place, as in [`Emitter::assign`].
-    pub(super) fn push(&mut self, receiver: ExprId, value: ExprId) {
-        let TypeDef::List(elem) = *self.program.types.def(self.program.expr_type(receiver)) else {
-            unreachable!("checked: push on a list")
-        };
-        let size = canon::size(&self.program.types, elem) as i32;
+    pub(super) fn push(&mut self, receiver: &ir::Place, value: &ir::Expr) {
+        let elem = value.ty;
+        let size = canon::size(self.info.types(), elem) as i32;
         self.expr(value);
-        self.own(elem, self.global_root(receiver), Some(value));
         let item = self.code.stash(&self.flat(elem));
         let place = self.place(receiver);
         self.read(place);
@@ -374,12 +325,12 @@ impl Emitter<'_> {
     }
 
     /// `xs.pop()`: `none` for an empty list, else `some` of the last element, removed.
-    pub(super) fn pop(&mut self, receiver: ExprId, option: TypeId) {
+    pub(super) fn pop(&mut self, receiver: &ir::Place, option: TypeId) {
         let place = self.place(receiver);
-        let TypeDef::List(elem) = *self.program.types.def(place.ty) else {
+        let TypeDef::List(elem) = *self.info.types().def(place.ty) else {
             unreachable!("checked: pop on a list")
         };
-        let size = canon::size(&self.program.types, elem) as i32;
+        let size = canon::size(self.info.types(), elem) as i32;
         let all = self.flat(option);
         let out = self.code.locals(&all);
         // `none`, with its payload slots zeroed.
@@ -403,7 +354,7 @@ impl Emitter<'_> {
             I::LocalSet(addr),
         ]);
         emit_load(&mut self.code, self.info, elem, addr, 0);
-        if place.global && needs_copy(&self.program.types, elem, true) {
+        if place.global && needs_copy(self.info.types(), elem, true) {
             // Nothing holds the element now: it goes to the scratch list with the call's
             // other temporaries.
             let vt = self.flat(elem);

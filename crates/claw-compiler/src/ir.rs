@@ -1,0 +1,365 @@
+//! The typed middle layer between the checked program and core Wasm.
+//!
+//! A function body is a tree of statements and expressions in which every name is resolved,
+//! every expression carries its type, and what code generation used to decide on the fly is
+//! written down: where a value is copied so that its holder owns its lists (`Copy`), copied
+//! off the scratch list for a global (`Persist`), and where a global's old value is released.
+//! Constants are already evaluated (`Const`), a `match` used as a statement and one used as
+//! a value share one shape, and every `for` is a plain [`StmtKind::Loop`] with a step block,
+//! whatever it iterates. Lowering (`lower`) builds it, the passes in `opt` rewrite it, and
+//! `codegen` reads nothing else of a function body. `print` writes it as text, for
+//! `claw build --emit ir` and for golden tests of lowering and of each pass.
+
+mod print;
+
+use claw_syntax::ast::{BinaryOp, UnaryOp};
+
+use crate::program::{FuncId, GlobalId};
+use crate::types::TypeId;
+
+pub use print::print;
+
+/// The bodies of a program's functions and the values of its globals. Signatures, names and
+/// exports stay in the checked program, which code generation reads for the world.
+pub struct Module {
+    /// By [`FuncId`]: `None` for an imported function.
+    pub funcs: Vec<Option<Func>>,
+    /// By [`GlobalId`]: each global's initial value.
+    pub globals: Vec<Const>,
+}
+
+/// A local of one function body, by position in [`Func::locals`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Local(pub u32);
+
+pub struct Func {
+    pub name: String,
+    pub params: Vec<Local>,
+    pub result: Option<TypeId>,
+    pub locals: Vec<LocalDef>,
+    pub body: Block,
+}
+
+pub struct LocalDef {
+    /// The name in the source, or one starting with `%` for a local the lowering made.
+    pub name: String,
+    pub ty: TypeId,
+}
+
+pub type Block = Vec<Stmt>;
+
+pub struct Stmt {
+    pub kind: StmtKind,
+    /// Where the statement starts in the source, for the debug line table.
+    pub at: u32,
+}
+
+pub enum StmtKind {
+    /// Defines a local. Its value is already owned as the local needs.
+    Let(Local, Expr),
+    /// `place = value`, the value already owned as the place needs (an `Own` around it).
+    /// `release` hands the place's old value to the scratch list first (a global's, which
+    /// it owned).
+    Assign {
+        place: Place,
+        value: Expr,
+        release: bool,
+    },
+    /// `place op= value`: the value is evaluated first, then the place, once; `own` makes
+    /// the result fit for the place.
+    Compound {
+        place: Place,
+        op: BinaryOp,
+        value: Expr,
+        own: Own,
+        release: bool,
+    },
+    /// Evaluates and drops a value.
+    Expr(Expr),
+    If {
+        cond: Cond,
+        then: Block,
+        otherwise: Block,
+    },
+    /// Runs `cond` (if any), exits when false, runs `body` then `step`, and goes round.
+    /// `continue` goes to `step`, `break` past the end.
+    Loop {
+        cond: Option<Expr>,
+        body: Block,
+        step: Block,
+    },
+    Break,
+    Continue,
+    Return(Option<Expr>),
+}
+
+pub enum Cond {
+    Expr(Expr),
+    /// `if let pat = value`: the pattern's bindings are in scope in `then`.
+    Let(Pat, Expr),
+}
+
+/// How a value becomes owned by what it is stored in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Own {
+    /// It already is: it was just built, or holds no list.
+    Keep,
+    /// Copy its lists (a `mut` variable owns its lists, as `push` changes them in place).
+    Copy,
+    /// Copy all its memory off the scratch list (a global outlives the export call).
+    Persist,
+}
+
+pub struct Expr {
+    pub ty: TypeId,
+    pub kind: ExprKind,
+}
+
+pub enum ExprKind {
+    Const(Const),
+    /// The value in a variable or inside one, as it is: no copy.
+    Read(Place),
+    /// A copy of a value, owned as `Own` says (never `Keep`).
+    Own(Own, Box<Expr>),
+    /// Field `index` of a record or tuple value, or flag `index` of a flags value.
+    Field(Box<Expr>, u32),
+    /// An element of a list value.
+    Index {
+        list: Box<Expr>,
+        index: Box<Expr>,
+        checked: bool,
+    },
+    Call(FuncId, Vec<Expr>),
+    Case(u32, Option<Box<Expr>>),
+    List(Vec<Expr>),
+    Tuple(Vec<Expr>),
+    /// A record's fields in the order they are evaluated (as written), each with its
+    /// position in the type.
+    Record(Vec<(u32, Expr)>),
+    Unary(UnaryOp, Box<Expr>),
+    /// Any operator; `&&` and `||` evaluate their right side only when needed.
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `value as ty`, from the operand's type to the expression's.
+    Cast(Box<Expr>),
+    /// A `match` (or `if let`-less test of cases): the first arm whose pattern matches runs.
+    /// As a statement its type is `unit` and arm values are dropped.
+    Match(Box<Expr>, Vec<Arm>),
+    /// `e?`: the payload of `ok`/`some`, or a return of `err(e)`/`none`.
+    Try(Box<Expr>),
+    /// `check!(cond)`: `ok` or `err(message)`.
+    Check(Box<Expr>, String),
+    Builtin(Builtin, Vec<Expr>),
+    /// `place.push(value)`, growing the list in place while its block has room; the value
+    /// is evaluated first, and is already owned as the list needs.
+    Push(Place, Box<Expr>),
+    /// `place.pop()`: an `option` of the last element, removed.
+    Pop(Place),
+    /// What a checked program never reaches.
+    Unreachable,
+}
+
+pub struct Arm {
+    pub pat: Pat,
+    /// Runs when the pattern matches; then `value`, if any, is the match's value. An arm
+    /// with no value in a match that has one diverges.
+    pub body: Block,
+    pub value: Option<Expr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    /// The length of a list or string (elements or bytes).
+    Len,
+    /// Decimal digits, the character, `true`/`false`.
+    ToString,
+    Print {
+        newline: bool,
+    },
+    /// The char at byte offset `at` of a string and the number of bytes it takes: a
+    /// `tuple<char, u32>`.
+    CharAt,
+}
+
+pub enum Pat {
+    Wildcard,
+    /// Binds the value; a binding never changes, so it may share the tested value's locals.
+    Bind(Local),
+    Case(u32, Option<Box<Pat>>),
+    Int(i128),
+    Char(char),
+    Bool(bool),
+    Str(String),
+    Tuple(Vec<Pat>),
+}
+
+/// A variable, or a field or element inside one.
+pub struct Place {
+    pub root: Var,
+    pub path: Vec<Step>,
+    /// The type of what the place holds.
+    pub ty: TypeId,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Var {
+    Local(Local),
+    Global(GlobalId),
+}
+
+pub enum Step {
+    /// A field of a record or tuple, or a flag of a flags value.
+    Field(u32),
+    /// An element of a list; `checked` traps when it is out of bounds.
+    Index(Expr, bool),
+}
+
+/// A value known at compile time, shaped as its type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Const {
+    Bool(bool),
+    /// Any integer type, as its value (not its bits).
+    Int(i128),
+    F32(f32),
+    F64(f64),
+    Char(char),
+    Str(String),
+    /// Only of scalar or string elements, and never inside another constant.
+    List(Vec<Const>),
+    /// A tuple's items or a record's fields, in declaration order.
+    Tuple(Vec<Const>),
+    Case(u32, Option<Box<Const>>),
+    /// The flags that are set, by position.
+    Flags(Vec<u32>),
+}
+
+impl Expr {
+    pub fn new(ty: TypeId, kind: ExprKind) -> Expr {
+        Expr { ty, kind }
+    }
+}
+
+impl Place {
+    pub fn global(&self) -> bool {
+        matches!(self.root, Var::Global(_))
+    }
+}
+
+/// Something a walk over a body meets.
+pub enum Node<'a> {
+    Expr(&'a Expr),
+    Pat(&'a Pat),
+}
+
+/// Calls `f` on every expression and pattern in `block`, outer before inner.
+pub fn walk<'a>(block: &'a Block, f: &mut impl FnMut(Node<'a>)) {
+    for stmt in block {
+        match &stmt.kind {
+            StmtKind::Let(_, value) | StmtKind::Expr(value) => walk_expr(value, f),
+            StmtKind::Assign { place, value, .. } | StmtKind::Compound { place, value, .. } => {
+                walk_expr(value, f);
+                walk_place(place, f);
+            }
+            StmtKind::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                match cond {
+                    Cond::Expr(cond) => walk_expr(cond, f),
+                    Cond::Let(pat, value) => {
+                        walk_expr(value, f);
+                        walk_pat(pat, f);
+                    }
+                }
+                walk(then, f);
+                walk(otherwise, f);
+            }
+            StmtKind::Loop { cond, body, step } => {
+                if let Some(cond) = cond {
+                    walk_expr(cond, f);
+                }
+                walk(body, f);
+                walk(step, f);
+            }
+            StmtKind::Return(value) => {
+                if let Some(value) = value {
+                    walk_expr(value, f);
+                }
+            }
+            StmtKind::Break | StmtKind::Continue => {}
+        }
+    }
+}
+
+fn walk_place<'a>(place: &'a Place, f: &mut impl FnMut(Node<'a>)) {
+    for step in &place.path {
+        if let Step::Index(index, _) = step {
+            walk_expr(index, f);
+        }
+    }
+}
+
+fn walk_pat<'a>(pat: &'a Pat, f: &mut impl FnMut(Node<'a>)) {
+    f(Node::Pat(pat));
+    match pat {
+        Pat::Case(_, Some(payload)) => walk_pat(payload, f),
+        Pat::Tuple(items) => items.iter().for_each(|p| walk_pat(p, f)),
+        _ => {}
+    }
+}
+
+pub fn walk_expr<'a>(expr: &'a Expr, f: &mut impl FnMut(Node<'a>)) {
+    f(Node::Expr(expr));
+    match &expr.kind {
+        ExprKind::Const(_) | ExprKind::Unreachable => {}
+        ExprKind::Read(place) | ExprKind::Pop(place) => walk_place(place, f),
+        ExprKind::Own(_, value)
+        | ExprKind::Field(value, _)
+        | ExprKind::Unary(_, value)
+        | ExprKind::Cast(value)
+        | ExprKind::Try(value)
+        | ExprKind::Check(value, _) => walk_expr(value, f),
+        ExprKind::Index { list, index, .. } => {
+            walk_expr(list, f);
+            walk_expr(index, f);
+        }
+        ExprKind::Call(_, items)
+        | ExprKind::List(items)
+        | ExprKind::Tuple(items)
+        | ExprKind::Builtin(_, items) => items.iter().for_each(|e| walk_expr(e, f)),
+        ExprKind::Case(_, payload) => {
+            if let Some(payload) = payload {
+                walk_expr(payload, f);
+            }
+        }
+        ExprKind::Record(fields) => fields.iter().for_each(|(_, e)| walk_expr(e, f)),
+        ExprKind::Binary(_, lhs, rhs) => {
+            walk_expr(lhs, f);
+            walk_expr(rhs, f);
+        }
+        ExprKind::Match(scrutinee, arms) => {
+            walk_expr(scrutinee, f);
+            for arm in arms {
+                walk_pat(&arm.pat, f);
+                walk(&arm.body, f);
+                if let Some(value) = &arm.value {
+                    walk_expr(value, f);
+                }
+            }
+        }
+        ExprKind::Push(place, value) => {
+            walk_expr(value, f);
+            walk_place(place, f);
+        }
+    }
+}
+
+/// The type of field (or flag) `index` of a record, tuple (or flags) type.
+pub fn step_type(types: &crate::types::Types, ty: TypeId, index: u32) -> TypeId {
+    use crate::types::TypeDef;
+    match types.def(ty) {
+        TypeDef::Record { fields, .. } => fields[index as usize].1,
+        TypeDef::Tuple(items) => items[index as usize],
+        _ => TypeId::BOOL,
+    }
+}

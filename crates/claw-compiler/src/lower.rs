@@ -1,0 +1,432 @@
+//! Lowering: the checked program (syntax tree plus the checker's tables) to the IR.
+//!
+//! This is where the decisions about ownership are made, once: a value read out of a `mut`
+//! variable or a global is copied where it is kept (`Own::Copy`), one stored into a global is
+//! persisted, and a global's old value is released. Constants are evaluated here (`constant`),
+//! and every `for` becomes a [`ir::StmtKind::Loop`] over a cursor: a range counts, a list and a
+//! string walk an index, so a new iterable is a new cursor, not a new loop.
+//! Expressions, places and patterns are in `lower/expr`.
+
+mod constant;
+mod expr;
+
+use std::collections::HashMap;
+
+use claw_syntax::ast::{self, BinaryOp, ExprKind, StmtKind};
+
+use crate::ir::{self, Block, Cond, Expr, Local, Stmt};
+use crate::program::{Builtin, FuncKind, LocalId, Program, Res};
+use crate::types::{TypeDef, TypeId};
+
+/// The IR of every function body and global of a checked, error-free program.
+pub fn lower(program: &mut Program) -> ir::Module {
+    // The cursor of a walk over a string's chars reads a char and its width at once.
+    let char_step = program
+        .types
+        .intern(TypeDef::Tuple(vec![TypeId::CHAR, TypeId::U32]));
+    let program = &*program;
+    let globals = program
+        .globals
+        .iter()
+        .map(|global| {
+            global
+                .init
+                .and_then(|init| constant::constant(program, init, true))
+                // Only programs with errors lack a constant, and they are never lowered.
+                .unwrap_or(ir::Const::Bool(false))
+        })
+        .collect();
+    let funcs = (0..program.funcs.len())
+        .map(|id| {
+            let def = &program.funcs[id];
+            let FuncKind::Defined { item, .. } = def.kind else {
+                return None;
+            };
+            let ast::Item::Func(item) = &program.ast.items[item] else {
+                unreachable!("defined functions come from `func` items")
+            };
+            let mut lowerer = Lowerer {
+                program,
+                char_step,
+                locals: Vec::new(),
+                map: HashMap::new(),
+            };
+            let params = def.params.iter().map(|&p| lowerer.local(p)).collect();
+            let body = lowerer.block(&item.body);
+            Some(ir::Func {
+                name: def.name.clone(),
+                params,
+                result: def.result,
+                locals: lowerer.locals,
+                body,
+            })
+        })
+        .collect();
+    ir::Module { funcs, globals }
+}
+
+struct Lowerer<'p> {
+    program: &'p Program,
+    char_step: TypeId,
+    locals: Vec<ir::LocalDef>,
+    /// The IR local of each of the checker's locals.
+    map: HashMap<LocalId, Local>,
+}
+
+impl Lowerer<'_> {
+    /// The IR local for one of the checker's, made on first use.
+    fn local(&mut self, id: LocalId) -> Local {
+        if let Some(&local) = self.map.get(&id) {
+            return local;
+        }
+        let def = &self.program.locals[id.0 as usize];
+        let local = self.temp(&def.name, def.ty);
+        self.map.insert(id, local);
+        local
+    }
+
+    /// A fresh local of the lowering's own; its name starts with `%`, which no source
+    /// name can.
+    fn temp(&mut self, name: &str, ty: TypeId) -> Local {
+        let local = Local(self.locals.len() as u32);
+        self.locals.push(ir::LocalDef {
+            name: name.to_string(),
+            ty,
+        });
+        local
+    }
+
+    fn read(&self, local: Local) -> Expr {
+        let ty = self.locals[local.0 as usize].ty;
+        Expr::new(
+            ty,
+            ir::ExprKind::Read(ir::Place {
+                root: ir::Var::Local(local),
+                path: Vec::new(),
+                ty,
+            }),
+        )
+    }
+
+    fn block(&mut self, block: &ast::Block) -> Block {
+        let mut out = Vec::new();
+        for &stmt in &block.stmts {
+            self.stmt(stmt, &mut out);
+        }
+        out
+    }
+
+    fn stmt(&mut self, id: ast::StmtId, out: &mut Block) {
+        let program = self.program;
+        let at = program.ast.stmts[id].span.start;
+        let push = |out: &mut Block, kind| out.push(Stmt { kind, at });
+        match &program.ast.stmts[id].kind {
+            StmtKind::Let { init, mutable, .. } => {
+                let local = self.local(program.let_locals[id]);
+                let mut value = self.expr(*init);
+                if *mutable && !self.fresh(*init) {
+                    value = self.own(value, ir::Own::Copy);
+                }
+                push(out, ir::StmtKind::Let(local, value));
+            }
+            StmtKind::Assign { place, op, value } => {
+                let kind = self.assign(*place, *op, *value);
+                push(out, kind);
+            }
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => {
+                let kind = self.if_chain(branches, otherwise.as_ref());
+                push(out, kind);
+            }
+            StmtKind::While { cond, body } => {
+                let cond = self.expr(*cond);
+                let body = self.block(body);
+                push(
+                    out,
+                    ir::StmtKind::Loop {
+                        cond: Some(cond),
+                        body,
+                        step: Vec::new(),
+                    },
+                );
+            }
+            StmtKind::Loop { body } => {
+                let body = self.block(body);
+                push(
+                    out,
+                    ir::StmtKind::Loop {
+                        cond: None,
+                        body,
+                        step: Vec::new(),
+                    },
+                );
+            }
+            StmtKind::For { iter, body, .. } => self.for_loop(id, *iter, body, at, out),
+            StmtKind::Break => push(out, ir::StmtKind::Break),
+            StmtKind::Continue => push(out, ir::StmtKind::Continue),
+            StmtKind::Return(value) => {
+                // The function's locals die here, so a `mut` one needs no copy.
+                let value = value.map(|v| {
+                    if self.local_path(v) {
+                        self.read_place(v)
+                    } else {
+                        self.expr(v)
+                    }
+                });
+                push(out, ir::StmtKind::Return(value));
+            }
+            StmtKind::Expr(expr) => {
+                let value = if program.match_stmts.contains_idx(*expr) {
+                    self.match_stmt(*expr)
+                } else {
+                    self.expr(*expr)
+                };
+                push(out, ir::StmtKind::Expr(value));
+            }
+        }
+    }
+
+    /// `if c {…} else if let p = v {…} else {…}` as nested `If`s.
+    fn if_chain(
+        &mut self,
+        branches: &[(ast::ExprId, ast::Block)],
+        otherwise: Option<&ast::Block>,
+    ) -> ir::StmtKind {
+        let ((cond, body), rest) = branches
+            .split_first()
+            .expect("checked: an `if` has a condition");
+        let cond = match &self.program.ast.exprs[*cond].kind {
+            ExprKind::Let { pat, value } => {
+                let value = self.expr(*value);
+                Cond::Let(self.pat(*pat), value)
+            }
+            _ => Cond::Expr(self.expr(*cond)),
+        };
+        let then = self.block(body);
+        let otherwise = if rest.is_empty() {
+            otherwise.map(|b| self.block(b)).unwrap_or_default()
+        } else {
+            let at = self.program.ast.exprs[rest[0].0].span.start;
+            vec![Stmt {
+                kind: self.if_chain(rest, otherwise),
+                at,
+            }]
+        };
+        ir::StmtKind::If {
+            cond,
+            then,
+            otherwise,
+        }
+    }
+
+    /// `place = value` and `place op= value`.
+    fn assign(
+        &mut self,
+        target: ast::ExprId,
+        op: Option<BinaryOp>,
+        value: ast::ExprId,
+    ) -> ir::StmtKind {
+        let types = &self.program.types;
+        let ty = self.program.expr_type(target);
+        let global = self.global_root(target);
+        let release = global && types.in_memory(ty);
+        match op {
+            Some(op) => {
+                let value = self.operand(value);
+                let place = self.place(target);
+                let own = if global {
+                    needed(types.in_memory(ty), ir::Own::Persist)
+                } else {
+                    needed(types.contains_list(ty), ir::Own::Copy)
+                };
+                ir::StmtKind::Compound {
+                    place,
+                    op,
+                    value,
+                    own,
+                    release,
+                }
+            }
+            None => {
+                let fresh = self.fresh(value);
+                let mut value = self.expr(value);
+                if global {
+                    value = self.own(value, ir::Own::Persist);
+                } else if !fresh {
+                    value = self.own(value, ir::Own::Copy);
+                }
+                let place = self.place(target);
+                ir::StmtKind::Assign {
+                    place,
+                    value,
+                    release,
+                }
+            }
+        }
+    }
+
+    /// `for x in …`: a cursor, a test, the binding at the top of the body, and a step.
+    fn for_loop(
+        &mut self,
+        id: ast::StmtId,
+        iter: ast::ExprId,
+        body: &ast::Block,
+        at: u32,
+        out: &mut Block,
+    ) {
+        let program = self.program;
+        let binding = self.local(program.for_locals[id]);
+        let ty = program.locals[program.for_locals[id].0 as usize].ty;
+        let stmt = |kind| Stmt { kind, at };
+        let bool_op = |op, a, b| {
+            Expr::new(
+                TypeId::BOOL,
+                ir::ExprKind::Binary(op, Box::new(a), Box::new(b)),
+            )
+        };
+        let add = |ty, a, b| {
+            Expr::new(
+                ty,
+                ir::ExprKind::Binary(BinaryOp::Add, Box::new(a), Box::new(b)),
+            )
+        };
+        if let ExprKind::Range {
+            start,
+            end,
+            inclusive,
+        } = &program.ast.exprs[iter].kind
+        {
+            // The binding itself is the cursor.
+            let start = self.expr(*start);
+            out.push(stmt(ir::StmtKind::Let(binding, start)));
+            let end = self.expr(*end);
+            let last = self.temp("%last", ty);
+            out.push(stmt(ir::StmtKind::Let(last, end)));
+            let one = Expr::new(ty, ir::ExprKind::Const(ir::Const::Int(1)));
+            let mut step = Vec::new();
+            let cond = if *inclusive {
+                // Stop before stepping past the end: `0..=255u8` must not wrap around.
+                let more = self.temp("%more", TypeId::BOOL);
+                let first = bool_op(BinaryOp::Le, self.read(binding), self.read(last));
+                out.push(stmt(ir::StmtKind::Let(more, first)));
+                let again = bool_op(BinaryOp::Ne, self.read(binding), self.read(last));
+                step.push(stmt(self.set(more, again)));
+                self.read(more)
+            } else {
+                bool_op(BinaryOp::Lt, self.read(binding), self.read(last))
+            };
+            let next = add(ty, self.read(binding), one);
+            step.push(stmt(self.set(binding, next)));
+            let body = self.block(body);
+            out.push(stmt(ir::StmtKind::Loop {
+                cond: Some(cond),
+                body,
+                step,
+            }));
+            return;
+        }
+        let chars = matches!(
+            program.expr_res.get(iter),
+            Some(Res::Builtin(Builtin::Chars))
+        );
+        let source = match &program.ast.exprs[iter].kind {
+            ExprKind::Method { receiver, .. } if chars => *receiver,
+            _ => iter,
+        };
+        let value = self.expr(source);
+        let seq = self.temp("%seq", value.ty);
+        out.push(stmt(ir::StmtKind::Let(seq, value)));
+        let index = self.temp("%at", TypeId::U32);
+        let zero = Expr::new(TypeId::U32, ir::ExprKind::Const(ir::Const::Int(0)));
+        out.push(stmt(ir::StmtKind::Let(index, zero)));
+        let len = Expr::new(
+            TypeId::U32,
+            ir::ExprKind::Builtin(ir::Builtin::Len, vec![self.read(seq)]),
+        );
+        let cond = bool_op(BinaryOp::Lt, self.read(index), len);
+        let mut inner = Vec::new();
+        let width = if chars {
+            let next = self.temp("%char", self.char_step);
+            let char_at = Expr::new(
+                self.char_step,
+                ir::ExprKind::Builtin(ir::Builtin::CharAt, vec![self.read(seq), self.read(index)]),
+            );
+            inner.push(stmt(ir::StmtKind::Let(next, char_at)));
+            inner.push(stmt(ir::StmtKind::Let(
+                binding,
+                self.field(next, 0, TypeId::CHAR),
+            )));
+            self.field(next, 1, TypeId::U32)
+        } else {
+            // The cursor is below the length: no bounds check.
+            let element = ir::Place {
+                root: ir::Var::Local(seq),
+                path: vec![ir::Step::Index(self.read(index), false)],
+                ty,
+            };
+            inner.push(stmt(ir::StmtKind::Let(
+                binding,
+                Expr::new(ty, ir::ExprKind::Read(element)),
+            )));
+            Expr::new(TypeId::U32, ir::ExprKind::Const(ir::Const::Int(1)))
+        };
+        inner.extend(self.block(body));
+        let next = add(TypeId::U32, self.read(index), width);
+        let step = vec![stmt(self.set(index, next))];
+        out.push(stmt(ir::StmtKind::Loop {
+            cond: Some(cond),
+            body: inner,
+            step,
+        }));
+    }
+
+    /// Field `index` of a tuple in a local, read in place.
+    fn field(&self, local: Local, index: u32, ty: TypeId) -> Expr {
+        Expr::new(
+            ty,
+            ir::ExprKind::Read(ir::Place {
+                root: ir::Var::Local(local),
+                path: vec![ir::Step::Field(index)],
+                ty,
+            }),
+        )
+    }
+
+    /// `local = value`, for the lowering's own locals.
+    fn set(&self, local: Local, value: Expr) -> ir::StmtKind {
+        ir::StmtKind::Assign {
+            place: ir::Place {
+                root: ir::Var::Local(local),
+                path: Vec::new(),
+                ty: value.ty,
+            },
+            value,
+            release: false,
+        }
+    }
+
+    /// `value`, owned as `own` says if its type needs it.
+    fn own(&self, value: Expr, own: ir::Own) -> Expr {
+        let types = &self.program.types;
+        let needs = match own {
+            ir::Own::Keep => false,
+            ir::Own::Copy => types.contains_list(value.ty),
+            ir::Own::Persist => types.in_memory(value.ty),
+        };
+        if !needs {
+            return value;
+        }
+        Expr::new(value.ty, ir::ExprKind::Own(own, Box::new(value)))
+    }
+}
+
+/// `own` if the type needs it, else [`ir::Own::Keep`].
+fn needed(needs: bool, own: ir::Own) -> ir::Own {
+    if needs {
+        own
+    } else {
+        ir::Own::Keep
+    }
+}

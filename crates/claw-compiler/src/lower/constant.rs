@@ -1,0 +1,90 @@
+//! Literals that need no code to build: numbers, strings, cases, flags, and tuples, records
+//! and lists made only of them. Global initializers and literals in bodies both come here.
+
+use claw_syntax::ast::{ExprId, ExprKind, UnaryOp};
+
+use crate::ir::Const;
+use crate::program::{Program, Res};
+use crate::types::{TypeDef, TypeId};
+
+/// The value of `expr` if it is a constant. A non-empty list is one only at the top
+/// (`top`), and only of scalars or strings: its elements go in the data segment as they are
+/// laid out in memory.
+pub fn constant(program: &Program, expr: ExprId, top: bool) -> Option<Const> {
+    let types = &program.types;
+    let ty = program.expr_type(expr);
+    let number = |value: f64| match types.def(ty) {
+        TypeDef::F32 => Const::F32(value as f32),
+        _ => Const::F64(value),
+    };
+    let int = |value: i128| {
+        if types.is_float(ty) {
+            number(value as f64)
+        } else {
+            Const::Int(value)
+        }
+    };
+    let inner = |id: ExprId| {
+        let value = constant(program, id, false)?;
+        // A one-element tuple written `(x)` is the tuple, as WAVE writes it.
+        Some(match program.one_tuples.get(id) {
+            Some(_) => Const::Tuple(vec![value]),
+            None => value,
+        })
+    };
+    Some(match &program.ast.exprs[expr].kind {
+        ExprKind::Int(value) => int(*value as i128),
+        ExprKind::Float(value) => number(*value),
+        ExprKind::Bool(value) => Const::Bool(*value),
+        ExprKind::Char(c) => Const::Char(*c),
+        ExprKind::Str(text) => Const::Str(text.clone()),
+        ExprKind::Unary {
+            op: UnaryOp::Neg,
+            operand,
+        } => match &program.ast.exprs[*operand].kind {
+            ExprKind::Int(value) => int(-(*value as i128)),
+            ExprKind::Float(value) => number(-*value),
+            _ => return None,
+        },
+        ExprKind::List(items) if items.is_empty() => Const::List(Vec::new()),
+        ExprKind::List(items) => {
+            let TypeDef::List(elem) = *types.def(ty) else {
+                return None;
+            };
+            let scalar = elem == TypeId::STRING
+                || !types.in_memory(elem) && crate::codegen::flat(types, elem).len() == 1;
+            if !top || !scalar {
+                return None;
+            }
+            Const::List(items.iter().map(|&i| inner(i)).collect::<Option<_>>()?)
+        }
+        ExprKind::Tuple(items) => {
+            Const::Tuple(items.iter().map(|&i| inner(i)).collect::<Option<_>>()?)
+        }
+        ExprKind::Record(fields) => {
+            let mut values = Vec::new();
+            for (name, _) in types.fields(ty)? {
+                let (_, value) = fields.iter().find(|(n, _)| n.text == name)?;
+                values.push(inner(*value)?);
+            }
+            Const::Tuple(values)
+        }
+        ExprKind::Flags(names) => Const::Flags(
+            names
+                .iter()
+                .map(|name| types.member(ty, &name.text))
+                .collect::<Option<_>>()?,
+        ),
+        ExprKind::Path(_) | ExprKind::Call { .. } => {
+            let Some(Res::Case { case, .. }) = program.expr_res.get(expr) else {
+                return None;
+            };
+            let payload = match &program.ast.exprs[expr].kind {
+                ExprKind::Call { args, .. } => Some(Box::new(inner(args[0])?)),
+                _ => None,
+            };
+            Const::Case(*case, payload)
+        }
+        _ => return None,
+    })
+}

@@ -1,0 +1,332 @@
+//! Expressions, places and patterns.
+//!
+//! An expression is lowered in one of two ways: as a value that is kept (`expr`: a value read
+//! out of a `mut` variable is copied, as `push` and element assignment change the lists in
+//! it in place) or as an operand that is only looked at (`operand`: no copy).
+
+use claw_syntax::ast::{self, ArmBody, BinaryOp, ExprId, ExprKind, PatKind};
+
+use super::constant::constant;
+use super::Lowerer;
+use crate::ir::{self, Expr, ExprKind as K};
+use crate::program::{Builtin, PatRes, Res};
+use crate::types::{TypeDef, TypeId};
+
+impl Lowerer<'_> {
+    /// A value that is kept.
+    pub(super) fn expr(&mut self, id: ExprId) -> Expr {
+        let program = self.program;
+        let value = self.expr_inner(id);
+        // `(5)` where a `tuple<u8>` is expected: WAVE's one-element tuple.
+        match program.one_tuples.get(id) {
+            Some(&tuple) => {
+                let kind = match value.kind {
+                    K::Const(c) => K::Const(ir::Const::Tuple(vec![c])),
+                    kind => K::Tuple(vec![Expr::new(value.ty, kind)]),
+                };
+                Expr::new(tuple, kind)
+            }
+            None => value,
+        }
+    }
+
+    fn expr_inner(&mut self, id: ExprId) -> Expr {
+        let program = self.program;
+        let ty = program.expr_type(id);
+        if let Some(value) = constant(program, id, true) {
+            return Expr::new(ty, K::Const(value));
+        }
+        let kind = match &program.ast.exprs[id].kind {
+            ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
+                if self.place_root(id).is_some() {
+                    let value = self.read_place(id);
+                    return if self.mutable_root(id) {
+                        self.own(value, ir::Own::Copy)
+                    } else {
+                        value
+                    };
+                }
+                return self.projection(id);
+            }
+            ExprKind::Call { args, .. } => match program.expr_res.get(id) {
+                Some(Res::Func(func)) => {
+                    // The callee cannot reach the caller's locals, so a `mut` local needs no
+                    // copy.
+                    let args = args
+                        .iter()
+                        .map(|&arg| {
+                            if self.local_path(arg) {
+                                self.read_place(arg)
+                            } else {
+                                self.expr(arg)
+                            }
+                        })
+                        .collect();
+                    K::Call(*func, args)
+                }
+                Some(Res::Case { case, .. }) => K::Case(*case, Some(Box::new(self.expr(args[0])))),
+                Some(Res::Builtin(Builtin::Print { newline })) => K::Builtin(
+                    ir::Builtin::Print { newline: *newline },
+                    vec![self.expr(args[0])],
+                ),
+                _ => K::Unreachable,
+            },
+            ExprKind::Method { receiver, args, .. } => match program.expr_res.get(id) {
+                Some(Res::Builtin(Builtin::Len)) => {
+                    K::Builtin(ir::Builtin::Len, vec![self.operand(*receiver)])
+                }
+                Some(Res::Builtin(Builtin::ToString)) => {
+                    K::Builtin(ir::Builtin::ToString, vec![self.operand(*receiver)])
+                }
+                Some(Res::Builtin(Builtin::Push)) => {
+                    // The element is evaluated before the place, as in an assignment.
+                    let fresh = self.fresh(args[0]);
+                    let mut value = self.expr(args[0]);
+                    if self.global_root(*receiver) {
+                        value = self.own(value, ir::Own::Persist);
+                    } else if !fresh {
+                        value = self.own(value, ir::Own::Copy);
+                    }
+                    K::Push(self.place(*receiver), Box::new(value))
+                }
+                Some(Res::Builtin(Builtin::Pop)) => K::Pop(self.place(*receiver)),
+                _ => K::Unreachable,
+            },
+            ExprKind::List(items) => K::List(items.iter().map(|&i| self.expr(i)).collect()),
+            ExprKind::Tuple(items) => K::Tuple(items.iter().map(|&i| self.expr(i)).collect()),
+            ExprKind::Record(fields) => K::Record(
+                fields
+                    .iter()
+                    .map(|(name, value)| {
+                        let index = program
+                            .types
+                            .member(ty, &name.text)
+                            .expect("checked: a field of the record");
+                        (index, self.expr(*value))
+                    })
+                    .collect(),
+            ),
+            ExprKind::Unary { op, operand } => K::Unary(*op, Box::new(self.expr(*operand))),
+            ExprKind::Binary { op, lhs, rhs } => {
+                // `xs + ys` keeps the elements themselves, so lists inside them must not be
+                // shared with a `mut` variable; other operators only look.
+                let keeps = *op == BinaryOp::Add && program.types.contains_list(ty)
+                    || matches!(op, BinaryOp::And | BinaryOp::Or);
+                let (lhs, rhs) = if keeps {
+                    (self.expr(*lhs), self.expr(*rhs))
+                } else {
+                    (self.operand(*lhs), self.operand(*rhs))
+                };
+                K::Binary(*op, Box::new(lhs), Box::new(rhs))
+            }
+            ExprKind::Cast { expr, .. } => K::Cast(Box::new(self.expr(*expr))),
+            ExprKind::Match { scrutinee, arms } => {
+                let scrutinee = self.expr(*scrutinee);
+                K::Match(Box::new(scrutinee), self.arms(arms, false))
+            }
+            ExprKind::Try(inner) => K::Try(Box::new(self.expr(*inner))),
+            ExprKind::Check { cond, .. } => K::Check(
+                Box::new(self.expr(*cond)),
+                program.check_messages[id].clone(),
+            ),
+            _ => K::Unreachable,
+        };
+        Expr::new(ty, kind)
+    }
+
+    /// A `match` whose value is not used: its type is `unit`, and each arm's value is a
+    /// statement of its own.
+    pub(super) fn match_stmt(&mut self, id: ExprId) -> Expr {
+        let ExprKind::Match { scrutinee, arms } = &self.program.ast.exprs[id].kind else {
+            unreachable!("only `match` expressions are recorded as statements")
+        };
+        let scrutinee = self.expr(*scrutinee);
+        Expr::new(
+            TypeId::UNIT,
+            K::Match(Box::new(scrutinee), self.arms(arms, true)),
+        )
+    }
+
+    fn arms(&mut self, arms: &[ast::MatchArm], statement: bool) -> Vec<ir::Arm> {
+        arms.iter()
+            .map(|arm| {
+                let pat = self.pat(arm.pat);
+                let (body, value) = match &arm.body {
+                    ArmBody::Expr(body) if statement => {
+                        let at = self.program.ast.exprs[*body].span.start;
+                        let kind = ir::StmtKind::Expr(self.expr(*body));
+                        (vec![ir::Stmt { kind, at }], None)
+                    }
+                    ArmBody::Expr(body) => (Vec::new(), Some(self.expr(*body))),
+                    ArmBody::Block(block) => (self.block(block), None),
+                };
+                ir::Arm { pat, body, value }
+            })
+            .collect()
+    }
+
+    /// An operand that is only looked at, never kept: a `mut` variable needs no copy.
+    pub(super) fn operand(&mut self, id: ExprId) -> Expr {
+        if self.place_root(id).is_some() {
+            self.read_place(id)
+        } else {
+            self.expr(id)
+        }
+    }
+
+    /// The value of a place expression as it is, without the copy a kept value read out of
+    /// a `mut` variable needs.
+    pub(super) fn read_place(&mut self, id: ExprId) -> Expr {
+        let place = self.place(id);
+        Expr::new(place.ty, K::Read(place))
+    }
+
+    /// A field or element of a value that is not a variable: `f().x`, `(a, b).0`.
+    fn projection(&mut self, id: ExprId) -> Expr {
+        let program = self.program;
+        let ty = program.expr_type(id);
+        let kind = match &program.ast.exprs[id].kind {
+            ExprKind::Field { base, .. } => {
+                let Some(Res::Field(index)) = program.expr_res.get(id) else {
+                    unreachable!("checked: a field")
+                };
+                K::Field(Box::new(self.expr(*base)), *index)
+            }
+            ExprKind::Index { base, index } => K::Index {
+                list: Box::new(self.expr(*base)),
+                index: Box::new(self.expr(*index)),
+                checked: true,
+            },
+            _ => K::Unreachable,
+        };
+        Expr::new(ty, kind)
+    }
+
+    /// The variable at the root of a place expression, if `id` is one.
+    pub(super) fn place_root(&self, id: ExprId) -> Option<ExprId> {
+        match &self.program.ast.exprs[id].kind {
+            ExprKind::Path(_) => match self.program.expr_res.get(id) {
+                Some(Res::Local(_) | Res::Global(_)) => Some(id),
+                _ => None,
+            },
+            ExprKind::Field { base, .. } | ExprKind::Index { base, .. } => self.place_root(*base),
+            _ => None,
+        }
+    }
+
+    /// Whether the place's variable can change, so what is kept from it must be copied.
+    fn mutable_root(&self, id: ExprId) -> bool {
+        let program = self.program;
+        match self
+            .place_root(id)
+            .and_then(|root| program.expr_res.get(root))
+        {
+            Some(Res::Local(local)) => program.locals[local.0 as usize].mutable,
+            Some(Res::Global(global)) => program.globals[global.0 as usize].mutable,
+            _ => false,
+        }
+    }
+
+    /// Whether `id` is a place rooted in a local variable.
+    pub(super) fn local_path(&self, id: ExprId) -> bool {
+        let root = self.place_root(id);
+        matches!(
+            root.and_then(|r| self.program.expr_res.get(r)),
+            Some(Res::Local(_))
+        )
+    }
+
+    /// Whether the variable at the root of place `id` is a global.
+    pub(super) fn global_root(&self, id: ExprId) -> bool {
+        let root = self.place_root(id);
+        matches!(
+            root.and_then(|r| self.program.expr_res.get(r)),
+            Some(Res::Global(_))
+        )
+    }
+
+    /// Whether the value `id` produces shares no list with anything else, so storing it in a
+    /// `mut` variable needs no copy.
+    pub(super) fn fresh(&self, id: ExprId) -> bool {
+        let program = self.program;
+        let ty = program.expr_type(id);
+        if !program.types.contains_list(ty) {
+            return true;
+        }
+        let elem_fresh = |t: TypeId| match program.types.def(t) {
+            TypeDef::List(elem) => !program.types.contains_list(*elem),
+            _ => false,
+        };
+        match &program.ast.exprs[id].kind {
+            ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
+                self.place_root(id).is_some() && self.mutable_root(id)
+            }
+            ExprKind::List(_) => elem_fresh(ty),
+            ExprKind::Binary { .. } => elem_fresh(ty),
+            _ => false,
+        }
+    }
+
+    /// A place: its variable, then each field and element on the way, with the index
+    /// expressions evaluated in that order.
+    pub(super) fn place(&mut self, id: ExprId) -> ir::Place {
+        let program = self.program;
+        let ty = program.expr_type(id);
+        match &program.ast.exprs[id].kind {
+            ExprKind::Path(_) => {
+                let root = match program.expr_res.get(id) {
+                    Some(Res::Local(local)) => ir::Var::Local(self.local(*local)),
+                    Some(Res::Global(global)) => ir::Var::Global(*global),
+                    _ => unreachable!("checked: a place starts at a variable"),
+                };
+                ir::Place {
+                    root,
+                    path: Vec::new(),
+                    ty,
+                }
+            }
+            ExprKind::Field { base, .. } => {
+                let mut place = self.place(*base);
+                let Some(Res::Field(index)) = program.expr_res.get(id) else {
+                    unreachable!("checked: a field")
+                };
+                place.path.push(ir::Step::Field(*index));
+                place.ty = ty;
+                place
+            }
+            ExprKind::Index { base, index } => {
+                let mut place = self.place(*base);
+                let index = self.expr(*index);
+                place.path.push(ir::Step::Index(index, true));
+                place.ty = ty;
+                place
+            }
+            _ => unreachable!("checked: not a place"),
+        }
+    }
+
+    pub(super) fn pat(&mut self, id: ast::PatId) -> ir::Pat {
+        let program = self.program;
+        match &program.ast.pats[id].kind {
+            PatKind::Wildcard => ir::Pat::Wildcard,
+            PatKind::Name(_) | PatKind::Case { .. } => match program.pat_res.get(id) {
+                Some(PatRes::Bind(local)) => ir::Pat::Bind(self.local(*local)),
+                Some(PatRes::Case(case)) => {
+                    let payload = match &program.ast.pats[id].kind {
+                        PatKind::Case {
+                            payload: Some(sub), ..
+                        } => Some(Box::new(self.pat(*sub))),
+                        _ => None,
+                    };
+                    ir::Pat::Case(*case, payload)
+                }
+                None => ir::Pat::Wildcard,
+            },
+            PatKind::Int(v) => ir::Pat::Int(*v),
+            PatKind::Char(c) => ir::Pat::Char(*c),
+            PatKind::Bool(b) => ir::Pat::Bool(*b),
+            PatKind::Str(text) => ir::Pat::Str(text.clone()),
+            PatKind::Tuple(items) => ir::Pat::Tuple(items.iter().map(|&p| self.pat(p)).collect()),
+        }
+    }
+}
