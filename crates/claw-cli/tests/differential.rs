@@ -1,5 +1,5 @@
-//! The differential test: random programs (from `claw-gen`) are compiled, validated and run in
-//! wasmtime, and the same calls are made in the reference interpreter
+//! The differential test: random programs (from `claw-gen`) are compiled at `-O0` and at
+//! `-O2`, validated and run in wasmtime, and the same calls are made in the reference interpreter
 //! (`claw_compiler::interp`); every result, trap and final state of the globals must agree.
 //!
 //! `CLAW_DIFF_CASES=N` sets how many programs (300 by default, which CI runs), and
@@ -157,30 +157,10 @@ fn source(text: &str) -> Source<'_> {
     }
 }
 
-/// Compiles `text`, runs `calls` on one instance in wasmtime and on one in the interpreter,
-/// and compares each call's result. A trap ends the sequence (it poisons the instance).
+/// Compiles `text` at each of the golden levels, runs `calls` on one instance of each in
+/// wasmtime and on one in the interpreter, and compares each call's results. A trap ends the
+/// sequence (it poisons the instance).
 fn compare(text: &str, calls: &[String]) -> Outcome {
-    let component = match claw_compiler::compile(source(text), Resolve::default()) {
-        Ok(compiled) => compiled.component,
-        Err(diagnostics) => {
-            return Outcome::Broken(format!(
-                "does not compile:\n{}",
-                support::golden::show_diagnostics(text, &diagnostics)
-            ))
-        }
-    };
-    if let Err(err) = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
-        .validate_all(&component)
-    {
-        return Outcome::Broken(format!("the component does not validate: {err}"));
-    }
-    let mut interpreter =
-        match claw_compiler::interpret(source(text), Resolve::default(), Box::new(Echoes)) {
-            Ok(instance) => instance,
-            Err(_) => return Outcome::Broken("the interpreter rejects it".into()),
-        };
-    // Shrinking can delete the line that ends a loop; both sides then stop at a limit.
-    interpreter.set_fuel(Some(INTERPRETER_FUEL));
     let config = Config {
         inherit_stdio: false,
         args: Vec::new(),
@@ -198,26 +178,58 @@ fn compare(text: &str, calls: &[String]) -> Outcome {
             Ok(())
         });
     }
-    let mut session = match Session::sandboxed(&component, &host, &config, &sandbox) {
-        Ok(session) => session,
-        Err(err) => return Outcome::Broken(format!("cannot instantiate: {err}")),
-    };
+    let mut sessions = Vec::new();
+    for level in support::golden::LEVELS {
+        let component =
+            match support::golden::compile_at("generated.claw", text, Resolve::default(), level) {
+                Ok(component) => component,
+                Err(diagnostics) => {
+                    return Outcome::Broken(format!(
+                        "does not compile:\n{}",
+                        support::golden::show_diagnostics(text, &diagnostics)
+                    ))
+                }
+            };
+        if let Err(err) = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+            .validate_all(&component)
+        {
+            return Outcome::Broken(format!(
+                "at {level:?} the component does not validate: {err}"
+            ));
+        }
+        match Session::sandboxed(&component, &host, &config, &sandbox) {
+            Ok(session) => sessions.push((level, session)),
+            Err(err) => return Outcome::Broken(format!("cannot instantiate: {err}")),
+        }
+    }
+    let mut interpreter =
+        match claw_compiler::interpret(source(text), Resolve::default(), Box::new(Echoes)) {
+            Ok(instance) => instance,
+            Err(_) => return Outcome::Broken("the interpreter rejects it".into()),
+        };
+    // Shrinking can delete the line that ends a loop; both sides then stop at a limit.
+    interpreter.set_fuel(Some(INTERPRETER_FUEL));
     let mut traps = 0;
     for (i, call) in calls.iter().enumerate() {
-        let compiled = match session.invoke(call) {
-            Ok(value) => Result2::Value(value),
-            Err(RunError::Trap { message, .. }) if message == "call stack exhausted" => {
-                Result2::Limit
+        let mut compiled = Vec::new();
+        for (level, session) in &mut sessions {
+            let result = match session.invoke(call) {
+                Ok(value) => Result2::Value(value),
+                Err(RunError::Trap { message, .. }) if message == "call stack exhausted" => {
+                    Result2::Limit
+                }
+                Err(RunError::Trap { message, .. }) => Result2::Trap(message),
+                Err(RunError::OutOfFuel { .. } | RunError::MemoryLimit { .. })
+                | Err(RunError::Timeout { .. }) => Result2::Limit,
+                Err(err) => return Outcome::Broken(format!("`{call}` cannot be called: {err}")),
+            };
+            if result == Result2::Limit {
+                // Not worth interpreting: a call that outgrew the component's memory limit
+                // (say, doubling a list in a loop) takes several times that as interpreter
+                // values.
+                return Outcome::Inconclusive;
             }
-            Err(RunError::Trap { message, .. }) => Result2::Trap(message),
-            Err(RunError::OutOfFuel { .. } | RunError::MemoryLimit { .. })
-            | Err(RunError::Timeout { .. }) => Result2::Limit,
-            Err(err) => return Outcome::Broken(format!("`{call}` cannot be called: {err}")),
-        };
-        if compiled == Result2::Limit {
-            // Not worth interpreting: a call that outgrew the component's memory limit (say,
-            // doubling a list in a loop) takes several times that as interpreter values.
-            return Outcome::Inconclusive;
+            compiled.push((*level, result));
         }
         let interpreted = match interpreter.call(call) {
             Ok(value) => Result2::Value(support::golden::wave_text(value)),
@@ -231,18 +243,20 @@ fn compare(text: &str, calls: &[String]) -> Outcome {
                 return Outcome::Broken(format!("the interpreter cannot call `{call}`: {err}"))
             }
         };
-        if compiled == Result2::Limit || interpreted == Result2::Limit {
+        if interpreted == Result2::Limit {
             return Outcome::Inconclusive;
         }
-        if compiled != interpreted {
-            return Outcome::Disagree(format!(
-                "call {} `{call}`:\n  compiled:    {}\n  interpreted: {}",
-                i + 1,
-                show(&compiled),
-                show(&interpreted)
-            ));
+        for (level, result) in &compiled {
+            if *result != interpreted {
+                return Outcome::Disagree(format!(
+                    "call {} `{call}`:\n  compiled at {level:?}: {}\n  interpreted: {}",
+                    i + 1,
+                    show(result),
+                    show(&interpreted)
+                ));
+            }
         }
-        if let Result2::Trap(_) = compiled {
+        if let Result2::Trap(_) = interpreted {
             traps += 1;
             return Outcome::Agree {
                 calls: i + 1,

@@ -154,7 +154,9 @@ fn run_block(block: &Block, resolve: Resolve) -> Result<(), Failed> {
             Ok(())
         }
         Mode::IgnoreRun => {
-            golden::compile_valid("example.claw", &block.text, resolve)?;
+            for level in golden::LEVELS {
+                golden::compile_valid("example.claw", &block.text, resolve.clone(), level)?;
+            }
             Ok(())
         }
         Mode::Run => {
@@ -163,8 +165,12 @@ fn run_block(block: &Block, resolve: Resolve) -> Result<(), Failed> {
                             `claw,ignore-run` if it cannot be run"
                     .into());
             }
-            let component = golden::compile_valid("example.claw", &block.text, resolve.clone())?;
-            golden::run_expectations(&component, &expectations)?;
+            for level in golden::LEVELS {
+                let component =
+                    golden::compile_valid("example.claw", &block.text, resolve.clone(), level)?;
+                golden::run_expectations(&component, &expectations)
+                    .map_err(|err| format!("at {level:?}: {err}"))?;
+            }
             golden::interpret_expectations("example.claw", &block.text, resolve, &expectations)?;
             Ok(())
         }

@@ -54,8 +54,8 @@ struct Guest {
 }
 
 impl Guest {
-    fn new(name: &str, src: &str) -> Guest {
-        let wasm = vals::compile(name, src).unwrap_or_else(|err| panic!("{err}"));
+    fn new(name: &str, src: &str, level: claw_compiler::OptLevel) -> Guest {
+        let wasm = vals::compile(name, src, level).unwrap_or_else(|err| panic!("{err}"));
         let engine = Engine::default();
         let component = Component::new(&engine, &wasm).expect("wasmtime compiles the component");
         let linker = Linker::new(&engine);
@@ -107,30 +107,32 @@ export func build(seed: string) -> list<string> {
 
 #[test]
 fn returning_a_list_of_strings_does_not_grow_memory() {
-    let mut guest = Guest::new("build.claw", BUILD);
-    let build = guest.func("build");
-    let seed = [Val::String("ab😀".to_owned())];
+    for level in vals::LEVELS {
+        let mut guest = Guest::new("build.claw", BUILD, level);
+        let build = guest.func("build");
+        let seed = [Val::String("ab😀".to_owned())];
 
-    let first = guest.call(build, &seed);
-    let Val::List(items) = &first[0] else {
-        panic!("expected a list, got {first:?}")
-    };
-    assert_eq!(items.len(), 10);
-    let expected_last = format!("item ab😀{}", "-ab😀".repeat(10));
-    assert_eq!(items[9], Val::String(expected_last));
+        let first = guest.call(build, &seed);
+        let Val::List(items) = &first[0] else {
+            panic!("expected a list, got {first:?}")
+        };
+        assert_eq!(items.len(), 10);
+        let expected_last = format!("item ab😀{}", "-ab😀".repeat(10));
+        assert_eq!(items[9], Val::String(expected_last));
 
-    for _ in 1..1_000 {
-        guest.call(build, &seed);
+        for _ in 1..1_000 {
+            guest.call(build, &seed);
+        }
+        let after_1k = guest.pages();
+        for _ in 1_000..100_000 {
+            guest.call(build, &seed);
+        }
+        let after_100k = guest.pages();
+        eprintln!("build: {after_1k} pages after 1,000 calls, {after_100k} after 100,000");
+        assert_eq!(after_1k, after_100k, "memory keeps growing");
+        // The result is the same at the end as at the start.
+        assert_eq!(guest.call(build, &seed), first);
     }
-    let after_1k = guest.pages();
-    for _ in 1_000..100_000 {
-        guest.call(build, &seed);
-    }
-    let after_100k = guest.pages();
-    eprintln!("build: {after_1k} pages after 1,000 calls, {after_100k} after 100,000");
-    assert_eq!(after_1k, after_100k, "memory keeps growing");
-    // The result is the same at the end as at the start.
-    assert_eq!(guest.call(build, &seed), first);
 }
 
 /// A global list of strings that one export pushes to and another clears; a global string
@@ -169,51 +171,57 @@ fn fill_and_clear(guest: &mut Guest, rounds: usize) {
 
 #[test]
 fn a_global_list_pushed_and_cleared_does_not_grow_memory() {
-    let mut guest = Guest::new("globals.claw", GLOBALS);
-    fill_and_clear(&mut guest, 1_000);
-    let after_1k = guest.pages();
-    fill_and_clear(&mut guest, 9_000);
-    let after_10k = guest.pages();
-    eprintln!("add/clear: {after_1k} pages after 1,000 rounds, {after_10k} after 10,000");
-    assert_eq!(after_1k, after_10k, "memory keeps growing");
+    for level in vals::LEVELS {
+        let mut guest = Guest::new("globals.claw", GLOBALS, level);
+        fill_and_clear(&mut guest, 1_000);
+        let after_1k = guest.pages();
+        fill_and_clear(&mut guest, 9_000);
+        let after_10k = guest.pages();
+        eprintln!("add/clear: {after_1k} pages after 1,000 rounds, {after_10k} after 10,000");
+        assert_eq!(after_1k, after_10k, "memory keeps growing");
+    }
 }
 
 #[test]
 fn a_global_string_replaced_on_every_call_does_not_grow_memory() {
-    let mut guest = Guest::new("globals.claw", GLOBALS);
-    let remember = guest.func("remember");
-    let arg = [Val::String("0123456789".to_owned())];
-    let run = |guest: &mut Guest, calls: usize| {
-        for _ in 0..calls {
-            let [Val::String(last)] = &guest.call(remember, &arg)[..] else {
-                panic!("expected one string")
-            };
-            assert!(last.len() <= 100 && last.ends_with("0123456789"), "{last}");
-        }
-    };
-    run(&mut guest, 1_000);
-    let after_1k = guest.pages();
-    run(&mut guest, 99_000);
-    let after_100k = guest.pages();
-    eprintln!("remember: {after_1k} pages after 1,000 calls, {after_100k} after 100,000");
-    assert_eq!(after_1k, after_100k, "memory keeps growing");
+    for level in vals::LEVELS {
+        let mut guest = Guest::new("globals.claw", GLOBALS, level);
+        let remember = guest.func("remember");
+        let arg = [Val::String("0123456789".to_owned())];
+        let run = |guest: &mut Guest, calls: usize| {
+            for _ in 0..calls {
+                let [Val::String(last)] = &guest.call(remember, &arg)[..] else {
+                    panic!("expected one string")
+                };
+                assert!(last.len() <= 100 && last.ends_with("0123456789"), "{last}");
+            }
+        };
+        run(&mut guest, 1_000);
+        let after_1k = guest.pages();
+        run(&mut guest, 99_000);
+        let after_100k = guest.pages();
+        eprintln!("remember: {after_1k} pages after 1,000 calls, {after_100k} after 100,000");
+        assert_eq!(after_1k, after_100k, "memory keeps growing");
+    }
 }
 
 /// The control: a global that only grows must show up as growth, or the watch sees nothing.
 #[test]
 fn a_global_list_that_only_grows_is_seen_growing() {
-    let mut guest = Guest::new("globals.claw", GLOBALS);
-    let add = guest.func("add");
-    let arg = [Val::String("x".repeat(100))];
-    guest.call(add, &arg);
-    let before = guest.pages();
-    for _ in 0..10_000 {
+    for level in vals::LEVELS {
+        let mut guest = Guest::new("globals.claw", GLOBALS, level);
+        let add = guest.func("add");
+        let arg = [Val::String("x".repeat(100))];
         guest.call(add, &arg);
+        let before = guest.pages();
+        for _ in 0..10_000 {
+            guest.call(add, &arg);
+        }
+        let after = guest.pages();
+        eprintln!("add only: {before} pages after 1 call, {after} after 10,001");
+        assert!(
+            after > before,
+            "10,000 strings of 101 bytes fit in {before} pages?"
+        );
     }
-    let after = guest.pages();
-    eprintln!("add only: {before} pages after 1 call, {after} after 10,001");
-    assert!(
-        after > before,
-        "10,000 strings of 101 bytes fit in {before} pages?"
-    );
 }

@@ -108,17 +108,20 @@ fn run_program(path: &Path, resolve: Resolve) -> Result<(), Failed> {
 
 fn run_text(name: &str, text: &str, resolve: Resolve) -> Result<(), Failed> {
     let expectations = golden::parse_expectations(text)?;
-    let component = golden::compile_valid(name, text, resolve.clone())?;
-    let compiled = golden::run_expectations(&component, &expectations);
-    let interpreted = golden::interpret_expectations(name, text, resolve, &expectations);
-    match (compiled, interpreted) {
-        (Ok(()), Ok(())) => Ok(()),
-        (compiled, interpreted) => Err(compiled
-            .err()
-            .into_iter()
-            .chain(interpreted.err())
-            .collect::<Vec<_>>()
-            .join("\n")
-            .into()),
+    let mut errors = Vec::new();
+    for level in golden::LEVELS {
+        let compiled = golden::compile_valid(name, text, resolve.clone(), level)
+            .and_then(|component| golden::run_expectations(&component, &expectations));
+        if let Err(err) = compiled {
+            errors.push(format!("at {level:?}: {err}"));
+        }
+    }
+    if let Err(err) = golden::interpret_expectations(name, text, resolve, &expectations) {
+        errors.push(err);
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.join("\n").into())
     }
 }

@@ -402,8 +402,8 @@ fn cases() -> u32 {
 }
 
 /// Compiles `src` and instantiates it with a host whose `echo` returns its argument.
-fn instantiate(src: &str) -> Result<Session, TestCaseError> {
-    let wasm = vals::compile("case.claw", src)
+fn instantiate(src: &str, level: claw_compiler::OptLevel) -> Result<Session, TestCaseError> {
+    let wasm = vals::compile("case.claw", src, level)
         .map_err(|err| TestCaseError::fail(format!("{err}\n----- SOURCE\n{src}")))?;
     let mut host = Host::new();
     host.func("echo", |args, results| {
@@ -462,10 +462,12 @@ proptest! {
     #[test]
     fn values_round_trip_through_identity_and_an_import((ty, values) in case_strategy()) {
         let src = Program::round_trip(&ty);
-        let mut session = instantiate(&src)?;
-        for val in &values {
-            check(&mut session, &src, "identity", std::slice::from_ref(val), val)?;
-            check(&mut session, &src, "via", std::slice::from_ref(val), val)?;
+        for level in vals::LEVELS {
+            let mut session = instantiate(&src, level)?;
+            for val in &values {
+                check(&mut session, &src, "identity", std::slice::from_ref(val), val)?;
+                check(&mut session, &src, "via", std::slice::from_ref(val), val)?;
+            }
         }
     }
 
@@ -473,9 +475,11 @@ proptest! {
     #[test]
     fn literals_build_the_values_they_spell((ty, values) in case_strategy()) {
         let src = Program::literals(&ty, &values);
-        let mut session = instantiate(&src)?;
-        for (i, val) in values.iter().enumerate() {
-            check(&mut session, &src, &format!("lit{i}"), &[], val)?;
+        for level in vals::LEVELS {
+            let mut session = instantiate(&src, level)?;
+            for (i, val) in values.iter().enumerate() {
+                check(&mut session, &src, &format!("lit{i}"), &[], val)?;
+            }
         }
     }
 }

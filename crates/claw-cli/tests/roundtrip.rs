@@ -555,12 +555,13 @@ fn source() -> String {
     src
 }
 
-/// The component, compiled once for all the tests in this file.
-fn component() -> &'static [u8] {
-    static COMPONENT: OnceLock<Vec<u8>> = OnceLock::new();
-    COMPONENT.get_or_init(|| {
+/// The component at each of [`vals::LEVELS`], compiled once for all the tests in this file.
+fn component(level: usize) -> &'static [u8] {
+    static COMPONENTS: [OnceLock<Vec<u8>>; 2] = [OnceLock::new(), OnceLock::new()];
+    COMPONENTS[level].get_or_init(|| {
         let src = source();
-        vals::compile("roundtrip.claw", &src).unwrap_or_else(|err| panic!("{err}\n{src}"))
+        vals::compile("roundtrip.claw", &src, vals::LEVELS[level])
+            .unwrap_or_else(|err| panic!("{err}\n{src}"))
     })
 }
 
@@ -583,13 +584,14 @@ fn echo_host() -> Host {
     host
 }
 
-fn session() -> Session {
-    Session::new(component(), &echo_host(), &Config::default()).expect("instantiates")
+fn session(level: usize) -> Session {
+    Session::new(component(level), &echo_host(), &Config::default()).expect("instantiates")
 }
 
 /// Calls `func` with `args` and checks it returns `expected`; a failure is described, and a
 /// trap replaces the session, since a trap poisons an instance.
 fn check(
+    level: usize,
     session: &mut Session,
     func: &str,
     args: &[Val],
@@ -602,28 +604,34 @@ fn check(
             "`{func}({args:?})` returned {results:?}, expected [{expected:?}]"
         )),
         Err(err) => {
-            failures.push(format!("`{func}({args:?})` failed: {err}"));
-            *session = self::session();
+            failures.push(format!(
+                "`{func}({args:?})` failed at {:?}: {err}",
+                vals::LEVELS[level]
+            ));
+            *session = self::session(level);
         }
     }
 }
 
 /// Runs every case through `PREFIX-NAME` and reports all the failures at once.
 fn round_trip_all(prefix: &str) {
-    let mut session = session();
     let mut failures = Vec::new();
     let mut count = 0;
-    for case in cases() {
-        for val in &case.values {
-            count += 1;
-            let func = format!("{prefix}-{}", case.name);
-            check(
-                &mut session,
-                &func,
-                std::slice::from_ref(val),
-                val,
-                &mut failures,
-            );
+    for level in 0..vals::LEVELS.len() {
+        let mut session = session(level);
+        for case in cases() {
+            for val in &case.values {
+                count += 1;
+                let func = format!("{prefix}-{}", case.name);
+                check(
+                    level,
+                    &mut session,
+                    &func,
+                    std::slice::from_ref(val),
+                    val,
+                    &mut failures,
+                );
+            }
         }
     }
     eprintln!(
@@ -647,10 +655,19 @@ fn every_type_round_trips_through_an_import() {
 fn twenty_parameters_go_through_memory_both_ways() {
     let args = many_args();
     let expected = Val::Tuple(args.clone());
-    let mut session = session();
     let mut failures = Vec::new();
-    check(&mut session, "many", &args, &expected, &mut failures);
-    check(&mut session, "via-many", &args, &expected, &mut failures);
+    for level in 0..vals::LEVELS.len() {
+        let mut session = session(level);
+        check(level, &mut session, "many", &args, &expected, &mut failures);
+        check(
+            level,
+            &mut session,
+            "via-many",
+            &args,
+            &expected,
+            &mut failures,
+        );
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -661,10 +678,19 @@ fn five_strings_come_back_through_a_return_pointer_both_ways() {
         .map(string)
         .collect();
     let expected = Val::Tuple(args.clone());
-    let mut session = session();
     let mut failures = Vec::new();
-    check(&mut session, "five", &args, &expected, &mut failures);
-    check(&mut session, "via-five", &args, &expected, &mut failures);
+    for level in 0..vals::LEVELS.len() {
+        let mut session = session(level);
+        check(level, &mut session, "five", &args, &expected, &mut failures);
+        check(
+            level,
+            &mut session,
+            "via-five",
+            &args,
+            &expected,
+            &mut failures,
+        );
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -676,7 +702,7 @@ fn forty_flags_are_refused_with_a_diagnostic() {
         "flags forty {{ {} }}\nexport func id(x: forty) -> forty {{ return x; }}\n",
         flag_names(40).join(", ")
     );
-    match vals::compile("forty.claw", &src) {
+    match vals::compile("forty.claw", &src, claw_compiler::OptLevel::default()) {
         Err(message) if message.contains("error[too-many-flags]") => {}
         Err(message) => panic!("the compiler accepted 40 flags, but: {message}"),
         Ok(_) => panic!("40 flags compiled into a component that validates"),

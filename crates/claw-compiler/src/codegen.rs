@@ -66,14 +66,15 @@ pub enum WasiImport {
 }
 
 /// The core module for `program`, whose bodies and global values are `module`; `source`
-/// (file name and text) adds a DWARF line table.
+/// (file name and text) adds a DWARF line table, and `names` a name section.
 pub fn emit(
     program: &Program,
     module: &ir::Module,
     _world: &World,
     source: Option<(&str, &str)>,
+    names: bool,
 ) -> Vec<u8> {
-    ModuleBuilder::new().assemble(program, module, source)
+    ModuleBuilder::new().assemble(program, module, source, names)
 }
 
 /// The length of `n` as an unsigned LEB128.
@@ -169,6 +170,7 @@ impl ModuleBuilder {
         program: &Program,
         module: &ir::Module,
         source: Option<(&str, &str)>,
+        with_names: bool,
     ) -> Vec<u8> {
         let types = &program.types;
         let uses_memory = program_uses_memory(program, module);
@@ -439,11 +441,13 @@ impl ModuleBuilder {
                 });
             }
         }
-        let mut name_section = NameSection::new();
-        // Names the module in backtraces (`claw!func` rather than `<unknown>!func`).
-        name_section.module("claw");
-        name_section.functions(&names);
-        module.section(&name_section);
+        if with_names {
+            let mut name_section = NameSection::new();
+            // Names the module in backtraces (`claw!func` rather than `<unknown>!func`).
+            name_section.module("claw");
+            name_section.functions(&names);
+            module.section(&name_section);
+        }
         module.finish()
     }
 }

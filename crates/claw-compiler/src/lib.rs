@@ -12,6 +12,7 @@ mod diagnostics;
 pub mod interp;
 mod ir;
 mod lower;
+mod opt;
 mod program;
 mod types;
 mod world;
@@ -27,6 +28,10 @@ pub struct Compiled {
     pub component: Vec<u8>,
     /// The file's world, as WIT text.
     pub wit: String,
+    /// The core module inside the component, before `wit-component` wrapped it.
+    pub core: Vec<u8>,
+    /// The optimized IR as text, if [`Options::keep_ir`] asked for it.
+    pub ir: Option<String>,
 }
 
 /// One source file: its id in spans, the name messages show for it, and its text.
@@ -43,12 +48,34 @@ pub struct Options {
     /// Whether the component carries a DWARF line table, so backtraces name source lines.
     /// It costs a few hundred bytes.
     pub debug_info: bool,
+    pub opt_level: OptLevel,
+    /// Whether [`Compiled::ir`] is filled in.
+    pub keep_ir: bool,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { debug_info: true }
+        Options {
+            debug_info: true,
+            opt_level: OptLevel::default(),
+            keep_ir: false,
+        }
     }
+}
+
+/// How hard the optimizer works (`claw build -O0 | -O1 | -O2 | -Os`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum OptLevel {
+    /// The IR as lowered: what the source says, in the order it says it.
+    O0,
+    /// The cheap passes: constants, dead code.
+    O1,
+    /// Everything.
+    #[default]
+    O2,
+    /// Everything, preferring the smaller of two forms, and without what only helps
+    /// debugging (function names).
+    Os,
 }
 
 /// Compiles one file. `resolve` holds the WIT packages its `import … from` items may name.
@@ -69,24 +96,18 @@ pub fn compile_with(
     let mut program = program;
     let world = world::build(&mut program)?;
     let lines = options.debug_info.then_some((source.name, source.text));
-    let ir = lower::lower(&mut program);
-    let module = codegen::emit(&program, &ir, &world, lines);
-    let component = component::encode(module, &program, &world)?;
+    let mut ir = lower::lower(&mut program);
+    opt::optimize(&mut ir, &program, options.opt_level);
+    let ir_text = options.keep_ir.then(|| ir::print(&ir, &program));
+    let names = options.opt_level != OptLevel::Os;
+    let core = codegen::emit(&program, &ir, &world, lines, names);
+    let component = component::encode(core.clone(), &program, &world)?;
     Ok(Compiled {
         component,
         wit: world.text,
+        core,
+        ir: ir_text,
     })
-}
-
-/// The file's IR after lowering, as text (`claw build --emit ir`).
-pub fn emit_ir(source: Source, resolve: Resolve) -> Result<String, Vec<Diagnostic>> {
-    let (mut program, diagnostics) = analyze(source, resolve);
-    if !diagnostics.is_empty() {
-        return Err(diagnostics);
-    }
-    world::build(&mut program)?;
-    let module = lower::lower(&mut program);
-    Ok(ir::print(&module, &program))
 }
 
 /// Reports every diagnostic for one file without generating code.

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use anyhow::bail;
 use claw_compiler::interp::CallError;
-use claw_compiler::{Diagnostic, Resolve};
+use claw_compiler::{Diagnostic, OptLevel, Resolve};
 use claw_runtime::{Config, Host, RunError, Session, Val};
 use claw_syntax::{FileId, LineIndex};
 use wasm_wave::value::Value as WaveValue;
@@ -68,15 +68,34 @@ pub fn parse_expectations(text: &str) -> Result<Vec<Expect>, String> {
     Ok(res)
 }
 
-/// Compiles `text` (reported as file `name`), returning the component or the diagnostics.
+/// The optimization levels every golden program, docs example and value suite runs at: the
+/// IR as lowered, and fully optimized.
+pub const LEVELS: [OptLevel; 2] = [OptLevel::O0, OptLevel::O2];
+
+/// Compiles `text` (reported as file `name`) at the default level, returning the component
+/// or the diagnostics.
 pub fn compile(name: &str, text: &str, resolve: Resolve) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    claw_compiler::compile(
+    compile_at(name, text, resolve, OptLevel::default())
+}
+
+/// [`compile`] at optimization level `level`.
+pub fn compile_at(
+    name: &str,
+    text: &str,
+    resolve: Resolve,
+    level: OptLevel,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    claw_compiler::compile_with(
         claw_compiler::Source {
             file: FileId(0),
             name,
             text,
         },
         resolve,
+        claw_compiler::Options {
+            opt_level: level,
+            ..Default::default()
+        },
     )
     .map(|compiled| compiled.component)
 }
@@ -97,9 +116,14 @@ pub fn show_diagnostics(text: &str, diagnostics: &[Diagnostic]) -> String {
     lines.join("\n")
 }
 
-/// Compiles `text` and checks that the component validates.
-pub fn compile_valid(name: &str, text: &str, resolve: Resolve) -> Result<Vec<u8>, String> {
-    let component = compile(name, text, resolve).map_err(|diagnostics| {
+/// Compiles `text` at `level` and checks that the component validates.
+pub fn compile_valid(
+    name: &str,
+    text: &str,
+    resolve: Resolve,
+    level: OptLevel,
+) -> Result<Vec<u8>, String> {
+    let component = compile_at(name, text, resolve, level).map_err(|diagnostics| {
         format!("compile errors:\n{}", show_diagnostics(text, &diagnostics))
     })?;
     Validator::new_with_features(WasmFeatures::all())

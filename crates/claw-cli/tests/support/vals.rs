@@ -2,18 +2,26 @@
 //! compiling Claw text into a validated component, and comparing component values exactly,
 //! with NaN equal to NaN.
 
-use claw_compiler::Resolve;
+use claw_compiler::{OptLevel, Resolve};
 use claw_runtime::Val;
 
-/// Compiles `text` against an empty `Resolve` and checks that the component validates; the
-/// error is the rendered diagnostics (code, line and column, message) or the validator's message.
-pub fn compile(name: &str, text: &str) -> Result<Vec<u8>, String> {
-    compile_with(name, text, Resolve::new())
+pub const LEVELS: [OptLevel; 2] = super::golden::LEVELS;
+
+/// Compiles `text` at `level` against an empty `Resolve` and checks that the component
+/// validates; the error is the rendered diagnostics (code, line and column, message) or the
+/// validator's message.
+pub fn compile(name: &str, text: &str, level: OptLevel) -> Result<Vec<u8>, String> {
+    compile_with(name, text, Resolve::new(), level)
 }
 
 /// [`compile`] with WIT packages loaded.
-pub fn compile_with(name: &str, text: &str, resolve: Resolve) -> Result<Vec<u8>, String> {
-    super::golden::compile_valid(name, text, resolve)
+pub fn compile_with(
+    name: &str,
+    text: &str,
+    resolve: Resolve,
+    level: OptLevel,
+) -> Result<Vec<u8>, String> {
+    super::golden::compile_valid(name, text, resolve, level)
 }
 
 /// Whether `a` and `b` are the same value: floats compare by bits (so `-0.0` differs from `0.0`)
