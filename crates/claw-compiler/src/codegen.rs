@@ -198,7 +198,7 @@ impl ModuleBuilder {
                     _ => {}
                 },
                 Node::Pat(ir::Pat::Str(text)) => texts.push(text),
-                Node::Pat(_) => {}
+                _ => {}
             });
         }
         if prints {
@@ -289,7 +289,7 @@ impl ModuleBuilder {
         }
         let mut defined = Vec::new();
         for (id, func) in program.funcs.iter().enumerate() {
-            if matches!(func.kind, FuncKind::Defined { .. }) {
+            if matches!(func.kind, FuncKind::Defined { .. }) && module.funcs[id].is_some() {
                 func_index[id] = next;
                 defined.push(id);
                 next += 1;

@@ -10,7 +10,9 @@
 //! `codegen` reads nothing else of a function body. `print` writes it as text, for
 //! `claw build --emit ir` and for golden tests of lowering and of each pass.
 
+pub mod eval;
 mod print;
+mod walk;
 
 use claw_syntax::ast::{BinaryOp, UnaryOp};
 
@@ -18,6 +20,7 @@ use crate::program::{FuncId, GlobalId};
 use crate::types::TypeId;
 
 pub use print::print;
+pub use walk::{walk, walk_mut, walk_stmt_exprs_mut, Node};
 
 /// The bodies of a program's functions and the values of its globals. Signatures, names and
 /// exports stay in the checked program, which code generation reads for the world.
@@ -200,7 +203,7 @@ pub struct Place {
     pub ty: TypeId,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Var {
     Local(Local),
     Global(GlobalId),
@@ -236,121 +239,18 @@ impl Expr {
     pub fn new(ty: TypeId, kind: ExprKind) -> Expr {
         Expr { ty, kind }
     }
+
+    pub fn constant(&self) -> Option<&Const> {
+        match &self.kind {
+            ExprKind::Const(value) => Some(value),
+            _ => None,
+        }
+    }
 }
 
 impl Place {
     pub fn global(&self) -> bool {
         matches!(self.root, Var::Global(_))
-    }
-}
-
-/// Something a walk over a body meets.
-pub enum Node<'a> {
-    Expr(&'a Expr),
-    Pat(&'a Pat),
-}
-
-/// Calls `f` on every expression and pattern in `block`, outer before inner.
-pub fn walk<'a>(block: &'a Block, f: &mut impl FnMut(Node<'a>)) {
-    for stmt in block {
-        match &stmt.kind {
-            StmtKind::Let(_, value) | StmtKind::Expr(value) => walk_expr(value, f),
-            StmtKind::Assign { place, value, .. } | StmtKind::Compound { place, value, .. } => {
-                walk_expr(value, f);
-                walk_place(place, f);
-            }
-            StmtKind::If {
-                cond,
-                then,
-                otherwise,
-            } => {
-                match cond {
-                    Cond::Expr(cond) => walk_expr(cond, f),
-                    Cond::Let(pat, value) => {
-                        walk_expr(value, f);
-                        walk_pat(pat, f);
-                    }
-                }
-                walk(then, f);
-                walk(otherwise, f);
-            }
-            StmtKind::Loop { cond, body, step } => {
-                if let Some(cond) = cond {
-                    walk_expr(cond, f);
-                }
-                walk(body, f);
-                walk(step, f);
-            }
-            StmtKind::Return(value) => {
-                if let Some(value) = value {
-                    walk_expr(value, f);
-                }
-            }
-            StmtKind::Break | StmtKind::Continue => {}
-        }
-    }
-}
-
-fn walk_place<'a>(place: &'a Place, f: &mut impl FnMut(Node<'a>)) {
-    for step in &place.path {
-        if let Step::Index(index, _) = step {
-            walk_expr(index, f);
-        }
-    }
-}
-
-fn walk_pat<'a>(pat: &'a Pat, f: &mut impl FnMut(Node<'a>)) {
-    f(Node::Pat(pat));
-    match pat {
-        Pat::Case(_, Some(payload)) => walk_pat(payload, f),
-        Pat::Tuple(items) => items.iter().for_each(|p| walk_pat(p, f)),
-        _ => {}
-    }
-}
-
-pub fn walk_expr<'a>(expr: &'a Expr, f: &mut impl FnMut(Node<'a>)) {
-    f(Node::Expr(expr));
-    match &expr.kind {
-        ExprKind::Const(_) | ExprKind::Unreachable => {}
-        ExprKind::Read(place) | ExprKind::Pop(place) => walk_place(place, f),
-        ExprKind::Own(_, value)
-        | ExprKind::Field(value, _)
-        | ExprKind::Unary(_, value)
-        | ExprKind::Cast(value)
-        | ExprKind::Try(value)
-        | ExprKind::Check(value, _) => walk_expr(value, f),
-        ExprKind::Index { list, index, .. } => {
-            walk_expr(list, f);
-            walk_expr(index, f);
-        }
-        ExprKind::Call(_, items)
-        | ExprKind::List(items)
-        | ExprKind::Tuple(items)
-        | ExprKind::Builtin(_, items) => items.iter().for_each(|e| walk_expr(e, f)),
-        ExprKind::Case(_, payload) => {
-            if let Some(payload) = payload {
-                walk_expr(payload, f);
-            }
-        }
-        ExprKind::Record(fields) => fields.iter().for_each(|(_, e)| walk_expr(e, f)),
-        ExprKind::Binary(_, lhs, rhs) => {
-            walk_expr(lhs, f);
-            walk_expr(rhs, f);
-        }
-        ExprKind::Match(scrutinee, arms) => {
-            walk_expr(scrutinee, f);
-            for arm in arms {
-                walk_pat(&arm.pat, f);
-                walk(&arm.body, f);
-                if let Some(value) = &arm.value {
-                    walk_expr(value, f);
-                }
-            }
-        }
-        ExprKind::Push(place, value) => {
-            walk_expr(value, f);
-            walk_place(place, f);
-        }
     }
 }
 

@@ -1,7 +1,10 @@
 //! The optimizer: passes over the IR, each a module of its own, run in the order the level
 //! asks for. Every pass keeps the program's meaning exactly (values, traps, and the order of
 //! calls and of what they print); the differential test checks each level against the
-//! reference interpreter.
+//! reference interpreter, and `tests/ir/` shows what each pass does to a program.
+
+mod dead;
+mod fold;
 
 use crate::ir::Module;
 use crate::program::Program;
@@ -11,5 +14,10 @@ pub fn optimize(module: &mut Module, program: &Program, level: OptLevel) {
     if level == OptLevel::O0 {
         return;
     }
-    let _ = (module, program);
+    let types = &program.types;
+    for func in module.funcs.iter_mut().flatten() {
+        fold::run(func, types);
+        dead::run(func);
+    }
+    dead::functions(module, program);
 }

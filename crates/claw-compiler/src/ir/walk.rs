@@ -1,0 +1,232 @@
+//! Walks over a body: every expression and pattern in it, to read ([`walk`]) or to rewrite
+//! ([`walk_mut`]).
+
+use super::*;
+
+/// Something a walk over a body meets.
+pub enum Node<'a> {
+    Stmt(&'a Stmt),
+    Expr(&'a Expr),
+    Pat(&'a Pat),
+}
+
+/// Calls `f` on every statement, expression and pattern in `block` (those in `match` arms
+/// included), outer before inner.
+pub fn walk<'a>(block: &'a Block, f: &mut impl FnMut(Node<'a>)) {
+    for stmt in block {
+        f(Node::Stmt(stmt));
+        match &stmt.kind {
+            StmtKind::Let(_, value) | StmtKind::Expr(value) => walk_expr(value, f),
+            StmtKind::Assign { place, value, .. } | StmtKind::Compound { place, value, .. } => {
+                walk_expr(value, f);
+                walk_place(place, f);
+            }
+            StmtKind::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                match cond {
+                    Cond::Expr(cond) => walk_expr(cond, f),
+                    Cond::Let(pat, value) => {
+                        walk_expr(value, f);
+                        walk_pat(pat, f);
+                    }
+                }
+                walk(then, f);
+                walk(otherwise, f);
+            }
+            StmtKind::Loop { cond, body, step } => {
+                if let Some(cond) = cond {
+                    walk_expr(cond, f);
+                }
+                walk(body, f);
+                walk(step, f);
+            }
+            StmtKind::Return(value) => {
+                if let Some(value) = value {
+                    walk_expr(value, f);
+                }
+            }
+            StmtKind::Break | StmtKind::Continue => {}
+        }
+    }
+}
+
+fn walk_place<'a>(place: &'a Place, f: &mut impl FnMut(Node<'a>)) {
+    for step in &place.path {
+        if let Step::Index(index, _) = step {
+            walk_expr(index, f);
+        }
+    }
+}
+
+fn walk_pat<'a>(pat: &'a Pat, f: &mut impl FnMut(Node<'a>)) {
+    f(Node::Pat(pat));
+    match pat {
+        Pat::Case(_, Some(payload)) => walk_pat(payload, f),
+        Pat::Tuple(items) => items.iter().for_each(|p| walk_pat(p, f)),
+        _ => {}
+    }
+}
+
+pub fn walk_expr<'a>(expr: &'a Expr, f: &mut impl FnMut(Node<'a>)) {
+    f(Node::Expr(expr));
+    match &expr.kind {
+        ExprKind::Const(_) | ExprKind::Unreachable => {}
+        ExprKind::Read(place) | ExprKind::Pop(place) => walk_place(place, f),
+        ExprKind::Own(_, value)
+        | ExprKind::Field(value, _)
+        | ExprKind::Unary(_, value)
+        | ExprKind::Cast(value)
+        | ExprKind::Try(value)
+        | ExprKind::Check(value, _) => walk_expr(value, f),
+        ExprKind::Index { list, index, .. } => {
+            walk_expr(list, f);
+            walk_expr(index, f);
+        }
+        ExprKind::Call(_, items)
+        | ExprKind::List(items)
+        | ExprKind::Tuple(items)
+        | ExprKind::Builtin(_, items) => items.iter().for_each(|e| walk_expr(e, f)),
+        ExprKind::Case(_, payload) => {
+            if let Some(payload) = payload {
+                walk_expr(payload, f);
+            }
+        }
+        ExprKind::Record(fields) => fields.iter().for_each(|(_, e)| walk_expr(e, f)),
+        ExprKind::Binary(_, lhs, rhs) => {
+            walk_expr(lhs, f);
+            walk_expr(rhs, f);
+        }
+        ExprKind::Match(scrutinee, arms) => {
+            walk_expr(scrutinee, f);
+            for arm in arms {
+                walk_pat(&arm.pat, f);
+                walk(&arm.body, f);
+                if let Some(value) = &arm.value {
+                    walk_expr(value, f);
+                }
+            }
+        }
+        ExprKind::Push(place, value) => {
+            walk_expr(value, f);
+            walk_place(place, f);
+        }
+    }
+}
+
+/// Calls `f` on every expression in `block`, inner before outer, so that a rewrite sees its
+/// operands already rewritten.
+pub fn walk_mut(block: &mut Block, f: &mut impl FnMut(&mut Expr)) {
+    for stmt in block {
+        walk_stmt_mut(stmt, f);
+    }
+}
+
+fn walk_stmt_mut(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
+    {
+        match &mut stmt.kind {
+            StmtKind::Let(_, value) | StmtKind::Expr(value) => walk_expr_mut(value, f),
+            StmtKind::Assign { place, value, .. } | StmtKind::Compound { place, value, .. } => {
+                walk_expr_mut(value, f);
+                walk_place_mut(place, f);
+            }
+            StmtKind::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                match cond {
+                    Cond::Expr(cond) | Cond::Let(_, cond) => walk_expr_mut(cond, f),
+                }
+                walk_mut(then, f);
+                walk_mut(otherwise, f);
+            }
+            StmtKind::Loop { cond, body, step } => {
+                if let Some(cond) = cond {
+                    walk_expr_mut(cond, f);
+                }
+                walk_mut(body, f);
+                walk_mut(step, f);
+            }
+            StmtKind::Return(Some(value)) => walk_expr_mut(value, f),
+            StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue => {}
+        }
+    }
+}
+
+fn walk_place_mut(place: &mut Place, f: &mut impl FnMut(&mut Expr)) {
+    for step in &mut place.path {
+        if let Step::Index(index, _) = step {
+            walk_expr_mut(index, f);
+        }
+    }
+}
+
+/// Calls `f` on the expressions of one statement itself, not of the blocks inside it: its
+/// value, condition or place indices, each after its operands.
+pub fn walk_stmt_exprs_mut(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
+    match &mut stmt.kind {
+        StmtKind::Let(_, value) | StmtKind::Expr(value) | StmtKind::Return(Some(value)) => {
+            walk_expr_mut(value, f)
+        }
+        StmtKind::Assign { place, value, .. } | StmtKind::Compound { place, value, .. } => {
+            walk_expr_mut(value, f);
+            walk_place_mut(place, f);
+        }
+        StmtKind::If {
+            cond: Cond::Expr(cond) | Cond::Let(_, cond),
+            ..
+        } => walk_expr_mut(cond, f),
+        StmtKind::Loop {
+            cond: Some(cond), ..
+        } => walk_expr_mut(cond, f),
+        _ => {}
+    }
+}
+
+pub fn walk_expr_mut(expr: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
+    match &mut expr.kind {
+        ExprKind::Const(_) | ExprKind::Unreachable => {}
+        ExprKind::Read(place) | ExprKind::Pop(place) => walk_place_mut(place, f),
+        ExprKind::Own(_, value)
+        | ExprKind::Field(value, _)
+        | ExprKind::Unary(_, value)
+        | ExprKind::Cast(value)
+        | ExprKind::Try(value)
+        | ExprKind::Check(value, _) => walk_expr_mut(value, f),
+        ExprKind::Index { list, index, .. } => {
+            walk_expr_mut(list, f);
+            walk_expr_mut(index, f);
+        }
+        ExprKind::Call(_, items)
+        | ExprKind::List(items)
+        | ExprKind::Tuple(items)
+        | ExprKind::Builtin(_, items) => items.iter_mut().for_each(|e| walk_expr_mut(e, f)),
+        ExprKind::Case(_, payload) => {
+            if let Some(payload) = payload {
+                walk_expr_mut(payload, f);
+            }
+        }
+        ExprKind::Record(fields) => fields.iter_mut().for_each(|(_, e)| walk_expr_mut(e, f)),
+        ExprKind::Binary(_, lhs, rhs) => {
+            walk_expr_mut(lhs, f);
+            walk_expr_mut(rhs, f);
+        }
+        ExprKind::Match(scrutinee, arms) => {
+            walk_expr_mut(scrutinee, f);
+            for arm in arms {
+                walk_mut(&mut arm.body, f);
+                if let Some(value) = &mut arm.value {
+                    walk_expr_mut(value, f);
+                }
+            }
+        }
+        ExprKind::Push(place, value) => {
+            walk_expr_mut(value, f);
+            walk_place_mut(place, f);
+        }
+    }
+    f(expr);
+}
