@@ -11,7 +11,7 @@ use crate::types::{IntShape, TypeDef, TypeId, Types};
 
 /// `value` wrapped into the range of `shape`, as two's complement at its width.
 pub fn wrap(shape: IntShape, value: i128) -> i128 {
-    let bits = shape.bits as u32;
+    let bits = shape.bits;
     let mask = (1i128 << bits) - 1;
     let low = value & mask;
     if shape.signed && low >> (bits - 1) & 1 == 1 {

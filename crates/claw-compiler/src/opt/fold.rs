@@ -102,11 +102,8 @@ fn fold(expr: &mut Expr, types: &Types, constants: &HashMap<Local, Const>) -> bo
             Some(Const::List(items)) => Some(Const::Int(items.len() as i128)),
             _ => None,
         },
-        ExprKind::Own(_, value) => match value.constant() {
-            // A constant is built afresh where it is used: it is already owned.
-            Some(value) => Some(value.clone()),
-            None => None,
-        },
+        // A constant is built afresh where it is used: it is already owned.
+        ExprKind::Own(_, value) => value.constant().cloned(),
         _ => None,
     };
     match value {
