@@ -57,29 +57,8 @@ fn check_file(path: &Path, bless: bool) -> Result<(), Failed> {
         Err(format!(
             "stderr differs from `{}` (BLESS=1 rewrites it)\n{}",
             expected_path.display(),
-            diff(&expected, &stderr)
+            support::diff(&expected, &stderr)
         )
         .into())
     }
-}
-
-/// A line-by-line comparison good enough to spot what changed in a short rendering.
-fn diff(expected: &str, actual: &str) -> String {
-    let expected: Vec<&str> = expected.lines().collect();
-    let actual: Vec<&str> = actual.lines().collect();
-    let mut out = String::new();
-    for i in 0..expected.len().max(actual.len()) {
-        match (expected.get(i), actual.get(i)) {
-            (Some(e), Some(a)) if e == a => out.push_str(&format!("  {e}\n")),
-            (e, a) => {
-                if let Some(e) = e {
-                    out.push_str(&format!("- {e}\n"));
-                }
-                if let Some(a) = a {
-                    out.push_str(&format!("+ {a}\n"));
-                }
-            }
-        }
-    }
-    out
 }

@@ -45,3 +45,24 @@ pub fn load_wit(dir: &str) -> Resolve {
         .unwrap_or_else(|err| panic!("cannot load WIT from `{dir}`: {err:#}"));
     resolve
 }
+
+/// A line-by-line comparison good enough to spot what changed in a short rendering.
+pub fn diff(expected: &str, actual: &str) -> String {
+    let expected: Vec<&str> = expected.lines().collect();
+    let actual: Vec<&str> = actual.lines().collect();
+    let mut out = String::new();
+    for i in 0..expected.len().max(actual.len()) {
+        match (expected.get(i), actual.get(i)) {
+            (Some(e), Some(a)) if e == a => out.push_str(&format!("  {e}\n")),
+            (e, a) => {
+                if let Some(e) = e {
+                    out.push_str(&format!("- {e}\n"));
+                }
+                if let Some(a) = a {
+                    out.push_str(&format!("+ {a}\n"));
+                }
+            }
+        }
+    }
+    out
+}

@@ -151,16 +151,26 @@ impl Printer<'_> {
                     Cond::Expr(cond) => self.expr(cond),
                     Cond::Let(pat, value) => {
                         self.out.push_str("let ");
-                        self.pat(pat);
+                        self.pat(pat, value.ty);
                         self.out.push_str(" = ");
                         self.expr(value);
                     }
                 }
                 self.out.push(' ');
                 self.block(then);
-                if !otherwise.is_empty() {
-                    self.out.push_str(" else ");
-                    self.block(otherwise);
+                match &otherwise[..] {
+                    [] => {}
+                    [only @ Stmt {
+                        kind: StmtKind::If { .. },
+                        ..
+                    }] => {
+                        self.out.push_str(" else ");
+                        self.stmt(only);
+                    }
+                    _ => {
+                        self.out.push_str(" else ");
+                        self.block(otherwise);
+                    }
                 }
             }
             StmtKind::Loop { cond, body, step } => {
@@ -287,13 +297,15 @@ impl Printer<'_> {
                 self.indent += 1;
                 for arm in arms {
                     self.line();
-                    self.pat(&arm.pat);
+                    self.pat(&arm.pat, scrutinee.ty);
                     self.out.push_str(" => ");
                     if !arm.body.is_empty() || arm.value.is_none() {
                         self.block(&arm.body);
-                        self.out.push(' ');
                     }
                     if let Some(value) = &arm.value {
+                        if !arm.body.is_empty() {
+                            self.out.push(' ');
+                        }
                         self.expr(value);
                     }
                     self.out.push(',');
@@ -372,7 +384,8 @@ impl Printer<'_> {
         }
     }
 
-    fn pat(&mut self, pat: &Pat) {
+    /// A pattern for a value of type `ty`, with cases by name.
+    fn pat(&mut self, pat: &Pat, ty: TypeId) {
         match pat {
             Pat::Wildcard => self.out.push('_'),
             Pat::Bind(local) => {
@@ -380,10 +393,11 @@ impl Printer<'_> {
                 self.out.push_str(&name);
             }
             Pat::Case(case, payload) => {
-                let _ = write!(self.out, "#{case}");
-                if let Some(payload) = payload {
+                let (name, payload_ty) = self.types.case(ty, *case).unwrap_or(("?", None));
+                self.out.push_str(name);
+                if let (Some(payload), Some(payload_ty)) = (payload, payload_ty) {
                     self.out.push('(');
-                    self.pat(payload);
+                    self.pat(payload, payload_ty);
                     self.out.push(')');
                 }
             }
@@ -400,12 +414,16 @@ impl Printer<'_> {
                 let _ = write!(self.out, "{s:?}");
             }
             Pat::Tuple(items) => {
+                let types = match self.types.def(ty) {
+                    TypeDef::Tuple(types) => types.clone(),
+                    _ => Vec::new(),
+                };
                 self.out.push('(');
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
                         self.out.push_str(", ");
                     }
-                    self.pat(item);
+                    self.pat(item, types.get(i).copied().unwrap_or(TypeId::ERROR));
                 }
                 self.out.push(')');
             }

@@ -9,8 +9,24 @@ use crate::ir::{self, Block, Expr, ExprKind, Func, Local, Module, StmtKind, Var}
 use crate::program::{FuncKind, Program};
 
 pub fn run(func: &mut Func) {
-    let read = read_locals(func);
-    sweep(&mut func.body, &read);
+    // Removing a statement can leave the last reader of another local gone.
+    loop {
+        let read = read_locals(func);
+        let before = size(&func.body);
+        sweep(&mut func.body, &read);
+        if size(&func.body) == before {
+            break;
+        }
+    }
+}
+
+/// The number of statements in `block`, nested ones included.
+fn size(block: &Block) -> usize {
+    let mut count = 0;
+    ir::walk(block, &mut |node| {
+        count += usize::from(matches!(node, ir::Node::Stmt(_)))
+    });
+    count
 }
 
 /// The locals something reads: every place rooted in them except the target of a plain

@@ -102,8 +102,14 @@ fn fold(expr: &mut Expr, types: &Types, constants: &HashMap<Local, Const>) -> bo
             Some(Const::List(items)) => Some(Const::Int(items.len() as i128)),
             _ => None,
         },
-        // A constant is built afresh where it is used: it is already owned.
-        ExprKind::Own(_, value) => value.constant().cloned(),
+        // A constant is built afresh where it is used, so it owns its lists; but a list with
+        // elements is built on the scratch list, which a global must not point into.
+        ExprKind::Own(own, value) => value
+            .constant()
+            .filter(|value| {
+                *own == ir::Own::Copy || !matches!(value, Const::List(items) if !items.is_empty())
+            })
+            .cloned(),
         _ => None,
     };
     match value {
