@@ -20,7 +20,7 @@ use crate::program::{FuncId, GlobalId};
 use crate::types::TypeId;
 
 pub use print::print;
-pub use walk::{walk, walk_mut, walk_stmt_exprs_mut, Node};
+pub use walk::{arm_blocks_mut, walk, walk_mut, walk_stmt_exprs_mut, Node};
 
 /// The bodies of a program's functions and the values of its globals. Signatures, names and
 /// exports stay in the checked program, which code generation reads for the world.
@@ -91,8 +91,10 @@ pub enum StmtKind {
         body: Block,
         step: Block,
     },
-    Break,
-    Continue,
+    /// Leaves the loop `n` loops out from the innermost one (0).
+    Break(u32),
+    /// Goes on with the next round of the loop `n` loops out from the innermost one (0).
+    Continue(u32),
     Return(Option<Expr>),
 }
 

@@ -164,8 +164,8 @@ impl Lowerer<'_> {
                 );
             }
             StmtKind::For { iter, body, .. } => self.for_loop(id, *iter, body, at, out),
-            StmtKind::Break => push(out, ir::StmtKind::Break),
-            StmtKind::Continue => push(out, ir::StmtKind::Continue),
+            StmtKind::Break => push(out, ir::StmtKind::Break(0)),
+            StmtKind::Continue => push(out, ir::StmtKind::Continue(0)),
             StmtKind::Return(value) => {
                 // The function's locals die here, so a `mut` one needs no copy.
                 let value = value.map(|v| {

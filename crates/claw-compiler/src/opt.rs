@@ -5,9 +5,10 @@
 
 mod dead;
 mod fold;
+mod tail;
 
 use crate::ir::Module;
-use crate::program::Program;
+use crate::program::{FuncId, Program};
 use crate::OptLevel;
 
 pub fn optimize(module: &mut Module, program: &Program, level: OptLevel) {
@@ -15,7 +16,12 @@ pub fn optimize(module: &mut Module, program: &Program, level: OptLevel) {
         return;
     }
     let types = &program.types;
-    for func in module.funcs.iter_mut().flatten() {
+    let full = matches!(level, OptLevel::O2 | OptLevel::Os);
+    for (id, func) in module.funcs.iter_mut().enumerate() {
+        let Some(func) = func else { continue };
+        if full {
+            tail::run(func, FuncId(id as u32), types);
+        }
         fold::run(func, types);
         dead::run(func);
     }

@@ -132,8 +132,27 @@ pub fn compile_valid(
     Ok(component)
 }
 
-/// Runs the expectations through the reference interpreter instead of wasmtime.
+/// Runs the expectations through the reference interpreter instead of wasmtime, on a thread
+/// with room for it: it recurses on the host stack, many frames per Claw call.
 pub fn interpret_expectations(
+    name: &str,
+    text: &str,
+    resolve: Resolve,
+    expectations: &[Expect],
+) -> Result<(), String> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn_scoped(scope, || {
+                interpret_on_this_thread(name, text, resolve, expectations)
+            })
+            .expect("a thread for the interpreter")
+            .join()
+            .unwrap_or_else(|_| Err("the interpreter panicked".into()))
+    })
+}
+
+fn interpret_on_this_thread(
     name: &str,
     text: &str,
     resolve: Resolve,

@@ -141,12 +141,12 @@ impl Emitter<'_> {
                 otherwise,
             } => self.if_stmt(cond, then, otherwise),
             StmtKind::Loop { cond, body, step } => self.loop_stmt(cond.as_ref(), body, step),
-            StmtKind::Break => {
-                let (exit, _) = *self.loops.last().expect("checked: inside a loop");
+            StmtKind::Break(out) => {
+                let (exit, _) = self.loops[self.loops.len() - 1 - *out as usize];
                 self.code.push(self.br(exit));
             }
-            StmtKind::Continue => {
-                let (_, next) = *self.loops.last().expect("checked: inside a loop");
+            StmtKind::Continue(out) => {
+                let (_, next) = self.loops[self.loops.len() - 1 - *out as usize];
                 self.code.push(self.br(next));
             }
             StmtKind::Return(value) => {

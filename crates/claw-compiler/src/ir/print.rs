@@ -188,8 +188,14 @@ impl Printer<'_> {
                     self.block(step);
                 }
             }
-            StmtKind::Break => self.out.push_str("break;"),
-            StmtKind::Continue => self.out.push_str("continue;"),
+            StmtKind::Break(0) => self.out.push_str("break;"),
+            StmtKind::Continue(0) => self.out.push_str("continue;"),
+            StmtKind::Break(n) => {
+                let _ = write!(self.out, "break {n};");
+            }
+            StmtKind::Continue(n) => {
+                let _ = write!(self.out, "continue {n};");
+            }
             StmtKind::Return(value) => {
                 self.out.push_str("return");
                 if let Some(value) = value {

@@ -48,7 +48,7 @@ pub fn walk<'a>(block: &'a Block, f: &mut impl FnMut(Node<'a>)) {
                     walk_expr(value, f);
                 }
             }
-            StmtKind::Break | StmtKind::Continue => {}
+            StmtKind::Break(_) | StmtKind::Continue(_) => {}
         }
     }
 }
@@ -151,7 +151,7 @@ fn walk_stmt_mut(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
                 walk_mut(step, f);
             }
             StmtKind::Return(Some(value)) => walk_expr_mut(value, f),
-            StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue => {}
+            StmtKind::Return(None) | StmtKind::Break(_) | StmtKind::Continue(_) => {}
         }
     }
 }
@@ -229,4 +229,85 @@ pub fn walk_expr_mut(expr: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
         }
     }
     f(expr);
+}
+
+/// Calls `f` on the arm bodies of the `match` expressions in one statement's own
+/// expressions, but not on blocks further inside those bodies: with the statement's own
+/// blocks (an `if`'s, a loop's), that reaches every block in a body exactly once.
+pub fn arm_blocks_mut(stmt: &mut Stmt, f: &mut impl FnMut(&mut Block)) {
+    let mut visit = |expr: &mut Expr| arms_in(expr, &mut *f);
+    match &mut stmt.kind {
+        StmtKind::Let(_, value) | StmtKind::Expr(value) | StmtKind::Return(Some(value)) => {
+            visit(value)
+        }
+        StmtKind::Assign { place, value, .. } | StmtKind::Compound { place, value, .. } => {
+            visit(value);
+            for step in &mut place.path {
+                if let Step::Index(index, _) = step {
+                    visit(index);
+                }
+            }
+        }
+        StmtKind::If {
+            cond: Cond::Expr(cond) | Cond::Let(_, cond),
+            ..
+        } => visit(cond),
+        StmtKind::Loop {
+            cond: Some(cond), ..
+        } => visit(cond),
+        _ => {}
+    }
+}
+
+fn arms_in_place(place: &mut Place, f: &mut dyn FnMut(&mut Block)) {
+    for step in &mut place.path {
+        if let Step::Index(index, _) = step {
+            arms_in(index, f);
+        }
+    }
+}
+
+fn arms_in(expr: &mut Expr, f: &mut dyn FnMut(&mut Block)) {
+    let place = arms_in_place;
+    match &mut expr.kind {
+        ExprKind::Const(_) | ExprKind::Unreachable => {}
+        ExprKind::Read(p) | ExprKind::Pop(p) => place(p, f),
+        ExprKind::Own(_, value)
+        | ExprKind::Field(value, _)
+        | ExprKind::Unary(_, value)
+        | ExprKind::Cast(value)
+        | ExprKind::Try(value)
+        | ExprKind::Check(value, _) => arms_in(value, f),
+        ExprKind::Index { list, index, .. } => {
+            arms_in(list, f);
+            arms_in(index, f);
+        }
+        ExprKind::Call(_, items)
+        | ExprKind::List(items)
+        | ExprKind::Tuple(items)
+        | ExprKind::Builtin(_, items) => items.iter_mut().for_each(|e| arms_in(e, f)),
+        ExprKind::Case(_, payload) => {
+            if let Some(payload) = payload {
+                arms_in(payload, f);
+            }
+        }
+        ExprKind::Record(fields) => fields.iter_mut().for_each(|(_, e)| arms_in(e, f)),
+        ExprKind::Binary(_, lhs, rhs) => {
+            arms_in(lhs, f);
+            arms_in(rhs, f);
+        }
+        ExprKind::Match(scrutinee, arms) => {
+            arms_in(scrutinee, f);
+            for arm in arms {
+                f(&mut arm.body);
+                if let Some(value) = &mut arm.value {
+                    arms_in(value, f);
+                }
+            }
+        }
+        ExprKind::Push(p, value) => {
+            arms_in(value, f);
+            place(p, f);
+        }
+    }
 }

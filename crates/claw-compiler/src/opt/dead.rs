@@ -59,7 +59,7 @@ fn sweep(block: &mut Block, read: &HashSet<Local>) {
     for mut stmt in block.drain(..) {
         let ends = matches!(
             stmt.kind,
-            StmtKind::Return(_) | StmtKind::Break | StmtKind::Continue
+            StmtKind::Return(_) | StmtKind::Break(_) | StmtKind::Continue(_)
         ) || matches!(&stmt.kind, StmtKind::Expr(e) if matches!(e.kind, ExprKind::Unreachable));
         match &mut stmt.kind {
             StmtKind::Let(local, value) if !read.contains(local) && pure(value) => continue,
