@@ -107,6 +107,26 @@ impl Gen<'_> {
         for (_, ty) in partner.params.iter().skip(1) {
             args.push(self.expect(ty, 1).text);
         }
+        if partner.ret == func.ret && self.rng.chance(40) {
+            // A tail call, which the optimizer turns into a loop: sometimes under a test
+            // (the other path still makes the call below), sometimes in the accumulator
+            // form `e op f(…)`.
+            let call = format!("{}({})", partner.name, args.join(", "));
+            let tail = if ret.is_int() && self.rng.chance(50) {
+                let e = self.expect(&ret, 1);
+                let op = ["+", "*", "&", "|", "^"][self.rng.below(5) as usize];
+                format!("{} {op} {call}", e.text)
+            } else {
+                call
+            };
+            if self.rng.chance(50) {
+                self.line(format!("return {tail};"));
+                self.end_stmt();
+                return;
+            }
+            let test = self.expect(&crate::types::Ty::Bool, 1);
+            self.line(format!("if {} {{ return {tail}; }}", test.text));
+        }
         let result = self.names.fresh(&mut self.rng);
         let t = self
             .types
