@@ -48,9 +48,9 @@ const WARMUP_CALLS: usize = 2;
 const ROUNDS: usize = 15;
 
 /// The string kernel is also timed at these two sizes, ten times apart, to show whether
-/// appending is linear. They are fixed rather than calibrated because Claw's string building
-/// is quadratic in memory as well as time: at ten times a calibrated `n` it would run out of
-/// the 4 GiB a component can address.
+/// appending is linear. They are fixed rather than calibrated because string building that
+/// copies the string on every append is quadratic in memory as well as time: at ten times a
+/// calibrated `n` it could run out of the 4 GiB a component can address.
 const LINEARITY_N: u32 = 3_000;
 const LINEARITY_ROUNDS: usize = 7;
 /// The bound the string kernel should meet: ten times the appends in at most this many times
