@@ -1,8 +1,9 @@
 //! Lowering: the checked program (syntax tree plus the checker's tables) to the IR.
 //!
-//! This is where the decisions about ownership are made, once: a value read out of a `mut`
-//! variable or a global is copied where it is kept (`Own::Copy`), one stored into a global is
-//! persisted, and a global's old value is released. Constants are evaluated here (`constant`),
+//! This is where the decisions about ownership are made, once: a `mut` variable owns the
+//! lists and strings in it, which `push` and `+=` change in place, so a value read out of
+//! one is copied where it is kept (`Own::Copy`); one stored into a global is persisted, and
+//! a global's old value is released. Constants are evaluated here (`constant`),
 //! and every `for` becomes a [`ir::StmtKind::Loop`] over a cursor: a range counts, a list and a
 //! string walk an index, so a new iterable is a new cursor, not a new loop.
 //! Expressions, places and patterns are in `lower/expr`.
@@ -236,10 +237,13 @@ impl Lowerer<'_> {
             Some(op) => {
                 let value = self.operand(value);
                 let place = self.place(target);
-                let own = if global {
+                let own = if op == BinaryOp::Add && ty == TypeId::STRING {
+                    // Appended in place: the place keeps owning its string.
+                    ir::Own::Keep
+                } else if global {
                     needed(types.in_memory(ty), ir::Own::Persist)
                 } else {
-                    needed(types.contains_list(ty), ir::Own::Copy)
+                    needed(types.in_memory(ty), ir::Own::Copy)
                 };
                 ir::StmtKind::Compound {
                     place,
@@ -410,11 +414,7 @@ impl Lowerer<'_> {
     /// `value`, owned as `own` says if its type needs it.
     fn own(&self, value: Expr, own: ir::Own) -> Expr {
         let types = &self.program.types;
-        let needs = match own {
-            ir::Own::Keep => false,
-            ir::Own::Copy => types.contains_list(value.ty),
-            ir::Own::Persist => types.in_memory(value.ty),
-        };
+        let needs = own != ir::Own::Keep && types.in_memory(value.ty);
         if !needs {
             return value;
         }

@@ -3,6 +3,7 @@
 //! calls and of what they print); the differential test checks each level against the
 //! reference interpreter, and `tests/ir/` shows what each pass does to a program.
 
+mod append;
 mod dead;
 mod fold;
 mod tail;
@@ -21,6 +22,7 @@ pub fn optimize(module: &mut Module, program: &Program, level: OptLevel) {
         let Some(func) = func else { continue };
         if full {
             tail::run(func, FuncId(id as u32), types);
+            append::run(&mut func.body);
         }
         fold::run(func, types);
         dead::run(func);

@@ -461,14 +461,11 @@ pub fn gen_eq(info: &ModuleInfo, ty: TypeId) -> (Vec<ValType>, Vec<ValType>, Cod
     (params, vec![ValType::I32], code)
 }
 
-/// Whether [`Key::Copy`] has anything to do for `ty`: lists are copied so a `mut` variable
-/// owns what it changes in place; a global (`persist`) also owns its strings.
-pub fn needs_copy(types: &Types, ty: TypeId, persist: bool) -> bool {
-    if persist {
-        types.in_memory(ty)
-    } else {
-        types.contains_list(ty)
-    }
+/// Whether [`Key::Copy`] has anything to do for `ty`: lists and strings are copied so a
+/// `mut` variable owns what it changes in place (`push`, `+=`); a global (`persist`) also
+/// needs its memory off the scratch list.
+pub fn needs_copy(types: &Types, ty: TypeId, _persist: bool) -> bool {
+    types.in_memory(ty)
 }
 
 /// Copies the value on the stack if `ty` needs it (see [`needs_copy`]).

@@ -67,7 +67,7 @@ impl Lowerer<'_> {
                 Some(Res::Case { case, .. }) => K::Case(*case, Some(Box::new(self.expr(args[0])))),
                 Some(Res::Builtin(Builtin::Print { newline })) => K::Builtin(
                     ir::Builtin::Print { newline: *newline },
-                    vec![self.expr(args[0])],
+                    vec![self.operand(args[0])],
                 ),
                 _ => K::Unreachable,
             },
@@ -245,24 +245,27 @@ impl Lowerer<'_> {
         )
     }
 
-    /// Whether the value `id` produces shares no list with anything else, so storing it in a
-    /// `mut` variable needs no copy.
+    /// Whether the value `id` produces shares no memory that something else may change, so
+    /// storing it in a `mut` variable needs no copy: it was just built, or is a literal in
+    /// the data segment (which `+=` never writes into, only copies out of).
     pub(super) fn fresh(&self, id: ExprId) -> bool {
         let program = self.program;
+        let types = &program.types;
         let ty = program.expr_type(id);
-        if !program.types.contains_list(ty) {
+        if !types.in_memory(ty) {
             return true;
         }
-        let elem_fresh = |t: TypeId| match program.types.def(t) {
-            TypeDef::List(elem) => !program.types.contains_list(*elem),
+        // A new list or string: fresh unless its elements share memory.
+        let built = || match types.def(ty) {
+            TypeDef::List(elem) => !types.in_memory(*elem),
+            TypeDef::String => true,
             _ => false,
         };
         match &program.ast.exprs[id].kind {
             ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
                 self.place_root(id).is_some() && self.mutable_root(id)
             }
-            ExprKind::List(_) => elem_fresh(ty),
-            ExprKind::Binary { .. } => elem_fresh(ty),
+            ExprKind::Str(_) | ExprKind::List(_) | ExprKind::Binary { .. } => built(),
             _ => false,
         }
     }

@@ -216,6 +216,9 @@ impl Emitter<'_> {
         own: ir::Own,
         release: bool,
     ) {
+        if op == BinaryOp::Add && target.ty == TypeId::STRING {
+            return self.append(target, value);
+        }
         let vt = self.flat(value.ty);
         self.expr(value);
         let rhs = self.code.stash(&vt);
@@ -320,6 +323,88 @@ impl Emitter<'_> {
             I::LocalGet(len),
             I::I32Const(1),
             I::I32Add,
+        ]);
+        self.write(place);
+    }
+
+    /// `s += t` on a string the place owns: the bytes go after its own, in its block while it
+    /// has room, else in a new block twice the size, as `push` grows a list; so n appends
+    /// cost O(n) in all. The block's bytes past the string's length belong to no other
+    /// value, because a `mut` variable or a global owns its strings (what is kept from one is
+    /// a copy).
+    fn append(&mut self, target: &ir::Place, value: &ir::Expr) {
+        self.expr(value);
+        let add = self.code.stash(&[ValType::I32, ValType::I32]);
+        let place = self.place(target);
+        self.read(place);
+        let string = self.code.stash(&[ValType::I32, ValType::I32]);
+        let (ptr, len) = (string, string + 1);
+        let [cap, new, total] = [0; 3].map(|_| self.code.local(ValType::I32));
+        let heap_base = self.info.heap_base as i32;
+        let alloc = if place.global {
+            Helper::Malloc
+        } else {
+            Helper::ScratchAlloc
+        };
+        self.code.extend([
+            I::LocalGet(len),
+            I::LocalGet(add + 1),
+            I::I32Add,
+            I::LocalSet(total),
+            // The room in the string's block, as in `push`: none for static data.
+            I::I32Const(0),
+            I::LocalSet(cap),
+            I::LocalGet(ptr),
+            I::I32Const(heap_base),
+            I::I32GeU,
+            I::If(BlockType::Empty),
+            I::I32Const(1),
+            I::LocalGet(ptr),
+            I::I32Const(8),
+            I::I32Sub,
+            I::I32Load(mem(0, 4)),
+            I::I32Shl,
+            I::I32Const(8),
+            I::I32Sub,
+            I::LocalSet(cap),
+            I::End,
+            I::LocalGet(total),
+            I::LocalGet(cap),
+            I::I32GtU,
+            I::If(BlockType::Empty),
+            I::LocalGet(total),
+            I::I32Const(2),
+            I::I32Mul,
+            I::Call(self.info.helper(alloc)),
+            I::LocalTee(new),
+            I::LocalGet(ptr),
+            I::LocalGet(len),
+            I::MemoryCopy {
+                src_mem: 0,
+                dst_mem: 0,
+            },
+        ]);
+        if place.global {
+            self.code.extend([
+                I::LocalGet(ptr),
+                I::Call(self.info.helper(Helper::DeferFree)),
+            ]);
+        }
+        self.code.extend([
+            I::LocalGet(new),
+            I::LocalSet(ptr),
+            I::End,
+            I::LocalGet(ptr),
+            I::LocalGet(len),
+            I::I32Add,
+            I::LocalGet(add),
+            I::LocalGet(add + 1),
+            I::MemoryCopy {
+                src_mem: 0,
+                dst_mem: 0,
+            },
+            I::LocalGet(ptr),
+            I::LocalGet(total),
         ]);
         self.write(place);
     }
