@@ -9,7 +9,7 @@ use claw_syntax::ast::{self, ArmBody, BinaryOp, ExprId, ExprKind, PatKind};
 use super::constant::constant;
 use super::Lowerer;
 use crate::ir::{self, Expr, ExprKind as K};
-use crate::program::{Builtin, PatRes, Res};
+use crate::program::{Builtin, FuncKind, PatRes, Res};
 use crate::types::{TypeDef, TypeId};
 
 impl Lowerer<'_> {
@@ -51,11 +51,16 @@ impl Lowerer<'_> {
             ExprKind::Call { args, .. } => match program.expr_res.get(id) {
                 Some(Res::Func(func)) => {
                     // The callee cannot reach the caller's locals, so a `mut` local needs no
-                    // copy.
+                    // copy, unless the callee could hand it back in its result: the caller
+                    // would then hold a second name for memory the `mut` local changes in
+                    // place.
+                    let def = &program.funcs[func.0 as usize];
+                    let may_return = matches!(def.kind, FuncKind::Defined { .. })
+                        && def.result.is_some_and(|t| program.types.in_memory(t));
                     let args = args
                         .iter()
                         .map(|&arg| {
-                            if self.local_path(arg) {
+                            if self.local_path(arg) && !(may_return && self.mutable_root(arg)) {
                                 self.read_place(arg)
                             } else {
                                 self.expr(arg)
