@@ -47,6 +47,8 @@ pub struct LocalDef {
     /// The name in the source, or one starting with `%` for a local the lowering made.
     pub name: String,
     pub ty: TypeId,
+    /// Declared `mut`: it owns the lists and strings in it, which nothing else names.
+    pub mutable: bool,
 }
 
 pub type Block = Vec<Stmt>;

@@ -82,6 +82,7 @@ impl Lowerer<'_> {
         }
         let def = &self.program.locals[id.0 as usize];
         let local = self.temp(&def.name, def.ty);
+        self.locals[local.0 as usize].mutable = def.mutable;
         self.map.insert(id, local);
         local
     }
@@ -93,6 +94,7 @@ impl Lowerer<'_> {
         self.locals.push(ir::LocalDef {
             name: name.to_string(),
             ty,
+            mutable: false,
         });
         local
     }

@@ -6,6 +6,7 @@
 mod append;
 mod dead;
 mod fold;
+mod moves;
 mod tail;
 
 use crate::ir::Module;
@@ -23,6 +24,9 @@ pub fn optimize(module: &mut Module, program: &Program, level: OptLevel) {
         if full {
             tail::run(func, FuncId(id as u32), types);
             append::run(&mut func.body);
+        }
+        if full {
+            moves::run(func);
         }
         fold::run(func, types);
         dead::run(func);

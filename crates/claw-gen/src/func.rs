@@ -125,7 +125,7 @@ impl Gen<'_> {
                 return;
             }
             let test = self.expect(&crate::types::Ty::Bool, 1);
-            self.line(format!("if {} {{ return {tail}; }}", test.text));
+            self.line(format!("if {} {{ return {tail}; }}", test.head()));
         }
         let result = self.names.fresh(&mut self.rng);
         let t = self

@@ -12,7 +12,7 @@ pub enum Node<'a> {
 
 /// Calls `f` on every statement, expression and pattern in `block` (those in `match` arms
 /// included), outer before inner.
-pub fn walk<'a>(block: &'a Block, f: &mut impl FnMut(Node<'a>)) {
+pub fn walk<'a>(block: &'a [Stmt], f: &mut impl FnMut(Node<'a>)) {
     for stmt in block {
         f(Node::Stmt(stmt));
         match &stmt.kind {

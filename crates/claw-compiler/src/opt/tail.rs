@@ -28,6 +28,7 @@ pub fn run(func: &mut Func, id: FuncId, types: &Types) {
         func.locals.push(ir::LocalDef {
             name: "%acc".into(),
             ty,
+            mutable: false,
         });
         (op, local, ty)
     });
@@ -203,6 +204,7 @@ impl Rewriter<'_> {
             self.locals.push(ir::LocalDef {
                 name: "%arg".into(),
                 ty,
+                mutable: false,
             });
             out.push(stmt(StmtKind::Let(temp, arg)));
             temps.push((param, temp, ty));
