@@ -20,7 +20,9 @@ use crate::program::{FuncId, GlobalId};
 use crate::types::TypeId;
 
 pub use print::print;
-pub use walk::{arm_blocks_mut, walk, walk_expr, walk_mut, walk_stmt_exprs_mut, Node};
+pub use walk::{
+    arm_blocks_mut, walk, walk_expr, walk_mut, walk_stmt_exprs_mut, walk_stmts_mut, Node,
+};
 
 /// The bodies of a program's functions and the values of its globals. Signatures, names and
 /// exports stay in the checked program, which code generation reads for the world.

@@ -4,6 +4,7 @@
 //! reference interpreter, and `tests/ir/` shows what each pass does to a program.
 
 mod append;
+mod bounds;
 mod dead;
 mod fold;
 mod moves;
@@ -27,6 +28,7 @@ pub fn optimize(module: &mut Module, program: &Program, level: OptLevel) {
         }
         if full {
             moves::run(func);
+            bounds::run(&mut func.body);
         }
         fold::run(func, types);
         dead::run(func);

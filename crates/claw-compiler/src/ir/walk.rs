@@ -311,3 +311,25 @@ fn arms_in(expr: &mut Expr, f: &mut dyn FnMut(&mut Block)) {
         }
     }
 }
+
+/// Calls `f` on every statement in `block`, those in nested blocks and `match` arms
+/// included, outer before inner.
+pub fn walk_stmts_mut(block: &mut Block, f: &mut dyn FnMut(&mut Stmt)) {
+    for stmt in block {
+        f(stmt);
+        match &mut stmt.kind {
+            StmtKind::If {
+                then, otherwise, ..
+            } => {
+                walk_stmts_mut(then, f);
+                walk_stmts_mut(otherwise, f);
+            }
+            StmtKind::Loop { body, step, .. } => {
+                walk_stmts_mut(body, f);
+                walk_stmts_mut(step, f);
+            }
+            _ => {}
+        }
+        arm_blocks_mut(stmt, &mut |arm| walk_stmts_mut(arm, f));
+    }
+}
