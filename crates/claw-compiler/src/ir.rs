@@ -37,6 +37,7 @@ pub struct Module {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Local(pub u32);
 
+#[derive(Clone)]
 pub struct Func {
     pub name: String,
     pub params: Vec<Local>,
@@ -45,6 +46,7 @@ pub struct Func {
     pub body: Block,
 }
 
+#[derive(Clone)]
 pub struct LocalDef {
     /// The name in the source, or one starting with `%` for a local the lowering made.
     pub name: String,
@@ -55,12 +57,14 @@ pub struct LocalDef {
 
 pub type Block = Vec<Stmt>;
 
+#[derive(Clone)]
 pub struct Stmt {
     pub kind: StmtKind,
     /// Where the statement starts in the source, for the debug line table.
     pub at: u32,
 }
 
+#[derive(Clone)]
 pub enum StmtKind {
     /// Defines a local. Its value is already owned as the local needs.
     Let(Local, Expr),
@@ -102,6 +106,7 @@ pub enum StmtKind {
     Return(Option<Expr>),
 }
 
+#[derive(Clone)]
 pub enum Cond {
     Expr(Expr),
     /// `if let pat = value`: the pattern's bindings are in scope in `then`.
@@ -119,11 +124,13 @@ pub enum Own {
     Persist,
 }
 
+#[derive(Clone)]
 pub struct Expr {
     pub ty: TypeId,
     pub kind: ExprKind,
 }
 
+#[derive(Clone)]
 pub enum ExprKind {
     Const(Const),
     /// The value in a variable or inside one, as it is: no copy.
@@ -167,6 +174,7 @@ pub enum ExprKind {
     Unreachable,
 }
 
+#[derive(Clone)]
 pub struct Arm {
     pub pat: Pat,
     /// Runs when the pattern matches; then `value`, if any, is the match's value. An arm
@@ -189,6 +197,7 @@ pub enum Builtin {
     CharAt,
 }
 
+#[derive(Clone)]
 pub enum Pat {
     Wildcard,
     /// Binds the value; a binding never changes, so it may share the tested value's locals.
@@ -202,6 +211,7 @@ pub enum Pat {
 }
 
 /// A variable, or a field or element inside one.
+#[derive(Clone)]
 pub struct Place {
     pub root: Var,
     pub path: Vec<Step>,
@@ -215,6 +225,7 @@ pub enum Var {
     Global(GlobalId),
 }
 
+#[derive(Clone)]
 pub enum Step {
     /// A field of a record or tuple, or a flag of a flags value.
     Field(u32),

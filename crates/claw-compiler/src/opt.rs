@@ -7,6 +7,7 @@ mod append;
 mod bounds;
 mod dead;
 mod fold;
+mod inline;
 mod moves;
 mod tail;
 
@@ -20,18 +21,29 @@ pub fn optimize(module: &mut Module, program: &Program, level: OptLevel) {
     }
     let types = &program.types;
     let full = matches!(level, OptLevel::O2 | OptLevel::Os);
-    for (id, func) in module.funcs.iter_mut().enumerate() {
-        let Some(func) = func else { continue };
+    if full {
+        for (id, func) in module.funcs.iter_mut().enumerate() {
+            if let Some(func) = func {
+                tail::run(func, FuncId(id as u32), types);
+            }
+        }
+        let small = if level == OptLevel::Os {
+            4
+        } else {
+            inline::SMALL
+        };
+        inline::run(module, program, small);
+    }
+    for func in module.funcs.iter_mut().flatten() {
         if full {
-            tail::run(func, FuncId(id as u32), types);
             append::run(&mut func.body);
         }
+        fold::run(func, types);
+        dead::run(func);
         if full {
             moves::run(func);
             bounds::run(&mut func.body);
         }
-        fold::run(func, types);
-        dead::run(func);
     }
     dead::functions(module, program);
 }
