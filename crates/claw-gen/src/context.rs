@@ -98,6 +98,11 @@ pub(crate) struct FnState {
     /// Writing a loop's head (its condition or what it iterates), where `break` and
     /// `continue` must not appear.
     pub(crate) in_head: bool,
+    /// The soft variables pinned so far, in order. Expressions are built speculatively and
+    /// sometimes thrown away; a pin made by a use that never reaches the program must be
+    /// undone (see [`Gen::unpin_since`]), or the variable would later be used as if its
+    /// type were settled while the checker still defaults it.
+    pub(crate) pinned: Vec<u32>,
 }
 
 pub(crate) struct Gen<'c> {
@@ -184,15 +189,39 @@ impl<'c> Gen<'c> {
         out
     }
 
-    /// Marks a soft variable as used where its type was expected, so it is pinned.
+    /// Marks a soft variable as used where its type was expected, so it is pinned. The use
+    /// must end up in the program: whoever discards it calls [`Gen::unpin_since`].
     pub(crate) fn pin(&mut self, id: u32) {
+        if self.set_soft(id, false) {
+            self.f.pinned.push(id);
+        }
+    }
+
+    /// A point to return to with [`Gen::unpin_since`].
+    pub(crate) fn pin_mark(&self) -> usize {
+        self.f.pinned.len()
+    }
+
+    /// Undoes the pins made since `mark`, whose uses were thrown away.
+    pub(crate) fn unpin_since(&mut self, mark: usize) {
+        while self.f.pinned.len() > mark {
+            let id = self.f.pinned.pop().expect("longer than mark");
+            self.set_soft(id, true);
+        }
+    }
+
+    /// Sets the variable `id`'s softness; returns whether that changed it.
+    fn set_soft(&mut self, id: u32, soft: bool) -> bool {
+        let mut changed = false;
         for scope in &mut self.f.scopes {
             for var in scope.iter_mut() {
-                if var.id == id {
-                    var.soft = false;
+                if var.id == id && var.soft != soft {
+                    var.soft = soft;
+                    changed = true;
                 }
             }
         }
+        changed
     }
 
     /// Writes one line of the body at the current indentation.

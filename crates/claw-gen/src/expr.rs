@@ -160,9 +160,13 @@ impl Gen<'_> {
         while !options.is_empty() {
             let weights: Vec<u32> = options.iter().map(|o| o.1).collect();
             let (prod, _) = options.remove(self.rng.weighted(&weights));
+            let mark = self.pin_mark();
             if let Some(e) = self.produce(prod, ty, want, depth) {
                 return Some(e);
             }
+            // A failed production may have built parts (a `match` arm's `return …`, a
+            // tuple's first element) that pinned soft variables before it gave up.
+            self.unpin_since(mark);
         }
         None
     }

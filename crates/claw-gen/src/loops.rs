@@ -53,6 +53,7 @@ impl Gen<'_> {
         let name = self.names.fresh(&mut self.rng);
         let dots = if self.rng.chance(30) { "..=" } else { ".." };
         let extra = u64::from(dots == "..=");
+        let mark = self.pin_mark();
         self.begin_stmt();
         self.f.in_head = true;
         let mut pair = None;
@@ -129,6 +130,8 @@ impl Gen<'_> {
         };
         self.f.in_head = false;
         if !self.loop_fits(rounds) {
+            // The head is not written, so neither are the uses in its bounds.
+            self.unpin_since(mark);
             self.end_stmt();
             return self.let_or_assign();
         }
@@ -160,6 +163,7 @@ impl Gen<'_> {
             self.local_type()
         };
         let list_ty = Ty::list(elem.clone());
+        let mark = self.pin_mark();
         self.begin_stmt();
         self.f.in_head = true;
         let depth = self.expr_depth();
@@ -171,6 +175,7 @@ impl Gen<'_> {
         };
         let rounds = iter.items.map_or(UNKNOWN_LEN, u64::from);
         if !self.loop_fits(rounds) {
+            self.unpin_since(mark);
             self.end_stmt();
             return self.let_or_assign();
         }

@@ -88,6 +88,36 @@ fn other_configs_compile() {
     }
 }
 
+/// The configuration the differential test (`claw-cli/tests/differential.rs`) gives `seed`.
+fn differential_config(seed: u64) -> Config {
+    Config {
+        size: [6, 10, 16][(seed % 3) as usize],
+        expr_depth: [2, 3, 4][(seed / 3 % 3) as usize],
+        ..Config::default()
+    }
+}
+
+/// Seeds whose programs once failed to check under the differential test's configurations,
+/// and a stretch of seeds around one of them. In each, an unannotated local (`let b = 4;`,
+/// meant as an `s16`) was used where nothing gives it a type, so it stayed an `s32`: the use
+/// that would have fixed its type was part of an expression built and then given up (a
+/// `match` whose arms all returned, where a value was wanted).
+#[test]
+fn differential_configs_compile() {
+    let seeds = [23713, 51158].into_iter().chain(51_000..51_300);
+    for seed in seeds {
+        let config = differential_config(seed);
+        let generated = generate(seed, &config);
+        if let Some(messages) = messages(&generated.source) {
+            panic!(
+                "{config:?}, seed {seed}:\n{}\n{}",
+                generated.source,
+                messages.join("\n")
+            );
+        }
+    }
+}
+
 #[test]
 fn generation_is_deterministic() {
     let config = Config::default();
