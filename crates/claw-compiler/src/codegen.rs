@@ -97,7 +97,9 @@ pub struct ModuleInfo<'p> {
     /// Address of the elements of each constant list, by the bytes they are laid out as.
     pub const_lists: HashMap<Vec<u8>, u32>,
     pub heap_base: u32,
-    pub uses_memory: bool,
+    /// Whether anything allocates (see [`program_allocates`]): else there is no allocator,
+    /// no scratch list and no `cabi_realloc`.
+    pub allocates: bool,
     registry: RefCell<Registry>,
 }
 
@@ -174,6 +176,7 @@ impl ModuleBuilder {
     ) -> Vec<u8> {
         let types = &program.types;
         let uses_memory = program_uses_memory(program, module);
+        let allocates = uses_memory && program_allocates(program, module);
         let prints = uses_print(module);
 
         // String literals, deduplicated, laid out after the fixed areas; then the elements
@@ -300,7 +303,7 @@ impl ModuleBuilder {
         let mut globals = GlobalSection::new();
         let mut global_index = Vec::new();
         let mut global_count = 0u32;
-        if uses_memory {
+        if allocates {
             for init in [heap_base as i32, 0] {
                 globals.global(
                     GlobalType {
@@ -337,7 +340,7 @@ impl ModuleBuilder {
             strings,
             const_lists,
             heap_base,
-            uses_memory,
+            allocates,
             registry: RefCell::new(Registry {
                 next,
                 pending: Vec::new(),
@@ -386,7 +389,7 @@ impl ModuleBuilder {
                 exports.export(&name, ExportKind::Func, index);
             }
         }
-        if uses_memory {
+        if allocates {
             let realloc = info.helper(Helper::CabiRealloc);
             exports.export("cabi_realloc", ExportKind::Func, realloc);
         }
@@ -403,6 +406,18 @@ impl ModuleBuilder {
             code.function(&body);
             names.append(index, &key_name(program, key));
         }
+
+        // The allocator's globals exist only when `program_allocates` said so; a helper that
+        // uses them anyway would read a program global instead.
+        assert!(
+            allocates
+                || !info
+                    .registry
+                    .borrow()
+                    .index
+                    .contains_key(&Key::Rt(Helper::Malloc)),
+            "code that allocates in a program judged not to"
+        );
 
         let mut module = Module::new();
         module.section(&self.types);
@@ -559,4 +574,45 @@ fn uses_print(module: &ir::Module) -> bool {
         });
     }
     prints
+}
+
+/// Whether running the program may allocate: something crosses the boundary in memory, a
+/// global holds memory, or a body builds a list or string, copies one, or appends. When not,
+/// `print` of constants and reading constant strings need only the data segment.
+fn program_allocates(program: &Program, module: &ir::Module) -> bool {
+    let types = &program.types;
+    let is_mem = |ty: TypeId| types.in_memory(ty);
+    if program.globals.iter().any(|g| is_mem(g.ty))
+        || program
+            .funcs
+            .iter()
+            .any(|f| f.param_types.iter().chain(&f.result).any(|&t| is_mem(t)))
+        || program.funcs.iter().any(|f| abi::indirect(program, f))
+    {
+        return true;
+    }
+    let mut allocates = false;
+    for func in module.funcs.iter().flatten() {
+        ir::walk(&func.body, &mut |node| {
+            allocates |= match node {
+                Node::Expr(expr) => match &expr.kind {
+                    ir::ExprKind::Const(ir::Const::List(items)) => !items.is_empty(),
+                    ir::ExprKind::List(_)
+                    | ir::ExprKind::Own(..)
+                    | ir::ExprKind::Push(..)
+                    | ir::ExprKind::Pop(_)
+                    | ir::ExprKind::Builtin(ir::Builtin::ToString, _) => true,
+                    ir::ExprKind::Binary(claw_syntax::ast::BinaryOp::Add, _, _) => is_mem(expr.ty),
+                    _ => false,
+                },
+                Node::Stmt(stmt) => match &stmt.kind {
+                    ir::StmtKind::Assign { release, .. } => *release,
+                    ir::StmtKind::Compound { place, .. } => is_mem(place.ty),
+                    _ => false,
+                },
+                Node::Pat(_) => false,
+            };
+        });
+    }
+    allocates
 }

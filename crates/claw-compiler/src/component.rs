@@ -33,3 +33,55 @@ pub fn encode(
         .encode()
         .map_err(internal)
 }
+
+/// `bytes` (a component or core module) without its custom sections, nested modules and
+/// components included: names and producers only help debugging, and `-Os` leaves them out.
+pub fn strip_custom_sections(bytes: &[u8]) -> Vec<u8> {
+    let component = bytes.get(4..8) == Some(&[0x0d, 0x00, 0x01, 0x00]);
+    let mut out = bytes[..8.min(bytes.len())].to_vec();
+    let mut at = 8;
+    while at < bytes.len() {
+        let id = bytes[at];
+        let (size, start) = read_leb(bytes, at + 1);
+        let end = start + size;
+        let payload = &bytes[start..end];
+        match id {
+            0 => {}
+            // A core module or a nested component.
+            1 | 4 if component => {
+                let inner = strip_custom_sections(payload);
+                out.push(id);
+                write_leb(&mut out, inner.len());
+                out.extend_from_slice(&inner);
+            }
+            _ => out.extend_from_slice(&bytes[at..end]),
+        }
+        at = end;
+    }
+    out
+}
+
+fn read_leb(bytes: &[u8], mut at: usize) -> (usize, usize) {
+    let (mut value, mut shift) = (0usize, 0);
+    loop {
+        let byte = bytes[at];
+        at += 1;
+        value |= usize::from(byte & 0x7f) << shift;
+        shift += 7;
+        if byte < 0x80 {
+            return (value, at);
+        }
+    }
+}
+
+fn write_leb(out: &mut Vec<u8>, mut value: usize) {
+    loop {
+        let byte = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}

@@ -74,7 +74,7 @@ pub enum OptLevel {
     #[default]
     O2,
     /// Everything, preferring the smaller of two forms, and without what only helps
-    /// debugging (function names).
+    /// debugging (the names and producers sections).
     Os,
 }
 
@@ -101,7 +101,10 @@ pub fn compile_with(
     let ir_text = options.keep_ir.then(|| ir::print(&ir, &program));
     let names = options.opt_level != OptLevel::Os;
     let core = codegen::emit(&program, &ir, &world, lines, names);
-    let component = component::encode(core.clone(), &program, &world)?;
+    let mut component = component::encode(core.clone(), &program, &world)?;
+    if options.opt_level == OptLevel::Os {
+        component = component::strip_custom_sections(&component);
+    }
     Ok(Compiled {
         component,
         wit: world.text,

@@ -100,7 +100,7 @@ pub fn export_name(program: &Program, id: usize) -> Option<String> {
 /// Whether the export needs a wrapper: to move values through memory, or to free the call's
 /// allocations. A program without memory exports its functions as they are.
 pub fn needs_adapter(info: &ModuleInfo, id: usize) -> bool {
-    info.uses_memory || indirect(info.program, &info.program.funcs[id])
+    info.allocates || indirect(info.program, &info.program.funcs[id])
 }
 
 pub fn has_post_return(info: &ModuleInfo, id: usize) -> bool {
@@ -142,7 +142,7 @@ pub fn gen_export(info: &ModuleInfo, id: usize) -> (Vec<ValType>, Vec<ValType>, 
         (params, vec![ValType::I32], code)
     } else {
         // Nothing the host reads lives in memory: free the call's allocations right away.
-        if info.uses_memory {
+        if info.allocates {
             code.push(I::Call(info.helper(Helper::ScratchReset)));
         }
         (params, results, code)

@@ -112,6 +112,15 @@ fn fold(expr: &mut Expr, types: &Types, constants: &HashMap<Local, Const>) -> bo
             .cloned(),
         _ => None,
     };
+    if let ExprKind::Builtin(ir::Builtin::Print { newline: true }, args) = &mut expr.kind {
+        // One write instead of two: the newline joins a constant line.
+        if let Some(Const::Str(text)) = args[0].constant() {
+            args[0].kind = ExprKind::Const(Const::Str(format!("{text}\n")));
+            expr.kind =
+                ExprKind::Builtin(ir::Builtin::Print { newline: false }, std::mem::take(args));
+            return true;
+        }
+    }
     match value {
         Some(value) => {
             expr.kind = ExprKind::Const(value);
