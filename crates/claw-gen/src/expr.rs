@@ -235,7 +235,7 @@ impl Gen<'_> {
             Prod::ToString => self.stringify(sub),
             Prod::Concat => self.concat(ty, want),
             Prod::Compare => self.compare(sub),
-            Prod::Logic => self.logic(sub),
+            Prod::Logic => self.logic(want, sub),
             Prod::Try => self.try_expr(ty, sub),
             Prod::Pop => self.pop(ty),
             Prod::Check => {
@@ -525,10 +525,11 @@ impl Gen<'_> {
         let ops = if ty.is_int() { INT_OPS } else { FLOAT_OPS };
         let (op, p) = *self.rng.pick(ops);
         let lhs = self.expr(ty, want, depth)?;
+        let rhs_want = Self::rhs_want(want, &lhs, ty);
         let rhs = if ty.is_int() && (op == "/" || op == "%") {
-            self.divisor(ty, depth)
+            self.divisor(ty, rhs_want, depth)
         } else {
-            self.expect(ty, depth)
+            self.expr(ty, rhs_want, depth)?
         };
         let text = format!("{} {op} {}", lhs.at(p), rhs.at(p + 1));
         let mut e = Expr::wrap(text, p, &[&lhs, &rhs]);
@@ -536,22 +537,42 @@ impl Gen<'_> {
         Some(e)
     }
 
-    /// A right operand for `/` or `%`: mostly one that cannot be zero, sometimes any.
-    pub(crate) fn divisor(&mut self, ty: &Ty, depth: u32) -> Expr {
+    /// How the checker sees the right operand of a binary operator whose left operand `lhs`
+    /// was built for `want`. With no expected type, a context-typed left operand (a
+    /// literal, or a local still flexible, which is only ever of a default type) makes it
+    /// infer the right operand on its own first (see `binary` in `check/expr.rs`), so the
+    /// right operand must then have its type by itself: a `match` whose arms all leave,
+    /// for one, would be a `()`.
+    fn rhs_want(want: Want, lhs: &Expr, ty: &Ty) -> Want {
+        if want == Want::Expected || !(lhs.lit || ty.is_default_numeric()) {
+            Want::Expected
+        } else {
+            Want::Free
+        }
+    }
+
+    /// A right operand for `/` or `%` (or the value of `/=`, `%=`), checked as `want` says:
+    /// mostly one that cannot be zero, sometimes any.
+    pub(crate) fn divisor(&mut self, ty: &Ty, want: Want, depth: u32) -> Expr {
         let Ty::Int(int) = ty else {
             unreachable!("integer division")
         };
         if self.rng.chance(self.config.trap_percent) {
-            return self.expect(ty, depth);
+            return self
+                .expr(ty, want, depth)
+                .expect("an integer always has a self-typed form");
         }
-        if self.rng.chance(55) {
+        // A bare number is an `s32` unless a type is expected.
+        if self.rng.chance(55) && (want == Want::Expected || *int == Int::S32) {
             let mut v = wave::small_int(&mut self.rng, *int);
             if v == 0 {
                 v = 3;
             }
             return self.number(v);
         }
-        let e = self.expect(ty, depth);
+        let e = self
+            .expr(ty, want, depth)
+            .expect("an integer always has a self-typed form");
         let mut d = Expr::primary(format!("({} | 1)", e.at(prec::BITOR + 1)));
         d.brace = e.brace;
         d.lit = e.lit;
@@ -656,12 +677,12 @@ impl Gen<'_> {
         };
         let op = *self.rng.pick(ops);
         let lhs = self.expr(&ty, Want::Free, depth)?;
-        let rhs = self.expect(&ty, depth);
+        let rhs = self.expr(&ty, Self::rhs_want(Want::Free, &lhs, &ty), depth)?;
         let text = format!("{} {op} {}", lhs.at(prec::CMP + 1), rhs.at(prec::CMP + 1));
         Some(Expr::wrap(text, prec::CMP, &[&lhs, &rhs]))
     }
 
-    fn logic(&mut self, depth: u32) -> Option<Expr> {
+    fn logic(&mut self, want: Want, depth: u32) -> Option<Expr> {
         let (op, p) = *self.rng.pick(&[
             ("&&", prec::AND),
             ("||", prec::OR),
@@ -669,7 +690,13 @@ impl Gen<'_> {
             ("|", prec::BITOR),
             ("^", prec::BITXOR),
         ]);
-        let lhs = self.expect(&Ty::Bool, depth);
+        // `&&` and `||` expect `bool` on both sides; `&`, `|` and `^` pass down only the
+        // type expected of them, like arithmetic.
+        let lhs = if matches!(op, "&&" | "||") {
+            self.expect(&Ty::Bool, depth)
+        } else {
+            self.expr(&Ty::Bool, want, depth)?
+        };
         let rhs = self.expect(&Ty::Bool, depth);
         let text = format!("{} {op} {}", lhs.at(p), rhs.at(p + 1));
         Some(Expr::wrap(text, p, &[&lhs, &rhs]))

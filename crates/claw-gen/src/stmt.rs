@@ -311,8 +311,18 @@ impl Gen<'_> {
             self.f.concats = 0;
         }
         let depth = self.expr_depth();
+        // A local still flexible takes its type from the value, which the checker then
+        // infers on its own unless it is literal-like (see `assign` in `check/stmt.rs`).
+        let flexible = self
+            .visible()
+            .iter()
+            .any(|v| v.name == place.path && v.flex);
+        let want = if flexible { Want::Free } else { Want::Expected };
         let value = if place.ty.is_int() && (op == "/=" || op == "%=") {
-            self.divisor(&place.ty, depth)
+            self.divisor(&place.ty, want, depth)
+        } else if flexible {
+            self.expr(&place.ty, want, depth)
+                .expect("a flexible local is a number, which always has a self-typed form")
         } else {
             self.expect(&place.ty, depth)
         };

@@ -98,13 +98,18 @@ fn differential_config(seed: u64) -> Config {
 }
 
 /// Seeds whose programs once failed to check under the differential test's configurations,
-/// and a stretch of seeds around one of them. In each, an unannotated local (`let b = 4;`,
-/// meant as an `s16`) was used where nothing gives it a type, so it stayed an `s32`: the use
-/// that would have fixed its type was part of an expression built and then given up (a
-/// `match` whose arms all returned, where a value was wanted).
+/// and a stretch of seeds around one of them.
+/// - 23713, 51158: an unannotated local (`let b = 4;`, meant as an `s16`) was used where
+///   nothing gives it a type, so it stayed an `s32`: the use that would have fixed its type
+///   was part of an expression built and then given up.
+/// - 7097, 89001: `x -= match c { _ => { return …; } } << x;` with `x` still flexible. The
+///   checker infers such a value on its own, so nothing gives the `match`, whose arms all
+///   leave, a type but `()`.
 #[test]
 fn differential_configs_compile() {
-    let seeds = [23713, 51158].into_iter().chain(51_000..51_300);
+    let seeds = [7097, 23713, 51158, 89001]
+        .into_iter()
+        .chain(51_000..51_300);
     for seed in seeds {
         let config = differential_config(seed);
         let generated = generate(seed, &config);
