@@ -109,11 +109,23 @@ pub fn emit_load(code: &mut Code, info: &ModuleInfo, ty: TypeId, addr: u32, offs
             }
         }
         TypeDef::Unit | TypeDef::Error => {}
+        TypeDef::Record { .. } | TypeDef::Tuple(_) if inline_fields(types, ty) => {
+            let fields = types.fields(ty).unwrap_or_default();
+            for ((_, field), at) in fields.iter().zip(canon::field_offsets(types, ty)) {
+                emit_load(code, info, *field, addr, offset + at);
+            }
+        }
         _ => {
             push_address(code, addr, offset);
             code.push(I::Call(info.func(Key::Load(ty))));
         }
     }
+}
+
+/// Whether a record or tuple is small enough to load and store field by field where it is
+/// used, rather than through a helper.
+fn inline_fields(types: &Types, ty: TypeId) -> bool {
+    flat(types, ty).len() <= 8
 }
 
 /// Stores the value of type `ty` on the stack at `addr` (a local) + `offset`.
@@ -160,6 +172,14 @@ pub fn emit_store_from(
             }
         }
         TypeDef::Unit | TypeDef::Error => {}
+        TypeDef::Record { .. } | TypeDef::Tuple(_) if inline_fields(types, ty) => {
+            let fields = types.fields(ty).unwrap_or_default();
+            let mut slot = value;
+            for ((_, field), at) in fields.iter().zip(canon::field_offsets(types, ty)) {
+                emit_store_from(code, info, *field, slot, addr, offset + at);
+                slot += super::flat(types, *field).len() as u32;
+            }
+        }
         _ => {
             push_address(code, addr, offset);
             code.get(value, flat.len());

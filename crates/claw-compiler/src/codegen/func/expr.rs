@@ -255,6 +255,8 @@ impl Emitter<'_> {
                 I::I32GeU,
                 I::If(BlockType::Empty),
                 I::Call(self.info.helper(Helper::Trap(Trap::IndexOutOfBounds))),
+                // The trap never returns; saying so lets the engine keep the fast path lean.
+                I::Unreachable,
                 I::End,
             ]);
         }
@@ -411,6 +413,7 @@ impl Emitter<'_> {
                     I::I32And,
                     I::If(BlockType::Empty),
                     I::Call(self.info.helper(Helper::Trap(Trap::IntegerOverflow))),
+                    I::Unreachable,
                     I::End,
                     I::LocalGet(a),
                     I::LocalGet(b),

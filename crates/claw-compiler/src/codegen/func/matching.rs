@@ -22,6 +22,9 @@ impl Emitter<'_> {
         self.expr(scrutinee);
         let value = self.code.stash(&self.flat(scrutinee.ty));
         let out = self.code.locals(&result);
+        if let Some(table) = self.jump_table(scrutinee.ty, arms) {
+            return self.dispatch(&table, scrutinee.ty, value, arms, out, result.len());
+        }
         self.open(I::Block(BlockType::Empty));
         let done = self.depth;
         for arm in arms {
@@ -40,6 +43,84 @@ impl Emitter<'_> {
         self.code.push(I::Unreachable);
         self.close();
         self.code.get(out, result.len());
+    }
+
+    /// For a `match` on a variant-like value whose arms each test one case (binding its
+    /// payload or ignoring it) or match anything: the arm each case goes to, so one
+    /// `br_table` on the discriminant picks the arm instead of a test per arm.
+    fn jump_table(&self, ty: TypeId, arms: &[ir::Arm]) -> Option<Vec<u32>> {
+        let cases = self.info.types().case_count(ty)?;
+        if arms.len() < 3 {
+            return None;
+        }
+        let mut table: Vec<Option<u32>> = vec![None; cases];
+        for (index, arm) in arms.iter().enumerate() {
+            match &arm.pat {
+                Pat::Case(case, sub) if sub.as_deref().is_none_or(irrefutable) => {
+                    let slot = table.get_mut(*case as usize)?;
+                    slot.get_or_insert(index as u32);
+                }
+                Pat::Wildcard | Pat::Bind(_) => {
+                    for slot in &mut table {
+                        slot.get_or_insert(index as u32);
+                    }
+                    break;
+                }
+                _ => return None,
+            }
+        }
+        // The checker proved the arms exhaustive, so every case has one.
+        table.into_iter().collect()
+    }
+
+    /// The arms of a `match` behind one `br_table`: a block per arm, the innermost for the
+    /// first, each arm's code after its block's end.
+    fn dispatch(
+        &mut self,
+        table: &[u32],
+        ty: TypeId,
+        value: u32,
+        arms: &[ir::Arm],
+        out: u32,
+        results: usize,
+    ) {
+        self.open(I::Block(BlockType::Empty));
+        let done = self.depth;
+        for _ in arms {
+            self.open(I::Block(BlockType::Empty));
+        }
+        self.code.push(I::LocalGet(value));
+        self.code
+            .push(I::BrTable(table.to_vec().into(), table.last().copied().unwrap_or(0)));
+        for arm in arms {
+            self.close();
+            match &arm.pat {
+                Pat::Case(case, Some(sub)) => self.payload(*case, sub, ty, value, done),
+                Pat::Case(_, None) | Pat::Wildcard => {}
+                pat => self.test(pat, ty, value, done),
+            }
+            self.block(&arm.body);
+            if let Some(body) = &arm.value {
+                self.expr(body);
+                self.code.set(out, results);
+            }
+            self.code.push(self.br(done));
+        }
+        self.close();
+        self.code.get(out, results);
+    }
+
+    /// Binds `sub` to the payload of case `case` of the value in locals `value`, whose
+    /// discriminant is known to be `case`.
+    fn payload(&mut self, case: u32, sub: &Pat, ty: TypeId, value: u32, next: u32) {
+        let types = self.info.types();
+        let (_, payload) = types.case(ty, case).expect("checked: a case");
+        let payload = payload.expect("checked: has a payload");
+        let all = self.flat(ty);
+        let case_flat = self.flat(payload);
+        coerce_from_join(&mut self.code, value + 1, &all[1..], &case_flat);
+        let inner = self.code.stash(&case_flat);
+        self.test(sub, payload, inner, next);
     }
 
     /// The head of an `if let`: evaluates `value` and branches to the label at `next` unless
@@ -66,13 +147,7 @@ impl Emitter<'_> {
                     .extend([I::LocalGet(value), I::I32Const(*case as i32), I::I32Ne]);
                 self.code.push(self.br_if(next));
                 if let Some(sub) = sub {
-                    let (_, payload) = types.case(ty, *case).expect("checked: a case");
-                    let payload = payload.expect("checked: has a payload");
-                    let all = self.flat(ty);
-                    let case_flat = self.flat(payload);
-                    coerce_from_join(&mut self.code, value + 1, &all[1..], &case_flat);
-                    let inner = self.code.stash(&case_flat);
-                    self.test(sub, payload, inner, next);
+                    self.payload(*case, sub, ty, value, next);
                 }
             }
             Pat::Int(v) => {
@@ -164,5 +239,14 @@ impl Emitter<'_> {
             let payload_flat = self.flat(payload);
             coerce_from_join(&mut self.code, value + 1, &all[1..], &payload_flat);
         }
+    }
+}
+
+/// Whether a pattern matches every value of its type.
+fn irrefutable(pat: &Pat) -> bool {
+    match pat {
+        Pat::Wildcard | Pat::Bind(_) => true,
+        Pat::Tuple(items) => items.iter().all(irrefutable),
+        _ => false,
     }
 }
