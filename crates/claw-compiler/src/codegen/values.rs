@@ -115,6 +115,23 @@ pub fn emit_load(code: &mut Code, info: &ModuleInfo, ty: TypeId, addr: u32, offs
                 emit_load(code, info, *field, addr, offset + at);
             }
         }
+        TypeDef::Variant { .. } | TypeDef::Option(_) | TypeDef::Result { .. }
+            if inline_variant(types, ty) =>
+        {
+            let base = if offset == 0 {
+                addr
+            } else {
+                let base = code.local(ValType::I32);
+                code.extend([
+                    I::LocalGet(addr),
+                    I::I32Const(offset as i32),
+                    I::I32Add,
+                    I::LocalSet(base),
+                ]);
+                base
+            };
+            load_variant(code, info, ty, base);
+        }
         _ => {
             push_address(code, addr, offset);
             code.push(I::Call(info.func(Key::Load(ty))));
@@ -310,21 +327,41 @@ pub fn gen_load(info: &ModuleInfo, ty: TypeId) -> (Vec<ValType>, Vec<ValType>, C
             emit_load(&mut code, info, *field, addr, offset);
         }
     } else {
-        let out = code.locals(&results);
-        code.zeros(&results[1..]);
-        code.set(out + 1, results.len() - 1);
-        load_discriminant(&mut code, types, ty, addr);
-        code.push(I::LocalSet(out));
-        let payload_at = canon::payload_offset(types, ty);
-        each_payload_case(&mut code, types, ty, out, |code, payload| {
-            let case_flat = flat(types, payload);
-            emit_load(code, info, payload, addr, payload_at);
-            coerce_to_join(code, &case_flat, &results[1..]);
-            code.set(out + 1, results.len() - 1);
-        });
-        code.get(out, results.len());
+        load_variant(&mut code, info, ty, addr);
     }
     (vec![ValType::I32], results, code)
+}
+
+/// Loads a variant-like value at `addr` (a local): its discriminant, then the payload of
+/// whichever case it is into the shared slots.
+fn load_variant(code: &mut Code, info: &ModuleInfo, ty: TypeId, addr: u32) {
+    let types = info.types();
+    let results = flat(types, ty);
+    let out = code.locals(&results);
+    code.zeros(&results[1..]);
+    code.set(out + 1, results.len() - 1);
+    load_discriminant(code, types, ty, addr);
+    code.push(I::LocalSet(out));
+    let payload_at = canon::payload_offset(types, ty);
+    each_payload_case(code, types, ty, out, |code, payload| {
+        let case_flat = flat(types, payload);
+        emit_load(code, info, payload, addr, payload_at);
+        coerce_to_join(code, &case_flat, &results[1..]);
+        code.set(out + 1, results.len() - 1);
+    });
+    code.get(out, results.len());
+}
+
+/// Whether a variant is small enough to load where it is used: few slots, few cases with
+/// payloads to choose between.
+fn inline_variant(types: &Types, ty: TypeId) -> bool {
+    let payloads = types
+        .cases(ty)
+        .unwrap_or_default()
+        .iter()
+        .filter(|c| c.1.is_some())
+        .count();
+    flat(types, ty).len() <= 4 && payloads <= 6
 }
 
 /// `store(addr, flat)`: the body of [`Key::Store`].
