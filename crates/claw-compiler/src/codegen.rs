@@ -210,7 +210,9 @@ impl ModuleBuilder {
         if to_string {
             texts.extend(["true", "false"]);
         }
-        let mut strings = HashMap::new();
+        // The empty string is (0, 0), as the empty list is: an address in the data segment
+        // would, at its very end, equal the heap's base and pass for a heap block.
+        let mut strings = HashMap::from([(String::new(), 0)]);
         let mut data = Vec::new();
         for text in texts {
             strings.entry(text.to_string()).or_insert_with(|| {

@@ -41,7 +41,7 @@ pub fn optimize(module: &mut Module, program: &Program, level: OptLevel) {
         fold::run(func, types);
         dead::run(func);
         if full {
-            moves::run(func);
+            moves::run(func, types);
             bounds::run(&mut func.body);
         }
     }

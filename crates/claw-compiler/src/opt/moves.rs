@@ -10,8 +10,9 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::ir::{self, Block, Expr, ExprKind, Func, Local, Own, StmtKind, Var};
+use crate::types::Types;
 
-pub fn run(func: &mut Func) {
+pub fn run(func: &mut Func, types: &Types) {
     // Only a `mut` local owns its memory alone: an immutable one or a parameter may name
     // memory the caller or another variable still uses.
     let owners: HashSet<Local> = (0..func.locals.len() as u32)
@@ -19,6 +20,40 @@ pub fn run(func: &mut Func) {
         .filter(|l| func.locals[l.0 as usize].mutable && !func.params.contains(l))
         .collect();
     visit(&mut func.body, &|x| !owners.contains(&x));
+    shared_strings(func, types);
+}
+
+/// An immutable local never needs its own copy of a string: appending in place only ever
+/// writes past the end of every string already in the block, so no change to the variable
+/// it came from can show through. (A list can change under it, so lists keep theirs.)
+fn shared_strings(func: &mut Func, types: &Types) {
+    let locals = &func.locals;
+    ir::walk_stmts_mut(&mut func.body, &mut |stmt| {
+        if let StmtKind::Let(local, value) = &mut stmt.kind {
+            if !locals[local.0 as usize].mutable {
+                strings_only(value, types);
+            }
+        }
+    });
+}
+
+/// Drops the copies in `value` (as a whole, or an item, payload or argument that goes into
+/// it whole) of values that hold strings but no lists.
+fn strings_only(value: &mut Expr, types: &Types) {
+    match &mut value.kind {
+        ExprKind::Own(Own::Copy, inner) if !types.contains_list(inner.ty) => {
+            let inner = std::mem::replace(&mut **inner, Expr::new(value.ty, ExprKind::Unreachable));
+            *value = inner;
+        }
+        ExprKind::Tuple(items) | ExprKind::List(items) | ExprKind::Call(_, items) => {
+            items.iter_mut().for_each(|item| strings_only(item, types))
+        }
+        ExprKind::Record(fields) => fields
+            .iter_mut()
+            .for_each(|(_, item)| strings_only(item, types)),
+        ExprKind::Case(_, Some(payload)) => strings_only(payload, types),
+        _ => {}
+    }
 }
 
 /// Moves what can be moved in `block`; `live_after(x)` says whether something after the

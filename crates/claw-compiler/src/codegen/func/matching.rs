@@ -90,8 +90,10 @@ impl Emitter<'_> {
             self.open(I::Block(BlockType::Empty));
         }
         self.code.push(I::LocalGet(value));
-        self.code
-            .push(I::BrTable(table.to_vec().into(), table.last().copied().unwrap_or(0)));
+        self.code.push(I::BrTable(
+            table.to_vec().into(),
+            table.last().copied().unwrap_or(0),
+        ));
         for arm in arms {
             self.close();
             match &arm.pat {
