@@ -97,6 +97,9 @@ pub fn compile_with(
     let world = world::build(&mut program)?;
     let lines = options.debug_info.then_some((source.name, source.text));
     let mut ir = lower::lower(&mut program);
+    // From here on only the IR, the signatures and the types are read: the syntax tree and
+    // the checker's tables go, so code generation reuses their memory.
+    program.release_bodies();
     opt::optimize(&mut ir, &program, options.opt_level);
     let ir_text = options.keep_ir.then(|| ir::print(&ir, &program));
     let names = options.opt_level != OptLevel::Os;

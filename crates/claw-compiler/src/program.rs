@@ -139,4 +139,22 @@ impl Program {
     pub fn expr_type(&self, expr: ExprId) -> TypeId {
         self.expr_types.get(expr).copied().unwrap_or(TypeId::ERROR)
     }
+
+    /// Drops the syntax tree's statements and expressions and the tables about them, once
+    /// lowering has turned every body into IR.
+    pub fn release_bodies(&mut self) {
+        let items = std::mem::take(&mut self.ast.items);
+        self.ast = SourceFile {
+            items,
+            ..SourceFile::default()
+        };
+        self.expr_types = ArenaMap::default();
+        self.expr_res = ArenaMap::default();
+        self.let_locals = ArenaMap::default();
+        self.pat_res = ArenaMap::default();
+        self.for_locals = ArenaMap::default();
+        self.check_messages = ArenaMap::default();
+        self.match_stmts = ArenaMap::default();
+        self.one_tuples = ArenaMap::default();
+    }
 }
