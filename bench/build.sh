@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Prints a table of `claw build` time and component size (with and without the DWARF line
-# table, `--strip`) for every example.
+# table, `--strip`) for every example, then the time and peak memory of compiling a
+# generated 40,000-line file.
 # Usage: bash bench/build.sh [RUNS]   (default 20 runs per example; release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,4 +22,36 @@ for src in examples/*.claw; do
   "$claw" build --strip "$src" -o "$out/$name.stripped.wasm"
   printf '%-28s %10s %14s %12s\n' "$name" "$(stat -c %s "$out/$name.wasm")" \
     "$(stat -c %s "$out/$name.stripped.wasm")" "$ms"
+done
+
+# A 40,000-line file (4,000 functions with loops, lists, strings and a match): compile time
+# and peak memory at -O0 and -O2, the compiler's throughput on large inputs.
+big="$out/big.claw"
+{
+  echo 'let mut total: u64 = 0;'
+  for i in $(seq 0 3999); do
+    cat <<CLAW
+func f$i(n: u32, s: string) -> u32 {
+    let mut acc: u32 = $i;
+    let mut xs: list<u32> = [1, 2, $i];
+    for x in xs { acc += x * n; }
+    let mut t = s;
+    t += "x$i";
+    if acc > 100 { acc -= 7; } else { acc += t.len(); }
+    match n % 3 { 0 => { acc += 1; } 1 => { acc += 2; } _ => {} }
+    return acc;
+}
+CLAW
+  done
+  echo 'export func run(n: u32) -> u32 {'
+  echo '    let mut a: u32 = 0;'
+  for i in $(seq 0 100 3999); do echo "    a += f$i(n, \"s\");"; done
+  echo '    return a;'
+  echo '}'
+} > "$big"
+printf '\n%-28s %10s %14s\n' "$(wc -l < "$big") lines" "time (s)" "peak (KiB)"
+for level in 0 2; do
+  /usr/bin/time -f "%e %M" -o "$out/time" "$claw" build "-O$level" "$big" -o "$out/big.wasm"
+  read -r secs kib < "$out/time"
+  printf '%-28s %10s %14s\n' "-O$level" "$secs" "$kib"
 done
