@@ -7,7 +7,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -40,25 +40,6 @@ fn check_file(path: &Path, bless: bool) -> Result<(), Failed> {
         )
         .into());
     }
-    let expected_path: PathBuf = path.with_extension("stderr");
-    if bless {
-        std::fs::write(&expected_path, &stderr).map_err(|err| err.to_string())?;
-        return Ok(());
-    }
-    let expected = std::fs::read_to_string(&expected_path).map_err(|err| {
-        format!(
-            "cannot read `{}` ({err}); run with BLESS=1 to create it",
-            expected_path.display()
-        )
-    })?;
-    if stderr == expected {
-        Ok(())
-    } else {
-        Err(format!(
-            "stderr differs from `{}` (BLESS=1 rewrites it)\n{}",
-            expected_path.display(),
-            support::diff(&expected, &stderr)
-        )
-        .into())
-    }
+    support::golden_file(&path.with_extension("stderr"), &stderr, bless, "stderr")?;
+    Ok(())
 }

@@ -54,25 +54,6 @@ fn check_file(path: &Path, bless: bool) -> Result<(), Failed> {
     }
     golden::interpret_expectations(&name, &text, Resolve::new(), &expectations)?;
 
-    let expected_path = path.with_extension("ir");
-    if bless {
-        std::fs::write(&expected_path, &ir).map_err(|err| err.to_string())?;
-        return Ok(());
-    }
-    let expected = std::fs::read_to_string(&expected_path).map_err(|err| {
-        format!(
-            "cannot read `{}` ({err}); run with BLESS=1 to create it",
-            expected_path.display()
-        )
-    })?;
-    if ir == expected {
-        Ok(())
-    } else {
-        Err(format!(
-            "the IR differs from `{}` (BLESS=1 rewrites it)\n{}",
-            expected_path.display(),
-            support::diff(&expected, &ir)
-        )
-        .into())
-    }
+    support::golden_file(&path.with_extension("ir"), &ir, bless, "the IR")?;
+    Ok(())
 }

@@ -66,3 +66,31 @@ pub fn diff(expected: &str, actual: &str) -> String {
     }
     out
 }
+
+/// Compares `actual` with the golden file at `expected_path`, or with `bless` rewrites the
+/// file; `what` names the output in the message (`stderr`, `the IR`).
+pub fn golden_file(
+    expected_path: &Path,
+    actual: &str,
+    bless: bool,
+    what: &str,
+) -> Result<(), String> {
+    if bless {
+        return std::fs::write(expected_path, actual).map_err(|err| err.to_string());
+    }
+    let expected = std::fs::read_to_string(expected_path).map_err(|err| {
+        format!(
+            "cannot read `{}` ({err}); run with BLESS=1 to create it",
+            expected_path.display()
+        )
+    })?;
+    if actual == expected {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} differs from `{}` (BLESS=1 rewrites it)\n{}",
+            expected_path.display(),
+            diff(&expected, actual)
+        ))
+    }
+}

@@ -244,69 +244,31 @@ impl Emitter<'_> {
         self.read(place);
         let list = self.code.stash(&[ValType::I32, ValType::I32]);
         let (ptr, len) = (list, list + 1);
-        let [cap, new] = [0; 2].map(|_| self.code.local(ValType::I32));
-        let heap_base = self.info.heap_base as i32;
-        let alloc = if place.global {
-            Helper::Malloc
-        } else {
-            Helper::ScratchAlloc
-        };
-        self.code.extend([
-            // The room in the list's block: its size class minus the header, or none for
-            // static data (and for the empty list, whose pointer is 0).
-            I::I32Const(0),
-            I::LocalSet(cap),
-            I::LocalGet(ptr),
-            I::I32Const(heap_base),
-            I::I32GeU,
-            I::If(BlockType::Empty),
-            I::I32Const(1),
-            I::LocalGet(ptr),
-            I::I32Const(8),
-            I::I32Sub,
-            I::I32Load(mem(0, 4)),
-            I::I32Shl,
-            I::I32Const(8),
-            I::I32Sub,
-            I::LocalSet(cap),
-            I::End,
-            I::LocalGet(len),
-            I::I32Const(1),
-            I::I32Add,
-            I::I32Const(size),
-            I::I32Mul,
-            I::LocalGet(cap),
-            I::I32GtU,
-            I::If(BlockType::Empty),
-            I::LocalGet(len),
-            I::I32Const(2),
-            I::I32Mul,
-            I::I32Const(4),
-            I::LocalGet(len),
-            I::I32Const(2),
-            I::I32GeU,
-            I::Select,
-            I::I32Const(size),
-            I::I32Mul,
-            I::Call(self.info.helper(alloc)),
-            I::LocalTee(new),
-            I::LocalGet(ptr),
-            I::LocalGet(len),
-            I::I32Const(size),
-            I::I32Mul,
-            I::MemoryCopy {
-                src_mem: 0,
-                dst_mem: 0,
-            },
-        ]);
-        if place.global {
-            self.code.extend([
-                I::LocalGet(ptr),
-                I::Call(self.info.helper(Helper::DeferFree)),
-            ]);
-        }
-        self.code
-            .extend([I::LocalGet(new), I::LocalSet(ptr), I::End]);
+        self.make_room(
+            place.global,
+            ptr,
+            &[I::LocalGet(len), I::I32Const(size), I::I32Mul],
+            &[
+                I::LocalGet(len),
+                I::I32Const(1),
+                I::I32Add,
+                I::I32Const(size),
+                I::I32Mul,
+            ],
+            // Twice the elements, and at least four.
+            &[
+                I::LocalGet(len),
+                I::I32Const(2),
+                I::I32Mul,
+                I::I32Const(4),
+                I::LocalGet(len),
+                I::I32Const(2),
+                I::I32GeU,
+                I::Select,
+                I::I32Const(size),
+                I::I32Mul,
+            ],
+        );
         let addr = self.code.local(ValType::I32);
         self.code.extend([
             I::LocalGet(ptr),
@@ -339,61 +301,21 @@ impl Emitter<'_> {
         self.read(place);
         let string = self.code.stash(&[ValType::I32, ValType::I32]);
         let (ptr, len) = (string, string + 1);
-        let [cap, new, total] = [0; 3].map(|_| self.code.local(ValType::I32));
-        let heap_base = self.info.heap_base as i32;
-        let alloc = if place.global {
-            Helper::Malloc
-        } else {
-            Helper::ScratchAlloc
-        };
+        let total = self.code.local(ValType::I32);
         self.code.extend([
             I::LocalGet(len),
             I::LocalGet(add + 1),
             I::I32Add,
             I::LocalSet(total),
-            // The room in the string's block, as in `push`: none for static data.
-            I::I32Const(0),
-            I::LocalSet(cap),
-            I::LocalGet(ptr),
-            I::I32Const(heap_base),
-            I::I32GeU,
-            I::If(BlockType::Empty),
-            I::I32Const(1),
-            I::LocalGet(ptr),
-            I::I32Const(8),
-            I::I32Sub,
-            I::I32Load(mem(0, 4)),
-            I::I32Shl,
-            I::I32Const(8),
-            I::I32Sub,
-            I::LocalSet(cap),
-            I::End,
-            I::LocalGet(total),
-            I::LocalGet(cap),
-            I::I32GtU,
-            I::If(BlockType::Empty),
-            I::LocalGet(total),
-            I::I32Const(2),
-            I::I32Mul,
-            I::Call(self.info.helper(alloc)),
-            I::LocalTee(new),
-            I::LocalGet(ptr),
-            I::LocalGet(len),
-            I::MemoryCopy {
-                src_mem: 0,
-                dst_mem: 0,
-            },
         ]);
-        if place.global {
-            self.code.extend([
-                I::LocalGet(ptr),
-                I::Call(self.info.helper(Helper::DeferFree)),
-            ]);
-        }
+        self.make_room(
+            place.global,
+            ptr,
+            &[I::LocalGet(len)],
+            &[I::LocalGet(total)],
+            &[I::LocalGet(total), I::I32Const(2), I::I32Mul],
+        );
         self.code.extend([
-            I::LocalGet(new),
-            I::LocalSet(ptr),
-            I::End,
             I::LocalGet(ptr),
             I::LocalGet(len),
             I::I32Add,
@@ -407,6 +329,67 @@ impl Emitter<'_> {
             I::LocalGet(total),
         ]);
         self.write(place);
+    }
+
+    /// Makes the block at local `ptr` hold `need` bytes (computed by those instructions):
+    /// while its size class has room it stays, else its `used` bytes move to a new block of
+    /// `grown` bytes (from `malloc` for a global, which then hands the old block to the
+    /// scratch list, since a local may still point at it). Static data and the empty value
+    /// (pointer 0) have no room.
+    fn make_room(
+        &mut self,
+        global: bool,
+        ptr: u32,
+        used: &[I<'static>],
+        need: &[I<'static>],
+        grown: &[I<'static>],
+    ) {
+        let [cap, new] = [0; 2].map(|_| self.code.local(ValType::I32));
+        let alloc = if global {
+            Helper::Malloc
+        } else {
+            Helper::ScratchAlloc
+        };
+        self.code.extend([
+            I::I32Const(0),
+            I::LocalSet(cap),
+            I::LocalGet(ptr),
+            I::I32Const(self.info.heap_base as i32),
+            I::I32GeU,
+            I::If(BlockType::Empty),
+            // The size class, in the header, less the header.
+            I::I32Const(1),
+            I::LocalGet(ptr),
+            I::I32Const(8),
+            I::I32Sub,
+            I::I32Load(mem(0, 4)),
+            I::I32Shl,
+            I::I32Const(8),
+            I::I32Sub,
+            I::LocalSet(cap),
+            I::End,
+        ]);
+        self.code.extend(need.iter().cloned());
+        self.code.extend([I::LocalGet(cap), I::I32GtU, I::If(BlockType::Empty)]);
+        self.code.extend(grown.iter().cloned());
+        self.code.extend([
+            I::Call(self.info.helper(alloc)),
+            I::LocalTee(new),
+            I::LocalGet(ptr),
+        ]);
+        self.code.extend(used.iter().cloned());
+        self.code.push(I::MemoryCopy {
+            src_mem: 0,
+            dst_mem: 0,
+        });
+        if global {
+            self.code.extend([
+                I::LocalGet(ptr),
+                I::Call(self.info.helper(Helper::DeferFree)),
+            ]);
+        }
+        self.code
+            .extend([I::LocalGet(new), I::LocalSet(ptr), I::End]);
     }
 
     /// `xs.pop()`: `none` for an empty list, else `some` of the last element, removed.
