@@ -65,16 +65,26 @@ pub enum WasiImport {
     DropOutputStream,
 }
 
+/// How to trade size for speed in the core module.
+#[derive(Clone, Copy)]
+pub struct Style {
+    /// A name section, so backtraces name functions.
+    pub names: bool,
+    /// The smaller of two forms: loads and stores of records and variants through one
+    /// helper per type instead of in place.
+    pub small: bool,
+}
+
 /// The core module for `program`, whose bodies and global values are `module`; `source`
-/// (file name and text) adds a DWARF line table, and `names` a name section.
+/// (file name and text) adds a DWARF line table.
 pub fn emit(
     program: &Program,
     module: &ir::Module,
     _world: &World,
     source: Option<(&str, &str)>,
-    names: bool,
+    style: Style,
 ) -> Vec<u8> {
-    ModuleBuilder::new().assemble(program, module, source, names)
+    ModuleBuilder::new().assemble(program, module, source, style)
 }
 
 /// The length of `n` as an unsigned LEB128.
@@ -97,6 +107,8 @@ pub struct ModuleInfo<'p> {
     /// Address of the elements of each constant list, by the bytes they are laid out as.
     pub const_lists: HashMap<Vec<u8>, u32>,
     pub heap_base: u32,
+    /// Whether to prefer the smaller of two forms of code (`-Os`).
+    pub small: bool,
     /// Whether anything allocates (see [`program_allocates`]): else there is no allocator,
     /// no scratch list and no `cabi_realloc`.
     pub allocates: bool,
@@ -172,7 +184,7 @@ impl ModuleBuilder {
         program: &Program,
         module: &ir::Module,
         source: Option<(&str, &str)>,
-        with_names: bool,
+        style: Style,
     ) -> Vec<u8> {
         let types = &program.types;
         let uses_memory = program_uses_memory(program, module);
@@ -343,6 +355,7 @@ impl ModuleBuilder {
             const_lists,
             heap_base,
             allocates,
+            small: style.small,
             registry: RefCell::new(Registry {
                 next,
                 pending: Vec::new(),
@@ -458,7 +471,7 @@ impl ModuleBuilder {
                 });
             }
         }
-        if with_names {
+        if style.names {
             let mut name_section = NameSection::new();
             // Names the module in backtraces (`claw!func` rather than `<unknown>!func`).
             name_section.module("claw");

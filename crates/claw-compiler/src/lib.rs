@@ -102,8 +102,12 @@ pub fn compile_with(
     program.release_bodies();
     opt::optimize(&mut ir, &program, options.opt_level);
     let ir_text = options.keep_ir.then(|| ir::print(&ir, &program));
-    let names = options.opt_level != OptLevel::Os;
-    let core = codegen::emit(&program, &ir, &world, lines, names);
+    let small = options.opt_level == OptLevel::Os;
+    let style = codegen::Style {
+        names: !small,
+        small,
+    };
+    let core = codegen::emit(&program, &ir, &world, lines, style);
     let mut component = component::encode(core.clone(), &program, &world)?;
     if options.opt_level == OptLevel::Os {
         component = component::strip_custom_sections(&component);

@@ -109,14 +109,14 @@ pub fn emit_load(code: &mut Code, info: &ModuleInfo, ty: TypeId, addr: u32, offs
             }
         }
         TypeDef::Unit | TypeDef::Error => {}
-        TypeDef::Record { .. } | TypeDef::Tuple(_) if inline_fields(types, ty) => {
+        TypeDef::Record { .. } | TypeDef::Tuple(_) if !info.small && inline_fields(types, ty) => {
             let fields = types.fields(ty).unwrap_or_default();
             for ((_, field), at) in fields.iter().zip(canon::field_offsets(types, ty)) {
                 emit_load(code, info, *field, addr, offset + at);
             }
         }
         TypeDef::Variant { .. } | TypeDef::Option(_) | TypeDef::Result { .. }
-            if inline_variant(types, ty) =>
+            if !info.small && inline_variant(types, ty) =>
         {
             let base = if offset == 0 {
                 addr
@@ -189,7 +189,7 @@ pub fn emit_store_from(
             }
         }
         TypeDef::Unit | TypeDef::Error => {}
-        TypeDef::Record { .. } | TypeDef::Tuple(_) if inline_fields(types, ty) => {
+        TypeDef::Record { .. } | TypeDef::Tuple(_) if !info.small && inline_fields(types, ty) => {
             let fields = types.fields(ty).unwrap_or_default();
             let mut slot = value;
             for ((_, field), at) in fields.iter().zip(canon::field_offsets(types, ty)) {
