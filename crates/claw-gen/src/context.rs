@@ -67,6 +67,10 @@ pub(crate) struct Func {
     /// A root import, `import echo-…: func(x: T) -> T;`, whose host gives back its argument
     /// (see [`crate::Generated`]): calls to it move values of `T` across the boundary twice.
     pub(crate) imported: bool,
+    /// A helper that gives back its first parameter, or a value wrapping it (`return xs;`,
+    /// `return some(xs);`, a record holding it), so that a caller's later change to the
+    /// argument must not show in the result it kept.
+    pub(crate) hands_back: bool,
 }
 
 /// The function being written.
@@ -103,6 +107,9 @@ pub(crate) struct FnState {
     /// undone (see [`Gen::unpin_since`]), or the variable would later be used as if its
     /// type were settled while the checker still defaults it.
     pub(crate) pinned: Vec<u32>,
+    /// The loop depth (as in `loops`) of a loop whose counter steps at the end of its
+    /// body, where `continue` is not allowed; 0 if none.
+    pub(crate) step_last: u32,
 }
 
 pub(crate) struct Gen<'c> {

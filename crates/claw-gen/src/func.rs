@@ -3,6 +3,7 @@
 //! returns an original and its changed copy.
 
 use crate::context::{FnState, Func, Gen, Rec, MAX_REC_DEPTH, WORK_BUDGET};
+use crate::types::Ty;
 
 impl Gen<'_> {
     /// Writes every function's body, in order: each may call the ones before it.
@@ -51,14 +52,17 @@ impl Gen<'_> {
         };
         for (i, (name, ty)) in func.params.iter().enumerate() {
             let mut var = self.new_var(name.clone(), ty.clone(), false);
-            // The recursive call names the depth parameter: no `let` may hide it.
-            var.keep = i == 0 && func.rec.is_some();
+            // The recursive call names the depth parameter, and a hand-back helper's
+            // return its parameter: no `let` may hide them.
+            var.keep = i == 0 && (func.rec.is_some() || func.hands_back);
             self.bind(var);
         }
         if let Some(rec) = func.rec {
             self.recursive_body(&func, rec);
         } else if func.copies {
             self.copies_body(&func);
+        } else if func.hands_back {
+            self.hand_back_body(&func);
         } else {
             // Top-level statements until the budget runs out (blocks use some of it).
             self.stmts(usize::MAX, 3);
@@ -144,6 +148,44 @@ impl Gen<'_> {
         self.final_return();
     }
 
+    /// `return p;`, `return some(p);` or `return {field: p, …};`, after at most one
+    /// statement, so the helper is small enough to inline.
+    fn hand_back_body(&mut self, func: &Func) {
+        let (param, ty) = func.params[0].clone();
+        self.some_stmts(0, 1, 0);
+        self.begin_stmt();
+        let ret = func
+            .ret
+            .clone()
+            .expect("a hand-back helper returns a value");
+        let value = if ret == ty {
+            param
+        } else if ret == Ty::option(ty.clone()) {
+            format!("some({param})")
+        } else {
+            let fields = self
+                .types
+                .record_fields(&ret)
+                .expect("a record holding the parameter")
+                .to_vec();
+            let mut placed = false;
+            let parts: Vec<String> = fields
+                .iter()
+                .map(|(name, t)| {
+                    if !placed && *t == ty {
+                        placed = true;
+                        format!("{name}: {param}")
+                    } else {
+                        format!("{name}: {}", self.expect(t, 1).text)
+                    }
+                })
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        };
+        self.line(format!("return {value};"));
+        self.end_stmt();
+    }
+
     fn copies_body(&mut self, func: &Func) {
         let (param, ty) = func.params[0].clone();
         let init = if self.rng.chance(70) {
@@ -151,13 +193,17 @@ impl Gen<'_> {
         } else {
             None
         };
-        let (original, copy) = self.copy_pair(&ty, init);
+        let via = self.hand_back_to(&ty).filter(|_| self.rng.chance(60));
+        let (original, copy) = self.copy_pair(&ty, init, via.as_deref());
         self.some_stmts(0, 3, 2);
         let target = if self.rng.chance(65) {
             copy.clone()
         } else {
             original.clone()
         };
+        if ty == Ty::Str && self.rng.chance(40) {
+            self.append_run(&target);
+        }
         for _ in 0..self.rng.range(1, 2) {
             self.change_heap(&target, &ty);
         }

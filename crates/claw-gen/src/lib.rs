@@ -20,7 +20,10 @@
 //! nested patterns, `?` and `check!`, globals, shadowing, value semantics (a copy changed
 //! after it was made), recursion and mutual recursion, and nested loops with `break` and
 //! `continue` in every position. A few percent of divisions and indexes are unguarded, so
-//! some calls trap.
+//! some calls trap. Some statements take the shapes the optimizer's passes rewrite, and
+//! their near misses (`shapes.rs`): appends to strings in loops, `while i < xs.len()`,
+//! helpers that hand back their argument, constants, `match` on cases with a catch-all,
+//! copies out of `mut` locals, and calls that are a statement's whole value.
 //!
 //! Not generated: imports other than the echoes, export blocks and inline interfaces, `print`,
 //! `%`-escaped names,
@@ -35,6 +38,7 @@ mod names;
 mod pattern;
 mod program;
 mod rng;
+mod shapes;
 mod stmt;
 mod types;
 mod wave;

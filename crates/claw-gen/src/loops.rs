@@ -10,19 +10,19 @@ use crate::wave;
 
 impl Gen<'_> {
     /// Whether a loop of `rounds` rounds may open here.
-    fn loop_fits(&self, rounds: u64) -> bool {
+    pub(crate) fn loop_fits(&self, rounds: u64) -> bool {
         let mult = self.f.mult * rounds.max(1);
         mult <= MULT_MAX && self.f.cost + mult * 4 <= self.f.budget
     }
 
-    fn enter_loop(&mut self, rounds: u64) -> u64 {
+    pub(crate) fn enter_loop(&mut self, rounds: u64) -> u64 {
         self.f.loops += 1;
         let old = self.f.mult;
         self.f.mult = old * rounds.max(1);
         old
     }
 
-    fn leave_loop(&mut self, old: u64) {
+    pub(crate) fn leave_loop(&mut self, old: u64) {
         self.f.loops -= 1;
         self.f.mult = old;
     }

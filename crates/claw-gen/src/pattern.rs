@@ -102,7 +102,7 @@ impl Gen<'_> {
 
     /// `case`, `case(p)` or `type::case(p)`; with `total`, the payload pattern matches
     /// everything.
-    fn case_pattern(
+    pub(crate) fn case_pattern(
         &mut self,
         ty: &Ty,
         case: &str,
@@ -246,14 +246,7 @@ impl Gen<'_> {
     pub(crate) fn jump_text(&mut self) -> Option<String> {
         let in_loop = self.f.loops > 0 && !self.f.in_head;
         if in_loop && self.rng.chance(60) {
-            return Some(
-                if self.rng.chance(50) {
-                    "break;"
-                } else {
-                    "continue;"
-                }
-                .into(),
-            );
+            return Some(self.jump_word().into());
         }
         match self.f.ret.clone() {
             Some(ret) => {

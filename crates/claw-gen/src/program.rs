@@ -212,7 +212,14 @@ impl Gen<'_> {
                     cost: 1,
                     copies: false,
                     imported: true,
+                    hands_back: false,
                 });
+            }
+        }
+        if self.rng.chance(45) {
+            for _ in 0..self.rng.range(1, 2) {
+                let func = self.hand_back_signature();
+                self.funcs.push(func);
             }
         }
         let size = self.config.size.max(1);
@@ -235,8 +242,19 @@ impl Gen<'_> {
             self.funcs.push(sig);
         }
         if self.rng.chance(35) {
-            // Value semantics, observed: `(original, copy)` after one of them changed.
-            let ty = self.heap_type(40);
+            // Value semantics, observed: `(original, copy)` after one of them changed;
+            // sometimes of a type a helper hands back, so the copy can go through it.
+            let handed: Vec<Ty> = self
+                .funcs
+                .iter()
+                .filter(|f| f.hands_back && f.ret.as_ref() == Some(&f.params[0].1))
+                .map(|f| f.params[0].1.clone())
+                .collect();
+            let ty = if !handed.is_empty() && self.rng.chance(50) {
+                self.rng.pick(&handed).clone()
+            } else {
+                self.heap_type(40)
+            };
             let last = self.funcs.len() - 1;
             let func = &mut self.funcs[last];
             func.params.truncate(1);
@@ -248,6 +266,42 @@ impl Gen<'_> {
             }
             func.ret = Some(Ty::Tuple(vec![ty.clone(), ty]));
             func.copies = true;
+        }
+    }
+
+    /// A helper that gives back its parameter, a string or list: as it is, in `some(…)`,
+    /// or (for a string) in a field of a record.
+    fn hand_back_signature(&mut self) -> Func {
+        let param = match self.rng.below(10) {
+            0..=3 => Ty::Str,
+            4..=7 => Ty::list(Ty::Int(self.int_type())),
+            _ => self.heap_type(50),
+        };
+        let records: Vec<Ty> = (0..self.types.decls.len())
+            .map(Ty::Named)
+            .filter(|t| {
+                self.types
+                    .record_fields(t)
+                    .is_some_and(|fields| fields.iter().any(|(_, f)| *f == param))
+            })
+            .collect();
+        let ret = match self.rng.below(10) {
+            0..=4 => param.clone(),
+            5..=7 => Ty::option(param.clone()),
+            _ if !records.is_empty() => self.rng.pick(&records).clone(),
+            _ => param.clone(),
+        };
+        Func {
+            name: self.names.fresh(&mut self.rng),
+            params: vec![(self.names.fresh(&mut self.rng), param)],
+            ret: Some(ret),
+            exported: false,
+            rec: None,
+            cost: 0,
+            text: String::new(),
+            copies: false,
+            imported: false,
+            hands_back: true,
         }
     }
 
@@ -290,6 +344,7 @@ impl Gen<'_> {
             text: String::new(),
             copies: false,
             imported: false,
+            hands_back: false,
         }
     }
 
@@ -335,6 +390,7 @@ impl Gen<'_> {
                 text: String::new(),
                 copies: false,
                 imported: false,
+                hands_back: false,
             });
         }
     }

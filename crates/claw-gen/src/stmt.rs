@@ -30,6 +30,7 @@ enum Kind {
     Try,
     ListInLoop,
     Copy,
+    Shape,
 }
 
 /// A place that can be assigned: its path, type, and the guard its index needs.
@@ -69,7 +70,7 @@ impl Gen<'_> {
         let nest = if self.f.stmts_left >= 3 { nest } else { 0 };
         let can_loop = nest > 0 && self.f.loops < 3;
         let tryable = matches!(self.f.ret, Some(Ty::Option(_) | Ty::Result(_, _)));
-        let table: [(Kind, u32, bool); 17] = [
+        let table: [(Kind, u32, bool); 18] = [
             (Let, 20, true),
             (Assign, 16, true),
             (Push, 7, true),
@@ -87,6 +88,7 @@ impl Gen<'_> {
             (Try, 3, tryable),
             (ListInLoop, 2, can_loop && self.f.loops < 2),
             (Copy, 2, true),
+            (Shape, 8, true),
         ];
         let options: Vec<(Kind, u32)> = table
             .iter()
@@ -113,6 +115,7 @@ impl Gen<'_> {
             Try => self.try_stmt(),
             ListInLoop => self.list_in_loop(),
             Copy => self.copy_stmt(),
+            Shape => self.shape_stmt(nest),
         }
     }
 
@@ -138,7 +141,7 @@ impl Gen<'_> {
         self.names.fresh(&mut self.rng)
     }
 
-    fn let_stmt(&mut self) {
+    pub(crate) fn let_stmt(&mut self) {
         let ty = self.local_type();
         let mutable = self.rng.chance(45);
         let name = self.local_name();
@@ -262,7 +265,7 @@ impl Gen<'_> {
     }
 
     /// Writes `stmt` (one line), inside `if guard { … }` when given.
-    fn guarded(&mut self, guard: Option<&str>, stmt: String) {
+    pub(crate) fn guarded(&mut self, guard: Option<&str>, stmt: String) {
         match guard {
             Some(g) => self.line(format!("if {g} {{ {stmt} }}")),
             None => self.line(stmt),
@@ -271,7 +274,7 @@ impl Gen<'_> {
 
     /// The growth guard a statement storing into `place` needs: lists and strings kept in
     /// a global, or changed in a loop, stop growing at [`HEAP_CAP`].
-    fn growth_guard(&mut self, place: &Place) -> Option<String> {
+    pub(crate) fn growth_guard(&mut self, place: &Place) -> Option<String> {
         let repeated = self.f.loops > 0 || place.global;
         match &place.ty {
             Ty::Str | Ty::List(_) if repeated => Some(format!("{}.len() < {HEAP_CAP}", place.path)),
@@ -280,7 +283,7 @@ impl Gen<'_> {
     }
 
     /// Joins an element guard and a growth guard.
-    fn join_guards(a: Option<String>, b: Option<String>) -> Option<String> {
+    pub(crate) fn join_guards(a: Option<String>, b: Option<String>) -> Option<String> {
         match (a, b) {
             (Some(a), Some(b)) => Some(format!("{a} && {b}")),
             (a, b) => a.or(b),
@@ -456,11 +459,7 @@ impl Gen<'_> {
             match self.rng.below(10) {
                 0 => self.line(format!("{} => {{}}", pat.text)),
                 1 if self.f.loops > 0 => {
-                    let jump = if self.rng.chance(50) {
-                        "break;"
-                    } else {
-                        "continue;"
-                    };
+                    let jump = self.jump_word();
                     self.line(format!("{} => {{ {jump} }}", pat.text));
                 }
                 _ => {
@@ -481,11 +480,7 @@ impl Gen<'_> {
     /// `break;` or `continue;`, mostly behind a condition so the rest of the loop runs; a
     /// bare one only where nothing follows it (`last`).
     pub(crate) fn jump_stmt(&mut self, last: bool) {
-        let jump = if self.rng.chance(50) {
-            "break;"
-        } else {
-            "continue;"
-        };
+        let jump = self.jump_word();
         self.begin_stmt();
         if last && self.rng.chance(15) {
             self.line(jump);
@@ -495,6 +490,16 @@ impl Gen<'_> {
             self.line(format!("if {} {{ {jump} }}", cond.head()));
         }
         self.end_stmt();
+    }
+
+    /// `break;` or `continue;`; only `break;` in a loop whose step comes last, which a
+    /// `continue` would skip, so the loop would never end.
+    pub(crate) fn jump_word(&mut self) -> &'static str {
+        if self.f.loops != self.f.step_last && self.rng.chance(50) {
+            "continue;"
+        } else {
+            "break;"
+        }
     }
 
     /// An early return behind a condition.
@@ -585,15 +590,22 @@ impl Gen<'_> {
     /// still in scope for later statements (and the function's result) to read.
     pub(crate) fn copy_stmt(&mut self) {
         let ty = self.heap_type(30);
-        let (original, copy) = self.copy_pair(&ty, None);
+        let via = self.hand_back_to(&ty).filter(|_| self.rng.chance(40));
+        let (original, copy) = self.copy_pair(&ty, None, via.as_deref());
         let target = if self.rng.chance(70) { copy } else { original };
         for _ in 0..self.rng.range(1, 2) {
             self.change_heap(&target, &ty);
         }
     }
 
-    /// `let mut a: T = init; let mut b = a;`, both kept visible under their names.
-    pub(crate) fn copy_pair(&mut self, ty: &Ty, init: Option<String>) -> (String, String) {
+    /// `let mut a: T = init; let mut b = a;` (or `= via(a)`), both kept visible under
+    /// their names.
+    pub(crate) fn copy_pair(
+        &mut self,
+        ty: &Ty,
+        init: Option<String>,
+        via: Option<&str>,
+    ) -> (String, String) {
         self.begin_stmt();
         let init = match init {
             Some(text) => text,
@@ -606,7 +618,10 @@ impl Gen<'_> {
         let original = self.names.fresh(&mut self.rng);
         let copy = self.names.fresh(&mut self.rng);
         self.line(format!("let mut {original}: {t} = {init};"));
-        self.line(format!("let mut {copy} = {original};"));
+        match via {
+            Some(func) => self.line(format!("let mut {copy} = {func}({original});")),
+            None => self.line(format!("let mut {copy} = {original};")),
+        }
         self.end_stmt();
         for name in [&original, &copy] {
             let mut var = self.new_var(name.clone(), ty.clone(), true);

@@ -109,7 +109,8 @@ fn differential_config(seed: u64) -> Config {
 fn differential_configs_compile() {
     let seeds = [7097, 23713, 51158, 89001]
         .into_iter()
-        .chain(51_000..51_300);
+        .chain(51_000..51_300)
+        .chain(200_000..200_300);
     for seed in seeds {
         let config = differential_config(seed);
         let generated = generate(seed, &config);
@@ -121,6 +122,47 @@ fn differential_configs_compile() {
             );
         }
     }
+}
+
+/// The shapes the optimizer's passes look for, each in some program of the differential
+/// test's configurations.
+#[test]
+fn optimizer_shapes_appear() {
+    let sources: Vec<String> = (0..300)
+        .map(|seed| generate(seed, &differential_config(seed)).source)
+        .collect();
+    type Found = fn(&str) -> bool;
+    let shapes: [(&str, Found); 7] = [
+        ("an append in a loop", |line| {
+            line.contains(".len() < 48 {") && line.contains(" = ") && line.contains(" + ")
+        }),
+        ("a while over a list's indices", |line| {
+            line.starts_with("while ") && line.ends_with(".len() {")
+        }),
+        ("an index under its own test", |line| {
+            line.starts_with("if ") && line.ends_with(".len() {")
+        }),
+        ("a hand-back helper", |line| {
+            line.starts_with("return some(")
+        }),
+        ("a division by a literal zero", |line| {
+            line.contains(" / 0;")
+        }),
+        ("a test on a constant", |line| {
+            line == "if true {" || line == "if false {"
+        }),
+        ("a catch-all after cases", |line| line.starts_with("_ => {")),
+    ];
+    let missing: Vec<&str> = shapes
+        .iter()
+        .filter(|(_, found)| {
+            !sources
+                .iter()
+                .any(|s| s.lines().any(|line| found(line.trim())))
+        })
+        .map(|(name, _)| *name)
+        .collect();
+    assert!(missing.is_empty(), "never generated: {missing:?}");
 }
 
 #[test]
