@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::anyhow;
 use claw_runtime::{Config, Host, Preopen, RunError, Sandbox, Session};
 
-use crate::compile::{compile, io_message, SourceFile};
+use crate::compile::{compile_with, io_message, SourceFile};
 use crate::term::Term;
 
 /// Run a Claw file or a component binary, calling exported functions.
@@ -73,6 +73,10 @@ pub struct GuestOpts {
     /// frames of a small recursive function); deeper recursion traps.
     #[arg(long, value_name = "BYTES")]
     pub max_stack: Option<usize>,
+    /// Optimization level for `.claw` files, as for `claw build`; `-O0` keeps every function
+    /// a function of its own, so a trap names the one it happened in.
+    #[arg(short = 'O', value_name = "LEVEL", default_value = "2")]
+    pub opt: crate::build::OptArg,
 }
 
 impl GuestOpts {
@@ -102,7 +106,7 @@ impl GuestOpts {
 
 pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
     let (mut config, sandbox) = opts.limits.settings()?;
-    let wasm = read_component(&opts.file, opts.wit.as_deref(), term)?;
+    let wasm = read_component(&opts.file, opts.wit.as_deref(), opts.limits.opt, term)?;
     config.args = std::iter::once(file_name(&opts.file))
         .chain(opts.args.iter().cloned())
         .collect();
@@ -144,13 +148,22 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
 
 /// The component in `path`: read from a `.wasm` file, else compiled from Claw source (printing
 /// diagnostics on failure).
-pub fn read_component(path: &Path, wit: Option<&Path>, term: &Term) -> anyhow::Result<Vec<u8>> {
+pub fn read_component(
+    path: &Path,
+    wit: Option<&Path>,
+    opt: crate::build::OptArg,
+    term: &Term,
+) -> anyhow::Result<Vec<u8>> {
     if path.extension().is_some_and(|ext| ext == "wasm") {
         std::fs::read(path)
             .map_err(|err| anyhow!("cannot read `{}`: {}", path.display(), io_message(&err)))
     } else {
         let source = SourceFile::read(path)?;
-        Ok(compile(&source, wit, term)?.component)
+        let options = claw_compiler::Options {
+            opt_level: opt.into(),
+            ..Default::default()
+        };
+        Ok(compile_with(&source, wit, options, term)?.component)
     }
 }
 

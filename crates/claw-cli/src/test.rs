@@ -99,13 +99,16 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
 
     let mut withs = Vec::new();
     for with in &opts.with {
-        withs.push((with, read_component(&with.path, opts.wit.as_deref(), term)?));
+        withs.push((
+            with,
+            read_component(&with.path, opts.wit.as_deref(), opts.limits.opt, term)?,
+        ));
     }
     let host = Host::new();
     let mut suites = Vec::new();
     for file in &files {
         let name = display_name(file);
-        let wasm = read_component(file, opts.wit.as_deref(), term)?;
+        let wasm = read_component(file, opts.wit.as_deref(), opts.limits.opt, term)?;
         let wasm = if withs.is_empty() {
             wasm
         } else {

@@ -232,6 +232,21 @@ fn a_trap_exits_1_and_names_the_function() {
         "the backtrace shows the line that divides: {err}"
     );
     assert_eq!(output.status.code(), Some(1));
+    // At -O0 every function stays one: the trap is in `divide`, called from `nested`.
+    let unoptimized = claw(&[
+        "run",
+        "-O0",
+        "tests/programs/traps.claw",
+        "--invoke",
+        "nested(0)",
+    ]);
+    let err = stderr(&unoptimized);
+    assert!(err.starts_with("error: trap in `divide`: "), "{err}");
+    assert!(
+        err.contains("nested"),
+        "the backtrace shows the caller: {err}"
+    );
+    assert_eq!(unoptimized.status.code(), Some(1));
 }
 
 #[test]
