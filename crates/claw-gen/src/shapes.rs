@@ -552,15 +552,25 @@ impl Gen<'_> {
         }
     }
 
-    /// `let k: T = v;`, bound once and never changed.
+    /// `let k: T = v;` (or `let k = v;` for a small `s32`), bound once and never changed.
     fn constant_local(&mut self, int: Int) -> String {
         let name = self.names.fresh(&mut self.rng);
-        let v = self.constant_value(int);
+        let flex = int == Int::S32 && self.rng.chance(50);
+        let v = if flex {
+            i128::from(self.rng.range(0, 99))
+        } else {
+            self.constant_value(int)
+        };
         self.begin_stmt();
         let text = wave::int_text(&mut self.rng, v);
-        self.line(format!("let {name}: {} = {text};", int.name()));
+        if flex {
+            self.line(format!("let {name} = {text};"));
+        } else {
+            self.line(format!("let {name}: {} = {text};", int.name()));
+        }
         self.end_stmt();
-        let var = self.new_var(name.clone(), Ty::Int(int), false);
+        let mut var = self.new_var(name.clone(), Ty::Int(int), false);
+        var.flex = flex;
         self.bind(var);
         name
     }
