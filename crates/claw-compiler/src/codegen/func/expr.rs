@@ -77,7 +77,27 @@ impl Emitter<'_> {
                 self.code.push(I::Drop);
                 self.expr(&args[1]);
                 self.code.push(I::I32Add);
-                self.code.push(I::Call(info.helper(Helper::Utf8Next)));
+                let addr = self.code.stash(&[ValType::I32]);
+                let [c, width] = [0; 2].map(|_| self.code.local(ValType::I32));
+                // An ASCII byte is its own char; only the rest need decoding.
+                self.code.extend([
+                    I::LocalGet(addr),
+                    I::I32Load8U(crate::codegen::code::mem(0, 1)),
+                    I::LocalTee(c),
+                    I::I32Const(0x80),
+                    I::I32LtU,
+                    I::If(BlockType::Empty),
+                    I::I32Const(1),
+                    I::LocalSet(width),
+                    I::Else,
+                    I::LocalGet(addr),
+                    I::Call(info.helper(Helper::Utf8Next)),
+                    I::LocalSet(width),
+                    I::LocalSet(c),
+                    I::End,
+                    I::LocalGet(c),
+                    I::LocalGet(width),
+                ]);
             }
             K::Push(place, value) => self.push(place, value),
             K::Pop(place) => self.pop(place, ty),

@@ -315,19 +315,79 @@ impl Emitter<'_> {
             &[I::LocalGet(total)],
             &[I::LocalGet(total), I::I32Const(2), I::I32Mul],
         );
-        self.code.extend([
-            I::LocalGet(ptr),
-            I::LocalGet(len),
-            I::I32Add,
-            I::LocalGet(add),
-            I::LocalGet(add + 1),
-            I::MemoryCopy {
-                src_mem: 0,
-                dst_mem: 0,
-            },
-            I::LocalGet(ptr),
-            I::LocalGet(total),
-        ]);
+        match value.constant() {
+            // A short literal is stored byte by byte: cheaper than a call to copy memory.
+            Some(ir::Const::Str(text)) if text.len() <= 8 => {
+                for (at, byte) in text.bytes().enumerate() {
+                    self.code.extend([
+                        I::LocalGet(ptr),
+                        I::LocalGet(len),
+                        I::I32Add,
+                        I::I32Const(i32::from(byte)),
+                        I::I32Store8(mem(at as u32, 1)),
+                    ]);
+                }
+            }
+            _ if self.info.small => self.code.extend([
+                I::LocalGet(ptr),
+                I::LocalGet(len),
+                I::I32Add,
+                I::LocalGet(add),
+                I::LocalGet(add + 1),
+                I::MemoryCopy {
+                    src_mem: 0,
+                    dst_mem: 0,
+                },
+            ]),
+            // Most appends are a few bytes, which a loop copies faster than a call to the
+            // engine's memory copy does.
+            _ => {
+                let i = self.code.local(ValType::I32);
+                self.code.extend([
+                    I::LocalGet(add + 1),
+                    I::I32Const(16),
+                    I::I32GeU,
+                    I::If(BlockType::Empty),
+                    I::LocalGet(ptr),
+                    I::LocalGet(len),
+                    I::I32Add,
+                    I::LocalGet(add),
+                    I::LocalGet(add + 1),
+                    I::MemoryCopy {
+                        src_mem: 0,
+                        dst_mem: 0,
+                    },
+                    I::Else,
+                    I::I32Const(0),
+                    I::LocalSet(i),
+                    I::Block(BlockType::Empty),
+                    I::Loop(BlockType::Empty),
+                    I::LocalGet(i),
+                    I::LocalGet(add + 1),
+                    I::I32GeU,
+                    I::BrIf(1),
+                    I::LocalGet(ptr),
+                    I::LocalGet(len),
+                    I::I32Add,
+                    I::LocalGet(i),
+                    I::I32Add,
+                    I::LocalGet(add),
+                    I::LocalGet(i),
+                    I::I32Add,
+                    I::I32Load8U(mem(0, 1)),
+                    I::I32Store8(mem(0, 1)),
+                    I::LocalGet(i),
+                    I::I32Const(1),
+                    I::I32Add,
+                    I::LocalSet(i),
+                    I::Br(0),
+                    I::End,
+                    I::End,
+                    I::End,
+                ]);
+            }
+        }
+        self.code.extend([I::LocalGet(ptr), I::LocalGet(total)]);
         self.write(place);
     }
 
@@ -370,7 +430,8 @@ impl Emitter<'_> {
             I::End,
         ]);
         self.code.extend(need.iter().cloned());
-        self.code.extend([I::LocalGet(cap), I::I32GtU, I::If(BlockType::Empty)]);
+        self.code
+            .extend([I::LocalGet(cap), I::I32GtU, I::If(BlockType::Empty)]);
         self.code.extend(grown.iter().cloned());
         self.code.extend([
             I::Call(self.info.helper(alloc)),
