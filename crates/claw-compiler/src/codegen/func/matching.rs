@@ -49,10 +49,14 @@ impl Emitter<'_> {
     /// payload or ignoring it) or match anything: the arm each case goes to, so one
     /// `br_table` on the discriminant picks the arm instead of a test per arm.
     fn jump_table(&self, ty: TypeId, arms: &[ir::Arm]) -> Option<Vec<u32>> {
-        let cases = self.info.types().case_count(ty)?;
         if arms.len() < 3 {
             return None;
         }
+        let types = self.info.types();
+        if types.int_shape(ty).is_some_and(|shape| !shape.wide()) {
+            return int_table(arms);
+        }
+        let cases = types.case_count(ty)?;
         let mut table: Vec<Option<u32>> = vec![None; cases];
         for (index, arm) in arms.iter().enumerate() {
             match &arm.pat {
@@ -98,7 +102,7 @@ impl Emitter<'_> {
             self.close();
             match &arm.pat {
                 Pat::Case(case, Some(sub)) => self.payload(*case, sub, ty, value, done),
-                Pat::Case(_, None) | Pat::Wildcard => {}
+                Pat::Case(_, None) | Pat::Int(_) | Pat::Wildcard => {}
                 pat => self.test(pat, ty, value, done),
             }
             self.block(&arm.body);
@@ -251,4 +255,30 @@ fn irrefutable(pat: &Pat) -> bool {
         Pat::Tuple(items) => items.iter().all(irrefutable),
         _ => false,
     }
+}
+
+/// The jump table of a `match` on a narrow integer whose arms test small non-negative
+/// values and end with one that matches anything (the default, for every other value).
+fn int_table(arms: &[ir::Arm]) -> Option<Vec<u32>> {
+    let mut slots: Vec<Option<u32>> = Vec::new();
+    for (index, arm) in arms.iter().enumerate() {
+        match &arm.pat {
+            Pat::Int(v) if (0..64).contains(v) => {
+                let v = *v as usize;
+                if slots.len() <= v {
+                    slots.resize(v + 1, None);
+                }
+                slots[v].get_or_insert(index as u32);
+            }
+            Pat::Wildcard | Pat::Bind(_) => {
+                let default = index as u32;
+                let mut table: Vec<u32> = slots.iter().map(|s| s.unwrap_or(default)).collect();
+                // The last entry is `br_table`'s default: every value past the table.
+                table.push(default);
+                return Some(table);
+            }
+            _ => return None,
+        }
+    }
+    None
 }
