@@ -751,3 +751,26 @@ fn emit_prints_the_ir_or_the_core_module() {
     let bad = claw(&["build", "examples/factorial.claw", "-O3"]);
     assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
 }
+
+/// `-Os` drops the names of functions but keeps those of the trap helpers, which are how
+/// the runtime learns why a program trapped.
+#[test]
+fn os_keeps_the_reason_of_a_trap() {
+    let dir = scratch("os-trap");
+    let file = dir.join("at.claw");
+    std::fs::write(
+        &file,
+        "export func at(xs: list<u32>, i: u32) -> u32 {\n    return xs[i];\n}\n",
+    )
+    .unwrap();
+    let output = claw(&[
+        "run",
+        "-Os",
+        file.to_str().unwrap(),
+        "--invoke",
+        "at([1], 5)",
+    ]);
+    let err = stderr(&output);
+    assert!(err.contains("index out of bounds"), "{err}");
+    assert_eq!(output.status.code(), Some(1));
+}

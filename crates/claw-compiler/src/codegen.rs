@@ -408,6 +408,9 @@ impl ModuleBuilder {
             let realloc = info.helper(Helper::CabiRealloc);
             exports.export("cabi_realloc", ExportKind::Func, realloc);
         }
+        // The trap helpers' names are how a host tells why the program trapped, so they stay
+        // even where no other name does.
+        let mut trap_names = Vec::new();
         // Helpers ask for further helpers while being generated; drain until none are new.
         let mut done = 0;
         loop {
@@ -420,6 +423,9 @@ impl ModuleBuilder {
             functions.function(ty);
             code.function(&body);
             names.append(index, &key_name(program, key));
+            if let Key::Rt(Helper::Trap(_)) = key {
+                trap_names.push((index, key_name(program, key)));
+            }
         }
 
         // The allocator's globals exist only when `program_allocates` said so; a helper that
@@ -470,6 +476,16 @@ impl ModuleBuilder {
                     data: data.into(),
                 });
             }
+        }
+        if !style.names && !trap_names.is_empty() {
+            trap_names.sort();
+            let mut map = NameMap::new();
+            for (index, name) in &trap_names {
+                map.append(*index, name);
+            }
+            let mut name_section = NameSection::new();
+            name_section.functions(&map);
+            module.section(&name_section);
         }
         if style.names {
             let mut name_section = NameSection::new();

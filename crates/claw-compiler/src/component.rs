@@ -36,6 +36,7 @@ pub fn encode(
 
 /// `bytes` (a component or core module) without its custom sections, nested modules and
 /// components included: names and producers only help debugging, and `-Os` leaves them out.
+/// A name section naming trap helpers stays: it is how a host learns why a program trapped.
 pub fn strip_custom_sections(bytes: &[u8]) -> Vec<u8> {
     let component = bytes.get(4..8) == Some(&[0x0d, 0x00, 0x01, 0x00]);
     let mut out = bytes[..8.min(bytes.len())].to_vec();
@@ -46,7 +47,7 @@ pub fn strip_custom_sections(bytes: &[u8]) -> Vec<u8> {
         let end = start + size;
         let payload = &bytes[start..end];
         match id {
-            0 => {}
+            0 if !names_traps(payload) => {}
             // A core module or a nested component.
             1 | 4 if component => {
                 let inner = strip_custom_sections(payload);
@@ -84,4 +85,11 @@ fn write_leb(out: &mut Vec<u8>, mut value: usize) {
         }
         out.push(byte | 0x80);
     }
+}
+
+/// Whether a custom section is a name section that names a trap helper.
+fn names_traps(payload: &[u8]) -> bool {
+    let (len, start) = read_leb(payload, 0);
+    let name = payload.get(start..start + len);
+    name == Some(b"name".as_slice()) && payload.windows(10).any(|w| w == b"claw:trap:")
 }
