@@ -109,7 +109,7 @@ pub struct ModuleInfo<'p> {
     pub heap_base: u32,
     /// Whether to prefer the smaller of two forms of code (`-Os`).
     pub small: bool,
-    /// Whether anything allocates (see [`program_allocates`]): else there is no allocator,
+    /// Whether anything allocates (see [`Usage::allocates`]): else there is no allocator,
     /// no scratch list and no `cabi_realloc`.
     pub allocates: bool,
     registry: RefCell<Registry>,
@@ -187,9 +187,11 @@ impl ModuleBuilder {
         style: Style,
     ) -> Vec<u8> {
         let types = &program.types;
-        let uses_memory = program_uses_memory(program, module);
-        let allocates = uses_memory && program_allocates(program, module);
-        let prints = uses_print(module);
+        let Usage {
+            memory: uses_memory,
+            prints,
+            allocates,
+        } = usage(program, module);
 
         // String literals, deduplicated, laid out after the fixed areas; then the elements
         // of constant lists, which may point at them.
@@ -428,7 +430,7 @@ impl ModuleBuilder {
             }
         }
 
-        // The allocator's globals exist only when `program_allocates` said so; a helper that
+        // The allocator's globals exist only when `Usage::allocates` said so; a helper that
         // uses them anyway would read a program global instead.
         assert!(
             allocates
@@ -568,65 +570,44 @@ fn key_name(program: &Program, key: Key) -> String {
     }
 }
 
-/// Whether any value of the program lives in linear memory, or any function crossing the
-/// boundary passes values through it.
-fn program_uses_memory(program: &Program, module: &ir::Module) -> bool {
+/// What the program's bodies and signatures need of the module around them, found in one
+/// walk over the IR.
+struct Usage {
+    /// Some value lives in linear memory, or some function crossing the boundary passes
+    /// values through it.
+    memory: bool,
+    /// `print` or `println` is called: the module imports `wasi:cli/stdout`.
+    prints: bool,
+    /// Running the program may allocate: something crosses the boundary in memory, a
+    /// global holds memory, or a body builds a list or string, copies one, or appends. When
+    /// not, `print` of constants and reading constant strings need only the data segment.
+    allocates: bool,
+}
+
+fn usage(program: &Program, module: &ir::Module) -> Usage {
     let types = &program.types;
     let is_mem = |ty: TypeId| types.in_memory(ty);
-    let mut in_body = false;
-    for func in module.funcs.iter().flatten() {
-        in_body |= func.locals.iter().any(|l| is_mem(l.ty));
-        ir::walk(&func.body, &mut |node| {
-            if let Node::Expr(expr) = node {
-                in_body |= is_mem(expr.ty);
-            }
-        });
-    }
-    in_body
-        || program.globals.iter().any(|g| is_mem(g.ty))
+    let signatures = program.globals.iter().any(|g| is_mem(g.ty))
         || program
             .funcs
             .iter()
             .any(|f| f.param_types.iter().chain(&f.result).any(|&t| is_mem(t)))
-        || program.funcs.iter().any(|f| abi::indirect(program, f))
-        || uses_print(module)
-}
-
-fn uses_print(module: &ir::Module) -> bool {
-    let mut prints = false;
+        || program.funcs.iter().any(|f| abi::indirect(program, f));
+    let mut usage = Usage {
+        memory: signatures,
+        prints: false,
+        allocates: signatures,
+    };
     for func in module.funcs.iter().flatten() {
-        ir::walk(&func.body, &mut |node| {
-            if let Node::Expr(expr) = node {
-                prints |= matches!(
+        usage.memory |= func.locals.iter().any(|l| is_mem(l.ty));
+        ir::walk(&func.body, &mut |node| match node {
+            Node::Expr(expr) => {
+                usage.memory |= is_mem(expr.ty);
+                usage.prints |= matches!(
                     expr.kind,
                     ir::ExprKind::Builtin(ir::Builtin::Print { .. }, _)
                 );
-            }
-        });
-    }
-    prints
-}
-
-/// Whether running the program may allocate: something crosses the boundary in memory, a
-/// global holds memory, or a body builds a list or string, copies one, or appends. When not,
-/// `print` of constants and reading constant strings need only the data segment.
-fn program_allocates(program: &Program, module: &ir::Module) -> bool {
-    let types = &program.types;
-    let is_mem = |ty: TypeId| types.in_memory(ty);
-    if program.globals.iter().any(|g| is_mem(g.ty))
-        || program
-            .funcs
-            .iter()
-            .any(|f| f.param_types.iter().chain(&f.result).any(|&t| is_mem(t)))
-        || program.funcs.iter().any(|f| abi::indirect(program, f))
-    {
-        return true;
-    }
-    let mut allocates = false;
-    for func in module.funcs.iter().flatten() {
-        ir::walk(&func.body, &mut |node| {
-            allocates |= match node {
-                Node::Expr(expr) => match &expr.kind {
+                usage.allocates |= match &expr.kind {
                     ir::ExprKind::Const(ir::Const::List(items)) => !items.is_empty(),
                     ir::ExprKind::List(_)
                     | ir::ExprKind::Own(..)
@@ -635,15 +616,19 @@ fn program_allocates(program: &Program, module: &ir::Module) -> bool {
                     | ir::ExprKind::Builtin(ir::Builtin::ToString, _) => true,
                     ir::ExprKind::Binary(claw_syntax::ast::BinaryOp::Add, _, _) => is_mem(expr.ty),
                     _ => false,
-                },
-                Node::Stmt(stmt) => match &stmt.kind {
+                };
+            }
+            Node::Stmt(stmt) => {
+                usage.allocates |= match &stmt.kind {
                     ir::StmtKind::Assign { release, .. } => *release,
                     ir::StmtKind::Compound { place, .. } => is_mem(place.ty),
                     _ => false,
-                },
-                Node::Pat(_) => false,
-            };
+                };
+            }
+            Node::Pat(_) => {}
         });
     }
-    allocates
+    usage.memory |= usage.prints;
+    usage.allocates &= usage.memory;
+    usage
 }

@@ -265,7 +265,44 @@ impl Expr {
     }
 }
 
+/// A new local, not declared `mut`, of the lowering's or a pass's own.
+pub fn add_local(locals: &mut Vec<LocalDef>, name: &str, ty: TypeId) -> Local {
+    locals.push(LocalDef {
+        name: name.to_string(),
+        ty,
+        mutable: false,
+    });
+    Local(locals.len() as u32 - 1)
+}
+
+impl Expr {
+    /// The whole value of a local, read in place.
+    pub fn read_local(local: Local, ty: TypeId) -> Expr {
+        Expr::new(ty, ExprKind::Read(Place::local(local, ty)))
+    }
+}
+
+impl StmtKind {
+    /// `local = value`, with nothing to own or release.
+    pub fn set_local(local: Local, value: Expr) -> StmtKind {
+        StmtKind::Assign {
+            place: Place::local(local, value.ty),
+            value,
+            release: false,
+        }
+    }
+}
+
 impl Place {
+    /// A whole local.
+    pub fn local(local: Local, ty: TypeId) -> Place {
+        Place {
+            root: Var::Local(local),
+            path: Vec::new(),
+            ty,
+        }
+    }
+
     pub fn global(&self) -> bool {
         matches!(self.root, Var::Global(_))
     }

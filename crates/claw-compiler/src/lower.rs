@@ -90,25 +90,11 @@ impl Lowerer<'_> {
     /// A fresh local of the lowering's own; its name starts with `%`, which no source
     /// name can.
     fn temp(&mut self, name: &str, ty: TypeId) -> Local {
-        let local = Local(self.locals.len() as u32);
-        self.locals.push(ir::LocalDef {
-            name: name.to_string(),
-            ty,
-            mutable: false,
-        });
-        local
+        ir::add_local(&mut self.locals, name, ty)
     }
 
     fn read(&self, local: Local) -> Expr {
-        let ty = self.locals[local.0 as usize].ty;
-        Expr::new(
-            ty,
-            ir::ExprKind::Read(ir::Place {
-                root: ir::Var::Local(local),
-                path: Vec::new(),
-                ty,
-            }),
-        )
+        Expr::read_local(local, self.locals[local.0 as usize].ty)
     }
 
     fn block(&mut self, block: &ast::Block) -> Block {
@@ -318,13 +304,13 @@ impl Lowerer<'_> {
                 let first = bool_op(BinaryOp::Le, self.read(binding), self.read(last));
                 out.push(stmt(ir::StmtKind::Let(more, first)));
                 let again = bool_op(BinaryOp::Ne, self.read(binding), self.read(last));
-                step.push(stmt(self.set(more, again)));
+                step.push(stmt(ir::StmtKind::set_local(more, again)));
                 self.read(more)
             } else {
                 bool_op(BinaryOp::Lt, self.read(binding), self.read(last))
             };
             let next = add(ty, self.read(binding), one);
-            step.push(stmt(self.set(binding, next)));
+            step.push(stmt(ir::StmtKind::set_local(binding, next)));
             let body = self.block(body);
             out.push(stmt(ir::StmtKind::Loop {
                 cond: Some(cond),
@@ -380,7 +366,7 @@ impl Lowerer<'_> {
         };
         inner.extend(self.block(body));
         let next = add(TypeId::U32, self.read(index), width);
-        let step = vec![stmt(self.set(index, next))];
+        let step = vec![stmt(ir::StmtKind::set_local(index, next))];
         out.push(stmt(ir::StmtKind::Loop {
             cond: Some(cond),
             body: inner,
@@ -390,27 +376,9 @@ impl Lowerer<'_> {
 
     /// Field `index` of a tuple in a local, read in place.
     fn field(&self, local: Local, index: u32, ty: TypeId) -> Expr {
-        Expr::new(
-            ty,
-            ir::ExprKind::Read(ir::Place {
-                root: ir::Var::Local(local),
-                path: vec![ir::Step::Field(index)],
-                ty,
-            }),
-        )
-    }
-
-    /// `local = value`, for the lowering's own locals.
-    fn set(&self, local: Local, value: Expr) -> ir::StmtKind {
-        ir::StmtKind::Assign {
-            place: ir::Place {
-                root: ir::Var::Local(local),
-                path: Vec::new(),
-                ty: value.ty,
-            },
-            value,
-            release: false,
-        }
+        let mut place = ir::Place::local(local, ty);
+        place.path.push(ir::Step::Field(index));
+        Expr::new(ty, ir::ExprKind::Read(place))
     }
 
     /// `value`, owned as `own` says if its type needs it.

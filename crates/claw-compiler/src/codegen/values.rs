@@ -278,7 +278,7 @@ fn load_discriminant(code: &mut Code, types: &Types, ty: TypeId, addr: u32) {
 }
 
 /// Emits a loop running `body` with each index `0..len` (`len` a local) in a local.
-fn each_index(code: &mut Code, len: u32, body: impl FnOnce(&mut Code, u32)) {
+pub fn each_index(code: &mut Code, len: u32, body: impl FnOnce(&mut Code, u32)) {
     let i = code.local(ValType::I32);
     code.extend([
         I::I32Const(0),

@@ -118,7 +118,7 @@ pub fn walk_expr<'a>(expr: &'a Expr, f: &mut impl FnMut(Node<'a>)) {
 
 /// Calls `f` on every expression in `block`, inner before outer, so that a rewrite sees its
 /// operands already rewritten.
-pub fn walk_mut(block: &mut Block, f: &mut impl FnMut(&mut Expr)) {
+pub fn walk_mut(block: &mut [Stmt], f: &mut impl FnMut(&mut Expr)) {
     for stmt in block {
         walk_stmt_mut(stmt, f);
     }
@@ -314,7 +314,7 @@ fn arms_in(expr: &mut Expr, f: &mut dyn FnMut(&mut Block)) {
 
 /// Calls `f` on every statement in `block`, those in nested blocks and `match` arms
 /// included, outer before inner.
-pub fn walk_stmts_mut(block: &mut Block, f: &mut dyn FnMut(&mut Stmt)) {
+pub fn walk_stmts_mut(block: &mut [Stmt], f: &mut dyn FnMut(&mut Stmt)) {
     for stmt in block {
         f(stmt);
         match &mut stmt.kind {

@@ -177,20 +177,13 @@ fn unchecked(stmt: &mut Stmt, i: Local, xs: Local) {
 /// Calls `f` on every place inside `stmt`, nested blocks included: those read, pushed to or
 /// popped from, and the targets of assignments.
 fn walk_places(stmt: &mut Stmt, f: &mut impl FnMut(&mut Place)) {
-    let mut block = vec![std::mem::replace(
-        stmt,
-        Stmt {
-            kind: StmtKind::Break(0),
-            at: 0,
-        },
-    )];
-    ir::walk_mut(&mut block, &mut |expr| match &mut expr.kind {
+    let block = std::slice::from_mut(stmt);
+    ir::walk_mut(block, &mut |expr| match &mut expr.kind {
         ExprKind::Read(place) | ExprKind::Pop(place) | ExprKind::Push(place, _) => f(place),
         _ => {}
     });
-    ir::walk_stmts_mut(&mut block, &mut |stmt| match &mut stmt.kind {
+    ir::walk_stmts_mut(block, &mut |stmt| match &mut stmt.kind {
         StmtKind::Assign { place, .. } | StmtKind::Compound { place, .. } => f(place),
         _ => {}
     });
-    *stmt = block.pop().expect("the statement put there");
 }

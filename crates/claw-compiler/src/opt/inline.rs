@@ -106,21 +106,9 @@ impl Inliner<'_> {
             return;
         };
         let ty = call.ty;
-        let result = Local(self.locals.len() as u32);
-        self.locals.push(LocalDef {
-            name: "%ret".into(),
-            ty,
-            mutable: false,
-        });
-        let read = Expr::new(
-            ty,
-            ExprKind::Read(Place {
-                root: Var::Local(result),
-                path: Vec::new(),
-                ty,
-            }),
-        );
-        let ExprKind::Call(_, args) = std::mem::replace(&mut call.kind, read.kind) else {
+        let result = ir::add_local(self.locals, "%ret", ty);
+        let read = Expr::read_local(result, ty).kind;
+        let ExprKind::Call(_, args) = std::mem::replace(&mut call.kind, read) else {
             unreachable!("matched above")
         };
         // The callee's locals, renumbered after the caller's.
@@ -182,17 +170,8 @@ fn returns(block: &mut Block, result: Local, loops: u32) {
         match stmt.kind {
             StmtKind::Return(value) => {
                 if let Some(value) = value {
-                    let ty = value.ty;
                     out.push(Stmt {
-                        kind: StmtKind::Assign {
-                            place: Place {
-                                root: Var::Local(result),
-                                path: Vec::new(),
-                                ty,
-                            },
-                            value,
-                            release: false,
-                        },
+                        kind: StmtKind::set_local(result, value),
                         at,
                     });
                 }

@@ -40,20 +40,7 @@ fn shared_strings(func: &mut Func, types: &Types) {
 /// Drops the copies in `value` (as a whole, or an item, payload or argument that goes into
 /// it whole) of values that hold strings but no lists.
 fn strings_only(value: &mut Expr, types: &Types) {
-    match &mut value.kind {
-        ExprKind::Own(Own::Copy, inner) if !types.contains_list(inner.ty) => {
-            let inner = std::mem::replace(&mut **inner, Expr::new(value.ty, ExprKind::Unreachable));
-            *value = inner;
-        }
-        ExprKind::Tuple(items) | ExprKind::List(items) | ExprKind::Call(_, items) => {
-            items.iter_mut().for_each(|item| strings_only(item, types))
-        }
-        ExprKind::Record(fields) => fields
-            .iter_mut()
-            .for_each(|(_, item)| strings_only(item, types)),
-        ExprKind::Case(_, Some(payload)) => strings_only(payload, types),
-        _ => {}
-    }
+    parts(value, &|copied| !types.contains_list(copied.ty));
 }
 
 /// Moves what can be moved in `block`; `live_after(x)` says whether something after the
@@ -113,31 +100,28 @@ fn elide(value: &mut Expr, later: &dyn Fn(Local) -> bool) {
             *counts.entry(local).or_default() += 1;
         }
     });
-    parts(value, &|x| {
-        later(x) || counts.get(&x).copied().unwrap_or(0) > 1
+    parts(value, &|copied| match &copied.kind {
+        ExprKind::Read(place) => match place.root {
+            Var::Local(x) => !later(x) && counts.get(&x).copied().unwrap_or(0) <= 1,
+            Var::Global(_) => false,
+        },
+        _ => false,
     });
 }
 
-fn parts(value: &mut Expr, keep: &dyn Fn(Local) -> bool) {
+/// Drops each `copy(…)` in `value` whose copied expression `drop` accepts: the whole value,
+/// or an item, payload or argument that goes into it whole.
+fn parts(value: &mut Expr, drop: &dyn Fn(&Expr) -> bool) {
     match &mut value.kind {
-        ExprKind::Own(Own::Copy, inner) => {
-            if let ExprKind::Read(place) = &inner.kind {
-                if let Var::Local(local) = place.root {
-                    if !keep(local) {
-                        let inner = std::mem::replace(
-                            &mut **inner,
-                            Expr::new(value.ty, ExprKind::Unreachable),
-                        );
-                        *value = inner;
-                    }
-                }
-            }
+        ExprKind::Own(Own::Copy, inner) if drop(inner) => {
+            let inner = std::mem::replace(&mut **inner, Expr::new(value.ty, ExprKind::Unreachable));
+            *value = inner;
         }
         ExprKind::Tuple(items) | ExprKind::List(items) | ExprKind::Call(_, items) => {
-            items.iter_mut().for_each(|item| parts(item, keep))
+            items.iter_mut().for_each(|item| parts(item, drop))
         }
-        ExprKind::Record(fields) => fields.iter_mut().for_each(|(_, item)| parts(item, keep)),
-        ExprKind::Case(_, Some(payload)) => parts(payload, keep),
+        ExprKind::Record(fields) => fields.iter_mut().for_each(|(_, item)| parts(item, drop)),
+        ExprKind::Case(_, Some(payload)) => parts(payload, drop),
         _ => {}
     }
 }

@@ -24,13 +24,7 @@ pub fn run(func: &mut Func, id: FuncId, types: &Types) {
     }
     let acc = accumulate.map(|op| {
         let ty = func.result.expect("an accumulator is for a result");
-        let local = Local(func.locals.len() as u32);
-        func.locals.push(ir::LocalDef {
-            name: "%acc".into(),
-            ty,
-            mutable: false,
-        });
-        (op, local, ty)
+        (op, ir::add_local(&mut func.locals, "%acc", ty), ty)
     });
     let at = func.body.first().map_or(0, |s| s.at);
     let mut body = std::mem::take(&mut func.body);
@@ -168,7 +162,7 @@ impl Rewriter<'_> {
             (ExprKind::Call(callee, args), _) if callee == self.id => args,
             (ExprKind::Binary(_, lhs, rhs), Some((op, acc, ty))) => {
                 out.push(stmt(StmtKind::Compound {
-                    place: local_place(acc, ty),
+                    place: Place::local(acc, ty),
                     op,
                     value: *lhs,
                     own: ir::Own::Keep,
@@ -184,7 +178,7 @@ impl Rewriter<'_> {
                 let value = match self.acc {
                     Some((op, acc, ty)) => Expr::new(
                         ty,
-                        ExprKind::Binary(op, Box::new(read(acc, ty)), Box::new(value)),
+                        ExprKind::Binary(op, Box::new(Expr::read_local(acc, ty)), Box::new(value)),
                     ),
                     _ => value,
                 };
@@ -200,34 +194,13 @@ impl Rewriter<'_> {
             {
                 continue;
             }
-            let temp = Local(self.locals.len() as u32);
-            self.locals.push(ir::LocalDef {
-                name: "%arg".into(),
-                ty,
-                mutable: false,
-            });
+            let temp = ir::add_local(self.locals, "%arg", ty);
             out.push(stmt(StmtKind::Let(temp, arg)));
             temps.push((param, temp, ty));
         }
         for (param, temp, ty) in temps {
-            out.push(stmt(StmtKind::Assign {
-                place: local_place(param, ty),
-                value: read(temp, ty),
-                release: false,
-            }));
+            out.push(stmt(StmtKind::set_local(param, Expr::read_local(temp, ty))));
         }
         out.push(stmt(StmtKind::Continue(loops)));
     }
-}
-
-fn local_place(local: Local, ty: TypeId) -> Place {
-    Place {
-        root: Var::Local(local),
-        path: Vec::new(),
-        ty,
-    }
-}
-
-fn read(local: Local, ty: TypeId) -> Expr {
-    Expr::new(ty, ExprKind::Read(local_place(local, ty)))
 }

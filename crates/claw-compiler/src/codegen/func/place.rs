@@ -13,7 +13,7 @@ use crate::codegen::canon;
 use crate::codegen::code::mem;
 use crate::codegen::runtime::Helper;
 use crate::codegen::values::{
-    coerce_to_join, emit_copy, emit_load, emit_release, emit_store, needs_copy,
+    coerce_to_join, each_index, emit_copy, emit_load, emit_release, emit_store, needs_copy,
 };
 use crate::ir::{self, step_type};
 use crate::types::{TypeDef, TypeId};
@@ -315,76 +315,58 @@ impl Emitter<'_> {
             &[I::LocalGet(total)],
             &[I::LocalGet(total), I::I32Const(2), I::I32Mul],
         );
+        let end = self.code.local(ValType::I32);
+        self.code.extend([
+            I::LocalGet(ptr),
+            I::LocalGet(len),
+            I::I32Add,
+            I::LocalSet(end),
+        ]);
+        let copy = [
+            I::LocalGet(end),
+            I::LocalGet(add),
+            I::LocalGet(add + 1),
+            I::MemoryCopy {
+                src_mem: 0,
+                dst_mem: 0,
+            },
+        ];
         match value.constant() {
             // A short literal is stored byte by byte: cheaper than a call to copy memory.
             Some(ir::Const::Str(text)) if text.len() <= 8 => {
                 for (at, byte) in text.bytes().enumerate() {
                     self.code.extend([
-                        I::LocalGet(ptr),
-                        I::LocalGet(len),
-                        I::I32Add,
+                        I::LocalGet(end),
                         I::I32Const(i32::from(byte)),
                         I::I32Store8(mem(at as u32, 1)),
                     ]);
                 }
             }
-            _ if self.info.small => self.code.extend([
-                I::LocalGet(ptr),
-                I::LocalGet(len),
-                I::I32Add,
-                I::LocalGet(add),
-                I::LocalGet(add + 1),
-                I::MemoryCopy {
-                    src_mem: 0,
-                    dst_mem: 0,
-                },
-            ]),
+            _ if self.info.small => self.code.extend(copy),
             // Most appends are a few bytes, which a loop copies faster than a call to the
             // engine's memory copy does.
             _ => {
-                let i = self.code.local(ValType::I32);
                 self.code.extend([
                     I::LocalGet(add + 1),
                     I::I32Const(16),
                     I::I32GeU,
                     I::If(BlockType::Empty),
-                    I::LocalGet(ptr),
-                    I::LocalGet(len),
-                    I::I32Add,
-                    I::LocalGet(add),
-                    I::LocalGet(add + 1),
-                    I::MemoryCopy {
-                        src_mem: 0,
-                        dst_mem: 0,
-                    },
-                    I::Else,
-                    I::I32Const(0),
-                    I::LocalSet(i),
-                    I::Block(BlockType::Empty),
-                    I::Loop(BlockType::Empty),
-                    I::LocalGet(i),
-                    I::LocalGet(add + 1),
-                    I::I32GeU,
-                    I::BrIf(1),
-                    I::LocalGet(ptr),
-                    I::LocalGet(len),
-                    I::I32Add,
-                    I::LocalGet(i),
-                    I::I32Add,
-                    I::LocalGet(add),
-                    I::LocalGet(i),
-                    I::I32Add,
-                    I::I32Load8U(mem(0, 1)),
-                    I::I32Store8(mem(0, 1)),
-                    I::LocalGet(i),
-                    I::I32Const(1),
-                    I::I32Add,
-                    I::LocalSet(i),
-                    I::Br(0),
-                    I::End,
-                    I::End,
-                    I::End,
                 ]);
+                self.code.extend(copy);
+                self.code.push(I::Else);
+                each_index(&mut self.code, add + 1, |code, i| {
+                    code.extend([
+                        I::LocalGet(end),
+                        I::LocalGet(i),
+                        I::I32Add,
+                        I::LocalGet(add),
+                        I::LocalGet(i),
+                        I::I32Add,
+                        I::I32Load8U(mem(0, 1)),
+                        I::I32Store8(mem(0, 1)),
+                    ]);
+                });
+                self.code.push(I::End);
             }
         }
         self.code.extend([I::LocalGet(ptr), I::LocalGet(total)]);
