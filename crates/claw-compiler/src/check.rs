@@ -52,7 +52,6 @@ pub fn check(
         for_locals: ArenaMap::default(),
         check_messages: ArenaMap::default(),
         match_stmts: ArenaMap::default(),
-        one_tuples: ArenaMap::default(),
         diverging: ArenaMap::default(),
         origin_name: origin.name,
         origin_text: origin.text,
@@ -91,7 +90,6 @@ pub fn check(
         for_locals,
         check_messages,
         match_stmts,
-        one_tuples,
         diagnostics,
         ..
     } = ctx;
@@ -111,7 +109,6 @@ pub fn check(
         for_locals,
         check_messages,
         match_stmts,
-        one_tuples,
     };
     (program, diagnostics)
 }
@@ -163,7 +160,6 @@ struct Checker<'a> {
     for_locals: ArenaMap<ast::StmtId, LocalId>,
     check_messages: ArenaMap<ast::ExprId, String>,
     match_stmts: ArenaMap<ast::ExprId, ()>,
-    one_tuples: ArenaMap<ast::ExprId, TypeId>,
     diverging: ArenaMap<ast::ExprId, ()>,
     origin_name: &'a str,
     origin_text: &'a str,
@@ -413,7 +409,9 @@ impl Checker<'_> {
             ExprKind::Call { args, .. } => any(args),
             ExprKind::List(items) | ExprKind::Tuple(items) => any(items),
             ExprKind::Record(fields) => fields.iter().any(|(_, e)| self.names_variable(*e)),
-            ExprKind::Unary { operand, .. } => self.names_variable(*operand),
+            ExprKind::Unary { operand, .. } | ExprKind::Paren(operand) => {
+                self.names_variable(*operand)
+            }
             _ => false,
         }
     }
@@ -512,13 +510,14 @@ fn is_constant(ast: &SourceFile, expr: ast::ExprId) -> bool {
         | ExprKind::Flags(_) => true,
         ExprKind::List(items) => items.is_empty(),
         ExprKind::Tuple(items) => all(items),
+        ExprKind::Paren(inner) => is_constant(ast, *inner),
         ExprKind::Record(fields) => fields.iter().all(|(_, e)| is_constant(ast, *e)),
         ExprKind::Call { args, .. } => all(args),
         ExprKind::Unary {
             op: ast::UnaryOp::Neg,
             operand,
         } => matches!(
-            ast.exprs[*operand].kind,
+            ast.exprs[ast.unparen(*operand)].kind,
             ExprKind::Int(_) | ExprKind::Float(_)
         ),
         ExprKind::Path(_) => true,

@@ -167,8 +167,9 @@ impl Lowerer<'_> {
                 push(out, ir::StmtKind::Return(value));
             }
             StmtKind::Expr(expr) => {
-                let value = if program.match_stmts.contains_idx(*expr) {
-                    self.match_stmt(*expr)
+                let inner = program.ast.unparen(*expr);
+                let value = if program.match_stmts.contains_idx(inner) {
+                    self.match_stmt(inner)
                 } else {
                     self.expr(*expr)
                 };
@@ -186,7 +187,7 @@ impl Lowerer<'_> {
         let ((cond, body), rest) = branches
             .split_first()
             .expect("checked: an `if` has a condition");
-        let cond = match &self.program.ast.exprs[*cond].kind {
+        let cond = match &self.program.ast.exprs[self.program.ast.unparen(*cond)].kind {
             ExprKind::Let { pat, value } => {
                 let value = self.expr(*value);
                 Cond::Let(self.pat(*pat), value)
@@ -269,6 +270,7 @@ impl Lowerer<'_> {
         out: &mut Block,
     ) {
         let program = self.program;
+        let iter = program.ast.unparen(iter);
         let binding = self.local(program.for_locals[id]);
         let ty = program.locals[program.for_locals[id].0 as usize].ty;
         let stmt = |kind| Stmt { kind, at };

@@ -89,10 +89,6 @@ pub struct Program {
     pub check_messages: ArenaMap<ExprId, String>,
     /// `match` expressions used as statements: their arms' values are dropped.
     pub match_stmts: ArenaMap<ExprId, ()>,
-    /// Parenthesized literals that stand for a one-element tuple (`(5)` for a `tuple<u8>`, as
-    /// WAVE writes it), with that tuple type. The literal's own type is the element's; its
-    /// flat form is the tuple's too, so only the interpreter needs to know.
-    pub one_tuples: ArenaMap<ExprId, TypeId>,
 }
 
 pub struct FuncDef {
@@ -155,6 +151,5 @@ impl Program {
         self.for_locals = ArenaMap::default();
         self.check_messages = ArenaMap::default();
         self.match_stmts = ArenaMap::default();
-        self.one_tuples = ArenaMap::default();
     }
 }

@@ -20,6 +20,17 @@ pub struct SourceFile {
     pub pats: Arena<Pat>,
 }
 
+impl SourceFile {
+    /// `id` with any parentheses around it removed: what the expression is, for the places
+    /// where `(x)` means exactly `x`.
+    pub fn unparen(&self, mut id: ExprId) -> ExprId {
+        while let ExprKind::Paren(inner) = self.exprs[id].kind {
+            id = inner;
+        }
+        id
+    }
+}
+
 /// A name as written, with `%` escapes removed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Name {
@@ -233,8 +244,11 @@ pub enum ExprKind {
     },
     /// `[a, b, c]`
     List(Vec<ExprId>),
-    /// `(a, b)`; `(a,)` is a one-element tuple, `(a)` just `a`.
+    /// `(a, b)`; `(a,)` is a one-element tuple.
     Tuple(Vec<ExprId>),
+    /// `(a)`: kept as a node so tools see what was written. It is `a`, except where a
+    /// one-element tuple is expected and `a` is a literal: WAVE writes that tuple `(a)`.
+    Paren(ExprId),
     /// `{x: 1.0, y: 2.0}`
     Record(Vec<(Name, ExprId)>),
     /// `{read, write}`, and `{}`

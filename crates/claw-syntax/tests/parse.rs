@@ -179,6 +179,7 @@ impl Printer<'_> {
             }
             ExprKind::List(elems) => format!("(list{})", self.exprs(elems)),
             ExprKind::Tuple(elems) => format!("(tuple{})", self.exprs(elems)),
+            ExprKind::Paren(inner) => format!("(paren {})", self.expr(*inner)),
             ExprKind::Record(fields) => {
                 let fields: String = fields
                     .iter()
@@ -423,14 +424,14 @@ fn literals() {
     assert_eq!(expr("[]"), "(list)");
     assert_eq!(expr("(a, b)"), "(tuple a b)");
     assert_eq!(expr("(a,)"), "(tuple a)");
-    assert_eq!(expr("(a)"), "a");
+    assert_eq!(expr("(a)"), "(paren a)");
     assert_eq!(expr("()"), "(tuple)");
     assert_eq!(expr("{x: 1.0, y: 2.0,}"), "(record (x 1.0) (y 2.0))");
     assert_eq!(expr("{read, write}"), "(flags read write)");
     assert_eq!(expr("{}"), "(flags)");
     assert_eq!(
         expr("f({x: [{a}], y: ({b})})"),
-        "(call f (record (x (list (flags a))) (y (flags b))))"
+        "(call f (record (x (list (flags a))) (y (paren (flags b)))))"
     );
 }
 
@@ -441,7 +442,7 @@ fn braces_in_heads_open_the_body() {
     assert_eq!(stmts("for a in xs {}"), "(for a xs {})");
     assert_eq!(
         stmts("if x == ({a}) { f({b}); }"),
-        "(if (== x (flags a)) {(call f (flags b))})"
+        "(if (== x (paren (flags a))) {(call f (flags b))})"
     );
     assert_eq!(stmts("if f([{a}]) {}"), "(if (call f (list (flags a))) {})");
     assert_eq!(stmts("match p {}"), "(match p)");

@@ -168,7 +168,9 @@ impl Checker<'_> {
     pub(super) fn place_root(&self, expr: ExprId) -> Option<ExprId> {
         match &self.ast.exprs[expr].kind {
             ExprKind::Path(path) if path.len() == 1 => Some(expr),
-            ExprKind::Field { base, .. } | ExprKind::Index { base, .. } => self.place_root(*base),
+            ExprKind::Field { base, .. } | ExprKind::Index { base, .. } | ExprKind::Paren(base) => {
+                self.place_root(*base)
+            }
             _ => None,
         }
     }

@@ -12,18 +12,25 @@ use crate::types::{TypeDef, TypeId};
 impl Checker<'_> {
     /// Checks `id`, against `expect` if given, records and returns its type.
     pub(super) fn expr(&mut self, id: ExprId, expect: Option<Expect>) -> TypeId {
-        if let Some(inner) = self.one_tuple(id, expect) {
-            // WAVE writes a one-element tuple as `(x)`. Its flat form and layout are those
-            // of `x`, so the value needs no wrapping.
-            let expect = expect.expect("checked");
-            self.one_tuples.insert(id, expect.ty);
-            return self.expr(
-                id,
-                Some(Expect {
-                    ty: inner,
-                    ..expect
-                }),
-            );
+        if let ExprKind::Paren(inner) = self.ast.exprs[id].kind {
+            let ty = match self.one_tuple(inner, expect) {
+                // WAVE writes a one-element tuple as `(x)`. Its flat form and layout are those
+                // of `x`; lowering wraps the value where the types of `(x)` and `x` differ.
+                Some(element) => {
+                    let expect = expect.expect("checked");
+                    self.expr(
+                        inner,
+                        Some(Expect {
+                            ty: element,
+                            ..expect
+                        }),
+                    );
+                    expect.ty
+                }
+                None => self.expr(inner, expect),
+            };
+            self.expr_types.insert(id, ty);
+            return ty;
         }
         let mut ty = self.infer(id, expect);
         if let Some(expect) = expect {
@@ -42,6 +49,8 @@ impl Checker<'_> {
         let span = ast.exprs[id].span;
         match &ast.exprs[id].kind {
             ExprKind::Error => TypeId::ERROR,
+            // `expr` checks parentheses itself, for the one-element tuple.
+            ExprKind::Paren(inner) => self.expr(*inner, expect),
             ExprKind::Bool(_) => TypeId::BOOL,
             ExprKind::Str(_) => TypeId::STRING,
             ExprKind::Int(value) => self.int_literal(*value as i128, span, expect),
@@ -49,13 +58,20 @@ impl Checker<'_> {
             ExprKind::Unary {
                 op: UnaryOp::Neg,
                 operand,
-            } if matches!(ast.exprs[*operand].kind, ExprKind::Int(_)) => {
-                let ExprKind::Int(value) = ast.exprs[*operand].kind else {
+            } if matches!(ast.exprs[ast.unparen(*operand)].kind, ExprKind::Int(_)) => {
+                // `-128` is one literal, so it fits `s8`; so is `-(128)`.
+                let ExprKind::Int(value) = ast.exprs[ast.unparen(*operand)].kind else {
                     unreachable!()
                 };
                 let ty = self.int_literal(-(value as i128), span, expect);
-                self.expr_types.insert(*operand, ty);
-                ty
+                let mut inner = *operand;
+                loop {
+                    self.expr_types.insert(inner, ty);
+                    match ast.exprs[inner].kind {
+                        ExprKind::Paren(next) => inner = next,
+                        _ => break ty,
+                    }
+                }
             }
             ExprKind::Unary { op, operand } => {
                 let ty = self.expr(*operand, expect.map(|e| Expect::ty(e.ty)));
@@ -176,18 +192,14 @@ impl Checker<'_> {
         }
     }
 
-    /// The element type, when `id` is a parenthesized expression where a one-element tuple
-    /// is expected.
-    fn one_tuple(&self, id: ExprId, expect: Option<Expect>) -> Option<TypeId> {
+    /// The element type, when `(inner)` stands where a one-element tuple is expected.
+    fn one_tuple(&self, inner: ExprId, expect: Option<Expect>) -> Option<TypeId> {
         let TypeDef::Tuple(items) = self.types.def(expect?.ty) else {
             return None;
         };
-        let expr = &self.ast.exprs[id];
-        let parenthesized =
-            self.origin_text.as_bytes().get(expr.span.start as usize) == Some(&b'(');
         // Only literals: `(t)` for a variable `t` of the tuple type is just `t`.
         let literal = matches!(
-            expr.kind,
+            self.ast.exprs[self.ast.unparen(inner)].kind,
             ExprKind::Int(_)
                 | ExprKind::Float(_)
                 | ExprKind::Str(_)
@@ -202,7 +214,7 @@ impl Checker<'_> {
                 }
         );
         match items.as_slice() {
-            [inner] if parenthesized && literal => Some(*inner),
+            [element] if literal => Some(*element),
             _ => None,
         }
     }
@@ -390,7 +402,7 @@ impl Checker<'_> {
     /// Whether an operand should take its type from the other operand: a literal, or a
     /// local whose type may still come from its uses.
     pub(super) fn context_typed(&self, id: ExprId) -> bool {
-        if let ExprKind::Path(path) = &self.ast.exprs[id].kind {
+        if let ExprKind::Path(path) = &self.ast.exprs[self.ast.unparen(id)].kind {
             if let [name] = path.as_slice() {
                 return self
                     .lookup_local(&name.text)
@@ -404,7 +416,9 @@ impl Checker<'_> {
     pub(super) fn literal_like(&self, id: ExprId) -> bool {
         match &self.ast.exprs[id].kind {
             ExprKind::Int(_) | ExprKind::Float(_) => true,
-            ExprKind::Unary { operand, .. } => self.literal_like(*operand),
+            ExprKind::Unary { operand, .. } | ExprKind::Paren(operand) => {
+                self.literal_like(*operand)
+            }
             ExprKind::Binary { op, lhs, rhs } if !op.is_comparison() => {
                 self.literal_like(*lhs) && self.literal_like(*rhs)
             }

@@ -31,7 +31,7 @@ impl Checker<'_> {
                 iter,
                 body,
             } => {
-                let ty = self.for_binding(*iter);
+                let ty = self.for_binding(ast.unparen(*iter));
                 let local = self.new_local(binding, ty, false);
                 self.for_locals.insert(id, local);
                 let mut scope = HashMap::new();
@@ -96,7 +96,7 @@ impl Checker<'_> {
             } => {
                 let mut all_diverge = true;
                 for (cond, body) in branches {
-                    if let ExprKind::Let { pat, value } = &ast.exprs[*cond].kind {
+                    if let ExprKind::Let { pat, value } = &ast.exprs[ast.unparen(*cond)].kind {
                         self.if_let(*pat, *value);
                         self.expr_types.insert(*cond, TypeId::BOOL);
                         all_diverge &= self.block(body);
@@ -188,11 +188,12 @@ impl Checker<'_> {
                 true
             }
             StmtKind::Expr(expr) => {
-                if let ExprKind::Match { scrutinee, arms } = &ast.exprs[*expr].kind {
-                    let ty = self.match_expr(*expr, *scrutinee, arms, None, true);
-                    self.expr_types.insert(*expr, ty);
-                    self.match_stmts.insert(*expr, ());
-                    return self.diverging.contains_idx(*expr);
+                let inner = ast.unparen(*expr);
+                if let ExprKind::Match { scrutinee, arms } = &ast.exprs[inner].kind {
+                    let ty = self.match_expr(inner, *scrutinee, arms, None, true);
+                    self.expr_types.insert(inner, ty);
+                    self.match_stmts.insert(inner, ());
+                    return self.diverging.contains_idx(inner);
                 }
                 self.expr(*expr, None);
                 false
@@ -327,5 +328,5 @@ impl Checker<'_> {
 
 /// Whether the place is a whole variable rather than a part of one.
 fn root_is_whole(ast: &claw_syntax::ast::SourceFile, place: claw_syntax::ast::ExprId) -> bool {
-    matches!(ast.exprs[place].kind, ExprKind::Path(_))
+    matches!(ast.exprs[ast.unparen(place)].kind, ExprKind::Path(_))
 }

@@ -306,7 +306,7 @@ impl<'p> Machine<'p> {
     /// An `if` branch's condition: a `bool`, or an `if let` that binds when it matches.
     fn condition(&mut self, frame: &mut Frame, cond: ExprId) -> Flow<bool> {
         let program = self.program;
-        if let ExprKind::Let { pat, value } = &program.ast.exprs[cond].kind {
+        if let ExprKind::Let { pat, value } = &program.ast.exprs[program.ast.unparen(cond)].kind {
             let v = self.expr(frame, *value)?;
             return Ok(self.matches(frame, *pat, program.expr_type(*value), &v));
         }
@@ -322,6 +322,7 @@ impl<'p> Machine<'p> {
     ) -> Flow<()> {
         let program = self.program;
         let binding = program.for_locals[id];
+        let iter = program.ast.unparen(iter);
         let items: Box<dyn Iterator<Item = Value>> = match &program.ast.exprs[iter].kind {
             ExprKind::Range {
                 start,
@@ -355,18 +356,19 @@ impl<'p> Machine<'p> {
     }
 
     fn expr(&mut self, frame: &mut Frame, id: ExprId) -> Flow<Value> {
-        let value = self.expr_inner(frame, id)?;
-        Ok(match self.program.one_tuples.get(id) {
-            Some(_) => Value::Fields(vec![value]),
-            None => value,
-        })
-    }
-
-    fn expr_inner(&mut self, frame: &mut Frame, id: ExprId) -> Flow<Value> {
         let program = self.program;
         let types = &program.types;
         let ty = program.expr_type(id);
         Ok(match &program.ast.exprs[id].kind {
+            ExprKind::Paren(inner) => {
+                let value = self.expr(frame, *inner)?;
+                // `(5)` where a `tuple<u8>` is expected: WAVE's one-element tuple.
+                if ty == program.expr_type(*inner) {
+                    value
+                } else {
+                    Value::Fields(vec![value])
+                }
+            }
             ExprKind::Int(v) => ops::literal_int(types, ty, *v),
             ExprKind::Float(v) if ty == TypeId::F32 => Value::F32(*v as f32),
             ExprKind::Float(v) => Value::F64(*v),
@@ -635,6 +637,7 @@ impl<'p> Machine<'p> {
                 },
                 steps: Vec::new(),
             }),
+            ExprKind::Paren(inner) => self.place(frame, *inner),
             ExprKind::Field { base, .. } => {
                 let mut place = self.place(frame, *base)?;
                 let Some(Res::Field(index)) = program.expr_res.get(id) else {
@@ -665,7 +668,7 @@ impl<'p> Machine<'p> {
                 program.expr_res.get(id),
                 Some(Res::Local(_) | Res::Global(_))
             ),
-            ExprKind::Field { base, .. } => self.is_field_path(*base),
+            ExprKind::Field { base, .. } | ExprKind::Paren(base) => self.is_field_path(*base),
             _ => false,
         }
     }

@@ -24,15 +24,13 @@ pub fn constant(program: &Program, expr: ExprId, top: bool) -> Option<Const> {
             Const::Int(value)
         }
     };
-    let inner = |id: ExprId| {
-        let value = constant(program, id, false)?;
-        // A one-element tuple written `(x)` is the tuple, as WAVE writes it.
-        Some(match program.one_tuples.get(id) {
-            Some(_) => Const::Tuple(vec![value]),
-            None => value,
-        })
-    };
+    let inner = |id: ExprId| constant(program, id, false);
     Some(match &program.ast.exprs[expr].kind {
+        // A one-element tuple written `(x)` is the tuple, as WAVE writes it.
+        ExprKind::Paren(paren) if program.expr_type(*paren) != ty => {
+            Const::Tuple(vec![inner(*paren)?])
+        }
+        ExprKind::Paren(paren) => constant(program, *paren, top)?,
         ExprKind::Int(value) => int(*value as i128),
         ExprKind::Float(value) => number(*value),
         ExprKind::Bool(value) => Const::Bool(*value),
@@ -41,7 +39,7 @@ pub fn constant(program: &Program, expr: ExprId, top: bool) -> Option<Const> {
         ExprKind::Unary {
             op: UnaryOp::Neg,
             operand,
-        } => match &program.ast.exprs[*operand].kind {
+        } => match &program.ast.exprs[program.ast.unparen(*operand)].kind {
             ExprKind::Int(value) => int(-(*value as i128)),
             ExprKind::Float(value) => number(-*value),
             _ => return None,

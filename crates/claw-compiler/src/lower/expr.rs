@@ -16,27 +16,19 @@ impl Lowerer<'_> {
     /// A value that is kept.
     pub(super) fn expr(&mut self, id: ExprId) -> Expr {
         let program = self.program;
-        let value = self.expr_inner(id);
-        // `(5)` where a `tuple<u8>` is expected: WAVE's one-element tuple.
-        match program.one_tuples.get(id) {
-            Some(&tuple) => {
-                let kind = match value.kind {
-                    K::Const(c) => K::Const(ir::Const::Tuple(vec![c])),
-                    kind => K::Tuple(vec![Expr::new(value.ty, kind)]),
-                };
-                Expr::new(tuple, kind)
-            }
-            None => value,
-        }
-    }
-
-    fn expr_inner(&mut self, id: ExprId) -> Expr {
-        let program = self.program;
         let ty = program.expr_type(id);
         if let Some(value) = constant(program, id, true) {
             return Expr::new(ty, K::Const(value));
         }
         let kind = match &program.ast.exprs[id].kind {
+            ExprKind::Paren(inner) => {
+                let value = self.expr(*inner);
+                if value.ty == ty {
+                    return value;
+                }
+                // `(5)` where a `tuple<u8>` is expected: WAVE's one-element tuple.
+                K::Tuple(vec![value])
+            }
             ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
                 if self.place_root(id).is_some() {
                     let value = self.read_place(id);
@@ -214,7 +206,9 @@ impl Lowerer<'_> {
                 Some(Res::Local(_) | Res::Global(_)) => Some(id),
                 _ => None,
             },
-            ExprKind::Field { base, .. } | ExprKind::Index { base, .. } => self.place_root(*base),
+            ExprKind::Field { base, .. } | ExprKind::Index { base, .. } | ExprKind::Paren(base) => {
+                self.place_root(*base)
+            }
             _ => None,
         }
     }
@@ -267,6 +261,7 @@ impl Lowerer<'_> {
             _ => false,
         };
         match &program.ast.exprs[id].kind {
+            ExprKind::Paren(inner) => self.fresh(*inner),
             ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
                 self.place_root(id).is_some() && self.mutable_root(id)
             }
@@ -281,6 +276,7 @@ impl Lowerer<'_> {
         let program = self.program;
         let ty = program.expr_type(id);
         match &program.ast.exprs[id].kind {
+            ExprKind::Paren(inner) => self.place(*inner),
             ExprKind::Path(_) => {
                 let root = match program.expr_res.get(id) {
                     Some(Res::Local(local)) => ir::Var::Local(self.local(*local)),

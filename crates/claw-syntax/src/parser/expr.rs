@@ -327,9 +327,7 @@ impl Parser<'_> {
         if is_tuple {
             return Ok(self.alloc(ExprKind::Tuple(elems), span));
         }
-        // Widen the inner span to the parentheses so labels cover what was written.
-        self.ast.exprs[elems[0]].span = span;
-        Ok(elems[0])
+        Ok(self.alloc(ExprKind::Paren(elems[0]), span))
     }
 
     /// After the `{`: `{x: 1, y: 2}` is a record, `{read, write}` and `{}` are flags.
