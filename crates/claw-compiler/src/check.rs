@@ -1,8 +1,9 @@
 //! Name resolution and type checking, in one pass over the syntax tree.
 //!
 //! Items are collected first so functions may call each other in any order; then global
-//! initializers and function bodies are checked. Facts go into the side tables of
-//! [`Program`]; errors are collected, never fatal, and the `Error` type silences follow-ups.
+//! initializers and function bodies are checked, one body at a time: what is found in a body
+//! goes into its own [`BodyFacts`]. Errors are collected, never fatal, and the `Error` type
+//! silences follow-ups.
 
 mod access;
 mod decl;
@@ -21,7 +22,9 @@ use claw_syntax::ast::{self, ExprKind, Item, SourceFile};
 use claw_syntax::Span;
 
 use crate::diagnostics::Diagnostic;
-use crate::program::{FuncDef, FuncId, FuncKind, GlobalDef, GlobalId, LocalDef, LocalId, Program};
+use crate::program::{
+    BodyFacts, FuncDef, FuncId, FuncKind, GlobalDef, GlobalId, LocalDef, LocalId, ParamDef, Program,
+};
 use crate::types::{TypeId, Types};
 
 /// Where the file came from, for messages that name a position (`check!`).
@@ -37,6 +40,7 @@ pub fn check(
 ) -> (Program, Vec<Diagnostic>) {
     let mut ctx = Checker {
         ast: &ast,
+        body: &EMPTY_BODY,
         types: Types::default(),
         funcs: Vec::new(),
         globals: Vec::new(),
@@ -80,16 +84,8 @@ pub fn check(
         types,
         funcs,
         globals,
-        locals,
-        expr_types,
-        expr_res,
-        let_locals,
         imported_interfaces,
         exported_interfaces,
-        pat_res,
-        for_locals,
-        check_messages,
-        match_stmts,
         diagnostics,
         ..
     } = ctx;
@@ -98,17 +94,9 @@ pub fn check(
         types,
         funcs,
         globals,
-        locals,
         wit,
-        expr_types,
-        expr_res,
-        let_locals,
         imported_interfaces,
         exported_interfaces,
-        pat_res,
-        for_locals,
-        check_messages,
-        match_stmts,
     };
     (program, diagnostics)
 }
@@ -143,8 +131,18 @@ struct LoopFrame {
     has_break: bool,
 }
 
+/// What `Checker::body` is outside any body.
+static EMPTY_BODY: ast::Body = ast::Body {
+    exprs: la_arena::Arena::new(),
+    stmts: la_arena::Arena::new(),
+    pats: la_arena::Arena::new(),
+};
+
 struct Checker<'a> {
     ast: &'a SourceFile,
+    /// The body being checked: the ids below index its arenas. The tables from `locals` to
+    /// `diverging` are about it, and become its [`BodyFacts`] when it is done.
+    body: &'a ast::Body,
     types: Types,
     funcs: Vec<FuncDef>,
     globals: Vec<GlobalDef>,
@@ -192,7 +190,33 @@ struct Checker<'a> {
     type_spans: HashMap<TypeId, Span>,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    /// Starts checking `body`, with no locals yet.
+    fn enter_body(&mut self, body: &'a ast::Body) {
+        self.body = body;
+        debug_assert!(self.locals.is_empty());
+        // Keyed by this body's ids, which mean something else in the next body.
+        self.pins.clear();
+        self.flexible.clear();
+    }
+
+    /// Hands over what was found in the body being checked.
+    fn leave_body(&mut self) -> BodyFacts {
+        self.body = &EMPTY_BODY;
+        self.pat_types = ArenaMap::default();
+        self.diverging = ArenaMap::default();
+        BodyFacts {
+            locals: std::mem::take(&mut self.locals),
+            expr_types: std::mem::take(&mut self.expr_types),
+            expr_res: std::mem::take(&mut self.expr_res),
+            let_locals: std::mem::take(&mut self.let_locals),
+            pat_res: std::mem::take(&mut self.pat_res),
+            for_locals: std::mem::take(&mut self.for_locals),
+            check_messages: std::mem::take(&mut self.check_messages),
+            match_stmts: std::mem::take(&mut self.match_stmts),
+        }
+    }
+
     fn error(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
@@ -294,7 +318,9 @@ impl Checker<'_> {
                         ty,
                         mutable: global.mutable,
                         init: global.init,
+                        item: index,
                         span: global.name.span,
+                        facts: BodyFacts::default(),
                     });
                     self.define_item(&global.name, ItemRes::Global(id));
                 }
@@ -323,9 +349,11 @@ impl Checker<'_> {
                     .also(first, "first declared here"),
                 );
             }
-            let ty = self.resolve_type(&param.ty);
-            params.push(self.new_local(&param.name, ty, false));
-            param_types.push(ty);
+            params.push(ParamDef {
+                name: param.name.text.clone(),
+                span: param.name.span,
+            });
+            param_types.push(self.resolve_type(&param.ty));
         }
         let result = sig.result.as_ref().map(|ty| self.resolve_type(ty));
         self.push_func(FuncDef {
@@ -335,6 +363,7 @@ impl Checker<'_> {
             result,
             kind,
             span,
+            facts: BodyFacts::default(),
         })
     }
 
@@ -358,46 +387,56 @@ impl Checker<'_> {
     }
 
     fn check_globals(&mut self) {
+        let ast = self.ast;
         for index in 0..self.globals.len() {
-            let (Some(init), ty) = (self.globals[index].init, self.globals[index].ty) else {
+            let Item::Global(global) = &ast.items[self.globals[index].item] else {
                 continue;
             };
-            let span = self.globals[index].span;
-            let hint = if matches!(&self.ast.exprs[init].kind, ExprKind::List(items) if !items.is_empty())
-            {
-                "a global list starts empty (`= []`); push its elements in a function"
-            } else {
-                "initialize the global with a literal and assign it in a function"
-            };
-            let not_constant = |this: &mut Self| {
-                this.error(
-                    Diagnostic::error(
-                        "non-constant-global",
-                        "global initializer must be a constant",
-                    )
-                    .at(this.ast.exprs[init].span, "not a constant")
-                    .hint(hint),
-                );
-            };
-            if !is_constant(self.ast, init) {
-                not_constant(self);
-                continue;
-            }
-            self.expr(init, Some(Expect::because(ty, span, "the global's type")));
-            // A name in a constant must be a case (`none`, `red`), not a variable or a call.
-            if self.names_variable(init) {
-                not_constant(self);
-            }
+            self.enter_body(&global.body);
+            self.check_global(index);
+            self.globals[index].facts = self.leave_body();
+        }
+    }
+
+    /// A global's initializer: a constant of the global's type.
+    fn check_global(&mut self, index: usize) {
+        let (Some(init), ty) = (self.globals[index].init, self.globals[index].ty) else {
+            return;
+        };
+        let span = self.globals[index].span;
+        let hint = if matches!(&self.body.exprs[init].kind, ExprKind::List(items) if !items.is_empty())
+        {
+            "a global list starts empty (`= []`); push its elements in a function"
+        } else {
+            "initialize the global with a literal and assign it in a function"
+        };
+        let not_constant = |this: &mut Self| {
+            this.error(
+                Diagnostic::error(
+                    "non-constant-global",
+                    "global initializer must be a constant",
+                )
+                .at(this.body.exprs[init].span, "not a constant")
+                .hint(hint),
+            );
+        };
+        if !is_constant(self.body, init) {
+            not_constant(self);
+            return;
+        }
+        self.expr(init, Some(Expect::because(ty, span, "the global's type")));
+        // A name in a constant must be a case (`none`, `red`), not a variable or a call.
+        if self.names_variable(init) {
+            not_constant(self);
         }
     }
 
     /// Whether the constant `expr` refers to a global, local or function (rather than only
-    /// to cases). It walks the constant alone: scanning the whole arena for each global made
-    /// files with many globals quadratic.
+    /// to cases).
     fn names_variable(&self, expr: ast::ExprId) -> bool {
         use crate::program::Res;
         let any = |items: &[ast::ExprId]| items.iter().any(|&e| self.names_variable(e));
-        match &self.ast.exprs[expr].kind {
+        match &self.body.exprs[expr].kind {
             ExprKind::Path(_) | ExprKind::Call { .. }
                 if matches!(
                     self.expr_res.get(expr),
@@ -425,9 +464,17 @@ impl Checker<'_> {
             let Item::Func(func) = &ast.items[item] else {
                 continue;
             };
+            self.enter_body(&func.body);
             let mut scope = HashMap::new();
-            for &param in &self.funcs[id].params {
-                scope.insert(self.locals[param.0 as usize].name.clone(), param);
+            for (index, param) in self.funcs[id].params.iter().enumerate() {
+                let def = LocalDef {
+                    name: param.name.clone(),
+                    ty: self.funcs[id].param_types[index],
+                    mutable: false,
+                    span: param.span,
+                };
+                scope.insert(def.name.clone(), LocalId(self.locals.len() as u32));
+                self.locals.push(def);
             }
             self.scopes = vec![scope];
             let result_span = func.sig.result.as_ref().map_or(func.sig.span, |t| t.span);
@@ -441,7 +488,7 @@ impl Checker<'_> {
                 self.loops.clear();
                 self.flexible.clear();
                 self.new_pin = false;
-                let diverges = self.block(&func.body);
+                let diverges = self.block(&func.block);
                 if !self.new_pin {
                     break diverges;
                 }
@@ -451,8 +498,8 @@ impl Checker<'_> {
             };
             if let (Some(result), false) = (self.funcs[id].result, diverges) {
                 let end = Span {
-                    start: func.body.span.end - 1,
-                    ..func.body.span
+                    start: func.block.span.end - 1,
+                    ..func.block.span
                 };
                 self.error(
                     Diagnostic::error(
@@ -470,6 +517,7 @@ impl Checker<'_> {
                     .hint("add a `return` on every path"),
                 );
             }
+            self.funcs[id].facts = self.leave_body();
         }
     }
 
@@ -499,7 +547,7 @@ impl Checker<'_> {
 
 /// Literals (possibly negated), cases and records, tuples and flags of constants, and empty
 /// lists: what a global can be initialized with, because they need no code to build.
-fn is_constant(ast: &SourceFile, expr: ast::ExprId) -> bool {
+fn is_constant(ast: &ast::Body, expr: ast::ExprId) -> bool {
     let all = |items: &[ast::ExprId]| items.iter().all(|&e| is_constant(ast, e));
     match &ast.exprs[expr].kind {
         ExprKind::Int(_)

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use claw_syntax::ast::{self, BinaryOp, ExprKind, StmtKind};
 
 use crate::ir::{self, Block, Cond, Expr, Local, Stmt};
-use crate::program::{Builtin, FuncKind, LocalId, Program, Res};
+use crate::program::{BodyFacts, Builtin, FuncId, GlobalId, LocalId, Program, Res};
 use crate::types::{TypeDef, TypeId};
 
 /// The IR of every function body and global of a checked, error-free program.
@@ -26,13 +26,16 @@ pub fn lower(program: &mut Program) -> ir::Module {
         .types
         .intern(TypeDef::Tuple(vec![TypeId::CHAR, TypeId::U32]));
     let program = &*program;
-    let globals = program
-        .globals
-        .iter()
-        .map(|global| {
+    let globals = (0..program.globals.len())
+        .map(|id| {
+            let global = &program.globals[id];
+            let body = program.global_body(GlobalId(id as u32));
             global
                 .init
-                .and_then(|init| constant::constant(program, init, true))
+                .zip(body)
+                .and_then(|(init, (ast, facts))| {
+                    constant::constant(&program.types, ast, facts, init, true)
+                })
                 // Only programs with errors lack a constant, and they are never lowered.
                 .unwrap_or(ir::Const::Bool(false))
         })
@@ -40,20 +43,20 @@ pub fn lower(program: &mut Program) -> ir::Module {
     let funcs = (0..program.funcs.len())
         .map(|id| {
             let def = &program.funcs[id];
-            let FuncKind::Defined { item, .. } = def.kind else {
-                return None;
-            };
-            let ast::Item::Func(item) = &program.ast.items[item] else {
-                unreachable!("defined functions come from `func` items")
-            };
+            let (syntax, facts) = program.func_body(FuncId(id as u32))?;
             let mut lowerer = Lowerer {
                 program,
+                ast: &syntax.body,
+                facts,
                 char_step,
                 locals: Vec::new(),
                 map: HashMap::new(),
             };
-            let params = def.params.iter().map(|&p| lowerer.local(p)).collect();
-            let body = lowerer.block(&item.body);
+            // A function's parameters are its body's first locals.
+            let params = (0..def.params.len())
+                .map(|p| lowerer.local(LocalId(p as u32)))
+                .collect();
+            let body = lowerer.block(&syntax.block);
             Some(ir::Func {
                 name: def.name.clone(),
                 params,
@@ -68,6 +71,9 @@ pub fn lower(program: &mut Program) -> ir::Module {
 
 struct Lowerer<'p> {
     program: &'p Program,
+    /// The body being lowered, and what the checker found in it.
+    ast: &'p ast::Body,
+    facts: &'p BodyFacts,
     char_step: TypeId,
     locals: Vec<ir::LocalDef>,
     /// The IR local of each of the checker's locals.
@@ -80,7 +86,7 @@ impl Lowerer<'_> {
         if let Some(&local) = self.map.get(&id) {
             return local;
         }
-        let def = &self.program.locals[id.0 as usize];
+        let def = &self.facts.locals[id.0 as usize];
         let local = self.temp(&def.name, def.ty);
         self.locals[local.0 as usize].mutable = def.mutable;
         self.map.insert(id, local);
@@ -106,12 +112,12 @@ impl Lowerer<'_> {
     }
 
     fn stmt(&mut self, id: ast::StmtId, out: &mut Block) {
-        let program = self.program;
-        let at = program.ast.stmts[id].span.start;
+        let (ast, facts) = (self.ast, self.facts);
+        let at = ast.stmts[id].span.start;
         let push = |out: &mut Block, kind| out.push(Stmt { kind, at });
-        match &program.ast.stmts[id].kind {
+        match &ast.stmts[id].kind {
             StmtKind::Let { init, mutable, .. } => {
-                let local = self.local(program.let_locals[id]);
+                let local = self.local(facts.let_locals[id]);
                 let mut value = self.expr(*init);
                 if *mutable && !self.fresh(*init) {
                     value = self.own(value, ir::Own::Copy);
@@ -167,8 +173,8 @@ impl Lowerer<'_> {
                 push(out, ir::StmtKind::Return(value));
             }
             StmtKind::Expr(expr) => {
-                let inner = program.ast.unparen(*expr);
-                let value = if program.match_stmts.contains_idx(inner) {
+                let inner = ast.unparen(*expr);
+                let value = if facts.match_stmts.contains_idx(inner) {
                     self.match_stmt(inner)
                 } else {
                     self.expr(*expr)
@@ -187,7 +193,7 @@ impl Lowerer<'_> {
         let ((cond, body), rest) = branches
             .split_first()
             .expect("checked: an `if` has a condition");
-        let cond = match &self.program.ast.exprs[self.program.ast.unparen(*cond)].kind {
+        let cond = match &self.ast.exprs[self.ast.unparen(*cond)].kind {
             ExprKind::Let { pat, value } => {
                 let value = self.expr(*value);
                 Cond::Let(self.pat(*pat), value)
@@ -198,7 +204,7 @@ impl Lowerer<'_> {
         let otherwise = if rest.is_empty() {
             otherwise.map(|b| self.block(b)).unwrap_or_default()
         } else {
-            let at = self.program.ast.exprs[rest[0].0].span.start;
+            let at = self.ast.exprs[rest[0].0].span.start;
             vec![Stmt {
                 kind: self.if_chain(rest, otherwise),
                 at,
@@ -219,7 +225,7 @@ impl Lowerer<'_> {
         value: ast::ExprId,
     ) -> ir::StmtKind {
         let types = &self.program.types;
-        let ty = self.program.expr_type(target);
+        let ty = self.facts.expr_type(target);
         let global = self.global_root(target);
         let release = global && types.in_memory(ty);
         match op {
@@ -269,10 +275,10 @@ impl Lowerer<'_> {
         at: u32,
         out: &mut Block,
     ) {
-        let program = self.program;
-        let iter = program.ast.unparen(iter);
-        let binding = self.local(program.for_locals[id]);
-        let ty = program.locals[program.for_locals[id].0 as usize].ty;
+        let (ast, facts) = (self.ast, self.facts);
+        let iter = ast.unparen(iter);
+        let binding = self.local(facts.for_locals[id]);
+        let ty = facts.locals[facts.for_locals[id].0 as usize].ty;
         let stmt = |kind| Stmt { kind, at };
         let bool_op = |op, a, b| {
             Expr::new(
@@ -290,7 +296,7 @@ impl Lowerer<'_> {
             start,
             end,
             inclusive,
-        } = &program.ast.exprs[iter].kind
+        } = &ast.exprs[iter].kind
         {
             // The binding itself is the cursor.
             let start = self.expr(*start);
@@ -321,11 +327,8 @@ impl Lowerer<'_> {
             }));
             return;
         }
-        let chars = matches!(
-            program.expr_res.get(iter),
-            Some(Res::Builtin(Builtin::Chars))
-        );
-        let source = match &program.ast.exprs[iter].kind {
+        let chars = matches!(facts.expr_res.get(iter), Some(Res::Builtin(Builtin::Chars)));
+        let source = match &ast.exprs[iter].kind {
             ExprKind::Method { receiver, .. } if chars => *receiver,
             _ => iter,
         };

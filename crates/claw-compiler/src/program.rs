@@ -1,11 +1,12 @@
 //! A checked program: the syntax tree plus the side tables the checker filled in.
 //!
-//! Code generation reads only this: every name use is resolved to a [`Res`], every expression
-//! has a type, and every function, global and local has an index of its own.
+//! Lowering reads only this: every name use is resolved to a [`Res`], every expression has a
+//! type, and every function, global and local has an index of its own. What the checker
+//! found is kept per body ([`BodyFacts`]), beside that body's syntax.
 
 use la_arena::ArenaMap;
 
-use claw_syntax::ast::{ExprId, PatId, SourceFile, StmtId};
+use claw_syntax::ast::{self, ExprId, PatId, SourceFile, StmtId};
 use claw_syntax::Span;
 
 use crate::types::{TypeId, Types};
@@ -73,15 +74,23 @@ pub struct Program {
     pub types: Types,
     pub funcs: Vec<FuncDef>,
     pub globals: Vec<GlobalDef>,
-    pub locals: Vec<LocalDef>,
     pub wit: wit_parser::Resolve,
+    /// Named types declared in WIT interfaces that the file imports, for the world.
+    pub imported_interfaces: Vec<String>,
+    pub exported_interfaces: Vec<ExportedInterface>,
+}
+
+/// What the checker found in one body (a function's, or a global's initializer), keyed by
+/// the ids of that body's arenas ([`ast::Body`]).
+#[derive(Default)]
+pub struct BodyFacts {
+    /// The body's variables: a function's parameters first, in order, then every `let` and
+    /// `for` binding and pattern name.
+    pub locals: Vec<LocalDef>,
     pub expr_types: ArenaMap<ExprId, TypeId>,
     pub expr_res: ArenaMap<ExprId, Res>,
     /// The local each `let` statement introduces.
     pub let_locals: ArenaMap<StmtId, LocalId>,
-    /// Named types declared in WIT interfaces that the file imports, for the world.
-    pub imported_interfaces: Vec<String>,
-    pub exported_interfaces: Vec<ExportedInterface>,
     pub pat_res: ArenaMap<PatId, PatRes>,
     /// The local each `for` statement binds.
     pub for_locals: ArenaMap<StmtId, LocalId>,
@@ -91,13 +100,27 @@ pub struct Program {
     pub match_stmts: ArenaMap<ExprId, ()>,
 }
 
+impl BodyFacts {
+    pub fn expr_type(&self, expr: ExprId) -> TypeId {
+        self.expr_types.get(expr).copied().unwrap_or(TypeId::ERROR)
+    }
+}
+
 pub struct FuncDef {
     /// The name the file calls it by.
     pub name: String,
-    pub params: Vec<LocalId>,
+    pub params: Vec<ParamDef>,
     pub param_types: Vec<TypeId>,
     pub result: Option<TypeId>,
     pub kind: FuncKind,
+    pub span: Span,
+    /// For a function defined in the file; its parameters are its first locals.
+    pub facts: BodyFacts,
+}
+
+/// A parameter's name, as the world and messages show it.
+pub struct ParamDef {
+    pub name: String,
     pub span: Span,
 }
 
@@ -120,8 +143,11 @@ pub struct GlobalDef {
     pub name: String,
     pub ty: TypeId,
     pub mutable: bool,
+    /// Its initializer, in the body of item `item` of `ast.items`.
     pub init: Option<ExprId>,
+    pub item: usize,
     pub span: Span,
+    pub facts: BodyFacts,
 }
 
 pub struct LocalDef {
@@ -132,24 +158,42 @@ pub struct LocalDef {
 }
 
 impl Program {
-    pub fn expr_type(&self, expr: ExprId) -> TypeId {
-        self.expr_types.get(expr).copied().unwrap_or(TypeId::ERROR)
+    /// A function defined in the file: its syntax, with its body, and what the checker
+    /// found in that body.
+    pub fn func_body(&self, func: FuncId) -> Option<(&ast::Func, &BodyFacts)> {
+        let def = &self.funcs[func.0 as usize];
+        let FuncKind::Defined { item, .. } = def.kind else {
+            return None;
+        };
+        match &self.ast.items[item] {
+            ast::Item::Func(syntax) => Some((syntax, &def.facts)),
+            _ => None,
+        }
     }
 
-    /// Drops the syntax tree's statements and expressions and the tables about them, once
-    /// lowering has turned every body into IR.
+    /// A global's initializer: the body it lives in, and what the checker found in it.
+    pub fn global_body(&self, global: GlobalId) -> Option<(&ast::Body, &BodyFacts)> {
+        let def = &self.globals[global.0 as usize];
+        match &self.ast.items[def.item] {
+            ast::Item::Global(syntax) => Some((&syntax.body, &def.facts)),
+            _ => None,
+        }
+    }
+
+    /// Drops every body's syntax and facts, once lowering has turned them into IR.
     pub fn release_bodies(&mut self) {
-        let items = std::mem::take(&mut self.ast.items);
-        self.ast = SourceFile {
-            items,
-            ..SourceFile::default()
-        };
-        self.expr_types = ArenaMap::default();
-        self.expr_res = ArenaMap::default();
-        self.let_locals = ArenaMap::default();
-        self.pat_res = ArenaMap::default();
-        self.for_locals = ArenaMap::default();
-        self.check_messages = ArenaMap::default();
-        self.match_stmts = ArenaMap::default();
+        for item in &mut self.ast.items {
+            match item {
+                ast::Item::Func(func) => func.body = ast::Body::default(),
+                ast::Item::Global(global) => global.body = ast::Body::default(),
+                _ => {}
+            }
+        }
+        for func in &mut self.funcs {
+            func.facts = BodyFacts::default();
+        }
+        for global in &mut self.globals {
+            global.facts = BodyFacts::default();
+        }
     }
 }

@@ -41,11 +41,13 @@ fn world_text(program: &Program) -> String {
     for interface in &program.imported_interfaces {
         let _ = writeln!(out, "  import {interface};");
     }
-    if program
-        .expr_res
-        .values()
-        .any(|r| matches!(r, Res::Builtin(Builtin::Print { .. })))
-    {
+    let prints = program.funcs.iter().any(|func| {
+        func.facts
+            .expr_res
+            .values()
+            .any(|r| matches!(r, Res::Builtin(Builtin::Print { .. })))
+    });
+    if prints {
         let _ = writeln!(out, "  import wasi:cli/stdout@{};", crate::WASI_VERSION);
     }
     // Named types root functions mention: WIT ones are `use`d from their interface, the
@@ -203,10 +205,7 @@ fn signature(program: &Program, func: &FuncDef) -> String {
         .params
         .iter()
         .zip(&func.param_types)
-        .map(|(local, &ty)| {
-            let name = &program.locals[local.0 as usize].name;
-            format!("{}: {}", escape(name), wit_type(&program.types, ty))
-        })
+        .map(|(param, &ty)| format!("{}: {}", escape(&param.name), wit_type(&program.types, ty)))
         .collect();
     let mut sig = format!("func({})", params.join(", "));
     if let Some(result) = func.result {

@@ -1,7 +1,9 @@
 //! The syntax tree of one Claw file, as written.
 //!
-//! Items and type expressions are an owned tree; statements and expressions live in arenas so
-//! later phases can attach facts to them in side tables keyed by [`ExprId`] and [`StmtId`].
+//! Items and type expressions are an owned tree. Each body (a function's, a global's
+//! initializer) keeps its statements, expressions and patterns in arenas of its own, a
+//! [`Body`], so later phases attach facts to them in per-body side tables keyed by [`ExprId`],
+//! [`StmtId`] and [`PatId`], and a change to one body leaves the ids of every other alone.
 
 use la_arena::{Arena, Idx};
 
@@ -11,16 +13,21 @@ pub type ExprId = Idx<Expr>;
 pub type StmtId = Idx<Stmt>;
 pub type PatId = Idx<Pat>;
 
-/// A parsed file: its items in source order and the arenas their bodies point into.
+/// A parsed file: its items in source order.
 #[derive(Debug, Default)]
 pub struct SourceFile {
     pub items: Vec<Item>,
+}
+
+/// The arenas of one body. Ids from one body mean nothing in another.
+#[derive(Debug, Default)]
+pub struct Body {
     pub exprs: Arena<Expr>,
     pub stmts: Arena<Stmt>,
     pub pats: Arena<Pat>,
 }
 
-impl SourceFile {
+impl Body {
     /// `id` with any parentheses around it removed: what the expression is, for the places
     /// where `(x)` means exactly `x`.
     pub fn unparen(&self, mut id: ExprId) -> ExprId {
@@ -131,6 +138,8 @@ pub struct Global {
     pub name: Name,
     pub ty: Option<TypeExpr>,
     pub init: Option<ExprId>,
+    /// Where `init` lives.
+    pub body: Body,
     pub span: Span,
 }
 
@@ -143,7 +152,9 @@ pub struct Func {
     pub interface: Option<usize>,
     pub name: Name,
     pub sig: FuncSig,
-    pub body: Block,
+    pub block: Block,
+    /// Where `block` lives.
+    pub body: Body,
     pub span: Span,
 }
 

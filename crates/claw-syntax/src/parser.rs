@@ -29,6 +29,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::SourceFile, Vec<SyntaxError>) {
         unterminated_literal,
         last_unexpected: None,
         ast: ast::SourceFile::default(),
+        body: ast::Body::default(),
         depth: 0,
         no_brace_literal: false,
     };
@@ -56,6 +57,8 @@ struct Parser<'t> {
     /// Where the last "expected …, found …" was reported.
     last_unexpected: Option<Span>,
     ast: ast::SourceFile,
+    /// Where the body being parsed allocates its expressions, statements and patterns.
+    body: ast::Body,
     depth: u32,
     /// Set in the head of `if`, `while`, `for` and `match`, where a `{` opens the body rather
     /// than a record or flags literal (Rust's struct-literal rule). Brackets lift it again.
@@ -63,6 +66,16 @@ struct Parser<'t> {
 }
 
 impl Parser<'_> {
+    /// Parses with a fresh [`ast::Body`] to allocate in, and hands it back.
+    fn in_body<T>(
+        &mut self,
+        parse: impl FnOnce(&mut Self) -> PResult<T>,
+    ) -> (PResult<T>, ast::Body) {
+        let outer = std::mem::take(&mut self.body);
+        let res = parse(self);
+        (res, std::mem::replace(&mut self.body, outer))
+    }
+
     fn peek(&self) -> TokenKind {
         self.tokens[self.pos].kind
     }

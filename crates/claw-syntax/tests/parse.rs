@@ -6,7 +6,7 @@ use claw_syntax::{parse, FileId, SyntaxError};
 
 /// Prints a parsed file compactly so expectations stay one line per construct.
 struct Printer<'a> {
-    file: &'a SourceFile,
+    body: &'a Body,
 }
 
 fn names(names: &[Name]) -> String {
@@ -36,8 +36,12 @@ fn interface(path: &InterfacePath) -> String {
     )
 }
 
+fn item(item: &Item) -> String {
+    Printer::item(item)
+}
+
 impl Printer<'_> {
-    fn item(&self, item: &Item) -> String {
+    fn item(item: &Item) -> String {
         match item {
             Item::Func(func) => {
                 let params: Vec<_> = func
@@ -57,7 +61,7 @@ impl Printer<'_> {
                     "(func {export}{iface}{}({}){result} {})",
                     func.name.text,
                     params.join(", "),
-                    self.block(&func.body)
+                    Printer { body: &func.body }.block(&func.block)
                 )
             }
             Item::TypeDecl(decl) => {
@@ -110,7 +114,7 @@ impl Printer<'_> {
     }
 
     fn stmt(&self, id: StmtId) -> String {
-        match &self.file.stmts[id].kind {
+        match &self.body.stmts[id].kind {
             StmtKind::Let {
                 mutable,
                 name,
@@ -167,7 +171,7 @@ impl Printer<'_> {
     }
 
     fn expr(&self, id: ExprId) -> String {
-        match &self.file.exprs[id].kind {
+        match &self.body.exprs[id].kind {
             ExprKind::Int(v) => v.to_string(),
             ExprKind::Float(v) => format!("{v:?}"),
             ExprKind::Str(v) => format!("{v:?}"),
@@ -249,7 +253,7 @@ impl Printer<'_> {
     }
 
     fn pat(&self, id: PatId) -> String {
-        match &self.file.pats[id].kind {
+        match &self.body.pats[id].kind {
             PatKind::Wildcard => "_".into(),
             PatKind::Name(name) => name.text.clone(),
             PatKind::Case { path, payload } => match payload {
@@ -277,8 +281,7 @@ fn parse_ok(src: &str) -> SourceFile {
 /// Every item of `src`, one per line.
 fn items(src: &str) -> String {
     let file = parse_ok(src);
-    let printer = Printer { file: &file };
-    let lines: Vec<_> = file.items.iter().map(|i| printer.item(i)).collect();
+    let lines: Vec<_> = file.items.iter().map(item).collect();
     lines.join("\n")
 }
 
@@ -288,8 +291,8 @@ fn stmts(src: &str) -> String {
     let Item::Func(func) = &file.items[0] else {
         panic!("not a function")
     };
-    let printer = Printer { file: &file };
-    let stmts: Vec<_> = func.body.stmts.iter().map(|&s| printer.stmt(s)).collect();
+    let printer = Printer { body: &func.body };
+    let stmts: Vec<_> = func.block.stmts.iter().map(|&s| printer.stmt(s)).collect();
     stmts.join(" ")
 }
 
@@ -579,8 +582,7 @@ fn export_block_recovers_from_a_bad_function() {
         "export tests: interface { func a( {} func b() {} } func c() {}",
     );
     assert!(!errors.is_empty());
-    let printer = Printer { file: &file };
-    let lines: Vec<_> = file.items.iter().map(|i| printer.item(i)).collect();
+    let lines: Vec<_> = file.items.iter().map(item).collect();
     assert_eq!(
         lines.join("\n"),
         "(export tests: interface [1])\n(func export in 0 b() {})\n(func c() {})"
@@ -594,8 +596,7 @@ fn a_bad_item_recovers_at_a_type_declaration() {
         "func f(; record p { x: u8 } export a:b/c@0.2.0-rc.1{}",
     );
     assert_eq!(errors.len(), 1, "{errors:?}");
-    let printer = Printer { file: &file };
-    let lines: Vec<_> = file.items.iter().map(|i| printer.item(i)).collect();
+    let lines: Vec<_> = file.items.iter().map(item).collect();
     assert_eq!(
         lines.join("\n"),
         "(record p (x u8))\n(export a:b/c@0.2.0-rc.1 [])"

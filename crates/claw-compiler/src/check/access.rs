@@ -88,7 +88,7 @@ impl Checker<'_> {
                 let type_name = self.types.name(ty);
                 self.error(
                     Diagnostic::error("not-indexable", format!("cannot index into `{type_name}`"))
-                        .at(self.ast.exprs[base].span, "only lists can be indexed"),
+                        .at(self.body.exprs[base].span, "only lists can be indexed"),
                 );
                 TypeId::ERROR
             }
@@ -166,7 +166,7 @@ impl Checker<'_> {
 
     /// The variable at the root of a place (`xs` in `xs[0].name`), if `expr` is a place.
     pub(super) fn place_root(&self, expr: ExprId) -> Option<ExprId> {
-        match &self.ast.exprs[expr].kind {
+        match &self.body.exprs[expr].kind {
             ExprKind::Path(path) if path.len() == 1 => Some(expr),
             ExprKind::Field { base, .. } | ExprKind::Index { base, .. } | ExprKind::Paren(base) => {
                 self.place_root(*base)
@@ -177,7 +177,7 @@ impl Checker<'_> {
 
     /// Reports a change to something that is not a `mut` variable (or part of one).
     pub(super) fn require_mutable(&mut self, place: ExprId, why: &str) {
-        let place_span = self.ast.exprs[place].span;
+        let place_span = self.body.exprs[place].span;
         let Some(root) = self.place_root(place) else {
             self.error(
                 Diagnostic::error("invalid-assignment", "cannot assign to this expression")

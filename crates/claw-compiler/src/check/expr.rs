@@ -12,7 +12,7 @@ use crate::types::{TypeDef, TypeId};
 impl Checker<'_> {
     /// Checks `id`, against `expect` if given, records and returns its type.
     pub(super) fn expr(&mut self, id: ExprId, expect: Option<Expect>) -> TypeId {
-        if let ExprKind::Paren(inner) = self.ast.exprs[id].kind {
+        if let ExprKind::Paren(inner) = self.body.exprs[id].kind {
             let ty = match self.one_tuple(inner, expect) {
                 // WAVE writes a one-element tuple as `(x)`. Its flat form and layout are those
                 // of `x`; lowering wraps the value where the types of `(x)` and `x` differ.
@@ -37,7 +37,7 @@ impl Checker<'_> {
             if self.pin(id, ty, expect.ty) {
                 ty = expect.ty;
             } else {
-                self.type_mismatch(self.ast.exprs[id].span, expect, ty);
+                self.type_mismatch(self.body.exprs[id].span, expect, ty);
             }
         }
         self.expr_types.insert(id, ty);
@@ -45,7 +45,7 @@ impl Checker<'_> {
     }
 
     fn infer(&mut self, id: ExprId, expect: Option<Expect>) -> TypeId {
-        let ast = self.ast;
+        let ast = self.body;
         let span = ast.exprs[id].span;
         match &ast.exprs[id].kind {
             ExprKind::Error => TypeId::ERROR,
@@ -199,7 +199,7 @@ impl Checker<'_> {
         };
         // Only literals: `(t)` for a variable `t` of the tuple type is just `t`.
         let literal = matches!(
-            self.ast.exprs[self.ast.unparen(inner)].kind,
+            self.body.exprs[self.body.unparen(inner)].kind,
             ExprKind::Int(_)
                 | ExprKind::Float(_)
                 | ExprKind::Str(_)
@@ -309,7 +309,7 @@ impl Checker<'_> {
                     lhs,
                     Some(Expect::because(
                         ty,
-                        self.ast.exprs[rhs].span,
+                        self.body.exprs[rhs].span,
                         "the other operand",
                     )),
                 );
@@ -321,7 +321,7 @@ impl Checker<'_> {
                     rhs,
                     Some(Expect::because(
                         ty,
-                        self.ast.exprs[lhs].span,
+                        self.body.exprs[lhs].span,
                         "the other operand",
                     )),
                 );
@@ -402,7 +402,7 @@ impl Checker<'_> {
     /// Whether an operand should take its type from the other operand: a literal, or a
     /// local whose type may still come from its uses.
     pub(super) fn context_typed(&self, id: ExprId) -> bool {
-        if let ExprKind::Path(path) = &self.ast.exprs[self.ast.unparen(id)].kind {
+        if let ExprKind::Path(path) = &self.body.exprs[self.body.unparen(id)].kind {
             if let [name] = path.as_slice() {
                 return self
                     .lookup_local(&name.text)
@@ -414,7 +414,7 @@ impl Checker<'_> {
 
     /// Whether an expression's type is decided by context rather than by itself.
     pub(super) fn literal_like(&self, id: ExprId) -> bool {
-        match &self.ast.exprs[id].kind {
+        match &self.body.exprs[id].kind {
             ExprKind::Int(_) | ExprKind::Float(_) => true,
             ExprKind::Unary { operand, .. } | ExprKind::Paren(operand) => {
                 self.literal_like(*operand)
@@ -644,11 +644,7 @@ impl Checker<'_> {
         self.expr_res.insert(id, Res::Func(func));
         let def = &self.funcs[func.0 as usize];
         let (param_types, result, def_span) = (def.param_types.clone(), def.result, def.span);
-        let params: Vec<_> = def
-            .params
-            .iter()
-            .map(|p| self.locals[p.0 as usize].span)
-            .collect();
+        let params: Vec<_> = def.params.iter().map(|p| p.span).collect();
         self.arguments(
             &name.text,
             args,

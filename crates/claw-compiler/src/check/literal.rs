@@ -35,7 +35,7 @@ impl Checker<'_> {
             }
             (None, Some(&first)) => {
                 let elem = self.expr(first, None);
-                let first_span = self.ast.exprs[first].span;
+                let first_span = self.body.exprs[first].span;
                 for &item in &items[1..] {
                     self.expr(
                         item,
@@ -285,7 +285,7 @@ impl Checker<'_> {
                         "unexpected-payload",
                         format!("case `{}` carries no value", name.text),
                     )
-                    .at(self.ast.exprs[payload].span, "remove this value"),
+                    .at(self.body.exprs[payload].span, "remove this value"),
                 );
             }
         }

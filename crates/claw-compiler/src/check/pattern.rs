@@ -83,7 +83,7 @@ impl Checker<'_> {
                 if missing.len() > shown.len() {
                     shown.push(format!("and {} more", missing.len() - shown.len()));
                 }
-                let span = self.ast.exprs[scrutinee].span;
+                let span = self.body.exprs[scrutinee].span;
                 self.error(
                     Diagnostic::error(
                         "non-exhaustive-match",
@@ -111,7 +111,7 @@ impl Checker<'_> {
     }
 
     pub(super) fn pattern(&mut self, pat: PatId, ty: TypeId) {
-        let ast = self.ast;
+        let ast = self.body;
         self.pat_types.insert(pat, ty);
         let span = ast.pats[pat].span;
         let mismatch = |this: &mut Self, what: &str| {
@@ -268,11 +268,11 @@ impl Checker<'_> {
 
     /// A pattern as exhaustiveness sees it.
     fn shape(&self, pat: PatId) -> Pat {
-        match &self.ast.pats[pat].kind {
+        match &self.body.pats[pat].kind {
             PatKind::Wildcard => Pat::Wild,
             PatKind::Name(_) | PatKind::Case { .. } => match self.pat_res.get(pat) {
                 Some(PatRes::Case(case)) => {
-                    let sub = match &self.ast.pats[pat].kind {
+                    let sub = match &self.body.pats[pat].kind {
                         PatKind::Case {
                             payload: Some(sub), ..
                         } => self.shape(*sub),

@@ -23,7 +23,7 @@ impl Checker<'_> {
     }
 
     fn stmt(&mut self, id: claw_syntax::ast::StmtId) -> bool {
-        let ast = self.ast;
+        let ast = self.body;
         let stmt = &ast.stmts[id];
         match &stmt.kind {
             StmtKind::For {
@@ -207,7 +207,7 @@ impl Checker<'_> {
         op: Option<claw_syntax::ast::BinaryOp>,
         value: claw_syntax::ast::ExprId,
     ) {
-        let ast = self.ast;
+        let ast = self.body;
         let place_span = ast.exprs[place].span;
         if self.context_typed(place) && !self.context_typed(value) {
             // `let mut x = 0; x += n;`: the assignment is the local's first typed use, so the
@@ -267,7 +267,7 @@ impl Checker<'_> {
 
     /// `for x in xs`, `for c in s.chars()`, `for i in a..b`: the type of the binding.
     fn for_binding(&mut self, iter: claw_syntax::ast::ExprId) -> TypeId {
-        let ast = self.ast;
+        let ast = self.body;
         match &ast.exprs[iter].kind {
             ExprKind::Range { start, end, .. } => {
                 let ty = if self.literal_like(*start) && self.literal_like(*end) {
@@ -327,6 +327,6 @@ impl Checker<'_> {
 }
 
 /// Whether the place is a whole variable rather than a part of one.
-fn root_is_whole(ast: &claw_syntax::ast::SourceFile, place: claw_syntax::ast::ExprId) -> bool {
+fn root_is_whole(ast: &claw_syntax::ast::Body, place: claw_syntax::ast::ExprId) -> bool {
     matches!(ast.exprs[ast.unparen(place)].kind, ExprKind::Path(_))
 }

@@ -6,7 +6,7 @@ use wit_parser::{InterfaceId, Type, TypeDefKind, TypeOwner};
 
 use super::{Checker, ItemRes};
 use crate::diagnostics::Diagnostic;
-use crate::program::{FuncDef, FuncKind, LocalDef};
+use crate::program::{BodyFacts, FuncDef, FuncKind, ParamDef};
 use crate::types::{TypeDef, TypeId};
 
 impl Checker<'_> {
@@ -27,12 +27,10 @@ impl Checker<'_> {
                 let mut param_types = Vec::new();
                 for param in &func.params {
                     let ty = self.wit_type(&param.ty, &item.name);
-                    params.push(self.push_local(LocalDef {
+                    params.push(ParamDef {
                         name: param.name.clone(),
-                        ty,
-                        mutable: false,
                         span: item.name.span,
-                    }));
+                    });
                     param_types.push(ty);
                 }
                 let result = func.result.as_ref().map(|ty| self.wit_type(ty, &item.name));
@@ -46,6 +44,7 @@ impl Checker<'_> {
                         wit_name: func.name.clone(),
                     },
                     span: item.name.span,
+                    facts: BodyFacts::default(),
                 });
                 self.define_item(local, ItemRes::Func(id));
             } else if let Some(&ty) = iface.types.get(&item.name.text) {

@@ -91,13 +91,10 @@ impl Checker<'_> {
             let params: Vec<Entry> = func
                 .params
                 .iter()
-                .map(|local| {
-                    let local = &self.locals[local.0 as usize];
-                    Entry {
-                        name: local.name.clone(),
-                        span: local.span,
-                        kind: Kind::Defined,
-                    }
+                .map(|param| Entry {
+                    name: param.name.clone(),
+                    span: param.span,
+                    kind: Kind::Defined,
                 })
                 .collect();
             param_lists.push(params);

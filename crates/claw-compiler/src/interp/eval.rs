@@ -7,12 +7,16 @@
 
 use std::collections::HashMap;
 
-use claw_syntax::ast::{ArmBody, BinaryOp, Block, ExprId, ExprKind, PatId, PatKind, StmtKind};
+use claw_syntax::ast::{
+    self, ArmBody, BinaryOp, Block, ExprId, ExprKind, PatId, PatKind, StmtKind,
+};
 
 use super::ops;
 use super::value::{from_wave, to_wave, Value};
 use super::{Host, Trap};
-use crate::program::{Builtin, FuncKind, GlobalId, LocalId, PatRes, Program, Res};
+use crate::program::{
+    BodyFacts, Builtin, FuncId, FuncKind, GlobalId, LocalId, PatRes, Program, Res,
+};
 use crate::types::{TypeDef, TypeId};
 
 /// How far recursion may go before the interpreter gives up, as the compiled code does when
@@ -49,9 +53,21 @@ pub struct Machine<'p> {
     depth: u32,
 }
 
-#[derive(Default)]
-struct Frame {
+/// One call's locals, and the body it runs.
+struct Frame<'p> {
+    ast: &'p ast::Body,
+    facts: &'p BodyFacts,
     locals: HashMap<LocalId, Value>,
+}
+
+impl<'p> Frame<'p> {
+    fn new(ast: &'p ast::Body, facts: &'p BodyFacts) -> Self {
+        Frame {
+            ast,
+            facts,
+            locals: HashMap::new(),
+        }
+    }
 }
 
 /// Where an assignment, `push` or `pop` writes: a variable and the fields, flags and elements
@@ -82,7 +98,7 @@ fn out_of_bounds() -> Unwind {
 /// have shrunk since the place was resolved).
 fn slot<'a>(
     globals: &'a mut [Value],
-    frame: &'a mut Frame,
+    frame: &'a mut Frame<'_>,
     root: Root,
     steps: &[Step],
 ) -> Flow<&'a mut Value> {
@@ -129,12 +145,13 @@ impl<'p> Machine<'p> {
     /// The globals' values before the first call.
     pub fn initial_globals(program: &Program) -> Vec<Value> {
         let mut machine = Machine::new(program, Box::new(super::NoImports), Vec::new());
-        let mut frame = Frame::default();
-        for global in &program.globals {
+        for (id, global) in program.globals.iter().enumerate() {
             // Initializers are constants, so they cannot fail.
-            let value = match global.init {
-                Some(init) => machine.expr(&mut frame, init).unwrap_or(Value::Unit),
-                None => Value::Unit,
+            let value = match (global.init, program.global_body(GlobalId(id as u32))) {
+                (Some(init), Some((ast, facts))) => machine
+                    .expr(&mut Frame::new(ast, facts), init)
+                    .unwrap_or(Value::Unit),
+                _ => Value::Unit,
             };
             machine.globals.push(value);
         }
@@ -144,22 +161,19 @@ impl<'p> Machine<'p> {
     /// Calls function `func` with `args`; its result, or `Unit` for a function without one.
     pub fn call(&mut self, func: usize, args: Vec<Value>) -> Result<Value, Trap> {
         let program = self.program;
-        let def = &program.funcs[func];
-        let FuncKind::Defined { item, .. } = def.kind else {
+        let Some((syntax, facts)) = program.func_body(FuncId(func as u32)) else {
             return self.call_import(func, args);
-        };
-        let claw_syntax::ast::Item::Func(ast) = &program.ast.items[item] else {
-            unreachable!("defined functions come from `func` items")
         };
         if self.depth >= MAX_DEPTH {
             return Err(Trap::new("call stack exhausted"));
         }
         self.depth += 1;
-        let mut frame = Frame::default();
-        for (&param, arg) in def.params.iter().zip(args) {
-            frame.locals.insert(param, arg);
+        let mut frame = Frame::new(&syntax.body, facts);
+        // A function's parameters are its body's first locals.
+        for (param, arg) in args.into_iter().enumerate() {
+            frame.locals.insert(LocalId(param as u32), arg);
         }
-        let flow = self.block(&mut frame, &ast.body);
+        let flow = self.block(&mut frame, &syntax.block);
         self.depth -= 1;
         match flow {
             Ok(()) => Ok(Value::Unit),
@@ -200,7 +214,7 @@ impl<'p> Machine<'p> {
         })
     }
 
-    fn block(&mut self, frame: &mut Frame, block: &Block) -> Flow<()> {
+    fn block(&mut self, frame: &mut Frame<'p>, block: &Block) -> Flow<()> {
         for &stmt in &block.stmts {
             self.stmt(frame, stmt)?;
         }
@@ -235,7 +249,7 @@ impl<'p> Machine<'p> {
     }
 
     /// Runs a loop body: `Ok(true)` to go round again, `Ok(false)` after a `break`.
-    fn body(&mut self, frame: &mut Frame, block: &Block) -> Flow<bool> {
+    fn body(&mut self, frame: &mut Frame<'p>, block: &Block) -> Flow<bool> {
         self.burn()?;
         match self.block(frame, block) {
             Ok(()) | Err(Unwind::Continue) => Ok(true),
@@ -244,13 +258,14 @@ impl<'p> Machine<'p> {
         }
     }
 
-    fn stmt(&mut self, frame: &mut Frame, id: claw_syntax::ast::StmtId) -> Flow<()> {
+    fn stmt(&mut self, frame: &mut Frame<'p>, id: claw_syntax::ast::StmtId) -> Flow<()> {
         self.burn()?;
         let program = self.program;
-        match &program.ast.stmts[id].kind {
+        let (ast, facts) = (frame.ast, frame.facts);
+        match &ast.stmts[id].kind {
             StmtKind::Let { init, .. } => {
                 let value = self.expr(frame, *init)?;
-                frame.locals.insert(program.let_locals[id], value);
+                frame.locals.insert(facts.let_locals[id], value);
             }
             StmtKind::Assign { place, op, value } => {
                 // The value first, then the place, as in Rust.
@@ -259,7 +274,7 @@ impl<'p> Machine<'p> {
                 let new = match op {
                     Some(op) => {
                         let old = self.read(frame, &target)?;
-                        ops::binary(&program.types, *op, program.expr_type(*place), old, rhs)?
+                        ops::binary(&program.types, *op, facts.expr_type(*place), old, rhs)?
                     }
                     None => rhs,
                 };
@@ -304,26 +319,26 @@ impl<'p> Machine<'p> {
     }
 
     /// An `if` branch's condition: a `bool`, or an `if let` that binds when it matches.
-    fn condition(&mut self, frame: &mut Frame, cond: ExprId) -> Flow<bool> {
-        let program = self.program;
-        if let ExprKind::Let { pat, value } = &program.ast.exprs[program.ast.unparen(cond)].kind {
+    fn condition(&mut self, frame: &mut Frame<'p>, cond: ExprId) -> Flow<bool> {
+        let (ast, facts) = (frame.ast, frame.facts);
+        if let ExprKind::Let { pat, value } = &ast.exprs[ast.unparen(cond)].kind {
             let v = self.expr(frame, *value)?;
-            return Ok(self.matches(frame, *pat, program.expr_type(*value), &v));
+            return Ok(self.matches(frame, *pat, facts.expr_type(*value), &v));
         }
         Ok(self.expr(frame, cond)?.bool())
     }
 
     fn for_loop(
         &mut self,
-        frame: &mut Frame,
+        frame: &mut Frame<'p>,
         id: claw_syntax::ast::StmtId,
         iter: ExprId,
         body: &Block,
     ) -> Flow<()> {
-        let program = self.program;
-        let binding = program.for_locals[id];
-        let iter = program.ast.unparen(iter);
-        let items: Box<dyn Iterator<Item = Value>> = match &program.ast.exprs[iter].kind {
+        let (ast, facts) = (frame.ast, frame.facts);
+        let binding = facts.for_locals[id];
+        let iter = ast.unparen(iter);
+        let items: Box<dyn Iterator<Item = Value>> = match &ast.exprs[iter].kind {
             ExprKind::Range {
                 start,
                 end,
@@ -338,7 +353,7 @@ impl<'p> Machine<'p> {
                 }
             }
             ExprKind::Method { receiver, .. }
-                if program.expr_res.get(iter) == Some(&Res::Builtin(Builtin::Chars)) =>
+                if facts.expr_res.get(iter) == Some(&Res::Builtin(Builtin::Chars)) =>
             {
                 let text = self.expr(frame, *receiver)?;
                 let chars: Vec<_> = text.str().chars().map(Value::Char).collect();
@@ -355,15 +370,16 @@ impl<'p> Machine<'p> {
         Ok(())
     }
 
-    fn expr(&mut self, frame: &mut Frame, id: ExprId) -> Flow<Value> {
+    fn expr(&mut self, frame: &mut Frame<'p>, id: ExprId) -> Flow<Value> {
         let program = self.program;
+        let (ast, facts) = (frame.ast, frame.facts);
         let types = &program.types;
-        let ty = program.expr_type(id);
-        Ok(match &program.ast.exprs[id].kind {
+        let ty = facts.expr_type(id);
+        Ok(match &ast.exprs[id].kind {
             ExprKind::Paren(inner) => {
                 let value = self.expr(frame, *inner)?;
                 // `(5)` where a `tuple<u8>` is expected: WAVE's one-element tuple.
-                if ty == program.expr_type(*inner) {
+                if ty == facts.expr_type(*inner) {
                     value
                 } else {
                     Value::Fields(vec![value])
@@ -375,7 +391,7 @@ impl<'p> Machine<'p> {
             ExprKind::Str(s) => Value::Str(s.clone()),
             ExprKind::Char(c) => Value::Char(*c),
             ExprKind::Bool(b) => Value::Bool(*b),
-            ExprKind::Path(_) => match program.expr_res.get(id) {
+            ExprKind::Path(_) => match facts.expr_res.get(id) {
                 Some(Res::Local(local)) => {
                     let value = frame.locals[local].clone();
                     self.burn_size(&value)?;
@@ -394,7 +410,7 @@ impl<'p> Machine<'p> {
                 for &arg in args {
                     values.push(self.expr(frame, arg)?);
                 }
-                match program.expr_res.get(id) {
+                match facts.expr_res.get(id) {
                     Some(Res::Func(func)) => self.call(func.0 as usize, values)?,
                     Some(Res::Case { case, .. }) => Value::Case(*case, values.pop().map(Box::new)),
                     Some(Res::Builtin(Builtin::Print { newline })) => {
@@ -453,12 +469,12 @@ impl<'p> Machine<'p> {
             // A field inside a variable: read it, not a copy of the whole variable. (An index
             // is evaluated after its list, which it might change, so elements are not read
             // this way.)
-            ExprKind::Field { .. } if self.is_field_path(id) => {
+            ExprKind::Field { .. } if Self::is_field_path(frame, id) => {
                 let place = self.place(frame, id)?;
                 self.read(frame, &place)?
             }
             ExprKind::Field { base, .. } => {
-                let Some(Res::Field(index)) = program.expr_res.get(id) else {
+                let Some(Res::Field(index)) = facts.expr_res.get(id) else {
                     unreachable!("checked: a field")
                 };
                 match self.expr(frame, *base)? {
@@ -472,8 +488,8 @@ impl<'p> Machine<'p> {
                 let i = self.expr(frame, *index)?.int();
                 list.into_iter().nth(i as usize).ok_or_else(out_of_bounds)?
             }
-            ExprKind::Method { receiver, args, .. } => match program.expr_res.get(id) {
-                Some(Res::Builtin(Builtin::Len)) if self.is_field_path(*receiver) => {
+            ExprKind::Method { receiver, args, .. } => match facts.expr_res.get(id) {
+                Some(Res::Builtin(Builtin::Len)) if Self::is_field_path(frame, *receiver) => {
                     let place = self.place(frame, *receiver)?;
                     Value::Int(self.len_at(frame, &place)? as i128)
                 }
@@ -506,7 +522,7 @@ impl<'p> Machine<'p> {
                 other => unreachable!("checked: a method, not {other:?}"),
             },
             ExprKind::Match { scrutinee, arms } => {
-                let scrutinee_ty = program.expr_type(*scrutinee);
+                let scrutinee_ty = facts.expr_type(*scrutinee);
                 let value = self.expr(frame, *scrutinee)?;
                 for arm in arms {
                     if !self.matches(frame, arm.pat, scrutinee_ty, &value) {
@@ -520,7 +536,7 @@ impl<'p> Machine<'p> {
                 unreachable!("checked: the arms are exhaustive")
             }
             ExprKind::Try(inner) => {
-                let option = matches!(types.def(program.expr_type(*inner)), TypeDef::Option(_));
+                let option = matches!(types.def(facts.expr_type(*inner)), TypeDef::Option(_));
                 match (option, self.expr(frame, *inner)?) {
                     (true, Value::Case(1, Some(payload))) => *payload,
                     (true, _) => return Err(Unwind::Return(Value::Case(0, None))),
@@ -535,7 +551,7 @@ impl<'p> Machine<'p> {
                 if self.expr(frame, *cond)?.bool() {
                     Value::Case(0, None)
                 } else {
-                    let message = program.check_messages[id].clone();
+                    let message = facts.check_messages[id].clone();
                     Value::Case(1, Some(Box::new(Value::Str(message))))
                 }
             }
@@ -558,7 +574,7 @@ impl<'p> Machine<'p> {
             ExprKind::Binary { op, lhs, rhs } => {
                 let a = self.expr(frame, *lhs)?;
                 let b = self.expr(frame, *rhs)?;
-                let value = ops::binary(types, *op, program.expr_type(*lhs), a, b)?;
+                let value = ops::binary(types, *op, facts.expr_type(*lhs), a, b)?;
                 self.burn_size(&value)?;
                 value
             }
@@ -573,11 +589,12 @@ impl<'p> Machine<'p> {
     }
 
     /// Whether `value` (of type `ty`) matches `pat`, binding the pattern's names if it does.
-    fn matches(&mut self, frame: &mut Frame, pat: PatId, ty: TypeId, value: &Value) -> bool {
+    fn matches(&mut self, frame: &mut Frame<'p>, pat: PatId, ty: TypeId, value: &Value) -> bool {
         let program = self.program;
-        match &program.ast.pats[pat].kind {
+        let (ast, facts) = (frame.ast, frame.facts);
+        match &ast.pats[pat].kind {
             PatKind::Wildcard => true,
-            PatKind::Name(_) | PatKind::Case { .. } => match program.pat_res.get(pat) {
+            PatKind::Name(_) | PatKind::Case { .. } => match facts.pat_res.get(pat) {
                 Some(PatRes::Bind(local)) => {
                     frame.locals.insert(*local, value.clone());
                     true
@@ -589,7 +606,7 @@ impl<'p> Machine<'p> {
                     if index != case {
                         return false;
                     }
-                    match (&program.ast.pats[pat].kind, payload) {
+                    match (&ast.pats[pat].kind, payload) {
                         (
                             PatKind::Case {
                                 payload: Some(sub), ..
@@ -626,11 +643,11 @@ impl<'p> Machine<'p> {
 
     /// Resolves a place expression: its variable, then each field and element, evaluating and
     /// bounds-checking indices as it goes (after the value that is stored is evaluated).
-    fn place(&mut self, frame: &mut Frame, id: ExprId) -> Flow<Place> {
-        let program = self.program;
-        match &program.ast.exprs[id].kind {
+    fn place(&mut self, frame: &mut Frame<'p>, id: ExprId) -> Flow<Place> {
+        let (ast, facts) = (frame.ast, frame.facts);
+        match &ast.exprs[id].kind {
             ExprKind::Path(_) => Ok(Place {
-                root: match program.expr_res.get(id) {
+                root: match facts.expr_res.get(id) {
                     Some(Res::Local(local)) => Root::Local(*local),
                     Some(Res::Global(global)) => Root::Global(*global),
                     other => unreachable!("checked: a variable, not {other:?}"),
@@ -640,7 +657,7 @@ impl<'p> Machine<'p> {
             ExprKind::Paren(inner) => self.place(frame, *inner),
             ExprKind::Field { base, .. } => {
                 let mut place = self.place(frame, *base)?;
-                let Some(Res::Field(index)) = program.expr_res.get(id) else {
+                let Some(Res::Field(index)) = facts.expr_res.get(id) else {
                     unreachable!("checked: a field")
                 };
                 place.steps.push(Step::Field(*index as usize));
@@ -661,20 +678,21 @@ impl<'p> Machine<'p> {
 
     /// Whether `id` names a variable or a field inside one (`p`, `r.pos.x`): a place whose
     /// resolution evaluates nothing.
-    fn is_field_path(&self, id: ExprId) -> bool {
-        let program = self.program;
-        match &program.ast.exprs[id].kind {
-            ExprKind::Path(_) => matches!(
-                program.expr_res.get(id),
-                Some(Res::Local(_) | Res::Global(_))
-            ),
-            ExprKind::Field { base, .. } | ExprKind::Paren(base) => self.is_field_path(*base),
+    fn is_field_path(frame: &Frame<'_>, id: ExprId) -> bool {
+        let (ast, facts) = (frame.ast, frame.facts);
+        match &ast.exprs[id].kind {
+            ExprKind::Path(_) => {
+                matches!(facts.expr_res.get(id), Some(Res::Local(_) | Res::Global(_)))
+            }
+            ExprKind::Field { base, .. } | ExprKind::Paren(base) => {
+                Self::is_field_path(frame, *base)
+            }
             _ => false,
         }
     }
 
     /// The length of the list or string at `place`, without copying it.
-    fn len_at(&mut self, frame: &mut Frame, place: &Place) -> Flow<usize> {
+    fn len_at(&mut self, frame: &mut Frame<'p>, place: &Place) -> Flow<usize> {
         Ok(length(slot(
             &mut self.globals,
             frame,
@@ -683,8 +701,8 @@ impl<'p> Machine<'p> {
         )?))
     }
 
-    fn read(&mut self, frame: &mut Frame, place: &Place) -> Flow<Value> {
-        let (flag, steps) = self.split_flag(place);
+    fn read(&mut self, frame: &mut Frame<'p>, place: &Place) -> Flow<Value> {
+        let (flag, steps) = self.split_flag(frame.facts, place);
         Ok(
             match (flag, slot(&mut self.globals, frame, place.root, steps)?) {
                 (Some(bit), Value::Flags(flags)) => Value::Bool(flags[bit]),
@@ -693,8 +711,8 @@ impl<'p> Machine<'p> {
         )
     }
 
-    fn write(&mut self, frame: &mut Frame, place: &Place, new: Value) -> Flow<()> {
-        let (flag, steps) = self.split_flag(place);
+    fn write(&mut self, frame: &mut Frame<'p>, place: &Place, new: Value) -> Flow<()> {
+        let (flag, steps) = self.split_flag(frame.facts, place);
         match (flag, slot(&mut self.globals, frame, place.root, steps)?) {
             (Some(bit), Value::Flags(flags)) => flags[bit] = new.bool(),
             (_, slot) => *slot = new,
@@ -703,9 +721,9 @@ impl<'p> Machine<'p> {
     }
 
     /// A place's last step when it picks one flag of a flags value, and the steps before it.
-    fn split_flag<'s>(&self, place: &'s Place) -> (Option<usize>, &'s [Step]) {
+    fn split_flag<'s>(&self, facts: &BodyFacts, place: &'s Place) -> (Option<usize>, &'s [Step]) {
         if let Some((Step::Field(bit), before)) = place.steps.split_last() {
-            if self.is_flags(place.root, before) {
+            if self.is_flags(facts, place.root, before) {
                 return (Some(*bit), before);
             }
         }
@@ -713,11 +731,11 @@ impl<'p> Machine<'p> {
     }
 
     /// Whether the value at `steps` inside `root` is a flags value, from the types alone.
-    fn is_flags(&self, root: Root, steps: &[Step]) -> bool {
+    fn is_flags(&self, facts: &BodyFacts, root: Root, steps: &[Step]) -> bool {
         let program = self.program;
         let types = &program.types;
         let mut ty = match root {
-            Root::Local(local) => program.locals[local.0 as usize].ty,
+            Root::Local(local) => facts.locals[local.0 as usize].ty,
             Root::Global(global) => program.globals[global.0 as usize].ty,
         };
         for step in steps {

@@ -1,18 +1,23 @@
 //! Literals that need no code to build: numbers, strings, cases, flags, and tuples, records
 //! and lists made only of them. Global initializers and literals in bodies both come here.
 
-use claw_syntax::ast::{ExprId, ExprKind, UnaryOp};
+use claw_syntax::ast::{self, ExprId, ExprKind, UnaryOp};
 
 use crate::ir::Const;
-use crate::program::{Program, Res};
-use crate::types::{TypeDef, TypeId};
+use crate::program::{BodyFacts, Res};
+use crate::types::{TypeDef, TypeId, Types};
 
 /// The value of `expr` if it is a constant. A non-empty list is one only at the top
 /// (`top`), and only of scalars or strings: its elements go in the data segment as they are
 /// laid out in memory.
-pub fn constant(program: &Program, expr: ExprId, top: bool) -> Option<Const> {
-    let types = &program.types;
-    let ty = program.expr_type(expr);
+pub fn constant(
+    types: &Types,
+    ast: &ast::Body,
+    facts: &BodyFacts,
+    expr: ExprId,
+    top: bool,
+) -> Option<Const> {
+    let ty = facts.expr_type(expr);
     let number = |value: f64| match types.def(ty) {
         TypeDef::F32 => Const::F32(value as f32),
         _ => Const::F64(value),
@@ -24,13 +29,13 @@ pub fn constant(program: &Program, expr: ExprId, top: bool) -> Option<Const> {
             Const::Int(value)
         }
     };
-    let inner = |id: ExprId| constant(program, id, false);
-    Some(match &program.ast.exprs[expr].kind {
+    let inner = |id: ExprId| constant(types, ast, facts, id, false);
+    Some(match &ast.exprs[expr].kind {
         // A one-element tuple written `(x)` is the tuple, as WAVE writes it.
-        ExprKind::Paren(paren) if program.expr_type(*paren) != ty => {
+        ExprKind::Paren(paren) if facts.expr_type(*paren) != ty => {
             Const::Tuple(vec![inner(*paren)?])
         }
-        ExprKind::Paren(paren) => constant(program, *paren, top)?,
+        ExprKind::Paren(paren) => constant(types, ast, facts, *paren, top)?,
         ExprKind::Int(value) => int(*value as i128),
         ExprKind::Float(value) => number(*value),
         ExprKind::Bool(value) => Const::Bool(*value),
@@ -39,7 +44,7 @@ pub fn constant(program: &Program, expr: ExprId, top: bool) -> Option<Const> {
         ExprKind::Unary {
             op: UnaryOp::Neg,
             operand,
-        } => match &program.ast.exprs[program.ast.unparen(*operand)].kind {
+        } => match &ast.exprs[ast.unparen(*operand)].kind {
             ExprKind::Int(value) => int(-(*value as i128)),
             ExprKind::Float(value) => number(-*value),
             _ => return None,
@@ -74,10 +79,10 @@ pub fn constant(program: &Program, expr: ExprId, top: bool) -> Option<Const> {
                 .collect::<Option<_>>()?,
         ),
         ExprKind::Path(_) | ExprKind::Call { .. } => {
-            let Some(Res::Case { case, .. }) = program.expr_res.get(expr) else {
+            let Some(Res::Case { case, .. }) = facts.expr_res.get(expr) else {
                 return None;
             };
-            let payload = match &program.ast.exprs[expr].kind {
+            let payload = match &ast.exprs[expr].kind {
                 ExprKind::Call { args, .. } => Some(Box::new(inner(args[0])?)),
                 _ => None,
             };

@@ -16,11 +16,12 @@ impl Lowerer<'_> {
     /// A value that is kept.
     pub(super) fn expr(&mut self, id: ExprId) -> Expr {
         let program = self.program;
-        let ty = program.expr_type(id);
-        if let Some(value) = constant(program, id, true) {
+        let (ast, facts) = (self.ast, self.facts);
+        let ty = facts.expr_type(id);
+        if let Some(value) = constant(&program.types, ast, facts, id, true) {
             return Expr::new(ty, K::Const(value));
         }
-        let kind = match &program.ast.exprs[id].kind {
+        let kind = match &ast.exprs[id].kind {
             ExprKind::Paren(inner) => {
                 let value = self.expr(*inner);
                 if value.ty == ty {
@@ -40,7 +41,7 @@ impl Lowerer<'_> {
                 }
                 return self.projection(id);
             }
-            ExprKind::Call { args, .. } => match program.expr_res.get(id) {
+            ExprKind::Call { args, .. } => match facts.expr_res.get(id) {
                 Some(Res::Func(func)) => {
                     // The callee cannot reach the caller's locals, so a `mut` local needs no
                     // copy, unless the callee could hand it back in its result: the caller
@@ -68,7 +69,7 @@ impl Lowerer<'_> {
                 ),
                 _ => K::Unreachable,
             },
-            ExprKind::Method { receiver, args, .. } => match program.expr_res.get(id) {
+            ExprKind::Method { receiver, args, .. } => match facts.expr_res.get(id) {
                 Some(Res::Builtin(Builtin::Len)) => {
                     K::Builtin(ir::Builtin::Len, vec![self.operand(*receiver)])
                 }
@@ -122,10 +123,9 @@ impl Lowerer<'_> {
                 K::Match(Box::new(scrutinee), self.arms(arms, false))
             }
             ExprKind::Try(inner) => K::Try(Box::new(self.expr(*inner))),
-            ExprKind::Check { cond, .. } => K::Check(
-                Box::new(self.expr(*cond)),
-                program.check_messages[id].clone(),
-            ),
+            ExprKind::Check { cond, .. } => {
+                K::Check(Box::new(self.expr(*cond)), facts.check_messages[id].clone())
+            }
             _ => K::Unreachable,
         };
         Expr::new(ty, kind)
@@ -134,7 +134,7 @@ impl Lowerer<'_> {
     /// A `match` whose value is not used: its type is `unit`, and each arm's value is a
     /// statement of its own.
     pub(super) fn match_stmt(&mut self, id: ExprId) -> Expr {
-        let ExprKind::Match { scrutinee, arms } = &self.program.ast.exprs[id].kind else {
+        let ExprKind::Match { scrutinee, arms } = &self.ast.exprs[id].kind else {
             unreachable!("only `match` expressions are recorded as statements")
         };
         let scrutinee = self.expr(*scrutinee);
@@ -150,7 +150,7 @@ impl Lowerer<'_> {
                 let pat = self.pat(arm.pat);
                 let (body, value) = match &arm.body {
                     ArmBody::Expr(body) if statement => {
-                        let at = self.program.ast.exprs[*body].span.start;
+                        let at = self.ast.exprs[*body].span.start;
                         let kind = ir::StmtKind::Expr(self.expr(*body));
                         (vec![ir::Stmt { kind, at }], None)
                     }
@@ -180,11 +180,11 @@ impl Lowerer<'_> {
 
     /// A field or element of a value that is not a variable: `f().x`, `(a, b).0`.
     fn projection(&mut self, id: ExprId) -> Expr {
-        let program = self.program;
-        let ty = program.expr_type(id);
-        let kind = match &program.ast.exprs[id].kind {
+        let (ast, facts) = (self.ast, self.facts);
+        let ty = facts.expr_type(id);
+        let kind = match &ast.exprs[id].kind {
             ExprKind::Field { base, .. } => {
-                let Some(Res::Field(index)) = program.expr_res.get(id) else {
+                let Some(Res::Field(index)) = facts.expr_res.get(id) else {
                     unreachable!("checked: a field")
                 };
                 K::Field(Box::new(self.expr(*base)), *index)
@@ -201,8 +201,8 @@ impl Lowerer<'_> {
 
     /// The variable at the root of a place expression, if `id` is one.
     pub(super) fn place_root(&self, id: ExprId) -> Option<ExprId> {
-        match &self.program.ast.exprs[id].kind {
-            ExprKind::Path(_) => match self.program.expr_res.get(id) {
+        match &self.ast.exprs[id].kind {
+            ExprKind::Path(_) => match self.facts.expr_res.get(id) {
                 Some(Res::Local(_) | Res::Global(_)) => Some(id),
                 _ => None,
             },
@@ -216,11 +216,12 @@ impl Lowerer<'_> {
     /// Whether the place's variable can change, so what is kept from it must be copied.
     fn mutable_root(&self, id: ExprId) -> bool {
         let program = self.program;
+        let facts = self.facts;
         match self
             .place_root(id)
-            .and_then(|root| program.expr_res.get(root))
+            .and_then(|root| facts.expr_res.get(root))
         {
-            Some(Res::Local(local)) => program.locals[local.0 as usize].mutable,
+            Some(Res::Local(local)) => facts.locals[local.0 as usize].mutable,
             Some(Res::Global(global)) => program.globals[global.0 as usize].mutable,
             _ => false,
         }
@@ -230,7 +231,7 @@ impl Lowerer<'_> {
     pub(super) fn local_path(&self, id: ExprId) -> bool {
         let root = self.place_root(id);
         matches!(
-            root.and_then(|r| self.program.expr_res.get(r)),
+            root.and_then(|r| self.facts.expr_res.get(r)),
             Some(Res::Local(_))
         )
     }
@@ -239,7 +240,7 @@ impl Lowerer<'_> {
     pub(super) fn global_root(&self, id: ExprId) -> bool {
         let root = self.place_root(id);
         matches!(
-            root.and_then(|r| self.program.expr_res.get(r)),
+            root.and_then(|r| self.facts.expr_res.get(r)),
             Some(Res::Global(_))
         )
     }
@@ -249,8 +250,9 @@ impl Lowerer<'_> {
     /// the data segment (which `+=` never writes into, only copies out of).
     pub(super) fn fresh(&self, id: ExprId) -> bool {
         let program = self.program;
+        let (ast, facts) = (self.ast, self.facts);
         let types = &program.types;
-        let ty = program.expr_type(id);
+        let ty = facts.expr_type(id);
         if !types.in_memory(ty) {
             return true;
         }
@@ -260,7 +262,7 @@ impl Lowerer<'_> {
             TypeDef::String => true,
             _ => false,
         };
-        match &program.ast.exprs[id].kind {
+        match &ast.exprs[id].kind {
             ExprKind::Paren(inner) => self.fresh(*inner),
             ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
                 self.place_root(id).is_some() && self.mutable_root(id)
@@ -273,12 +275,12 @@ impl Lowerer<'_> {
     /// A place: its variable, then each field and element on the way, with the index
     /// expressions evaluated in that order.
     pub(super) fn place(&mut self, id: ExprId) -> ir::Place {
-        let program = self.program;
-        let ty = program.expr_type(id);
-        match &program.ast.exprs[id].kind {
+        let (ast, facts) = (self.ast, self.facts);
+        let ty = facts.expr_type(id);
+        match &ast.exprs[id].kind {
             ExprKind::Paren(inner) => self.place(*inner),
             ExprKind::Path(_) => {
-                let root = match program.expr_res.get(id) {
+                let root = match facts.expr_res.get(id) {
                     Some(Res::Local(local)) => ir::Var::Local(self.local(*local)),
                     Some(Res::Global(global)) => ir::Var::Global(*global),
                     _ => unreachable!("checked: a place starts at a variable"),
@@ -291,7 +293,7 @@ impl Lowerer<'_> {
             }
             ExprKind::Field { base, .. } => {
                 let mut place = self.place(*base);
-                let Some(Res::Field(index)) = program.expr_res.get(id) else {
+                let Some(Res::Field(index)) = facts.expr_res.get(id) else {
                     unreachable!("checked: a field")
                 };
                 place.path.push(ir::Step::Field(*index));
@@ -310,13 +312,13 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn pat(&mut self, id: ast::PatId) -> ir::Pat {
-        let program = self.program;
-        match &program.ast.pats[id].kind {
+        let (ast, facts) = (self.ast, self.facts);
+        match &ast.pats[id].kind {
             PatKind::Wildcard => ir::Pat::Wildcard,
-            PatKind::Name(_) | PatKind::Case { .. } => match program.pat_res.get(id) {
+            PatKind::Name(_) | PatKind::Case { .. } => match facts.pat_res.get(id) {
                 Some(PatRes::Bind(local)) => ir::Pat::Bind(self.local(*local)),
                 Some(PatRes::Case(case)) => {
-                    let payload = match &program.ast.pats[id].kind {
+                    let payload = match &ast.pats[id].kind {
                         PatKind::Case {
                             payload: Some(sub), ..
                         } => Some(Box::new(self.pat(*sub))),

@@ -81,11 +81,11 @@ impl Parser<'_> {
     }
 
     fn alloc(&mut self, kind: ExprKind, span: Span) -> ExprId {
-        self.ast.exprs.alloc(Expr { kind, span })
+        self.body.exprs.alloc(Expr { kind, span })
     }
 
     fn span_of(&self, expr: ExprId) -> Span {
-        self.ast.exprs[expr].span
+        self.body.exprs[expr].span
     }
 
     fn expr_bp(&mut self, min_power: u8) -> PResult<ExprId> {
@@ -423,7 +423,7 @@ impl Parser<'_> {
         } else {
             ArmBody::Expr(self.expr()?)
         };
-        let span = self.ast.pats[pat].span.to(self.prev_span());
+        let span = self.body.pats[pat].span.to(self.prev_span());
         Ok(MatchArm { pat, body, span })
     }
 

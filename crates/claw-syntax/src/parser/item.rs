@@ -290,17 +290,21 @@ impl Parser<'_> {
         } else {
             None
         };
-        let init = if self.eat(TokenKind::Eq) {
-            Some(self.expr()?)
-        } else {
-            None
-        };
+        let (init, body) = self.in_body(|p| {
+            if p.eat(TokenKind::Eq) {
+                Ok(Some(p.expr()?))
+            } else {
+                Ok(None)
+            }
+        });
+        let init = init?;
         self.expect(TokenKind::Semi)?;
         Ok(Global {
             mutable,
             name,
             ty,
             init,
+            body,
             span: start.to(self.prev_span()),
         })
     }
@@ -311,13 +315,15 @@ impl Parser<'_> {
         self.expect(TokenKind::Func)?;
         let name = self.name()?;
         let sig = self.func_sig()?;
-        let body = self.block()?;
+        let (block, body) = self.in_body(Self::block);
+        let block = block?;
         Ok(Func {
             exported,
             interface: None,
             name,
             sig,
-            span: start.to(body.span),
+            span: start.to(block.span),
+            block,
             body,
         })
     }

@@ -14,7 +14,7 @@ impl Parser<'_> {
     }
 
     fn alloc_pat(&mut self, kind: PatKind, span: Span) -> PatId {
-        self.ast.pats.alloc(Pat { kind, span })
+        self.body.pats.alloc(Pat { kind, span })
     }
 
     // A literal that fails to read is reported and stands as `_`, so the arm still parses and
@@ -52,7 +52,7 @@ impl Parser<'_> {
                 let (elems, is_tuple) = self.paren_list(Self::pat)?;
                 let span = token.span.to(self.prev_span());
                 if !is_tuple {
-                    self.ast.pats[elems[0]].span = span;
+                    self.body.pats[elems[0]].span = span;
                     return Ok(elems[0]);
                 }
                 PatKind::Tuple(elems)

@@ -142,7 +142,7 @@ impl Parser<'_> {
             }
         };
         let span = start.to(self.prev_span());
-        Ok(self.ast.stmts.alloc(Stmt { kind, span }))
+        Ok(self.body.stmts.alloc(Stmt { kind, span }))
     }
 
     /// The name a `let` or `for` binds. `_` binds nothing and comes back as a name `_`, which
