@@ -159,3 +159,6 @@ fn join(a: ValType, b: ValType) -> ValType {
         _ => ValType::I64,
     }
 }
+
+#[cfg(test)]
+mod tests;
