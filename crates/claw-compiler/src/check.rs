@@ -8,6 +8,7 @@
 mod access;
 mod decl;
 mod expr;
+mod infer;
 mod literal;
 mod pattern;
 mod stmt;
@@ -66,9 +67,8 @@ pub fn check(
         scopes: Vec::new(),
         func_result: None,
         loops: Vec::new(),
-        flexible: HashMap::new(),
-        pins: HashMap::new(),
-        new_pin: false,
+        vars: Vec::new(),
+        deferred: Vec::new(),
         type_decls: HashMap::new(),
         resolving: Vec::new(),
         spelling_searches: 0,
@@ -171,13 +171,12 @@ struct Checker<'a> {
     /// The result type of the function being checked, and the span that declares it.
     func_result: Option<(Option<TypeId>, Span)>,
     loops: Vec<LoopFrame>,
-    /// Unannotated locals initialized with a literal: their type may still come from a use,
-    /// as `i` in `let mut i = 0; while i < n {…}` becomes `n`'s type.
-    flexible: HashMap<LocalId, ast::StmtId>,
-    /// The types such `let`s take on, found by earlier passes over the body.
-    pins: HashMap<ast::StmtId, TypeId>,
-    /// Whether this pass found a new pin, so the body must be checked again.
-    new_pin: bool,
+    /// The body's literal type variables: an unannotated local initialized with a literal
+    /// takes its type from its uses, as `i` in `let mut i = 0; while i < n {…}` becomes
+    /// `n`'s type (see `infer.rs`).
+    vars: Vec<infer::Var>,
+    /// Checks waiting for a variable's final type.
+    deferred: Vec<infer::Deferred>,
     /// Type declarations of the file by name (index in `ast.items`), resolved on first use so
     /// they may refer to each other in any order.
     type_decls: HashMap<String, usize>,
@@ -194,14 +193,12 @@ impl<'a> Checker<'a> {
     /// Starts checking `body`, with no locals yet.
     fn enter_body(&mut self, body: &'a ast::Body) {
         self.body = body;
-        debug_assert!(self.locals.is_empty());
-        // Keyed by this body's ids, which mean something else in the next body.
-        self.pins.clear();
-        self.flexible.clear();
+        debug_assert!(self.locals.is_empty() && self.vars.is_empty());
     }
 
     /// Hands over what was found in the body being checked.
     fn leave_body(&mut self) -> BodyFacts {
+        self.settle_body();
         self.body = &EMPTY_BODY;
         self.pat_types = ArenaMap::default();
         self.diverging = ArenaMap::default();
@@ -479,23 +476,8 @@ impl<'a> Checker<'a> {
             self.scopes = vec![scope];
             let result_span = func.sig.result.as_ref().map_or(func.sig.span, |t| t.span);
             self.func_result = Some((self.funcs[id].result, result_span));
-            // A body is checked again whenever an unannotated local takes its type from a later
-            // use (see `pins`), so that every use sees the final type.
-            let diverges = loop {
-                let (diagnostics, locals) = (self.diagnostics.len(), self.locals.len());
-                let spelling_searches = self.spelling_searches;
-                self.scopes.truncate(1);
-                self.loops.clear();
-                self.flexible.clear();
-                self.new_pin = false;
-                let diverges = self.block(&func.block);
-                if !self.new_pin {
-                    break diverges;
-                }
-                self.diagnostics.truncate(diagnostics);
-                self.locals.truncate(locals);
-                self.spelling_searches = spelling_searches;
-            };
+            self.loops.clear();
+            let diverges = self.block(&func.block);
             if let (Some(result), false) = (self.funcs[id].result, diverges) {
                 let end = Span {
                     start: func.block.span.end - 1,
@@ -512,7 +494,7 @@ impl<'a> Checker<'a> {
                     .at(end, "control can reach the end of the body here")
                     .also(
                         result_span,
-                        format!("the function returns `{}`", self.types.name(result)),
+                        format!("the function returns `{}`", self.type_name(result)),
                     )
                     .hint("add a `return` on every path"),
                 );
@@ -521,12 +503,25 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A type's name for a message: a type variable is named by what it is known to be.
+    fn type_name(&self, ty: TypeId) -> String {
+        self.types
+            .name_with(ty, &|index| match self.vars.get(index as usize) {
+                Some(var) => match var.bound {
+                    Some(ty) => self.type_name(ty),
+                    None if var.float => "{float}".into(),
+                    None => "{integer}".into(),
+                },
+                None => "{integer}".into(),
+            })
+    }
+
     fn type_mismatch(&mut self, span: Span, expect: Expect, found: TypeId) {
         if expect.ty == TypeId::ERROR || found == TypeId::ERROR || expect.ty == found {
             return;
         }
-        let expected = self.types.name(expect.ty);
-        let found_name = self.types.name(found);
+        let expected = self.type_name(expect.ty);
+        let found_name = self.type_name(found);
         let mut diagnostic = Diagnostic::error(
             "type-mismatch",
             format!("expected `{expected}`, found `{found_name}`"),
@@ -538,7 +533,7 @@ impl<'a> Checker<'a> {
                 format!("expected `{expected}` because of {why}"),
             );
         }
-        if self.types.is_numeric(expect.ty) && self.types.is_numeric(found) {
+        if self.numeric(expect.ty) && self.numeric(found) {
             diagnostic = diagnostic.hint(format!("convert explicitly with `as {expected}`"));
         }
         self.error(diagnostic);

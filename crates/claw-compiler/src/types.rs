@@ -28,6 +28,9 @@ pub enum TypeDef {
     Char,
     /// The type of a call to a function with no result; never a value in the world.
     Unit,
+    /// A literal type variable of the body being checked (see `check/infer.rs`); none is
+    /// left once the body is checked.
+    Var(u32),
     List(TypeId),
     Option(TypeId),
     Result {
@@ -255,14 +258,16 @@ impl Types {
 
     /// The type's name as WIT (and Claw) write it.
     pub fn name(&self, id: TypeId) -> String {
-        let list = |ids: &[TypeId]| {
-            ids.iter()
-                .map(|&t| self.name(t))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
+        self.name_with(id, &|_| "{integer}".into())
+    }
+
+    /// [`Types::name`], with `var` naming the type variables in it.
+    pub fn name_with(&self, id: TypeId, var: &dyn Fn(u32) -> String) -> String {
+        let name = |id: TypeId| self.name_with(id, var);
+        let list = |ids: &[TypeId]| ids.iter().map(|&t| name(t)).collect::<Vec<_>>().join(", ");
         match self.def(id) {
             TypeDef::Error => "{unknown}".into(),
+            TypeDef::Var(index) => var(*index),
             TypeDef::Bool => "bool".into(),
             TypeDef::U8 => "u8".into(),
             TypeDef::U16 => "u16".into(),
@@ -277,14 +282,14 @@ impl Types {
             TypeDef::String => "string".into(),
             TypeDef::Char => "char".into(),
             TypeDef::Unit => "()".into(),
-            TypeDef::List(elem) => format!("list<{}>", self.name(*elem)),
-            TypeDef::Option(some) => format!("option<{}>", self.name(*some)),
+            TypeDef::List(elem) => format!("list<{}>", name(*elem)),
+            TypeDef::Option(some) => format!("option<{}>", name(*some)),
             TypeDef::Result { ok, err } => match (ok, err) {
                 (None, None) => "result".into(),
-                (Some(ok), None) => format!("result<{}>", self.name(*ok)),
-                (None, Some(err)) => format!("result<_, {}>", self.name(*err)),
+                (Some(ok), None) => format!("result<{}>", name(*ok)),
+                (None, Some(err)) => format!("result<_, {}>", name(*err)),
                 (Some(ok), Some(err)) => {
-                    format!("result<{}, {}>", self.name(*ok), self.name(*err))
+                    format!("result<{}, {}>", name(*ok), name(*err))
                 }
             },
             TypeDef::Tuple(items) => format!("tuple<{}>", list(items)),

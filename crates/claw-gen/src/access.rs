@@ -15,7 +15,7 @@ impl Gen<'_> {
         for var in self.visible() {
             if var.soft {
                 if want == Want::Expected && var.ty == *ty {
-                    found.push((var.name.clone(), Some(var.id)));
+                    found.push((var.name.clone(), Some(var.soft_group)));
                 }
                 continue;
             }

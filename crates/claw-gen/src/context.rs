@@ -35,6 +35,9 @@ pub(crate) struct Var {
     /// first use must be one where the checker expects `ty`, which pins it (see
     /// `check/expr.rs`), so until then it is only used where a type is expected.
     pub(crate) soft: bool,
+    /// The soft variables whose types are one: a `let y = x + 1;` from a soft `x` shares
+    /// `x`'s open type, so a use that pins either pins both. The id of the first of them.
+    pub(crate) soft_group: u32,
     /// Declared from a literal without annotation and of the default numeric type: the
     /// checker keeps it flexible, so it is not a "typed" operand (see [`crate::expr::Want`]).
     pub(crate) flex: bool,
@@ -158,6 +161,7 @@ impl<'c> Gen<'c> {
             global: false,
             counter: false,
             soft: false,
+            soft_group: self.next_var,
             flex: false,
             min_len: 0,
             keep: false,
@@ -196,7 +200,8 @@ impl<'c> Gen<'c> {
         out
     }
 
-    /// Marks a soft variable as used where its type was expected, so it is pinned. The use
+    /// Marks a group of soft variables (see [`Var::soft_group`]) as used where its type was
+    /// expected, so it is pinned. The use
     /// must end up in the program: whoever discards it calls [`Gen::unpin_since`].
     pub(crate) fn pin(&mut self, id: u32) {
         if self.set_soft(id, false) {
@@ -222,7 +227,7 @@ impl<'c> Gen<'c> {
         let mut changed = false;
         for scope in &mut self.f.scopes {
             for var in scope.iter_mut() {
-                if var.id == id && var.soft != soft {
+                if var.soft_group == id && var.soft != soft {
                     var.soft = soft;
                     changed = true;
                 }

@@ -142,7 +142,15 @@ impl Gen<'_> {
     }
 
     pub(crate) fn let_stmt(&mut self) {
-        let ty = self.local_type();
+        let soft_source = self
+            .visible()
+            .into_iter()
+            .find(|v| v.soft && !v.global && !v.counter)
+            .filter(|_| self.rng.chance(30));
+        let ty = match &soft_source {
+            Some(source) => source.ty.clone(),
+            None => self.local_type(),
+        };
         let mutable = self.rng.chance(45);
         let name = self.local_name();
         let kw = if mutable { "let mut" } else { "let" };
@@ -150,7 +158,19 @@ impl Gen<'_> {
         let depth = self.expr_depth();
         let mut var;
         let roll = self.rng.below(100);
-        if ty.is_numeric() && !ty.is_default_numeric() && roll < 12 {
+        if let Some(source) = soft_source {
+            // `let y = x + 2;` from a soft `x`: `y` shares `x`'s open type, and whichever
+            // is used first where `ty` is expected decides it for both.
+            let text = match self.rng.below(3) {
+                0 => source.name.clone(),
+                1 => format!("{} + {}", source.name, self.rng.range(0, 9)),
+                _ => format!("({} - 1) * 2", source.name),
+            };
+            self.line(format!("{kw} {name} = {text};"));
+            var = self.new_var(name, ty, mutable);
+            var.soft = true;
+            var.soft_group = source.soft_group;
+        } else if ty.is_numeric() && !ty.is_default_numeric() && roll < 12 {
             // `let x = 5;` whose type comes from its first use (see `Var::soft`). The
             // literal fits `s32` too, so the program stays valid if that use is deleted.
             let text = match &ty {

@@ -4,6 +4,7 @@
 use claw_syntax::ast::{ExprId, ExprKind, Name};
 use claw_syntax::Span;
 
+use super::infer::Deferred;
 use super::{Checker, Expect};
 use crate::diagnostics::Diagnostic;
 use crate::program::{Builtin, Res};
@@ -57,7 +58,7 @@ impl Checker<'_> {
             };
         }
         let Some(fields) = self.types.fields(ty) else {
-            let type_name = self.types.name(ty);
+            let type_name = self.type_name(ty);
             self.error(
                 Diagnostic::error("unknown-field", format!("`{type_name}` has no fields")).at(
                     name.span,
@@ -85,7 +86,7 @@ impl Checker<'_> {
             TypeDef::List(elem) => *elem,
             TypeDef::Error => TypeId::ERROR,
             _ => {
-                let type_name = self.types.name(ty);
+                let type_name = self.type_name(ty);
                 self.error(
                     Diagnostic::error("not-indexable", format!("cannot index into `{type_name}`"))
                         .at(self.body.exprs[base].span, "only lists can be indexed"),
@@ -116,6 +117,14 @@ impl Checker<'_> {
             ("to-string", _) if self.types.int_shape(ty).is_some() => {
                 (Builtin::ToString, vec![], TypeId::STRING)
             }
+            // A number not known yet: an integer has the method, a float does not.
+            ("to-string", TypeDef::Var(_)) => {
+                self.deferred.push(Deferred::ToString {
+                    ty,
+                    name: name.clone(),
+                });
+                (Builtin::ToString, vec![], TypeId::STRING)
+            }
             ("to-string", TypeDef::Char | TypeDef::Bool) => {
                 (Builtin::ToString, vec![], TypeId::STRING)
             }
@@ -133,22 +142,7 @@ impl Checker<'_> {
                 (Builtin::Chars, vec![], TypeId::ERROR)
             }
             _ => {
-                let type_name = self.types.name(ty);
-                let methods = match def {
-                    TypeDef::List(_) => "len, push, pop",
-                    TypeDef::String => "len, chars",
-                    TypeDef::Char | TypeDef::Bool => "to-string",
-                    _ if self.types.int_shape(ty).is_some() => "to-string",
-                    _ => "none",
-                };
-                self.error(
-                    Diagnostic::error(
-                        "unknown-method",
-                        format!("`{type_name}` has no method `{}`", name.text),
-                    )
-                    .at(name.span, "no such method")
-                    .note(format!("methods of `{type_name}`: {methods}")),
-                );
+                self.unknown_method(ty, name);
                 for &arg in args {
                     self.expr(arg, None);
                 }
@@ -162,6 +156,26 @@ impl Checker<'_> {
         let spans = vec![];
         self.arguments(&name.text, args, &params, &spans, span, None);
         result
+    }
+
+    /// Reports a method that `ty` does not have, listing those it does.
+    pub(super) fn unknown_method(&mut self, ty: TypeId, name: &Name) {
+        let type_name = self.type_name(ty);
+        let methods = match self.types.def(ty) {
+            TypeDef::List(_) => "len, push, pop",
+            TypeDef::String => "len, chars",
+            TypeDef::Char | TypeDef::Bool => "to-string",
+            _ if self.types.int_shape(ty).is_some() => "to-string",
+            _ => "none",
+        };
+        self.error(
+            Diagnostic::error(
+                "unknown-method",
+                format!("`{type_name}` has no method `{}`", name.text),
+            )
+            .at(name.span, "no such method")
+            .note(format!("methods of `{type_name}`: {methods}")),
+        );
     }
 
     /// The variable at the root of a place (`xs` in `xs[0].name`), if `expr` is a place.

@@ -402,7 +402,7 @@ impl Checker<'_> {
                         .iter()
                         .map(|p| {
                             let ty = self.wit_type(&p.ty, &path.interface);
-                            format!("{}: {}", p.name, self.types.name(ty))
+                            format!("{}: {}", p.name, self.type_name(ty))
                         })
                         .collect();
                     let result = wit_func
@@ -410,7 +410,7 @@ impl Checker<'_> {
                         .as_ref()
                         .map(|t| {
                             let ty = self.wit_type(t, &path.interface);
-                            format!(" -> {}", self.types.name(ty))
+                            format!(" -> {}", self.type_name(ty))
                         })
                         .unwrap_or_default();
                     self.error(
@@ -439,9 +439,9 @@ impl Checker<'_> {
                 if def.param_types != want_params || def.result != want_result {
                     let show = |this: &Self, params: &[TypeId], result: Option<TypeId>| {
                         let params: Vec<String> =
-                            params.iter().map(|&t| this.types.name(t)).collect();
+                            params.iter().map(|&t| this.type_name(t)).collect();
                         let result = result
-                            .map(|t| format!(" -> {}", this.types.name(t)))
+                            .map(|t| format!(" -> {}", this.type_name(t)))
                             .unwrap_or_default();
                         format!("func({}){result}", params.join(", "))
                     };

@@ -4,6 +4,7 @@
 use claw_syntax::ast::{BinaryOp, ExprId, ExprKind, Name, UnaryOp};
 use claw_syntax::Span;
 
+use super::infer::Deferred;
 use super::{Checker, Expect, ItemRes};
 use crate::diagnostics::Diagnostic;
 use crate::program::Res;
@@ -32,16 +33,14 @@ impl Checker<'_> {
             self.expr_types.insert(id, ty);
             return ty;
         }
-        let mut ty = self.infer(id, expect);
+        let ty = self.infer(id, expect);
         if let Some(expect) = expect {
-            if self.pin(id, ty, expect.ty) {
-                ty = expect.ty;
-            } else {
+            if !self.unify(ty, expect.ty) {
                 self.type_mismatch(self.body.exprs[id].span, expect, ty);
             }
         }
         self.expr_types.insert(id, ty);
-        ty
+        self.shallow(ty)
     }
 
     fn infer(&mut self, id: ExprId, expect: Option<Expect>) -> TypeId {
@@ -75,55 +74,26 @@ impl Checker<'_> {
             }
             ExprKind::Unary { op, operand } => {
                 let ty = self.expr(*operand, expect.map(|e| Expect::ty(e.ty)));
-                match op {
-                    UnaryOp::Neg => {
-                        let ok = ty == TypeId::ERROR
-                            || self.types.is_float(ty)
-                            || self.types.int_shape(ty).is_some_and(|s| s.signed);
-                        if !ok {
-                            self.error(
-                                Diagnostic::error(
-                                    "invalid-operator",
-                                    format!(
-                                        "cannot negate a value of type `{}`",
-                                        self.types.name(ty)
-                                    ),
-                                )
-                                .at(span, "negation needs a signed integer or a float"),
-                            );
-                        }
-                        ty
-                    }
-                    UnaryOp::Not => {
-                        let ok = ty == TypeId::ERROR
-                            || ty == TypeId::BOOL
-                            || self.types.int_shape(ty).is_some();
-                        if !ok {
-                            self.error(
-                                Diagnostic::error(
-                                    "invalid-operator",
-                                    format!("cannot apply `!` to `{}`", self.types.name(ty)),
-                                )
-                                .at(span, "`!` needs a `bool` or an integer"),
-                            );
-                        }
-                        ty
-                    }
+                if self.unbound_var(ty).is_some() {
+                    self.deferred.push(Deferred::Unary { op: *op, ty, span });
+                } else {
+                    self.check_unary(*op, ty, span);
                 }
+                ty
             }
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, *lhs, *rhs, span, expect),
             ExprKind::Cast { expr, ty } => {
                 let target = self.resolve_type(ty);
                 let source = self.expr(*expr, None);
-                let numeric = |t| t == TypeId::ERROR || self.types.is_numeric(t);
+                let numeric = |t| t == TypeId::ERROR || self.numeric(t);
                 if !numeric(source) || !numeric(target) {
                     self.error(
                         Diagnostic::error(
                             "invalid-cast",
                             format!(
                                 "cannot cast `{}` as `{}`",
-                                self.types.name(source),
-                                self.types.name(target)
+                                self.type_name(source),
+                                self.type_name(target)
                             ),
                         )
                         .at(span, "only numeric types can be cast")
@@ -219,15 +189,29 @@ impl Checker<'_> {
         }
     }
 
-    fn int_literal(&mut self, value: i128, span: Span, expect: Option<Expect>) -> TypeId {
-        let ty = match expect.map(|e| e.ty) {
+    pub(super) fn int_literal(
+        &mut self,
+        value: i128,
+        span: Span,
+        expect: Option<Expect>,
+    ) -> TypeId {
+        let expected = expect.map(|e| self.shallow(e.ty));
+        if let Some(var) = expected.filter(|&t| self.unbound_var(t).is_some()) {
+            self.deferred.push(Deferred::IntLiteral {
+                value,
+                span,
+                ty: var,
+            });
+            return var;
+        }
+        let ty = match expected {
             Some(ty) if self.types.int_shape(ty).is_some() || self.types.is_float(ty) => ty,
             // A literal where a non-number is expected: let the mismatch name `s32`.
             _ => TypeId::S32,
         };
         if let Some(shape) = self.types.int_shape(ty) {
             if value < shape.min() || value > shape.max() {
-                let name = self.types.name(ty);
+                let name = self.type_name(ty);
                 let mut diagnostic = Diagnostic::error(
                     "literal-out-of-range",
                     format!("literal out of range for `{name}`"),
@@ -247,15 +231,30 @@ impl Checker<'_> {
 
     /// A float literal takes the float type expected, else `f64`. One too large for that type
     /// (it would round to infinity) is an error, as an integer literal out of range is.
-    fn float_literal(&mut self, value: f64, span: Span, expect: Option<Expect>) -> TypeId {
-        let (ty, fits) = match expect.map(|e| e.ty) {
+    pub(super) fn float_literal(
+        &mut self,
+        value: f64,
+        span: Span,
+        expect: Option<Expect>,
+    ) -> TypeId {
+        let expected = expect.map(|e| self.shallow(e.ty));
+        if let Some(var) = expected.filter(|&t| self.unbound_var(t).is_some()) {
+            self.mark_float(var);
+            self.deferred.push(Deferred::FloatLiteral {
+                value,
+                span,
+                ty: var,
+            });
+            return var;
+        }
+        let (ty, fits) = match expected {
             Some(TypeId::F32) => (TypeId::F32, (value as f32).is_finite()),
             Some(TypeId::F64) | None => (TypeId::F64, value.is_finite()),
             // Where no float is expected the mismatch is the error to report.
             Some(_) => (TypeId::F64, true),
         };
         if !fits {
-            let name = self.types.name(ty);
+            let name = self.type_name(ty);
             let max = if ty == TypeId::F32 {
                 "3.4e38"
             } else {
@@ -336,10 +335,33 @@ impl Checker<'_> {
         }
     }
 
+    /// Reports `-` or `!` applied to a type it does not work on.
+    pub(super) fn check_unary(&mut self, op: UnaryOp, ty: TypeId, span: Span) {
+        let (ok, message, label) = match op {
+            UnaryOp::Neg => (
+                self.types.is_float(ty) || self.types.int_shape(ty).is_some_and(|s| s.signed),
+                format!("cannot negate a value of type `{}`", self.type_name(ty)),
+                "negation needs a signed integer or a float",
+            ),
+            UnaryOp::Not => (
+                ty == TypeId::BOOL || self.types.int_shape(ty).is_some(),
+                format!("cannot apply `!` to `{}`", self.type_name(ty)),
+                "`!` needs a `bool` or an integer",
+            ),
+        };
+        if !ok && ty != TypeId::ERROR {
+            self.error(Diagnostic::error("invalid-operator", message).at(span, label));
+        }
+    }
+
     /// Reports an operator applied to operands of a type it does not work on.
     pub(super) fn check_operator(&mut self, op: BinaryOp, ty: TypeId, span: Span) {
         use BinaryOp::*;
         if ty == TypeId::ERROR {
+            return;
+        }
+        if self.unbound_var(ty).is_some() {
+            self.deferred.push(Deferred::Operator { op, ty, span });
             return;
         }
         let types = &self.types;
@@ -363,40 +385,18 @@ impl Checker<'_> {
             self.error(
                 Diagnostic::error(
                     "invalid-operator",
-                    format!(
-                        "cannot apply `{}` to `{}`",
-                        op.symbol(),
-                        self.types.name(ty)
-                    ),
+                    format!("cannot apply `{}` to `{}`", op.symbol(), self.type_name(ty)),
                 )
                 .at(
                     span,
                     format!(
                         "`{}` is not defined for `{}`",
                         op.symbol(),
-                        self.types.name(ty)
+                        self.type_name(ty)
                     ),
                 ),
             );
         }
-    }
-
-    /// Lets a flexible local take the numeric type a use expects of it; the body is then
-    /// checked again with that type. Returns whether it did.
-    fn pin(&mut self, id: ExprId, found: TypeId, expected: TypeId) -> bool {
-        if found == expected || !self.types.is_numeric(found) || !self.types.is_numeric(expected) {
-            return false;
-        }
-        let Some(Res::Local(local)) = self.expr_res.get(id) else {
-            return false;
-        };
-        let Some(&stmt) = self.flexible.get(local) else {
-            return false;
-        };
-        self.flexible.remove(local);
-        self.pins.insert(stmt, expected);
-        self.new_pin = true;
-        true
     }
 
     /// Whether an operand should take its type from the other operand: a literal, or a
@@ -404,9 +404,9 @@ impl Checker<'_> {
     pub(super) fn context_typed(&self, id: ExprId) -> bool {
         if let ExprKind::Path(path) = &self.body.exprs[self.body.unparen(id)].kind {
             if let [name] = path.as_slice() {
-                return self
-                    .lookup_local(&name.text)
-                    .is_some_and(|local| self.flexible.contains_key(&local));
+                return self.lookup_local(&name.text).is_some_and(|local| {
+                    self.unbound_var(self.locals[local.0 as usize].ty).is_some()
+                });
             }
         }
         self.literal_like(id)
@@ -482,7 +482,7 @@ impl Checker<'_> {
             [name] => {
                 if let Some(local) = self.lookup_local(&name.text) {
                     self.expr_res.insert(id, Res::Local(local));
-                    return self.locals[local.0 as usize].ty;
+                    return self.shallow(self.locals[local.0 as usize].ty);
                 }
                 match self.items.get(&name.text).map(|(res, _)| *res) {
                     Some(ItemRes::Global(global)) => {
@@ -731,7 +731,7 @@ impl Checker<'_> {
                     _ => {
                         let want = match err {
                             Some(e) => {
-                                format!("a `result` whose error type is `{}`", self.types.name(e))
+                                format!("a `result` whose error type is `{}`", self.type_name(e))
                             }
                             None => "a `result` without an error type".to_string(),
                         };
@@ -741,7 +741,7 @@ impl Checker<'_> {
                 ok.unwrap_or(TypeId::UNIT)
             }
             _ => {
-                let name = self.types.name(ty);
+                let name = self.type_name(ty);
                 self.error(
                     Diagnostic::error("invalid-try", format!("`?` cannot be applied to `{name}`"))
                         .at(span, "`?` needs a `result` or an `option`"),
@@ -759,9 +759,9 @@ impl Checker<'_> {
         result_span: Span,
         want: &str,
     ) {
-        let found = self.types.name(ty);
+        let found = self.type_name(ty);
         let returns = match result {
-            Some(r) => format!("the function returns `{}`", self.types.name(r)),
+            Some(r) => format!("the function returns `{}`", self.type_name(r)),
             None => "the function returns nothing".to_string(),
         };
         self.error(

@@ -105,7 +105,7 @@ impl Checker<'_> {
             for (_, value) in fields {
                 self.expr(*value, None);
             }
-            let found = self.types.name(expect.ty);
+            let found = self.type_name(expect.ty);
             self.error(
                 Diagnostic::error(
                     "type-mismatch",
@@ -178,7 +178,7 @@ impl Checker<'_> {
         };
         let TypeDef::Flags { name, flags, .. } = self.types.def(expect.ty).clone() else {
             if names.is_empty() {
-                let found = self.types.name(expect.ty);
+                let found = self.type_name(expect.ty);
                 self.error(
                     Diagnostic::error("type-mismatch", format!("expected `{found}`, found `{{}}`"))
                         .at(span, "`{}` is an empty flags value"),
@@ -186,7 +186,7 @@ impl Checker<'_> {
                 return TypeId::ERROR;
             }
             // `{x, y}` where a record is expected: report it as a record missing its values.
-            let found = self.types.name(expect.ty);
+            let found = self.type_name(expect.ty);
             self.error(
                 Diagnostic::error("type-mismatch", format!("expected `{found}`, found flags"))
                     .at(span, "this is a flags literal")
@@ -269,7 +269,7 @@ impl Checker<'_> {
             }
             (None, None) => {}
             (Some(inner), None) => {
-                let inner = self.types.name(inner);
+                let inner = self.type_name(inner);
                 self.error(
                     Diagnostic::error(
                         "missing-payload",
@@ -294,7 +294,7 @@ impl Checker<'_> {
     /// Reports a case or field `name` that `ty` does not have, listing (the first
     /// [`MAX_LISTED_MEMBERS`] of) the ones it has.
     pub(super) fn unknown(&mut self, ty: TypeId, what: &str, name: &Name) {
-        let type_name = self.types.name(ty);
+        let type_name = self.type_name(ty);
         let (mut names, count): (Vec<String>, usize) = match (what, self.types.def(ty)) {
             ("case", _) => {
                 let count = self.types.case_count(ty).unwrap_or(0);

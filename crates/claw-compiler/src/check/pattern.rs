@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use claw_syntax::ast::{ArmBody, ExprId, MatchArm, PatId, PatKind};
+use claw_syntax::Span;
 
+use super::infer::Deferred;
 use super::{Checker, Expect};
 use crate::diagnostics::Diagnostic;
 use crate::program::PatRes;
@@ -89,7 +91,7 @@ impl Checker<'_> {
                         "non-exhaustive-match",
                         format!("non-exhaustive match: {} not covered", shown.join(", ")),
                     )
-                    .at(span, format!("this is `{}`", self.types.name(ty)))
+                    .at(span, format!("this is `{}`", self.type_name(ty)))
                     .hint(format!(
                         "add arm{} for {}, or a `_ => …` arm",
                         if missing.len() == 1 { "" } else { "s" },
@@ -118,7 +120,7 @@ impl Checker<'_> {
             if ty == TypeId::ERROR {
                 return;
             }
-            let name = this.types.name(ty);
+            let name = this.type_name(ty);
             this.error(
                 Diagnostic::error(
                     "pattern-mismatch",
@@ -203,24 +205,14 @@ impl Checker<'_> {
                     }
                 }
             }
-            PatKind::Int(value) => match self.types.int_shape(ty) {
-                Some(shape) => {
-                    if *value < shape.min() || *value > shape.max() {
-                        let name = self.types.name(ty);
-                        self.error(
-                            Diagnostic::error(
-                                "literal-out-of-range",
-                                format!("literal out of range for `{name}`"),
-                            )
-                            .at(
-                                span,
-                                format!("`{name}` holds {} to {}", shape.min(), shape.max()),
-                            ),
-                        );
-                    }
-                }
-                None => mismatch(self, "an integer"),
-            },
+            PatKind::Int(value) if self.unbound_var(ty).is_some() => {
+                self.deferred.push(Deferred::IntPattern {
+                    value: *value,
+                    span,
+                    ty,
+                });
+            }
+            PatKind::Int(value) => self.int_pattern(*value, span, ty),
             PatKind::Str(_) if ty != TypeId::STRING => mismatch(self, "a string"),
             PatKind::Char(_) if ty != TypeId::CHAR => mismatch(self, "a char"),
             PatKind::Bool(_) if ty != TypeId::BOOL => mismatch(self, "a bool"),
@@ -287,6 +279,36 @@ impl Checker<'_> {
                 Pat::Ctor(Ctor::Tuple, items.iter().map(|&p| self.shape(p)).collect())
             }
             PatKind::Int(_) | PatKind::Str(_) | PatKind::Char(_) => Pat::Literal,
+        }
+    }
+
+    /// An integer pattern against a value of type `ty`.
+    pub(super) fn int_pattern(&mut self, value: i128, span: Span, ty: TypeId) {
+        let Some(shape) = self.types.int_shape(ty) else {
+            if ty != TypeId::ERROR {
+                let name = self.type_name(ty);
+                self.error(
+                    Diagnostic::error(
+                        "pattern-mismatch",
+                        format!("expected a pattern for `{name}`, found an integer"),
+                    )
+                    .at(span, format!("this pattern cannot match a `{name}`")),
+                );
+            }
+            return;
+        };
+        if value < shape.min() || value > shape.max() {
+            let name = self.type_name(ty);
+            self.error(
+                Diagnostic::error(
+                    "literal-out-of-range",
+                    format!("literal out of range for `{name}`"),
+                )
+                .at(
+                    span,
+                    format!("`{name}` holds {} to {}", shape.min(), shape.max()),
+                ),
+            );
         }
     }
 

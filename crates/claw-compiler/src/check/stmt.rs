@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use claw_syntax::ast::{Block, ExprKind, StmtKind};
 
+use super::infer::Deferred;
 use super::{Checker, Expect, LoopFrame};
 use crate::diagnostics::Diagnostic;
 use crate::program::Res;
@@ -49,7 +50,6 @@ impl Checker<'_> {
                 ty,
                 init,
             } => {
-                let annotated = ty.is_some();
                 let ty = match ty {
                     Some(annotation) => {
                         let ty = self.resolve_type(annotation);
@@ -59,13 +59,13 @@ impl Checker<'_> {
                         );
                         ty
                     }
-                    None => match self.pins.get(&id) {
-                        Some(&pinned) => self.expr(*init, Some(Expect::ty(pinned))),
-                        None => self.expr(*init, None),
-                    },
+                    // `let i = 0;`: the uses decide what `i` is.
+                    None if self.literal_like(*init) => {
+                        let var = self.new_var();
+                        self.expr(*init, Some(Expect::ty(var)))
+                    }
+                    None => self.expr(*init, None),
                 };
-                let flexible =
-                    !annotated && !self.pins.contains_key(&id) && self.literal_like(*init);
                 if ty == TypeId::UNIT {
                     self.error(
                         Diagnostic::error(
@@ -76,9 +76,6 @@ impl Checker<'_> {
                     );
                 }
                 let local = self.new_local(name, ty, *mutable);
-                if flexible {
-                    self.flexible.insert(local, id);
-                }
                 self.let_locals.insert(id, local);
                 self.scopes
                     .last_mut()
@@ -162,7 +159,7 @@ impl Checker<'_> {
                         );
                     }
                     (None, Some(ty)) => {
-                        let name = self.types.name(ty);
+                        let name = self.type_name(ty);
                         self.error(
                             Diagnostic::error(
                                 "missing-return-value",
@@ -213,7 +210,7 @@ impl Checker<'_> {
             // `let mut x = 0; x += n;`: the assignment is the local's first typed use, so the
             // value decides its type, as in Rust.
             let value_ty = self.expr(value, None);
-            let ty = if self.types.is_numeric(value_ty) {
+            let ty = if self.numeric(value_ty) {
                 self.expr(place, Some(Expect::ty(value_ty)))
             } else {
                 let ty = self.expr(place, None);
@@ -284,12 +281,10 @@ impl Checker<'_> {
                     self.expr(*end, Some(Expect::because(ty, span, "the range's start")));
                     ty
                 };
-                if ty != TypeId::ERROR && self.types.int_shape(ty).is_none() {
-                    let name = self.types.name(ty);
-                    self.error(
-                        Diagnostic::error("invalid-range", format!("cannot count over `{name}`"))
-                            .at(ast.exprs[iter].span, "a range needs integer bounds"),
-                    );
+                let span = ast.exprs[iter].span;
+                if self.unbound_var(ty).is_some() {
+                    self.deferred.push(Deferred::Range { ty, span });
+                } else if !self.check_range_bound(ty, span) {
                     return TypeId::ERROR;
                 }
                 self.expr_types.insert(iter, ty);
@@ -312,7 +307,7 @@ impl Checker<'_> {
                     crate::types::TypeDef::List(elem) => *elem,
                     crate::types::TypeDef::Error => TypeId::ERROR,
                     _ => {
-                        let name = self.types.name(ty);
+                        let name = self.type_name(ty);
                         self.error(
                             Diagnostic::error("not-iterable", format!("cannot loop over `{name}`"))
                                 .at(ast.exprs[iter].span, "not a list, range or `chars()`")
@@ -323,6 +318,19 @@ impl Checker<'_> {
                 }
             }
         }
+    }
+
+    /// Whether `ty` can be a range's bound (an integer); says so if not.
+    pub(super) fn check_range_bound(&mut self, ty: TypeId, span: claw_syntax::Span) -> bool {
+        if ty == TypeId::ERROR || self.types.int_shape(ty).is_some() {
+            return true;
+        }
+        let name = self.type_name(ty);
+        self.error(
+            Diagnostic::error("invalid-range", format!("cannot count over `{name}`"))
+                .at(span, "a range needs integer bounds"),
+        );
+        false
     }
 }
 

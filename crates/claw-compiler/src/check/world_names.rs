@@ -165,7 +165,7 @@ impl Checker<'_> {
             .map(|ty| {
                 let own = self.types.interface(ty).is_none();
                 Entry {
-                    name: self.types.name(ty),
+                    name: self.type_name(ty),
                     span: self
                         .type_spans
                         .get(&ty)

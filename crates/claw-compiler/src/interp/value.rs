@@ -131,7 +131,7 @@ pub fn wave_type(types: &Types, ty: TypeId) -> WaveType {
         TypeDef::Flags { flags, .. } => {
             WaveType::flags(flags.iter().map(String::as_str)).expect("flags have names")
         }
-        TypeDef::Unit | TypeDef::Error => unreachable!("not a value type"),
+        TypeDef::Unit | TypeDef::Error | TypeDef::Var(_) => unreachable!("not a value type"),
     }
 }
 
@@ -208,7 +208,7 @@ pub fn from_wave(types: &Types, ty: TypeId, value: &WaveValue) -> Value {
             let set: Vec<_> = value.unwrap_flags().collect();
             Value::Flags(flags.iter().map(|f| set.iter().any(|s| s == f)).collect())
         }
-        TypeDef::Unit | TypeDef::Error => Value::Unit,
+        TypeDef::Unit | TypeDef::Error | TypeDef::Var(_) => Value::Unit,
     }
 }
 
