@@ -19,13 +19,14 @@ use crate::ir::{self, Block, Cond, Expr, Local, Stmt};
 use crate::program::{BodyFacts, Builtin, FuncId, GlobalId, LocalId, Program, Res};
 use crate::types::{TypeDef, TypeId};
 
-/// The IR of every function body and global of a checked, error-free program.
+/// The IR of every function body and global of a checked, error-free program. Each body's
+/// syntax and facts are dropped once it is lowered, so the syntax tree and the IR are never
+/// both whole in memory.
 pub fn lower(program: &mut Program) -> ir::Module {
     // The cursor of a walk over a string's chars reads a char and its width at once.
     let char_step = program
         .types
         .intern(TypeDef::Tuple(vec![TypeId::CHAR, TypeId::U32]));
-    let program = &*program;
     let globals = (0..program.globals.len())
         .map(|id| {
             let global = &program.globals[id];
@@ -40,33 +41,38 @@ pub fn lower(program: &mut Program) -> ir::Module {
                 .unwrap_or(ir::Const::Bool(false))
         })
         .collect();
-    let funcs = (0..program.funcs.len())
-        .map(|id| {
-            let def = &program.funcs[id];
-            let (syntax, facts) = program.func_body(FuncId(id as u32))?;
-            let mut lowerer = Lowerer {
-                program,
-                ast: &syntax.body,
-                facts,
-                char_step,
-                locals: Vec::new(),
-                map: HashMap::new(),
-            };
-            // A function's parameters are its body's first locals.
-            let params = (0..def.params.len())
-                .map(|p| lowerer.local(LocalId(p as u32)))
-                .collect();
-            let body = lowerer.block(&syntax.block);
-            Some(ir::Func {
-                name: def.name.clone(),
-                params,
-                result: def.result,
-                locals: lowerer.locals,
-                body,
-            })
-        })
-        .collect();
+    let mut funcs = Vec::with_capacity(program.funcs.len());
+    for id in 0..program.funcs.len() {
+        let id = FuncId(id as u32);
+        funcs.push(lower_func(program, id, char_step));
+        program.release_body(id);
+    }
     ir::Module { funcs, globals }
+}
+
+fn lower_func(program: &Program, id: FuncId, char_step: TypeId) -> Option<ir::Func> {
+    let def = &program.funcs[id.0 as usize];
+    let (syntax, facts) = program.func_body(id)?;
+    let mut lowerer = Lowerer {
+        program,
+        ast: &syntax.body,
+        facts,
+        char_step,
+        locals: Vec::new(),
+        map: HashMap::new(),
+    };
+    // A function's parameters are its body's first locals.
+    let params = (0..def.params.len())
+        .map(|p| lowerer.local(LocalId(p as u32)))
+        .collect();
+    let body = lowerer.block(&syntax.block);
+    Some(ir::Func {
+        name: def.name.clone(),
+        params,
+        result: def.result,
+        locals: lowerer.locals,
+        body,
+    })
 }
 
 struct Lowerer<'p> {

@@ -180,6 +180,17 @@ impl Program {
         }
     }
 
+    /// Drops a function's body and facts, once lowering has turned them into IR.
+    pub fn release_body(&mut self, func: FuncId) {
+        let def = &mut self.funcs[func.0 as usize];
+        def.facts = BodyFacts::default();
+        if let FuncKind::Defined { item, .. } = def.kind {
+            if let ast::Item::Func(syntax) = &mut self.ast.items[item] {
+                syntax.body = ast::Body::default();
+            }
+        }
+    }
+
     /// Drops every body's syntax and facts, once lowering has turned them into IR.
     pub fn release_bodies(&mut self) {
         for item in &mut self.ast.items {

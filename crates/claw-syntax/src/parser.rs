@@ -73,7 +73,12 @@ impl Parser<'_> {
     ) -> (PResult<T>, ast::Body) {
         let outer = std::mem::take(&mut self.body);
         let res = parse(self);
-        (res, std::mem::replace(&mut self.body, outer))
+        let mut body = std::mem::replace(&mut self.body, outer);
+        // A file holds thousands of bodies; the arenas' spare room would add up.
+        body.exprs.shrink_to_fit();
+        body.stmts.shrink_to_fit();
+        body.pats.shrink_to_fit();
+        (res, body)
     }
 
     fn peek(&self) -> TokenKind {
