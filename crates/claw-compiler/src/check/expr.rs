@@ -13,6 +13,11 @@ use crate::types::{TypeDef, TypeId};
 impl Checker<'_> {
     /// Checks `id`, against `expect` if given, records and returns its type.
     pub(super) fn expr(&mut self, id: ExprId, expect: Option<Expect>) -> TypeId {
+        // A variable already bound is the type it stands for, for every check below.
+        let expect = expect.map(|e| Expect {
+            ty: self.shallow(e.ty),
+            ..e
+        });
         if let ExprKind::Paren(inner) = self.body.exprs[id].kind {
             let ty = match self.one_tuple(inner, expect) {
                 // WAVE writes a one-element tuple as `(x)`. Its flat form and layout are those
@@ -337,6 +342,7 @@ impl Checker<'_> {
 
     /// Reports `-` or `!` applied to a type it does not work on.
     pub(super) fn check_unary(&mut self, op: UnaryOp, ty: TypeId, span: Span) {
+        let ty = self.shallow(ty);
         let (ok, message, label) = match op {
             UnaryOp::Neg => (
                 self.types.is_float(ty) || self.types.int_shape(ty).is_some_and(|s| s.signed),
@@ -357,6 +363,7 @@ impl Checker<'_> {
     /// Reports an operator applied to operands of a type it does not work on.
     pub(super) fn check_operator(&mut self, op: BinaryOp, ty: TypeId, span: Span) {
         use BinaryOp::*;
+        let ty = self.shallow(ty);
         if ty == TypeId::ERROR {
             return;
         }

@@ -284,6 +284,7 @@ impl Checker<'_> {
 
     /// An integer pattern against a value of type `ty`.
     pub(super) fn int_pattern(&mut self, value: i128, span: Span, ty: TypeId) {
+        let ty = self.shallow(ty);
         let Some(shape) = self.types.int_shape(ty) else {
             if ty != TypeId::ERROR {
                 let name = self.type_name(ty);

@@ -322,6 +322,7 @@ impl Checker<'_> {
 
     /// Whether `ty` can be a range's bound (an integer); says so if not.
     pub(super) fn check_range_bound(&mut self, ty: TypeId, span: claw_syntax::Span) -> bool {
+        let ty = self.shallow(ty);
         if ty == TypeId::ERROR || self.types.int_shape(ty).is_some() {
             return true;
         }
