@@ -5,7 +5,8 @@
 //! partway; values handed back by a helper and then changed in the caller; locals bound
 //! to constants, tests on constants and operators on literals (some of which trap or
 //! wrap); `match` on cases with a catch-all; copies out of `mut` locals that are or are not
-//! read again; and calls that are a statement's whole value.
+//! read again; calls that are a statement's whole value; and lists filled by one `push` a
+//! round, then read at indexes below the round count.
 
 use crate::context::{Gen, HEAP_CAP, UNKNOWN_LEN};
 use crate::expr::prec;
@@ -17,9 +18,10 @@ impl Gen<'_> {
     /// One statement (or a few lines) in one of the shapes above.
     pub(crate) fn shape_stmt(&mut self, nest: u32) {
         let can_loop = nest > 0 && self.f.loops < 3;
-        match self.rng.weighted(&[5, 4, 3, 4, 4, 3, 3]) {
+        match self.rng.weighted(&[5, 4, 3, 4, 4, 3, 3, 3]) {
             0 => self.append_shape(),
             1 if can_loop => self.index_loop(nest),
+            7 if can_loop => self.filled_shape(),
             2 if nest > 0 => self.index_if(),
             3 => self.hand_back_shape(),
             4 => self.constant_shape(nest),
@@ -353,6 +355,67 @@ impl Gen<'_> {
         self.leave_loop(old);
         self.close();
         self.line("}");
+    }
+
+    /// `let mut xs = []; for _ in 0..c { xs.push(…); }` then reads of `xs[i]` for `i < c`
+    /// (`for i in 0..c`, or a `u64` cursor tested against `c as u64`), which the length
+    /// proves in bounds. Near misses keep their checks, and their reads may trap: a round
+    /// that skips its push, a `pop` after the filling, a count that grows while filling.
+    fn filled_shape(&mut self) {
+        let rounds = self.rng.range(0, 6) as u64;
+        if !self.loop_fits(2 * rounds + 1) {
+            return self.let_stmt();
+        }
+        let int = self.int_type();
+        let elem = Ty::Int(int);
+        let [xs, count, acc] = [(); 3].map(|_| self.names.fresh(&mut self.rng));
+        let miss = self.rng.below(8);
+        self.begin_stmt();
+        self.line(format!("let mut {count}: u32 = {rounds};"));
+        self.line(format!("let mut {xs}: list<{}> = [];", int.name()));
+        self.line(format!("let mut {acc}: {} = 0;", int.name()));
+        self.end_stmt();
+        self.begin_stmt();
+        self.open(format!("for _ in 0..{count} {{"));
+        self.end_stmt();
+        let old = self.enter_loop(rounds);
+        self.begin_stmt();
+        if miss == 0 {
+            self.line(format!("if {xs}.len() == 1 {{ continue; }}"));
+        }
+        let value = self.expect(&elem, 1);
+        self.line(format!("{xs}.push({});", value.text));
+        if miss == 1 {
+            self.line(format!("{count} += 1;"));
+        }
+        self.end_stmt();
+        self.leave_loop(old);
+        self.close();
+        self.line("}");
+        if miss == 2 {
+            self.line(format!("{xs}.pop();"));
+        }
+        self.begin_stmt();
+        if self.rng.chance(50) {
+            self.open(format!("for i in 0..{count} {{"));
+            let old = self.enter_loop(2 * rounds);
+            self.line(format!("{acc} = {acc} ^ {xs}[i];"));
+            self.leave_loop(old);
+        } else {
+            let j = self.names.fresh(&mut self.rng);
+            self.line(format!("let mut {j}: u64 = 0;"));
+            self.open(format!("while {j} < {count} as u64 {{"));
+            let old = self.enter_loop(2 * rounds);
+            self.line(format!("{acc} = {acc} ^ {xs}[{j} as u32];"));
+            self.line(format!("{j} += 1;"));
+            self.leave_loop(old);
+        }
+        self.close();
+        self.line("}");
+        self.end_stmt();
+        let mut var = self.new_var(acc, elem, true);
+        var.keep = true;
+        self.bind(var);
     }
 
     /// `if i < xs.len() { … xs[i] … }` with `i` any `u32` in scope.

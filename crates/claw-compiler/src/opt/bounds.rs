@@ -7,6 +7,12 @@
 //!   changes the length of `xs` (the bound is computed once, before the first round), since
 //!   only the loop's step changes `i`.
 //!
+//! The length may also be known from how the list was made: after
+//! `let mut xs = []; for _ in 0..n { … xs.push(…); … }` (one `push` per round, and no way
+//! out of the round before it) `xs` has `n` elements, so `i < n` proves `xs[i]` as
+//! `i < xs.len()` would, for as long as neither `n` nor the length of `xs` changes. A `u64`
+//! index compared with a `u32` bound (`j < n as u64`) proves `xs[j as u32]`.
+//!
 //! `i` and `xs` must be locals, which nothing but the function's own statements can change.
 
 use crate::ir::{self, Block, Builtin, Expr, ExprKind, Local, Place, Stmt, StmtKind, Var};
@@ -14,6 +20,21 @@ use crate::types::TypeId;
 use claw_syntax::ast::BinaryOp;
 
 pub fn run(block: &mut Block) {
+    run_with(block, &[]);
+}
+
+/// A list whose length is a local's value: `xs.len() == n`.
+#[derive(Clone, Copy, PartialEq)]
+struct Length {
+    list: Local,
+    count: Local,
+}
+
+/// `known`: lengths that hold when `block` starts.
+fn run_with(block: &mut Block, known: &[Length]) {
+    let mut known = known.to_vec();
+    // Lists known to be empty, for spotting a loop that fills one.
+    let mut empty: Vec<Local> = Vec::new();
     for k in 0..block.len() {
         // The bound of a `for` over a range is a `let` before the loop.
         let bounds: Vec<(Local, Local)> = block[..k]
@@ -23,26 +44,48 @@ pub fn run(block: &mut Block) {
                 _ => None,
             })
             .collect();
+        // A `for` copies its bound into a local first: `let %last = n;`.
+        let copied = match k.checked_sub(1).map(|j| &block[j].kind) {
+            Some(StmtKind::Let(last, value)) => whole_local(value).map(|count| (*last, count)),
+            _ => None,
+        };
+        let copy_of = |last: Local| copied.filter(|c| c.0 == last).map(|c| c.1);
+        let filled = fill(&block[..k], &block[k], &empty);
         let stmt = &mut block[k];
         match &mut stmt.kind {
             StmtKind::Loop { cond, body, step } => {
                 match cond.as_ref().and_then(test) {
                     Some((i, Bound::Len(xs))) => prefix(body, i, xs),
                     Some((i, Bound::Local(last))) => {
-                        if let Some(&(_, xs)) = bounds.iter().find(|(l, _)| *l == last) {
-                            let steady = !changes(body, i, xs)
+                        let counted: Vec<Local> = known
+                            .iter()
+                            .filter(|l| l.count == last || Some(l.count) == copy_of(last))
+                            .map(|l| l.list)
+                            .collect();
+                        let sized = bounds.iter().filter(|(l, _)| *l == last).map(|b| b.1);
+                        for xs in sized.chain(counted.iter().copied()) {
+                            let steady = !changes(body, i.local, xs)
                                 && !changes_len(step, xs)
                                 && !assigns(body, last)
                                 && !assigns(step, last);
                             if steady {
                                 body.iter_mut().for_each(|stmt| unchecked(stmt, i, xs));
+                            } else if counted.contains(&xs) {
+                                // A `while` whose body moves `i` itself.
+                                prefix(body, i, xs);
                             }
                         }
                     }
                     None => {}
                 }
-                run(body);
-                run(step);
+                // What holds on entry holds in every round if the loop changes none of it.
+                let inner: Vec<Length> = known
+                    .iter()
+                    .copied()
+                    .filter(|l| !changes(body, l.count, l.list) && !changes(step, l.count, l.list))
+                    .collect();
+                run_with(body, &inner);
+                run_with(step, &inner);
             }
             StmtKind::If {
                 cond,
@@ -54,20 +97,125 @@ pub fn run(block: &mut Block) {
                         prefix(then, i, xs);
                     }
                 }
-                run(then);
-                run(otherwise);
+                run_with(then, &known);
+                run_with(otherwise, &known);
             }
             _ => {}
         }
-        ir::arm_blocks_mut(stmt, &mut |arm| run(arm));
+        ir::arm_blocks_mut(stmt, &mut |arm| run_with(arm, &known));
+        let stmt = std::slice::from_ref(&block[k]);
+        known.retain(|l| !changes(stmt, l.count, l.list));
+        empty.retain(|&xs| !changes_len(stmt, xs));
+        known.extend(filled);
+        if let StmtKind::Let(xs, value) = &block[k].kind {
+            if is_empty_list(value) {
+                empty.push(*xs);
+            }
+        }
     }
+}
+
+/// The length `stmt` gives an empty list, if it is a loop that pushes onto it once a round
+/// for `n` rounds: `let i = 0; let last = n; while i < last { … xs.push(…); … } step { i =
+/// i + 1; }`, with no `break`, `continue` or `return` in the body, which changes none of
+/// `i`, `last` and `n`, and pushes to or pops from `xs` nowhere else.
+fn fill(before: &[Stmt], stmt: &Stmt, empty: &[Local]) -> Vec<Length> {
+    let StmtKind::Loop {
+        cond: Some(cond),
+        body,
+        step,
+    } = &stmt.kind
+    else {
+        return Vec::new();
+    };
+    let Some((i, Bound::Local(last))) = test(cond) else {
+        return Vec::new();
+    };
+    let [.., start, bound] = before else {
+        return Vec::new();
+    };
+    let count = match (&start.kind, &bound.kind) {
+        (StmtKind::Let(l, zero), StmtKind::Let(b, value))
+            if *l == i.local && *b == last && is_zero(zero) && !i.narrowed =>
+        {
+            match whole_local(value) {
+                Some(count) => count,
+                None => return Vec::new(),
+            }
+        }
+        _ => return Vec::new(),
+    };
+    let counts_up = matches!(step.as_slice(), [Stmt { kind: StmtKind::Assign { place, value, .. }, .. }]
+        if place.root == Var::Local(i.local) && place.path.is_empty() && is_increment(value, i.local));
+    let moved = assigns(body, i.local) || assigns(body, last) || assigns(body, count);
+    if !counts_up || moved || leaves(body) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for &xs in empty {
+        let once = body.iter().any(|stmt| {
+            matches!(&stmt.kind, StmtKind::Expr(Expr { kind: ExprKind::Push(place, _), .. })
+                if place.root == Var::Local(xs) && place.path.is_empty())
+        });
+        if once && length_changes(body, xs) == 1 && !assigns(body, xs) {
+            out.push(Length { list: xs, count });
+        }
+    }
+    out
+}
+
+fn is_zero(expr: &Expr) -> bool {
+    matches!(expr.kind, ExprKind::Const(ir::Const::Int(0)))
+}
+
+fn is_empty_list(expr: &Expr) -> bool {
+    match &expr.kind {
+        ExprKind::Const(ir::Const::List(items)) => items.is_empty(),
+        ExprKind::List(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
+/// `i + 1`.
+fn is_increment(expr: &Expr, i: Local) -> bool {
+    matches!(&expr.kind, ExprKind::Binary(BinaryOp::Add, a, b)
+        if whole_local(a) == Some(i) && matches!(b.kind, ExprKind::Const(ir::Const::Int(1))))
+}
+
+/// Whether something in `block` may leave a round early: `break`, `continue` or `return`.
+fn leaves(block: &[Stmt]) -> bool {
+    let mut found = false;
+    ir::walk(block, &mut |node| {
+        if let ir::Node::Stmt(stmt) = node {
+            found |= matches!(
+                stmt.kind,
+                StmtKind::Break(_) | StmtKind::Continue(_) | StmtKind::Return(_)
+            );
+        }
+    });
+    found
+}
+
+/// How many `push`es and `pop`s on the list in `xs` there are in `block`.
+fn length_changes(block: &[Stmt], xs: Local) -> usize {
+    let mut count = 0;
+    ir::walk(block, &mut |node| {
+        if let ir::Node::Expr(Expr {
+            kind: ExprKind::Push(place, _) | ExprKind::Pop(place),
+            ..
+        }) = node
+        {
+            count += usize::from(place.root == Var::Local(xs) && place.path.is_empty());
+        }
+    });
+    count
 }
 
 /// Drops the checks of `xs[i]` in the statements of `block` before the first that could
 /// change `i` or the length of `xs`.
-fn prefix(block: &mut Block, i: Local, xs: Local) {
+fn prefix(block: &mut Block, i: Index, xs: Local) {
     for stmt in block.iter_mut() {
-        if changes(std::slice::from_ref(stmt), i, xs) {
+        if changes(std::slice::from_ref(stmt), i.local, xs) {
             break;
         }
         unchecked(stmt, i, xs);
@@ -81,12 +229,39 @@ enum Bound {
     Local(Local),
 }
 
-/// `i < bound` with `i` a `u32` local.
-fn test(cond: &Expr) -> Option<(Local, Bound)> {
+/// The index a test bounds: `i`, or `i as u32` for a `u64` local compared with a `u32`
+/// bound widened to `u64`.
+#[derive(Clone, Copy)]
+struct Index {
+    local: Local,
+    narrowed: bool,
+}
+
+/// `i < bound` with `i` a `u32` local, or `j < n as u64` with `j` a `u64` local and `n` a
+/// `u32` one.
+fn test(cond: &Expr) -> Option<(Index, Bound)> {
     let ExprKind::Binary(BinaryOp::Lt, lhs, rhs) = &cond.kind else {
         return None;
     };
-    let i = whole_local(lhs).filter(|_| lhs.ty == TypeId::U32)?;
+    let local = whole_local(lhs)?;
+    if lhs.ty == TypeId::U64 {
+        let ExprKind::Cast(narrow) = &rhs.kind else {
+            return None;
+        };
+        let bound = whole_local(narrow).filter(|_| narrow.ty == TypeId::U32)?;
+        let i = Index {
+            local,
+            narrowed: true,
+        };
+        return Some((i, Bound::Local(bound)));
+    }
+    if lhs.ty != TypeId::U32 {
+        return None;
+    }
+    let i = Index {
+        local,
+        narrowed: false,
+    };
     if let Some(xs) = len_of(rhs) {
         return Some((i, Bound::Len(xs)));
     }
@@ -160,13 +335,20 @@ fn changes_len(block: &[Stmt], xs: Local) -> bool {
 }
 
 /// Marks every `xs[i]` in `stmt` as needing no bounds check.
-fn unchecked(stmt: &mut Stmt, i: Local, xs: Local) {
+fn unchecked(stmt: &mut Stmt, i: Index, xs: Local) {
     let mut place = |place: &mut Place| {
         if place.root != Var::Local(xs) {
             return;
         }
         if let Some(ir::Step::Index(index, checked)) = place.path.first_mut() {
-            if whole_local(index) == Some(i) {
+            let local = match &index.kind {
+                ExprKind::Cast(inner) if i.narrowed && index.ty == TypeId::U32 => {
+                    whole_local(inner)
+                }
+                _ if !i.narrowed => whole_local(index),
+                _ => None,
+            };
+            if local == Some(i.local) {
                 *checked = false;
             }
         }
