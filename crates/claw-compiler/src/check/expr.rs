@@ -201,12 +201,9 @@ impl Checker<'_> {
         expect: Option<Expect>,
     ) -> TypeId {
         let expected = expect.map(|e| self.shallow(e.ty));
-        if let Some(var) = expected.filter(|&t| self.unbound_var(t).is_some()) {
-            self.deferred.push(Deferred::IntLiteral {
-                value,
-                span,
-                ty: var,
-            });
+        if let Some(var) =
+            self.open_literal(expected, |ty| Deferred::IntLiteral { value, span, ty })
+        {
             return var;
         }
         let ty = match expected {
@@ -214,24 +211,37 @@ impl Checker<'_> {
             // A literal where a non-number is expected: let the mismatch name `s32`.
             _ => TypeId::S32,
         };
-        if let Some(shape) = self.types.int_shape(ty) {
-            if value < shape.min() || value > shape.max() {
-                let name = self.type_name(ty);
-                let mut diagnostic = Diagnostic::error(
-                    "literal-out-of-range",
-                    format!("literal out of range for `{name}`"),
-                )
-                .at(
-                    span,
-                    format!("`{name}` holds {} to {}", shape.min(), shape.max()),
-                );
-                if let Some((reason, why)) = expect.and_then(|e| e.reason) {
-                    diagnostic = diagnostic.also(reason, format!("`{name}` because of {why}"));
-                }
-                self.error(diagnostic);
-            }
-        }
+        self.int_in_range(value, span, ty, expect.and_then(|e| e.reason));
         ty
+    }
+
+    /// Reports an integer literal (or pattern) that does not fit `ty`, if `ty` is an integer
+    /// type, with why the literal has that type when known.
+    pub(super) fn int_in_range(
+        &mut self,
+        value: i128,
+        span: Span,
+        ty: TypeId,
+        reason: Option<(Span, &'static str)>,
+    ) {
+        let Some(shape) = self.types.int_shape(ty) else {
+            return;
+        };
+        if value < shape.min() || value > shape.max() {
+            let name = self.type_name(ty);
+            let mut diagnostic = Diagnostic::error(
+                "literal-out-of-range",
+                format!("literal out of range for `{name}`"),
+            )
+            .at(
+                span,
+                format!("`{name}` holds {} to {}", shape.min(), shape.max()),
+            );
+            if let Some((reason, why)) = reason {
+                diagnostic = diagnostic.also(reason, format!("`{name}` because of {why}"));
+            }
+            self.error(diagnostic);
+        }
     }
 
     /// A float literal takes the float type expected, else `f64`. One too large for that type
@@ -243,13 +253,9 @@ impl Checker<'_> {
         expect: Option<Expect>,
     ) -> TypeId {
         let expected = expect.map(|e| self.shallow(e.ty));
-        if let Some(var) = expected.filter(|&t| self.unbound_var(t).is_some()) {
+        let open = self.open_literal(expected, |ty| Deferred::FloatLiteral { value, span, ty });
+        if let Some(var) = open {
             self.mark_float(var);
-            self.deferred.push(Deferred::FloatLiteral {
-                value,
-                span,
-                ty: var,
-            });
             return var;
         }
         let (ty, fits) = match expected {

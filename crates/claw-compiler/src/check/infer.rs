@@ -147,6 +147,18 @@ impl Checker<'_> {
         fits
     }
 
+    /// For a literal whose expected type is a variable not bound yet: the variable, with the
+    /// literal's `check` kept for the body's end.
+    pub(super) fn open_literal(
+        &mut self,
+        expected: Option<TypeId>,
+        check: impl FnOnce(TypeId) -> Deferred,
+    ) -> Option<TypeId> {
+        let var = expected.filter(|&t| self.unbound_var(t).is_some())?;
+        self.deferred.push(check(var));
+        Some(var)
+    }
+
     /// Notes that a float literal went into the variable `ty` stands for.
     pub(super) fn mark_float(&mut self, ty: TypeId) {
         if let Some(var) = self.unbound_var(ty) {

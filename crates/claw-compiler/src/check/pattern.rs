@@ -116,19 +116,7 @@ impl Checker<'_> {
         let ast = self.body;
         self.pat_types.insert(pat, ty);
         let span = ast.pats[pat].span;
-        let mismatch = |this: &mut Self, what: &str| {
-            if ty == TypeId::ERROR {
-                return;
-            }
-            let name = this.type_name(ty);
-            this.error(
-                Diagnostic::error(
-                    "pattern-mismatch",
-                    format!("expected a pattern for `{name}`, found {what}"),
-                )
-                .at(span, format!("this pattern cannot match a `{name}`")),
-            );
-        };
+        let mismatch = |this: &mut Self, what: &str| this.pattern_mismatch(ty, span, what);
         match &ast.pats[pat].kind {
             PatKind::Wildcard => {}
             PatKind::Name(name) => match self.case_index(ty, &name.text) {
@@ -285,32 +273,25 @@ impl Checker<'_> {
     /// An integer pattern against a value of type `ty`.
     pub(super) fn int_pattern(&mut self, value: i128, span: Span, ty: TypeId) {
         let ty = self.shallow(ty);
-        let Some(shape) = self.types.int_shape(ty) else {
-            if ty != TypeId::ERROR {
-                let name = self.type_name(ty);
-                self.error(
-                    Diagnostic::error(
-                        "pattern-mismatch",
-                        format!("expected a pattern for `{name}`, found an integer"),
-                    )
-                    .at(span, format!("this pattern cannot match a `{name}`")),
-                );
-            }
-            return;
-        };
-        if value < shape.min() || value > shape.max() {
-            let name = self.type_name(ty);
-            self.error(
-                Diagnostic::error(
-                    "literal-out-of-range",
-                    format!("literal out of range for `{name}`"),
-                )
-                .at(
-                    span,
-                    format!("`{name}` holds {} to {}", shape.min(), shape.max()),
-                ),
-            );
+        if self.types.int_shape(ty).is_none() {
+            return self.pattern_mismatch(ty, span, "an integer");
         }
+        self.int_in_range(value, span, ty, None);
+    }
+
+    /// Reports a pattern that cannot match a value of type `ty`; `what` says what it is.
+    fn pattern_mismatch(&mut self, ty: TypeId, span: Span, what: &str) {
+        if ty == TypeId::ERROR {
+            return;
+        }
+        let name = self.type_name(ty);
+        self.error(
+            Diagnostic::error(
+                "pattern-mismatch",
+                format!("expected a pattern for `{name}`, found {what}"),
+            )
+            .at(span, format!("this pattern cannot match a `{name}`")),
+        );
     }
 
     /// Every constructor of `ty`, when there are finitely many.
