@@ -20,6 +20,7 @@ pub fn align(types: &Types, ty: TypeId) -> u32 {
         TypeDef::U16 | TypeDef::S16 => 2,
         TypeDef::U64 | TypeDef::S64 | TypeDef::F64 => 8,
         TypeDef::Unit | TypeDef::Error => 1,
+        TypeDef::Var(_) => unreachable!("the checker resolves every type variable"),
         TypeDef::Flags { flags, .. } => flags_size(flags.len()).clamp(1, 4),
         _ => {
             if let Some(cases) = types.cases(ty) {
@@ -47,6 +48,7 @@ pub fn size(types: &Types, ty: TypeId) -> u32 {
         TypeDef::U64 | TypeDef::S64 | TypeDef::F64 => 8,
         TypeDef::String | TypeDef::List(_) => 8,
         TypeDef::Unit | TypeDef::Error => 0,
+        TypeDef::Var(_) => unreachable!("the checker resolves every type variable"),
         TypeDef::Flags { flags, .. } => flags_size(flags.len()),
         _ => {
             let whole = align(types, ty);
@@ -125,6 +127,7 @@ pub fn flat(types: &Types, ty: TypeId) -> Vec<ValType> {
         TypeDef::F64 => vec![ValType::F64],
         TypeDef::String | TypeDef::List(_) => vec![ValType::I32, ValType::I32],
         TypeDef::Unit | TypeDef::Error => vec![],
+        TypeDef::Var(_) => unreachable!("the checker resolves every type variable"),
         TypeDef::Flags { flags, .. } => vec![ValType::I32; flags_words(flags.len())],
         _ => {
             if let Some(cases) = types.cases(ty) {
