@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::anyhow;
-use claw_runtime::{compose, Host, Part, RunError, TestResult, TestSuite};
+use claw_runtime::{compose, Host, Part, Properties, RunError, TestResult, TestSuite};
 
 use crate::compile::io_message;
 use crate::run::{read_component, GuestOpts};
@@ -33,8 +33,13 @@ Example:
 
 Tests are the functions of an exported interface named `tests` (or `ns:pkg/tests`) and the
 root functions named `test-…`. A test passes when it returns without trapping and does not
-return `err(…)`; functions with parameters are reported as failing. Every test runs in a new
-instance with its output captured (shown when it fails). Tests run on as many threads as
+return `err(…)`. Every test runs in a new instance with its output captured (shown when it
+fails).
+
+A test with parameters is a property: it is called with --cases generated arguments, each in
+a new instance; a failing case is shrunk to a small counterexample, reported as the call
+that fails (`sorted([1, 0]) failed: …`), which `claw run --invoke` replays. The seed is
+printed; --seed replays the same cases. Tests run on as many threads as
 the machine has cores unless --jobs says otherwise; the report keeps the export order.
 
 --with components are instantiated in order; each import of each of them, and then of the
@@ -59,6 +64,12 @@ pub struct Opts {
     /// A folder of WIT packages to import from, for `.claw` files.
     #[arg(long, value_name = "DIR")]
     wit: Option<PathBuf>,
+    /// How many generated cases each property (a test with parameters) is called with.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    cases: u32,
+    /// The seed properties' cases are generated from [default: a new one each run]
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
     #[command(flatten)]
     pub limits: GuestOpts,
 }
@@ -92,6 +103,7 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
         term.error(&format!("`{}` does not exist", path.display()));
         return Ok(ExitCode::from(2));
     }
+    let seed = opts.seed.unwrap_or_else(fresh_seed);
     let mut files = Vec::new();
     for root in &roots {
         collect_files(root, &mut files)?;
@@ -129,7 +141,13 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
             }
         };
         match TestSuite::new(&wasm, &host, &config, &sandbox) {
-            Ok(suite) => suites.push((file.display().to_string(), suite)),
+            Ok(mut suite) => {
+                suite.set_properties(Properties {
+                    cases: opts.cases,
+                    seed,
+                });
+                suites.push((file.display().to_string(), suite))
+            }
             Err(err) => return Ok(report_load_error(&err, &name, term)),
         }
     }
@@ -155,6 +173,17 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
             .collect();
         filtered_out += suite.tests().len() - selected.len();
         println!("running {} from {path}", plural(selected.len(), "test"));
+        let properties = selected
+            .iter()
+            .filter(|&&i| suite.tests()[i].is_property())
+            .count();
+        if properties > 0 {
+            println!(
+                "{} with seed {seed} (--seed {seed} replays them), {} cases each",
+                plural(properties, "property"),
+                opts.cases
+            );
+        }
         let mut results = Vec::new();
         suite.run_all(&selected, jobs, |test, result| {
             let verdict = if result.failure.is_none() {
@@ -306,8 +335,18 @@ pub fn format_duration(duration: Duration) -> String {
 }
 
 fn plural(count: usize, noun: &str) -> String {
-    match count {
-        1 => format!("1 {noun}"),
+    match (count, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{count} {stem}ies"),
         _ => format!("{count} {noun}s"),
     }
+}
+
+/// A seed for a run that was not given one: different each time, from the clock.
+fn fresh_seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    // Short enough to type back in.
+    (nanos % 1_000_000_000) as u64
 }

@@ -528,3 +528,111 @@ fn an_adapter_in_claw_stands_in_front_of_the_component_it_wraps() {
     );
     assert_eq!(output.status.code(), Some(0));
 }
+
+#[test]
+fn properties_shrink_every_kind_of_value_to_its_smallest_counterexample() {
+    let file = "tests/test-files/shrinking.test.claw";
+    // Whatever the seed, each property's failure shrinks to the one smallest counterexample.
+    for seed in ["1", "2", "3"] {
+        let output = claw_test_at_root(&[file, "--seed", seed]);
+        assert_eq!(stderr(&output), "", "seed {seed}");
+        let report = report(&output);
+        assert!(
+            report.starts_with(&format!(
+                "running 13 tests from {file}\n\
+                 13 properties with seed {seed} (--seed {seed} replays them), 100 cases each\n"
+            )),
+            "{report}"
+        );
+        let failures: Vec<&str> = report
+            .lines()
+            .filter(|line| line.contains(") failed: "))
+            .collect();
+        assert_eq!(
+            failures,
+            [
+                "test-records({x: 1, y: 0}) failed: check failed at shrinking.test.claw:68:5: \
+                 p.x <= p.y || p.y < 0",
+                "test-variants(label(\"a\")) failed: check failed at shrinking.test.claw:77:5: fine",
+                "test-enums(blue) failed: check failed at shrinking.test.claw:82:5: c != blue",
+                "test-flag-sets({read, exec}) failed: check failed at shrinking.test.claw:87:5: \
+                 !(f.read && f.exec)",
+                "integers(100, -5) failed: check failed at shrinking.test.claw:12:9: \
+                 a < 100 || b > -5",
+                "floats(11.0) failed: check failed at shrinking.test.claw:17:9: !(x > 10.5)",
+                "chars('b') failed: check failed at shrinking.test.claw:22:9: c < 'b'",
+                "strings(\"aa\") failed: check failed at shrinking.test.claw:29:9: count < 2",
+                "lists([0, 0, 0]) failed: check failed at shrinking.test.claw:34:9: xs.len() < 3",
+                "tuples((3, true)) failed: check failed at shrinking.test.claw:39:9: \
+                 t.0 < 3 || !t.1",
+                "options(some(5)) failed: check failed at shrinking.test.claw:48:9: fine",
+                "results(ok(4)) failed: check failed at shrinking.test.claw:57:9: fine",
+            ],
+            "seed {seed}"
+        );
+        assert!(report.contains("test tests.holds ... ok (T)\n"), "{report}");
+        assert!(
+            report.ends_with("1 passed, 12 failed; finished in T\n"),
+            "{report}"
+        );
+        assert_eq!(output.status.code(), Some(1));
+    }
+    // A counterexample is a call `claw run` replays.
+    let output = Command::new(env!("CARGO_BIN_EXE_claw"))
+        .args(["run", file, "--invoke", "integers(100, -5)"])
+        .current_dir(support::root())
+        .output()
+        .expect("claw runs");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "err(\"check failed at shrinking.test.claw:12:9: a < 100 || b > -5\")\n"
+    );
+}
+
+#[test]
+fn properties_of_calc_hold_in_c_and_python_and_find_the_broken_calcs_bugs() {
+    let file = "examples/calc/calc.props.claw";
+    for calc in [fixture("calc/calc-c.wasm"), fixture("calc/calc-py.wasm")] {
+        let with = format!("calc={calc}");
+        let output = claw_test_at_root(&[file, "--with", &with, "--seed", "42"]);
+        assert_eq!(stderr(&output), "", "against {calc}");
+        assert_eq!(
+            report(&output),
+            format!(
+                "running 5 tests from {file}\n\
+                 5 properties with seed 42 (--seed 42 replays them), 100 cases each\n\
+                 test tests.add-is-the-wrapping-sum ... ok (T)\n\
+                 test tests.add-commutes ... ok (T)\n\
+                 test tests.greet-wraps-the-name ... ok (T)\n\
+                 test tests.parse-int-answers ... ok (T)\n\
+                 test tests.parse-int-reads-decimal ... ok (T)\n\
+                 \n\
+                 5 passed, 0 failed; finished in T\n"
+            ),
+            "against {calc}"
+        );
+    }
+    let with = format!("calc={}", fixture("calc/calc-broken-c.wasm"));
+    let run = |seed: &str| claw_test_at_root(&[file, "--with", &with, "--seed", seed]);
+    let output = run("42");
+    let text = report(&output);
+    for expected in [
+        "---- tests.add-is-the-wrapping-sum (examples/calc/calc.props.claw) ----\n\
+         add-is-the-wrapping-sum(-1, -1) failed: check failed at calc.props.claw:10:9: \
+         add(a, b) == a + b\n",
+        "---- tests.add-commutes (examples/calc/calc.props.claw) ----\n\
+         add-commutes(-1, -2) failed: check failed at calc.props.claw:15:9: \
+         add(a, b) == add(b, a)\n",
+        "---- tests.parse-int-answers (examples/calc/calc.props.claw) ----\n\
+         parse-int-answers(\"\") failed: trap in `parse_int`: wasm `unreachable` instruction \
+         executed\nbacktrace:\n  0: calc-broken-core.wasm!parse_int\n",
+        "test tests.greet-wraps-the-name ... ok (T)\n",
+        "test tests.parse-int-reads-decimal ... ok (T)\n",
+        "2 passed, 3 failed; finished in T\n",
+    ] {
+        assert!(text.contains(expected), "{expected}\nnot in\n{text}");
+    }
+    assert_eq!(output.status.code(), Some(1));
+    // The same seed, the same cases and the same report.
+    assert_eq!(report(&run("42")), text);
+}

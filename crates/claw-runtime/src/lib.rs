@@ -14,6 +14,7 @@ mod error;
 mod exports;
 mod host;
 mod imports;
+pub mod property;
 mod session;
 mod store;
 mod test_runner;
@@ -24,7 +25,7 @@ pub use config::{Config, Preopen, Sandbox};
 pub use error::RunError;
 pub use host::Host;
 pub use session::Session;
-pub use test_runner::{TestCase, TestFailure, TestResult, TestSuite};
+pub use test_runner::{Properties, TestCase, TestFailure, TestResult, TestSuite};
 pub use wave::{to_val, to_wave};
 
 /// A component-model value, re-exported so embedders can build arguments and read results without

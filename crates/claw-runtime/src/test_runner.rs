@@ -3,8 +3,9 @@
 //! A component's tests are the functions of every exported interface named `tests` (or ending in
 //! `/tests`, such as `docs:calc/tests@0.1.0`) and every root function whose name starts with
 //! `test-`. A test passes when it returns without trapping and its result, if any, is not an
-//! `err`. Functions that take parameters cannot be called as tests; they are listed and fail
-//! with a message saying so, because a `tests` interface should hold nothing else.
+//! `err`. A test with parameters is a property: it is called with values generated from the
+//! parameters' types ([`crate::property`]), each case in a fresh instance, and a failing case
+//! is shrunk to a small counterexample before it is reported.
 //!
 //! The component is compiled and linked once ([`InstancePre`]); every test gets a new store and
 //! instance, so no state leaks from one test into the next, and its stdout and stderr are
@@ -17,13 +18,14 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use wasmtime::component::types::ComponentItem;
-use wasmtime::component::{ComponentExportIndex, InstancePre, Val};
+use wasmtime::component::{ComponentExportIndex, InstancePre, Type, Val};
 use wasmtime::Engine;
 
 use crate::config::{Config, Sandbox, Settings};
 use crate::engine::engine;
 use crate::error::{from_call_error, RunError};
 use crate::host::Host;
+use crate::property::{self, Rng};
 use crate::session::load;
 use crate::store::{self, Captured, State};
 use crate::wave::to_wave;
@@ -34,7 +36,29 @@ pub struct TestSuite {
     engine: &'static Engine,
     settings: Settings,
     tests: Vec<TestCase>,
+    properties: Properties,
 }
+
+/// How properties (tests with parameters) are tried.
+#[derive(Clone, Copy, Debug)]
+pub struct Properties {
+    /// How many generated cases each property is called with, unless one fails.
+    pub cases: u32,
+    /// Where the generated values come from: the same seed gives the same cases.
+    pub seed: u64,
+}
+
+impl Default for Properties {
+    fn default() -> Properties {
+        Properties {
+            cases: 100,
+            seed: 0,
+        }
+    }
+}
+
+/// How many calls shrinking a counterexample may make.
+const MAX_SHRINK_CALLS: usize = 2_000;
 
 /// One test function.
 #[derive(Clone, Debug)]
@@ -45,7 +69,15 @@ pub struct TestCase {
     /// The export's full name: `docs:calc/tests@0.1.0#adds` or `test-adds`.
     pub export: String,
     index: ComponentExportIndex,
-    params: usize,
+    /// The parameters' types: a test with any is a property.
+    params: Vec<Type>,
+}
+
+impl TestCase {
+    /// Whether the test is a property, called with generated arguments.
+    pub fn is_property(&self) -> bool {
+        !self.params.is_empty()
+    }
 }
 
 /// How one test went.
@@ -87,7 +119,7 @@ impl TestSuite {
                             name: name.to_owned(),
                             export: name.to_owned(),
                             index,
-                            params: ty.params().len(),
+                            params: ty.params().map(|(_, ty)| ty).collect(),
                         });
                     }
                 }
@@ -104,7 +136,7 @@ impl TestSuite {
                                 name: format!("{}.{func}", short_name(name)),
                                 export: format!("{name}#{func}"),
                                 index,
-                                params: func_ty.params().len(),
+                                params: func_ty.params().map(|(_, ty)| ty).collect(),
                             });
                         }
                     }
@@ -121,7 +153,13 @@ impl TestSuite {
                 sandbox: sandbox.clone(),
             },
             tests,
+            properties: Properties::default(),
         })
+    }
+
+    /// Sets how properties are tried.
+    pub fn set_properties(&mut self, properties: Properties) {
+        self.properties = properties;
     }
 
     /// The tests in the component's export order.
@@ -129,16 +167,87 @@ impl TestSuite {
         &self.tests
     }
 
-    /// Runs one test in a fresh instance.
+    /// Runs one test in a fresh instance (a property, in one per case).
     pub fn run(&self, test: &TestCase) -> TestResult {
-        let captured = Captured::new();
         let start = Instant::now();
-        let failure = self.run_captured(test, &captured).err();
+        let (failure, output) = if test.is_property() {
+            self.run_property(test)
+        } else {
+            let captured = Captured::new();
+            (self.call(test, &[], &captured).err(), captured.text())
+        };
         TestResult {
             failure,
             duration: start.elapsed(),
-            output: captured.text(),
+            output,
         }
+    }
+
+    /// Calls a property with generated arguments until a case fails or the cases run out;
+    /// a failure is shrunk, and reported with the output of its smallest case.
+    fn run_property(&self, test: &TestCase) -> (Option<TestFailure>, String) {
+        // Each property draws from its own stream, so which others run changes nothing.
+        let mut rng = Rng::new(self.properties.seed ^ fnv1a(&test.export));
+        let cases = self.properties.cases.max(1);
+        for case in 0..cases {
+            let size = 1 + (case as u64 * u64::from(property::MAX_SIZE) / cases as u64) as u32;
+            let args: Result<Vec<Val>, String> = test
+                .params
+                .iter()
+                .map(|ty| property::generate(ty, &mut rng, size))
+                .collect();
+            let args = match args {
+                Ok(args) => args,
+                Err(what) => {
+                    let message = format!(
+                        "`{}` is a property, but no value of {what} can be made for it",
+                        test.export
+                    );
+                    return (Some(failure(message)), String::new());
+                }
+            };
+            let captured = Captured::new();
+            if let Err(first) = self.call(test, &args, &captured) {
+                let (args, found, output) = self.shrink(test, args, first, captured.text());
+                let call = args.iter().map(to_wave).collect::<Vec<_>>().join(", ");
+                let func = test.export.rsplit_once('#').map_or(&*test.export, |p| p.1);
+                let message = format!("{func}({call}) failed: {}", found.message);
+                let found = TestFailure { message, ..found };
+                return (Some(found), output);
+            }
+        }
+        (None, String::new())
+    }
+
+    /// The smallest failing arguments found from `args` by trying simpler values, one
+    /// argument and one step at a time, with the failure and output of that case.
+    fn shrink(
+        &self,
+        test: &TestCase,
+        mut args: Vec<Val>,
+        mut found: TestFailure,
+        mut output: String,
+    ) -> (Vec<Val>, TestFailure, String) {
+        let mut calls = 0;
+        'smaller: loop {
+            for (i, ty) in test.params.iter().enumerate() {
+                for candidate in property::shrink(ty, &args[i]) {
+                    if calls == MAX_SHRINK_CALLS {
+                        break 'smaller;
+                    }
+                    calls += 1;
+                    let mut tried = args.clone();
+                    tried[i] = candidate;
+                    let captured = Captured::new();
+                    if let Err(failure) = self.call(test, &tried, &captured) {
+                        (args, found, output) = (tried, failure, captured.text());
+                        continue 'smaller;
+                    }
+                }
+            }
+            break;
+        }
+        (args, found, output)
     }
 
     /// Runs `tests[i]` for each `i` in `selected` on up to `jobs` threads, calling `report` with
@@ -189,13 +298,8 @@ impl TestSuite {
         });
     }
 
-    fn run_captured(&self, test: &TestCase, captured: &Captured) -> Result<(), TestFailure> {
-        if test.params > 0 {
-            return Err(failure(format!(
-                "a test takes no parameters, but `{}` has {}; move it out of the tests",
-                test.export, test.params
-            )));
-        }
+    /// One call of the test with `args`, in a fresh instance.
+    fn call(&self, test: &TestCase, args: &[Val], captured: &Captured) -> Result<(), TestFailure> {
         let mut store = store::new_store_captured(self.engine, &self.settings, captured)
             .map_err(from_run_error)?;
         let instance = self
@@ -206,7 +310,7 @@ impl TestSuite {
             .get_func(&mut store, test.index)
             .ok_or_else(|| failure(format!("`{}` is not a function", test.export)))?;
         let mut results = vec![Val::Bool(false); func.ty(&store).results().len()];
-        func.call(&mut store, &[], &mut results)
+        func.call(&mut store, args, &mut results)
             .map_err(|err| from_run_error(from_call_error(err, &self.settings)))?;
         match results.first() {
             Some(Val::Result(Err(payload))) => Err(failure(match payload.as_deref() {
@@ -256,6 +360,13 @@ fn disambiguate(tests: &mut [TestCase]) {
             test.name = test.export.clone();
         }
     }
+}
+
+/// FNV-1a, to give each property its own seed.
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 fn failure(message: String) -> TestFailure {
