@@ -42,9 +42,10 @@ that fails (`sorted([1, 0]) failed: …`), which `claw run --invoke` replays. Th
 printed; --seed replays the same cases. Tests run on as many threads as
 the machine has cores unless --jobs says otherwise; the report keeps the export order.
 
---with components are instantiated in order; each import of each of them, and then of the
-component under test, is wired to the nearest earlier --with component that exports that name.
-What is left must come from WASI.")]
+Each import of each --with component and of the component under test is wired to the --with
+component that exports that name, whatever their order; only when several export it does
+order decide (the nearest earlier one, so an adapter given after what it wraps stands in front
+of it). What is left must come from WASI.")]
 pub struct Opts {
     /// `.claw` files, components (`.wasm`) or folders searched for `.claw` files [default: .]
     paths: Vec<PathBuf>,
@@ -58,7 +59,7 @@ pub struct Opts {
     #[arg(long, value_name = "N")]
     jobs: Option<NonZeroUsize>,
     /// A component (`.wasm`, or `.claw` compiled first) that supplies imports of the component
-    /// under test, named NAME in messages; repeatable, instantiated in order.
+    /// under test, named NAME in messages; repeatable, in any order.
     #[arg(long = "with", value_name = "NAME=COMPONENT", value_parser = parse_with)]
     with: Vec<With>,
     /// A folder of WIT packages to import from, for `.claw` files.
@@ -276,10 +277,19 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
 /// exit status 1.
 fn report_load_error(err: &RunError, name: &str, term: &Term) -> ExitCode {
     match err {
-        RunError::UnsatisfiedComposedImport { name, importer } => term.error(&format!(
-            "import `{name}` of `{importer}` is not satisfied by any --with component or by the \
-             host"
-        )),
+        RunError::UnsatisfiedComposedImport {
+            name,
+            importer,
+            why,
+        } => {
+            term.error(&format!(
+                "import `{name}` of `{importer}` is not satisfied by any --with component or by \
+                 the host"
+            ));
+            if let Some(why) = why {
+                eprintln!("note: {why}");
+            }
+        }
         RunError::UnsatisfiedImport { name: import } => {
             term.error(&format!(
                 "import `{import}` of `{name}` is not satisfied by any --with component or by \

@@ -413,14 +413,21 @@ fn a_claw_test_file_names_the_broken_calcs_failed_check_and_trap() {
 #[test]
 fn a_mock_in_claw_supplies_the_store_visits_imports() {
     let visits = format!("visits={}", fixture("visits/visits-c.wasm"));
-    // The counter in C, and the same contract in Claw: three Claw components composed.
-    for counter in [visits.as_str(), "visits=examples/visits/counter.claw"] {
+    let store = "store=examples/visits/store.claw";
+    // The counter in C, and the same contract in Claw: three Claw components composed. The
+    // counter imports the store, whichever comes first.
+    for (first, second) in [
+        (store, visits.as_str()),
+        (store, "visits=examples/visits/counter.claw"),
+        (visits.as_str(), store),
+    ] {
+        let counter = format!("{first} then {second}");
         let output = claw_test_at_root(&[
             "examples/visits/visits.test.claw",
             "--with",
-            "store=examples/visits/store.claw",
+            first,
             "--with",
-            counter,
+            second,
         ]);
         assert_eq!(stderr(&output), "", "{counter}");
         assert_eq!(
@@ -635,4 +642,48 @@ fn properties_of_calc_hold_in_c_and_python_and_find_the_broken_calcs_bugs() {
     assert_eq!(output.status.code(), Some(1));
     // The same seed, the same cases and the same report.
     assert_eq!(report(&run("42")), text);
+}
+
+/// Two interfaces, and a component for each that exports one and imports the other.
+const CYCLE_WIT: &str = r#"
+package claw:cycle;
+interface a { f: func(); }
+interface b { g: func(); }
+world needs-b { import b; export a; }
+world needs-a { import a; export b; }
+world uses-a { import a; export test-uses: func(); }
+"#;
+
+#[test]
+fn with_components_that_import_each_other_are_a_cycle_and_exports_of_the_test_are_named() {
+    let dir = scratch("test-cycle");
+    let needs_b = r#"(module (import "claw:cycle/b" "g" (func $g))
+        (func (export "claw:cycle/a#f") (call $g)))"#;
+    let needs_a = r#"(module (import "claw:cycle/a" "f" (func $f))
+        (func (export "claw:cycle/b#g") (call $f)))"#;
+    let uses_a = r#"(module (import "claw:cycle/a" "f" (func $f))
+        (func (export "test-uses")))"#;
+    std::fs::write(dir.join("a.wasm"), component(CYCLE_WIT, "needs-b", needs_b)).unwrap();
+    std::fs::write(dir.join("b.wasm"), component(CYCLE_WIT, "needs-a", needs_a)).unwrap();
+    std::fs::write(dir.join("t.wasm"), component(CYCLE_WIT, "uses-a", uses_a)).unwrap();
+    let output = claw_test(
+        &dir,
+        &["t.wasm", "--with", "a=a.wasm", "--with", "b=b.wasm"],
+    );
+    assert_eq!(
+        stderr(&output),
+        "error: `t.wasm`: the --with components import from each other in a cycle: `a` imports \
+         `claw:cycle/b` from `b`, `b` imports `claw:cycle/a` from `a`\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+
+    // `a` needs `b`, which only the component under test could be asked for: it is not.
+    let output = claw_test(&dir, &["b.wasm", "--with", "a=a.wasm"]);
+    assert_eq!(
+        stderr(&output),
+        "error: import `claw:cycle/b` of `a` is not satisfied by any --with component or by the \
+         host\nnote: `b.wasm` exports it, but the component under test supplies nothing to the \
+         --with components\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
 }

@@ -20,9 +20,14 @@ pub enum RunError {
     /// provides. `name` is the import (`double`), the interface (`docs:visits/store@0.1.0`), or
     /// the interface and the function the host left out (`docs:visits/store@0.1.0#get`).
     UnsatisfiedImport { name: String },
-    /// When composing: `importer` (a part's name) imports `name`, which no earlier part exports
-    /// and neither WASI nor the [`Host`](crate::Host) provides.
-    UnsatisfiedComposedImport { name: String, importer: String },
+    /// When composing: `importer` (a part's name) imports `name`, which no other part can
+    /// supply and neither WASI nor the [`Host`](crate::Host) provides; `why` says why a part
+    /// that exports it was not used, if one does.
+    UnsatisfiedComposedImport {
+        name: String,
+        importer: String,
+        why: Option<String>,
+    },
     /// The call itself is wrong: unknown or ambiguous export, bad WAVE syntax, an argument that
     /// doesn't fit its parameter's type, the wrong number of arguments.
     Invoke(String),
@@ -62,7 +67,7 @@ impl fmt::Display for RunError {
             RunError::UnsatisfiedImport { name } => {
                 write!(f, "the host cannot satisfy import `{name}`")
             }
-            RunError::UnsatisfiedComposedImport { name, importer } => write!(
+            RunError::UnsatisfiedComposedImport { name, importer, .. } => write!(
                 f,
                 "import `{name}` of `{importer}` is not satisfied by any composed component or \
                  by the host"
