@@ -7,6 +7,7 @@
 mod build;
 mod check;
 mod compile;
+mod fuzz;
 mod render;
 mod run;
 mod term;
@@ -34,6 +35,7 @@ struct Cli {
 enum Command {
     Build(build::Opts),
     Check(check::Opts),
+    Fuzz(fuzz::Opts),
     Run(run::Opts),
     Test(test::Opts),
     Wit(wit::Opts),
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
     let max_stack = match &cli.command {
         Command::Run(opts) => opts.limits.max_stack,
         Command::Test(opts) => opts.limits.max_stack,
+        Command::Fuzz(opts) => opts.limits.max_stack,
         _ => None,
     };
     let sandbox = claw_runtime::Sandbox {
@@ -67,6 +70,7 @@ fn dispatch(cli: Cli) -> ExitCode {
     let res = match cli.command {
         Command::Build(opts) => build::run(opts, &term),
         Command::Check(opts) => check::run(opts, &term),
+        Command::Fuzz(opts) => fuzz::run(opts, &term),
         Command::Run(opts) => run::run(opts, &term),
         Command::Test(opts) => test::run(opts, &term),
         Command::Wit(opts) => wit::run(opts, &term),

@@ -77,9 +77,9 @@ pub struct Opts {
 
 /// One `--with NAME=COMPONENT`.
 #[derive(Clone, Debug)]
-struct With {
-    name: String,
-    path: PathBuf,
+pub struct With {
+    pub name: String,
+    pub path: PathBuf,
 }
 
 /// The results of one test file, for the summary and the JUnit report.
@@ -275,7 +275,7 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
 
 /// A component or test file that could not be loaded: one error line (and a hint for imports),
 /// exit status 1.
-fn report_load_error(err: &RunError, name: &str, term: &Term) -> ExitCode {
+pub fn report_load_error(err: &RunError, name: &str, term: &Term) -> ExitCode {
     match err {
         RunError::UnsatisfiedComposedImport {
             name,
@@ -317,7 +317,7 @@ fn print_failure(path: &str, name: &str, result: &TestResult) {
 }
 
 /// `NAME=COMPONENT` for `--with`.
-fn parse_with(text: &str) -> Result<With, String> {
+pub fn parse_with(text: &str) -> Result<With, String> {
     match text.split_once('=') {
         Some((name, path)) if !name.is_empty() && !path.is_empty() => Ok(With {
             name: name.to_owned(),
@@ -329,7 +329,7 @@ fn parse_with(text: &str) -> Result<With, String> {
     }
 }
 
-fn display_name(path: &Path) -> String {
+pub fn display_name(path: &Path) -> String {
     path.file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string())
@@ -344,7 +344,7 @@ pub fn format_duration(duration: Duration) -> String {
     }
 }
 
-fn plural(count: usize, noun: &str) -> String {
+pub fn plural(count: usize, noun: &str) -> String {
     match (count, noun.strip_suffix('y')) {
         (1, _) => format!("1 {noun}"),
         (_, Some(stem)) => format!("{count} {stem}ies"),
@@ -353,7 +353,7 @@ fn plural(count: usize, noun: &str) -> String {
 }
 
 /// A seed for a run that was not given one: different each time, from the clock.
-fn fresh_seed() -> u64 {
+pub fn fresh_seed() -> u64 {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());

@@ -145,6 +145,33 @@ pub fn generate(ty: &Type, rng: &mut Rng, size: u32) -> Result<Val, String> {
     })
 }
 
+/// Whether values of `ty` can be generated; if not, what stands in the way (a resource
+/// handle, a future, a stream), anywhere inside it.
+pub fn generable(ty: &Type) -> Result<(), String> {
+    match ty {
+        Type::List(list) => generable(&list.ty()),
+        Type::FixedLengthList(list) => generable(&list.ty()),
+        Type::Map(map) => generable(&map.key()).and(generable(&map.value())),
+        Type::Record(record) => record.fields().try_for_each(|f| generable(&f.ty)),
+        Type::Tuple(tuple) => tuple.types().try_for_each(|t| generable(&t)),
+        Type::Variant(variant) => variant
+            .cases()
+            .filter_map(|c| c.ty)
+            .try_for_each(|t| generable(&t)),
+        Type::Option(option) => generable(&option.ty()),
+        Type::Result(result) => result
+            .ok()
+            .into_iter()
+            .chain(result.err())
+            .try_for_each(|t| generable(&t)),
+        Type::Own(_) | Type::Borrow(_) => Err("a resource handle".to_owned()),
+        Type::Future(_) => Err("a future".to_owned()),
+        Type::Stream(_) => Err("a stream".to_owned()),
+        Type::ErrorContext => Err("an error context".to_owned()),
+        _ => Ok(()),
+    }
+}
+
 /// An integer in `min..=max`: an edge, a small one, or any.
 fn int(rng: &mut Rng, size: u32, min: i128, max: i128) -> i128 {
     match rng.below(10) {
@@ -375,6 +402,39 @@ pub fn shrink(ty: &Type, val: &Val) -> Vec<Val> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// How many calls shrinking a counterexample may make.
+const MAX_SHRINK_CALLS: usize = 2_000;
+
+/// The smallest arguments found from failing `args` (of types `params`) that still fail,
+/// trying simpler values one argument and one step at a time: `fails` calls with a candidate
+/// and says why it failed, if it did; `found` is what it said of `args`.
+pub(crate) fn minimize<F>(
+    params: &[Type],
+    mut args: Vec<Val>,
+    mut found: F,
+    mut fails: impl FnMut(&[Val]) -> Option<F>,
+) -> (Vec<Val>, F) {
+    let mut calls = 0;
+    'smaller: loop {
+        for (i, ty) in params.iter().enumerate() {
+            for candidate in shrink(ty, &args[i]) {
+                if calls == MAX_SHRINK_CALLS {
+                    break 'smaller;
+                }
+                calls += 1;
+                let mut tried = args.clone();
+                tried[i] = candidate;
+                if let Some(failure) = fails(&tried) {
+                    (args, found) = (tried, failure);
+                    continue 'smaller;
+                }
+            }
+        }
+        break;
+    }
+    (args, found)
 }
 
 /// The simplest value of `ty`: what shrinking ends at.

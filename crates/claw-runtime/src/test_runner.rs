@@ -57,9 +57,6 @@ impl Default for Properties {
     }
 }
 
-/// How many calls shrinking a counterexample may make.
-const MAX_SHRINK_CALLS: usize = 2_000;
-
 /// One test function.
 #[derive(Clone, Debug)]
 pub struct TestCase {
@@ -187,28 +184,31 @@ impl TestSuite {
     /// a failure is shrunk, and reported with the output of its smallest case.
     fn run_property(&self, test: &TestCase) -> (Option<TestFailure>, String) {
         // Each property draws from its own stream, so which others run changes nothing.
+        if let Err(what) = test.params.iter().try_for_each(property::generable) {
+            let message = format!(
+                "`{}` is a property, but no value of {what} can be made for it",
+                test.export
+            );
+            return (Some(failure(message)), String::new());
+        }
         let mut rng = Rng::new(self.properties.seed ^ fnv1a(&test.export));
         let cases = self.properties.cases.max(1);
         for case in 0..cases {
             let size = 1 + (case as u64 * u64::from(property::MAX_SIZE) / cases as u64) as u32;
-            let args: Result<Vec<Val>, String> = test
+            let args: Vec<Val> = test
                 .params
                 .iter()
-                .map(|ty| property::generate(ty, &mut rng, size))
+                .map(|ty| property::generate(ty, &mut rng, size).expect("checked: generable"))
                 .collect();
-            let args = match args {
-                Ok(args) => args,
-                Err(what) => {
-                    let message = format!(
-                        "`{}` is a property, but no value of {what} can be made for it",
-                        test.export
-                    );
-                    return (Some(failure(message)), String::new());
-                }
-            };
             let captured = Captured::new();
             if let Err(first) = self.call(test, &args, &captured) {
-                let (args, found, output) = self.shrink(test, args, first, captured.text());
+                let fails = |tried: &[Val]| {
+                    let captured = Captured::new();
+                    let failure = self.call(test, tried, &captured).err()?;
+                    Some((failure, captured.text()))
+                };
+                let (args, (found, output)) =
+                    property::minimize(&test.params, args, (first, captured.text()), fails);
                 let call = args.iter().map(to_wave).collect::<Vec<_>>().join(", ");
                 let func = test.export.rsplit_once('#').map_or(&*test.export, |p| p.1);
                 let message = format!("{func}({call}) failed: {}", found.message);
@@ -217,37 +217,6 @@ impl TestSuite {
             }
         }
         (None, String::new())
-    }
-
-    /// The smallest failing arguments found from `args` by trying simpler values, one
-    /// argument and one step at a time, with the failure and output of that case.
-    fn shrink(
-        &self,
-        test: &TestCase,
-        mut args: Vec<Val>,
-        mut found: TestFailure,
-        mut output: String,
-    ) -> (Vec<Val>, TestFailure, String) {
-        let mut calls = 0;
-        'smaller: loop {
-            for (i, ty) in test.params.iter().enumerate() {
-                for candidate in property::shrink(ty, &args[i]) {
-                    if calls == MAX_SHRINK_CALLS {
-                        break 'smaller;
-                    }
-                    calls += 1;
-                    let mut tried = args.clone();
-                    tried[i] = candidate;
-                    let captured = Captured::new();
-                    if let Err(failure) = self.call(test, &tried, &captured) {
-                        (args, found, output) = (tried, failure, captured.text());
-                        continue 'smaller;
-                    }
-                }
-            }
-            break;
-        }
-        (args, found, output)
     }
 
     /// Runs `tests[i]` for each `i` in `selected` on up to `jobs` threads, calling `report` with
@@ -300,18 +269,12 @@ impl TestSuite {
 
     /// One call of the test with `args`, in a fresh instance.
     fn call(&self, test: &TestCase, args: &[Val], captured: &Captured) -> Result<(), TestFailure> {
-        let mut store = store::new_store_captured(self.engine, &self.settings, captured)
-            .map_err(from_run_error)?;
-        let instance = self
-            .pre
-            .instantiate(&mut store)
-            .map_err(|err| from_run_error(from_call_error(err, &self.settings)))?;
-        let func = instance
-            .get_func(&mut store, test.index)
-            .ok_or_else(|| failure(format!("`{}` is not a function", test.export)))?;
-        let mut results = vec![Val::Bool(false); func.ty(&store).results().len()];
-        func.call(&mut store, args, &mut results)
-            .map_err(|err| from_run_error(from_call_error(err, &self.settings)))?;
+        let fresh = Fresh {
+            pre: &self.pre,
+            engine: self.engine,
+            settings: &self.settings,
+        };
+        let results = fresh.call(test.index, &test.export, args, captured)?;
         match results.first() {
             Some(Val::Result(Err(payload))) => Err(failure(match payload.as_deref() {
                 Some(Val::String(message)) => message.clone(),
@@ -328,6 +291,39 @@ impl std::fmt::Debug for TestSuite {
         f.debug_struct("TestSuite")
             .field("tests", &self.tests)
             .finish_non_exhaustive()
+    }
+}
+
+/// What calling an export in a fresh instance needs: the linked component, and the limits.
+pub(crate) struct Fresh<'a> {
+    pub(crate) pre: &'a InstancePre<State>,
+    pub(crate) engine: &'static Engine,
+    pub(crate) settings: &'a Settings,
+}
+
+impl Fresh<'_> {
+    /// Calls export `index` (named `export` in messages) with `args` in a new instance,
+    /// its output going to `captured`; the results, or why the call failed.
+    pub(crate) fn call(
+        &self,
+        index: ComponentExportIndex,
+        export: &str,
+        args: &[Val],
+        captured: &Captured,
+    ) -> Result<Vec<Val>, TestFailure> {
+        let mut store = store::new_store_captured(self.engine, self.settings, captured)
+            .map_err(from_run_error)?;
+        let instance = self
+            .pre
+            .instantiate(&mut store)
+            .map_err(|err| from_run_error(from_call_error(err, self.settings)))?;
+        let func = instance
+            .get_func(&mut store, index)
+            .ok_or_else(|| failure(format!("`{export}` is not a function")))?;
+        let mut results = vec![Val::Bool(false); func.ty(&store).results().len()];
+        func.call(&mut store, args, &mut results)
+            .map_err(|err| from_run_error(from_call_error(err, self.settings)))?;
+        Ok(results)
     }
 }
 
