@@ -42,6 +42,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of a signal, before any other thread exists.
+    unsafe {
+        // Rust ignores SIGPIPE, so a closed pipe would make every `println!` panic.
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     // clap exits with status 2 on usage errors, as the exit-code contract wants.
     let cli = Cli::parse();
     // Wasm runs on the stack of the thread that calls it, so a guest allowed a deep stack

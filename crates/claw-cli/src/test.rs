@@ -71,8 +71,18 @@ pub struct Opts {
     /// The seed properties' cases are generated from [default: a new one each run]
     #[arg(long, value_name = "S")]
     seed: Option<u64>,
+    /// `json` prints one JSON object a line for tools, as libtest's `--format json` does:
+    /// a `suite` event as each file starts and ends, a `test` event as each test ends.
+    #[arg(long, value_enum, default_value_t = Format::Pretty)]
+    format: Format,
     #[command(flatten)]
     pub limits: GuestOpts,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Pretty,
+    Json,
 }
 
 /// One `--with NAME=COMPONENT`.
@@ -172,39 +182,86 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
             })
             .map(|(i, _)| i)
             .collect();
-        filtered_out += suite.tests().len() - selected.len();
-        println!("running {} from {path}", plural(selected.len(), "test"));
+        let filtered = suite.tests().len() - selected.len();
+        filtered_out += filtered;
         let properties = selected
             .iter()
             .filter(|&&i| suite.tests()[i].is_property())
             .count();
-        if properties > 0 {
-            println!(
-                "{} with seed {seed} (--seed {seed} replays them), {} cases each",
-                plural(properties, "property"),
-                opts.cases
-            );
+        let json = opts.format == Format::Json;
+        if json {
+            let mut event = serde_json::json!({
+                "type": "suite",
+                "event": "started",
+                "path": path,
+                "test_count": selected.len(),
+            });
+            if properties > 0 {
+                event["seed"] = seed.into();
+                event["cases"] = opts.cases.into();
+            }
+            println!("{event}");
+        } else {
+            println!("running {} from {path}", plural(selected.len(), "test"));
+            if properties > 0 {
+                println!(
+                    "{} with seed {seed} (--seed {seed} replays them), {} cases each",
+                    plural(properties, "property"),
+                    opts.cases
+                );
+            }
         }
+        let suite_start = Instant::now();
         let mut results = Vec::new();
         suite.run_all(&selected, jobs, |test, result| {
-            let verdict = if result.failure.is_none() {
-                "ok"
+            if json {
+                println!("{}", json_test_event(test.name.as_str(), result));
             } else {
-                "FAILED"
-            };
-            println!(
-                "test {} ... {verdict} ({})",
-                test.name,
-                format_duration(result.duration)
-            );
+                let verdict = if result.failure.is_none() {
+                    "ok"
+                } else {
+                    "FAILED"
+                };
+                println!(
+                    "test {} ... {verdict} ({})",
+                    test.name,
+                    format_duration(result.duration)
+                );
+            }
             results.push((test.name.clone(), result.clone()));
         });
+        if json {
+            let failed = results.iter().filter(|(_, r)| r.failure.is_some()).count();
+            let event = serde_json::json!({
+                "type": "suite",
+                "event": if failed == 0 { "ok" } else { "failed" },
+                "path": path,
+                "passed": results.len() - failed,
+                "failed": failed,
+                "ignored": 0,
+                "measured": 0,
+                "filtered_out": filtered,
+                "exec_time": suite_start.elapsed().as_secs_f64(),
+            });
+            println!("{event}");
+        }
         reports.push(FileReport {
             path: path.clone(),
             results,
         });
     }
     let elapsed = start.elapsed();
+    if opts.format == Format::Json {
+        write_junit(opts.junit.as_deref(), &reports, elapsed)?;
+        let failed = reports
+            .iter()
+            .any(|report| report.results.iter().any(|(_, r)| r.failure.is_some()));
+        return Ok(if failed {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
 
     let failures: Vec<(&FileReport, &String, &TestResult)> = reports
         .iter()
@@ -233,15 +290,47 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
     }
     println!("\n{summary}; finished in {}", format_duration(elapsed));
 
-    if let Some(path) = &opts.junit {
-        std::fs::write(path, junit::render(&reports, elapsed))
-            .map_err(|err| anyhow!("cannot write `{}`: {}", path.display(), io_message(&err)))?;
-    }
+    write_junit(opts.junit.as_deref(), &reports, elapsed)?;
     Ok(if failures.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+fn write_junit(
+    path: Option<&Path>,
+    reports: &[FileReport],
+    elapsed: Duration,
+) -> anyhow::Result<()> {
+    if let Some(path) = path {
+        std::fs::write(path, junit::render(reports, elapsed))
+            .map_err(|err| anyhow!("cannot write `{}`: {}", path.display(), io_message(&err)))?;
+    }
+    Ok(())
+}
+
+/// A test's end as a libtest-style JSON event; a failure carries its message, backtrace
+/// and output in `stdout`, as libtest puts a failed test's output there.
+fn json_test_event(name: &str, result: &TestResult) -> serde_json::Value {
+    let mut event = serde_json::json!({
+        "type": "test",
+        "name": name,
+        "event": if result.failure.is_none() { "ok" } else { "failed" },
+        "exec_time": result.duration.as_secs_f64(),
+    });
+    if let Some(failure) = &result.failure {
+        let mut text = failure.message.clone();
+        if !failure.backtrace.is_empty() {
+            text.push_str(&format!("\nbacktrace:\n{}", failure.backtrace));
+        }
+        if !result.output.is_empty() {
+            text.push_str(&format!("\noutput:\n{}", result.output.trim_end()));
+        }
+        event["message"] = failure.message.clone().into();
+        event["stdout"] = text.into();
+    }
+    event
 }
 
 /// `path` itself if it is a file, else every `.claw` file under it (skipping hidden folders and

@@ -687,3 +687,56 @@ fn with_components_that_import_each_other_are_a_cycle_and_exports_of_the_test_ar
     );
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn json_format_prints_one_event_a_line() {
+    let with = format!("calc={}", fixture("calc/calc-broken-c.wasm"));
+    let output = claw_test_at_root(&[
+        "examples/calc/calc.test.claw",
+        "--with",
+        &with,
+        "--format",
+        "json",
+        "--jobs",
+        "2",
+    ]);
+    assert_eq!(stderr(&output), "");
+    let events: Vec<serde_json::Value> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is one JSON object"))
+        .collect();
+    let field = |event: &serde_json::Value, key: &str| event[key].as_str().unwrap_or("").to_owned();
+    let summary: Vec<(String, String, String)> = events
+        .iter()
+        .map(|e| (field(e, "type"), field(e, "event"), field(e, "name")))
+        .collect();
+    let test = |event: &str, name: &str| ("test".to_owned(), event.to_owned(), name.to_owned());
+    let suite = |event: &str| ("suite".to_owned(), event.to_owned(), String::new());
+    assert_eq!(
+        summary,
+        [
+            suite("started"),
+            test("ok", "tests.adds"),
+            test("failed", "tests.adds-negatives"),
+            test("ok", "tests.add-wraps"),
+            test("ok", "tests.greets"),
+            test("ok", "tests.summarizes"),
+            test("ok", "tests.parses"),
+            test("ok", "tests.rejects-garbage"),
+            test("failed", "tests.rejects-empty"),
+            suite("failed"),
+        ]
+    );
+    assert_eq!(events[0]["test_count"], 8);
+    assert_eq!(
+        events[2]["message"],
+        "check failed at calc.test.claw:15:9: add(-2, -3) == -5"
+    );
+    assert!(field(&events[8], "stdout")
+        .contains("\nbacktrace:\n  0: calc-broken-core.wasm!parse_int\n"));
+    assert_eq!(
+        (events[9]["passed"].as_u64(), events[9]["failed"].as_u64()),
+        (Some(6), Some(2))
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
