@@ -6,6 +6,7 @@
 //! of each test component, and does the printing. `junit.rs` below writes the XML.
 
 mod junit;
+mod manifest;
 
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -47,7 +48,8 @@ component that exports that name, whatever their order; only when several export
 order decide (the nearest earlier one, so an adapter given after what it wraps stands in front
 of it). What is left must come from WASI.")]
 pub struct Opts {
-    /// `.claw` files, components (`.wasm`) or folders searched for `.claw` files [default: .]
+    /// `.claw` files, components (`.wasm`) or folders searched for `.claw` files [default: the
+    /// suites of `claw.toml`, else `*.test.claw` files and `.claw` files in `tests/` folders]
     paths: Vec<PathBuf>,
     /// Run only the tests whose name contains TEXT.
     #[arg(long, value_name = "TEXT")]
@@ -101,65 +103,85 @@ pub struct FileReport {
 pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
     let (mut config, sandbox) = opts.limits.settings()?;
     config.inherit_stdio = false;
-    let roots = if opts.paths.is_empty() {
-        vec![PathBuf::from(".")]
+    // What to run: the paths and components given, or the suites of `claw.toml`, or the
+    // test files found here.
+    let manifest = Path::new("claw.toml");
+    let plans = if !opts.paths.is_empty() || !opts.with.is_empty() || !manifest.exists() {
+        vec![manifest::Suite {
+            paths: opts.paths.clone(),
+            with: opts.with.clone(),
+        }]
     } else {
-        opts.paths.clone()
+        match manifest::read(manifest) {
+            Ok(suites) => suites,
+            Err(err) => {
+                term.error(&format!("{err:#}"));
+                return Ok(ExitCode::FAILURE);
+            }
+        }
     };
-    let missing = roots
+    let missing = plans
         .iter()
-        .chain(opts.with.iter().map(|with| &with.path))
+        .flat_map(|plan| {
+            plan.paths
+                .iter()
+                .chain(plan.with.iter().map(|with| &with.path))
+        })
         .find(|path| !path.exists());
     if let Some(path) = missing {
         term.error(&format!("`{}` does not exist", path.display()));
         return Ok(ExitCode::from(2));
     }
     let seed = opts.seed.unwrap_or_else(fresh_seed);
-    let mut files = Vec::new();
-    for root in &roots {
-        collect_files(root, &mut files)?;
-    }
-
-    let mut withs = Vec::new();
-    for with in &opts.with {
-        withs.push((
-            with,
-            read_component(&with.path, opts.wit.as_deref(), opts.limits.opt, term)?,
-        ));
-    }
     let host = Host::new();
     let mut suites = Vec::new();
-    for file in &files {
-        let name = display_name(file);
-        let wasm = read_component(file, opts.wit.as_deref(), opts.limits.opt, term)?;
-        let wasm = if withs.is_empty() {
-            wasm
-        } else {
-            let mut parts: Vec<Part<'_>> = withs
-                .iter()
-                .map(|(with, wasm)| Part {
-                    name: &with.name,
-                    wasm,
-                })
-                .collect();
-            parts.push(Part {
-                name: &name,
-                wasm: &wasm,
-            });
-            match compose(&parts, &host) {
-                Ok(wasm) => wasm,
+    for plan in &plans {
+        let mut files = Vec::new();
+        if plan.paths.is_empty() {
+            find_test_files(Path::new("."), false, &mut files)?;
+        }
+        for root in &plan.paths {
+            collect_files(root, &mut files)?;
+        }
+        let mut withs = Vec::new();
+        for with in &plan.with {
+            withs.push((
+                with,
+                read_component(&with.path, opts.wit.as_deref(), opts.limits.opt, term)?,
+            ));
+        }
+        for file in &files {
+            let name = display_name(file);
+            let wasm = read_component(file, opts.wit.as_deref(), opts.limits.opt, term)?;
+            let wasm = if withs.is_empty() {
+                wasm
+            } else {
+                let mut parts: Vec<Part<'_>> = withs
+                    .iter()
+                    .map(|(with, wasm)| Part {
+                        name: &with.name,
+                        wasm,
+                    })
+                    .collect();
+                parts.push(Part {
+                    name: &name,
+                    wasm: &wasm,
+                });
+                match compose(&parts, &host) {
+                    Ok(wasm) => wasm,
+                    Err(err) => return Ok(report_load_error(&err, &name, term)),
+                }
+            };
+            match TestSuite::new(&wasm, &host, &config, &sandbox) {
+                Ok(mut suite) => {
+                    suite.set_properties(Properties {
+                        cases: opts.cases,
+                        seed,
+                    });
+                    suites.push((file.display().to_string(), suite))
+                }
                 Err(err) => return Ok(report_load_error(&err, &name, term)),
             }
-        };
-        match TestSuite::new(&wasm, &host, &config, &sandbox) {
-            Ok(mut suite) => {
-                suite.set_properties(Properties {
-                    cases: opts.cases,
-                    seed,
-                });
-                suites.push((file.display().to_string(), suite))
-            }
-            Err(err) => return Ok(report_load_error(&err, &name, term)),
         }
     }
 
@@ -331,6 +353,33 @@ fn json_test_event(name: &str, result: &TestResult) -> serde_json::Value {
         event["stdout"] = text.into();
     }
     event
+}
+
+/// The test files under `dir` when `claw test` is given no paths: `*.test.claw` files, and
+/// every `.claw` file inside a folder named `tests` (`inside_tests`), skipping hidden folders,
+/// `target` and `node_modules`. Sorted, so runs are repeatable.
+fn find_test_files(dir: &Path, inside_tests: bool, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|err| anyhow!("cannot read `{}`: {}", dir.display(), io_message(&err)))?;
+    let mut entries: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .collect();
+    entries.sort();
+    for entry in entries {
+        let name = entry
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if entry.is_dir() {
+            let skipped = name.starts_with('.') || name == "target" || name == "node_modules";
+            if !skipped {
+                find_test_files(&entry, inside_tests || name == "tests", files)?;
+            }
+        } else if name.ends_with(".test.claw") || inside_tests && name.ends_with(".claw") {
+            files.push(entry);
+        }
+    }
+    Ok(())
 }
 
 /// `path` itself if it is a file, else every `.claw` file under it (skipping hidden folders and

@@ -321,22 +321,71 @@ fn usage_mistakes_exit_2_and_bad_components_exit_1() {
 }
 
 #[test]
-fn a_folder_is_searched_for_claw_files() {
+fn a_folder_is_searched_for_claw_files_and_no_path_finds_test_files() {
     let dir = scratch("test-folder");
     std::fs::create_dir_all(dir.join("sub/.hidden")).unwrap();
-    std::fs::copy(
-        support::root().join("examples/identity.claw"),
-        dir.join("sub/identity.claw"),
-    )
-    .unwrap();
+    std::fs::create_dir_all(dir.join("tests")).unwrap();
+    let identity = support::root().join("examples/identity.claw");
+    std::fs::copy(&identity, dir.join("sub/identity.claw")).unwrap();
+    std::fs::copy(&identity, dir.join("sub/ident.test.claw")).unwrap();
+    std::fs::copy(&identity, dir.join("tests/more.claw")).unwrap();
     std::fs::write(dir.join("sub/.hidden/broken.claw"), "not claw").unwrap();
+    // A folder given: every `.claw` file in it.
+    let output = claw_test(&dir, &["sub"]);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(
+        report(&output),
+        "running 0 tests from sub/ident.test.claw\n\
+         running 0 tests from sub/identity.claw\n\n0 passed, 0 failed; finished in T\n"
+    );
+    assert_eq!(output.status.code(), Some(0));
+    // No path: `*.test.claw` files, and what is in `tests/` folders.
     let output = claw_test(&dir, &[]);
     assert_eq!(stderr(&output), "");
     assert_eq!(
         report(&output),
-        "running 0 tests from ./sub/identity.claw\n\n0 passed, 0 failed; finished in T\n"
+        "running 0 tests from ./sub/ident.test.claw\n\
+         running 0 tests from ./tests/more.claw\n\n0 passed, 0 failed; finished in T\n"
     );
     assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn claw_toml_lists_the_suites_plain_claw_test_runs() {
+    let dir = scratch("test-manifest");
+    let calc = support::root().join("examples/calc");
+    std::fs::create_dir_all(dir.join("wit")).unwrap();
+    std::fs::copy(calc.join("wit/calc.wit"), dir.join("wit/calc.wit")).unwrap();
+    std::fs::copy(calc.join("calc.test.claw"), dir.join("calc.test.claw")).unwrap();
+    std::fs::write(
+        dir.join("claw.toml"),
+        format!(
+            "# The calc tests, against the C calc.\n[[suite]]\npaths = [\"calc.test.claw\"]\n\
+             with = [\"calc={}\"]\n",
+            fixture("calc/calc-c.wasm")
+        ),
+    )
+    .unwrap();
+    let output = claw_test(&dir, &[]);
+    assert_eq!(stderr(&output), "");
+    assert!(
+        report(&output).ends_with("8 passed, 0 failed; finished in T\n"),
+        "{}",
+        report(&output)
+    );
+    assert_eq!(output.status.code(), Some(0));
+
+    std::fs::write(
+        dir.join("claw.toml"),
+        "[[suite]]\npath = [\"calc.test.claw\"]\n",
+    )
+    .unwrap();
+    let output = claw_test(&dir, &[]);
+    assert_eq!(
+        stderr(&output),
+        "error: `claw.toml`, suite 1: unknown key `path`; a suite has `paths` and `with`\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
 }
 
 /// Runs `claw test` from the workspace root.
@@ -739,4 +788,23 @@ fn json_format_prints_one_event_a_line() {
         (Some(6), Some(2))
     );
     assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn plain_claw_test_in_the_repository_runs_the_example_suites() {
+    let output = claw_test_at_root(&["--seed", "1"]);
+    assert_eq!(stderr(&output), "");
+    let report = report(&output);
+    for file in [
+        "running 8 tests from examples/calc/calc.test.claw\n",
+        "running 5 tests from examples/calc/calc.props.claw\n",
+        "running 2 tests from examples/visits/visits.test.claw\n",
+    ] {
+        assert!(report.contains(file), "{file} not in\n{report}");
+    }
+    assert!(
+        report.ends_with("15 passed, 0 failed; finished in T\n"),
+        "{report}"
+    );
+    assert_eq!(output.status.code(), Some(0));
 }
