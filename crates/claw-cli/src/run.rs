@@ -42,6 +42,10 @@ pub struct Opts {
     /// A folder of WIT packages to import from, when FILE is a `.claw` file.
     #[arg(long, value_name = "DIR")]
     wit: Option<PathBuf>,
+    /// A component that supplies imports of FILE, as for `claw test` (so a counterexample
+    /// `claw test` found replays here); repeatable.
+    #[arg(long = "with", value_name = "NAME=COMPONENT", value_parser = crate::test::parse_with)]
+    with: Vec<crate::test::With>,
     #[command(flatten)]
     pub limits: GuestOpts,
     /// Arguments for a WASI command (its first argument is FILE's name).
@@ -111,7 +115,33 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
         .chain(opts.args.iter().cloned())
         .collect();
 
-    let mut session = match Session::sandboxed(&wasm, &Host::new(), &config, &sandbox) {
+    let host = Host::new();
+    let wasm = if opts.with.is_empty() {
+        wasm
+    } else {
+        let name = file_name(&opts.file);
+        let mut withs = Vec::new();
+        for with in &opts.with {
+            let bytes = read_component(&with.path, opts.wit.as_deref(), opts.limits.opt, term)?;
+            withs.push((with, bytes));
+        }
+        let mut parts: Vec<claw_runtime::Part<'_>> = withs
+            .iter()
+            .map(|(with, wasm)| claw_runtime::Part {
+                name: &with.name,
+                wasm,
+            })
+            .collect();
+        parts.push(claw_runtime::Part {
+            name: &name,
+            wasm: &wasm,
+        });
+        match claw_runtime::compose(&parts, &host) {
+            Ok(wasm) => wasm,
+            Err(err) => return Ok(crate::test::report_load_error(&err, &name, term)),
+        }
+    };
+    let mut session = match Session::sandboxed(&wasm, &host, &config, &sandbox) {
         Ok(session) => session,
         Err(err) => return Ok(report(&err, term)),
     };

@@ -691,6 +691,23 @@ fn properties_of_calc_hold_in_c_and_python_and_find_the_broken_calcs_bugs() {
     assert_eq!(output.status.code(), Some(1));
     // The same seed, the same cases and the same report.
     assert_eq!(report(&run("42")), text);
+    // The counterexample replays with `claw run`, composed the same way.
+    let replay = Command::new(env!("CARGO_BIN_EXE_claw"))
+        .args([
+            "run",
+            file,
+            "--with",
+            &with,
+            "--invoke",
+            "add-commutes(-1, -2)",
+        ])
+        .current_dir(support::root())
+        .output()
+        .expect("claw runs");
+    assert_eq!(
+        String::from_utf8_lossy(&replay.stdout),
+        "err(\"check failed at calc.props.claw:15:9: add(a, b) == add(b, a)\")\n"
+    );
 }
 
 /// Two interfaces, and a component for each that exports one and imports the other.
