@@ -31,10 +31,9 @@ Example:
 
 Every call runs in a new instance. A failure is a trap, an exceeded limit (each call gets 10^8
 units of fuel, about a tenth of a second, unless --fuel or --timeout say otherwise) or a host
-error; returning
-`err(…)` is an answer, not a failure. Failures that are the same (same function, message and
-innermost frame) are reported once, shrunk to the smallest arguments that still fail that
-way. The exit status is 1 when anything failed.")]
+error; returning `err(…)` is an answer, not a failure. Failures that are the same (same
+function, message and innermost frame) are reported once, shrunk to the smallest arguments
+that still fail that way. The exit status is 1 when anything failed.")]
 pub struct Opts {
     /// The component (`.wasm`, or a `.claw` file compiled first).
     file: PathBuf,
