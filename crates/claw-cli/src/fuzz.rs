@@ -8,11 +8,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use claw_runtime::{compose, Budget, Fuzzer, Host, Part};
+use claw_runtime::{Budget, Fuzzer, Host};
 
 use crate::run::{read_component, GuestOpts};
 use crate::term::Term;
-use crate::test::{display_name, fresh_seed, parse_with, plural, report_load_error, With};
+use crate::test::{
+    display_name, fresh_seed, in_front, parse_with, plural, read_withs, report_load_error, With,
+};
 
 /// Call a component's exports with generated arguments, and report what fails.
 #[derive(clap::Args)]
@@ -77,29 +79,10 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
     let name = display_name(&opts.file);
     let host = Host::new();
     let wasm = read_component(&opts.file, opts.wit.as_deref(), opts.limits.opt, term)?;
-    let wasm = if opts.with.is_empty() {
-        wasm
-    } else {
-        let mut withs = Vec::new();
-        for with in &opts.with {
-            let bytes = read_component(&with.path, opts.wit.as_deref(), opts.limits.opt, term)?;
-            withs.push((with, bytes));
-        }
-        let mut parts: Vec<Part<'_>> = withs
-            .iter()
-            .map(|(with, wasm)| Part {
-                name: &with.name,
-                wasm,
-            })
-            .collect();
-        parts.push(Part {
-            name: &name,
-            wasm: &wasm,
-        });
-        match compose(&parts, &host) {
-            Ok(wasm) => wasm,
-            Err(err) => return Ok(report_load_error(&err, &name, term)),
-        }
+    let withs = read_withs(&opts.with, opts.wit.as_deref(), opts.limits.opt, term)?;
+    let wasm = match in_front(&withs, &name, wasm, &host) {
+        Ok(wasm) => wasm,
+        Err(err) => return Ok(report_load_error(&err, &name, term)),
     };
     let fuzzer = match Fuzzer::new(&wasm, &host, &config, &sandbox, opts.export.as_deref()) {
         Ok(fuzzer) => fuzzer,

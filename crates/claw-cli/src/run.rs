@@ -116,30 +116,11 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
         .collect();
 
     let host = Host::new();
-    let wasm = if opts.with.is_empty() {
-        wasm
-    } else {
-        let name = file_name(&opts.file);
-        let mut withs = Vec::new();
-        for with in &opts.with {
-            let bytes = read_component(&with.path, opts.wit.as_deref(), opts.limits.opt, term)?;
-            withs.push((with, bytes));
-        }
-        let mut parts: Vec<claw_runtime::Part<'_>> = withs
-            .iter()
-            .map(|(with, wasm)| claw_runtime::Part {
-                name: &with.name,
-                wasm,
-            })
-            .collect();
-        parts.push(claw_runtime::Part {
-            name: &name,
-            wasm: &wasm,
-        });
-        match claw_runtime::compose(&parts, &host) {
-            Ok(wasm) => wasm,
-            Err(err) => return Ok(crate::test::report_load_error(&err, &name, term)),
-        }
+    let name = file_name(&opts.file);
+    let withs = crate::test::read_withs(&opts.with, opts.wit.as_deref(), opts.limits.opt, term)?;
+    let wasm = match crate::test::in_front(&withs, &name, wasm, &host) {
+        Ok(wasm) => wasm,
+        Err(err) => return Ok(crate::test::report_load_error(&err, &name, term)),
     };
     let mut session = match Session::sandboxed(&wasm, &host, &config, &sandbox) {
         Ok(session) => session,

@@ -143,34 +143,13 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
         for root in &plan.paths {
             collect_files(root, &mut files)?;
         }
-        let mut withs = Vec::new();
-        for with in &plan.with {
-            withs.push((
-                with,
-                read_component(&with.path, opts.wit.as_deref(), opts.limits.opt, term)?,
-            ));
-        }
+        let withs = read_withs(&plan.with, opts.wit.as_deref(), opts.limits.opt, term)?;
         for file in &files {
             let name = display_name(file);
             let wasm = read_component(file, opts.wit.as_deref(), opts.limits.opt, term)?;
-            let wasm = if withs.is_empty() {
-                wasm
-            } else {
-                let mut parts: Vec<Part<'_>> = withs
-                    .iter()
-                    .map(|(with, wasm)| Part {
-                        name: &with.name,
-                        wasm,
-                    })
-                    .collect();
-                parts.push(Part {
-                    name: &name,
-                    wasm: &wasm,
-                });
-                match compose(&parts, &host) {
-                    Ok(wasm) => wasm,
-                    Err(err) => return Ok(report_load_error(&err, &name, term)),
-                }
+            let wasm = match in_front(&withs, &name, wasm, &host) {
+                Ok(wasm) => wasm,
+                Err(err) => return Ok(report_load_error(&err, &name, term)),
             };
             match TestSuite::new(&wasm, &host, &config, &sandbox) {
                 Ok(mut suite) => {
@@ -359,13 +338,7 @@ fn json_test_event(name: &str, result: &TestResult) -> serde_json::Value {
 /// every `.claw` file inside a folder named `tests` (`inside_tests`), skipping hidden folders,
 /// `target` and `node_modules`. Sorted, so runs are repeatable.
 fn find_test_files(dir: &Path, inside_tests: bool, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|err| anyhow!("cannot read `{}`: {}", dir.display(), io_message(&err)))?;
-    let mut entries: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .collect();
-    entries.sort();
-    for entry in entries {
+    for entry in sorted_entries(dir)? {
         let name = entry
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())
@@ -389,13 +362,7 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
         files.push(path.to_owned());
         return Ok(());
     }
-    let entries = std::fs::read_dir(path)
-        .map_err(|err| anyhow!("cannot read `{}`: {}", path.display(), io_message(&err)))?;
-    let mut entries: Vec<PathBuf> = entries
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .collect();
-    entries.sort();
-    for entry in entries {
+    for entry in sorted_entries(path)? {
         let name = entry
             .file_name()
             .map(|name| name.to_string_lossy().into_owned());
@@ -409,6 +376,51 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The `--with` components, read (and compiled, for `.claw` files).
+pub fn read_withs<'w>(
+    withs: &'w [With],
+    wit: Option<&Path>,
+    opt: crate::build::OptArg,
+    term: &Term,
+) -> anyhow::Result<Vec<(&'w With, Vec<u8>)>> {
+    withs
+        .iter()
+        .map(|with| Ok((with, read_component(&with.path, wit, opt, term)?)))
+        .collect()
+}
+
+/// `wasm` (named `name`) with the `--with` components composed in front of it, if any.
+pub fn in_front(
+    withs: &[(&With, Vec<u8>)],
+    name: &str,
+    wasm: Vec<u8>,
+    host: &Host,
+) -> Result<Vec<u8>, RunError> {
+    if withs.is_empty() {
+        return Ok(wasm);
+    }
+    let mut parts: Vec<Part<'_>> = withs
+        .iter()
+        .map(|(with, wasm)| Part {
+            name: &with.name,
+            wasm,
+        })
+        .collect();
+    parts.push(Part { name, wasm: &wasm });
+    compose(&parts, host)
+}
+
+/// What is in folder `dir`, sorted so runs are repeatable.
+fn sorted_entries(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|err| anyhow!("cannot read `{}`: {}", dir.display(), io_message(&err)))?;
+    let mut entries: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .collect();
+    entries.sort();
+    Ok(entries)
 }
 
 /// A component or test file that could not be loaded: one error line (and a hint for imports),

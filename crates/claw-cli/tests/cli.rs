@@ -6,15 +6,7 @@ mod support;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// Runs `claw` from the workspace root with `args`, colour left to its own devices.
-fn claw(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_claw"))
-        .args(args)
-        .current_dir(support::root())
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("claw runs")
-}
+use support::claw;
 
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

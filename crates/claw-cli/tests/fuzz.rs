@@ -7,13 +7,10 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn fuzz(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_claw"))
-        .arg("fuzz")
-        .args(args)
-        .current_dir(support::root())
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("claw runs")
+    let args: Vec<&str> = std::iter::once("fuzz")
+        .chain(args.iter().copied())
+        .collect();
+    support::claw(&args)
 }
 
 fn stdout(output: &Output) -> String {

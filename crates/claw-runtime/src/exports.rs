@@ -6,10 +6,68 @@
 //! bare function name when only one interface has it. Root functions win bare-name lookups.
 
 use wasmtime::component::types::ComponentItem;
-use wasmtime::component::{Component, Func, Instance};
+use wasmtime::component::{Component, ComponentExportIndex, Func, Instance, Type};
 use wasmtime::{AsContextMut, Engine};
 
 use crate::error::RunError;
+
+/// One exported function of a component, before any instance exists.
+pub(crate) struct ExportedType {
+    /// The exporting interface (`docs:calc/ops@0.1.0`), or `None` at the root.
+    pub(crate) interface: Option<String>,
+    pub(crate) name: String,
+    pub(crate) index: ComponentExportIndex,
+    pub(crate) params: Vec<Type>,
+}
+
+impl ExportedType {
+    /// `f` or `ns:pkg/iface#f`.
+    pub(crate) fn qualified_name(&self) -> String {
+        match &self.interface {
+            Some(interface) => format!("{interface}#{}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// The root and interface functions `component` exports, in its order.
+pub(crate) fn exported_types(component: &Component, engine: &Engine) -> Vec<ExportedType> {
+    let mut out = Vec::new();
+    for (name, export) in component.component_type().exports(engine) {
+        match export.ty {
+            ComponentItem::ComponentFunc(ty) => {
+                if let Some(index) = component.get_export_index(None, name) {
+                    out.push(ExportedType {
+                        interface: None,
+                        name: name.to_owned(),
+                        index,
+                        params: ty.params().map(|(_, ty)| ty).collect(),
+                    });
+                }
+            }
+            ComponentItem::ComponentInstance(ty) => {
+                let Some(parent) = component.get_export_index(None, name) else {
+                    continue;
+                };
+                for (func, item) in ty.exports(engine) {
+                    let ComponentItem::ComponentFunc(func_ty) = item.ty else {
+                        continue;
+                    };
+                    if let Some(index) = component.get_export_index(Some(&parent), func) {
+                        out.push(ExportedType {
+                            interface: Some(name.to_owned()),
+                            name: func.to_owned(),
+                            index,
+                            params: func_ty.params().map(|(_, ty)| ty).collect(),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
 
 /// One exported function, resolved against a live instance.
 #[derive(Clone, Debug)]

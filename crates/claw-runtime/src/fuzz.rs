@@ -9,13 +9,13 @@
 
 use std::time::{Duration, Instant};
 
-use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{ComponentExportIndex, InstancePre, Type, Val};
 use wasmtime::Engine;
 
 use crate::config::{Config, Sandbox, Settings};
 use crate::engine::engine;
 use crate::error::RunError;
+use crate::exports::exported_types;
 use crate::host::Host;
 use crate::property::{self, Rng};
 use crate::session::load;
@@ -77,35 +77,11 @@ impl Fuzzer {
         let engine = engine(sandbox.max_stack)?;
         let component = load(engine, wasm)?;
         let pre = store::prepare(engine, &component, host)?;
-        let mut found: Vec<(String, String, ComponentExportIndex, Vec<Type>)> = Vec::new();
-        for (name, export) in component.component_type().exports(engine) {
-            match export.ty {
-                ComponentItem::ComponentFunc(ty) => {
-                    if let Some(index) = component.get_export_index(None, name) {
-                        let params = ty.params().map(|(_, ty)| ty).collect();
-                        found.push((name.to_owned(), name.to_owned(), index, params));
-                    }
-                }
-                ComponentItem::ComponentInstance(ty) => {
-                    let Some(parent) = component.get_export_index(None, name) else {
-                        continue;
-                    };
-                    for (func, item) in ty.exports(engine) {
-                        let ComponentItem::ComponentFunc(func_ty) = item.ty else {
-                            continue;
-                        };
-                        if let Some(index) = component.get_export_index(Some(&parent), func) {
-                            let params = func_ty.params().map(|(_, ty)| ty).collect();
-                            found.push((format!("{name}#{func}"), func.to_owned(), index, params));
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
         let mut targets = Vec::new();
         let mut skipped = Vec::new();
-        for (export, name, index, params) in found {
+        for func in exported_types(&component, engine) {
+            let export = func.qualified_name();
+            let (name, index, params) = (func.name, func.index, func.params);
             if only.is_some_and(|only| only != name && only != export) {
                 continue;
             }

@@ -17,13 +17,13 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{ComponentExportIndex, InstancePre, Type, Val};
 use wasmtime::Engine;
 
 use crate::config::{Config, Sandbox, Settings};
 use crate::engine::engine;
 use crate::error::{from_call_error, RunError};
+use crate::exports::exported_types;
 use crate::host::Host;
 use crate::property::{self, Rng};
 use crate::session::load;
@@ -108,38 +108,20 @@ impl TestSuite {
         let component = load(engine, wasm)?;
         let pre = store::prepare(engine, &component, host)?;
         let mut tests = Vec::new();
-        for (name, export) in component.component_type().exports(engine) {
-            match export.ty {
-                ComponentItem::ComponentFunc(ty) if name.starts_with("test-") => {
-                    if let Some(index) = component.get_export_index(None, name) {
-                        tests.push(TestCase {
-                            name: name.to_owned(),
-                            export: name.to_owned(),
-                            index,
-                            params: ty.params().map(|(_, ty)| ty).collect(),
-                        });
-                    }
+        for func in exported_types(&component, engine) {
+            let name = match &func.interface {
+                None if func.name.starts_with("test-") => func.name.clone(),
+                Some(interface) if is_tests_interface(interface) => {
+                    format!("{}.{}", short_name(interface), func.name)
                 }
-                ComponentItem::ComponentInstance(ty) if is_tests_interface(name) => {
-                    let Some(parent) = component.get_export_index(None, name) else {
-                        continue;
-                    };
-                    for (func, item) in ty.exports(engine) {
-                        let ComponentItem::ComponentFunc(func_ty) = item.ty else {
-                            continue;
-                        };
-                        if let Some(index) = component.get_export_index(Some(&parent), func) {
-                            tests.push(TestCase {
-                                name: format!("{}.{func}", short_name(name)),
-                                export: format!("{name}#{func}"),
-                                index,
-                                params: func_ty.params().map(|(_, ty)| ty).collect(),
-                            });
-                        }
-                    }
-                }
-                _ => {}
-            }
+                _ => continue,
+            };
+            tests.push(TestCase {
+                name,
+                export: func.qualified_name(),
+                index: func.index,
+                params: func.params,
+            });
         }
         disambiguate(&mut tests);
         Ok(TestSuite {

@@ -16,6 +16,16 @@ pub fn root() -> PathBuf {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).to_path_buf()
 }
 
+/// Runs `claw` from the workspace root with `args`, colour left to its own devices.
+pub fn claw(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_claw"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("claw runs")
+}
+
 /// The `.claw` files directly in `dir` (relative to the workspace root), sorted by name.
 pub fn claw_files(dir: &str) -> Vec<PathBuf> {
     let dir = root().join(dir);
