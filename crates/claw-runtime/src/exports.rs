@@ -23,10 +23,15 @@ pub(crate) struct ExportedType {
 impl ExportedType {
     /// `f` or `ns:pkg/iface#f`.
     pub(crate) fn qualified_name(&self) -> String {
-        match &self.interface {
-            Some(interface) => format!("{interface}#{}", self.name),
-            None => self.name.clone(),
-        }
+        qualified(self.interface.as_deref(), &self.name)
+    }
+}
+
+/// The unambiguous name of function `name` of `interface` (or of the root).
+fn qualified(interface: Option<&str>, name: &str) -> String {
+    match interface {
+        Some(interface) => format!("{interface}#{name}"),
+        None => name.to_owned(),
     }
 }
 
@@ -81,10 +86,7 @@ pub(crate) struct ExportedFunc {
 impl ExportedFunc {
     /// The unambiguous name shown to users: `f` or `ns:pkg/iface#f`.
     pub(crate) fn qualified_name(&self) -> String {
-        match &self.interface {
-            Some(interface) => format!("{interface}#{}", self.name),
-            None => self.name.clone(),
-        }
+        qualified(self.interface.as_deref(), &self.name)
     }
 }
 

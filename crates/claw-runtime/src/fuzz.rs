@@ -150,7 +150,7 @@ impl Fuzzer {
             let args: Vec<Val> = target
                 .params
                 .iter()
-                .map(|ty| property::generate(ty, &mut rng, size).expect("checked in `new`"))
+                .map(|ty| property::generate(ty, &mut rng, size))
                 .collect();
             let call = |args: &[Val]| {
                 fresh

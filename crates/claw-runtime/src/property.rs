@@ -45,11 +45,14 @@ impl Rng {
     }
 }
 
-/// A value of type `ty` no bigger than `size`; an error names a type no value can be made
-/// of (a resource handle, a future, a stream).
-pub fn generate(ty: &Type, rng: &mut Rng, size: u32) -> Result<Val, String> {
+/// A value of type `ty` no bigger than `size`. `ty` must be [`generable`]: a resource
+/// handle, a future or a stream cannot be made up.
+pub fn generate(ty: &Type, rng: &mut Rng, size: u32) -> Val {
     let inner = size / 2;
-    Ok(match ty {
+    let many = |rng: &mut Rng, elem: &Type, len: u64| -> Vec<Val> {
+        (0..len).map(|_| generate(elem, rng, inner)).collect()
+    };
+    match ty {
         Type::Bool => Val::Bool(rng.chance(50)),
         Type::S8 => Val::S8(int(rng, size, i8::MIN.into(), i8::MAX.into()) as i8),
         Type::U8 => Val::U8(int(rng, size, 0, u8::MAX.into()) as u8),
@@ -68,49 +71,36 @@ pub fn generate(ty: &Type, rng: &mut Rng, size: u32) -> Result<Val, String> {
         }
         Type::List(list) => {
             let len = rng.below(u64::from(size) + 1);
-            let elem = list.ty();
-            Val::List(
-                (0..len)
-                    .map(|_| generate(&elem, rng, inner))
-                    .collect::<Result<_, _>>()?,
-            )
+            Val::List(many(rng, &list.ty(), len))
         }
         Type::Map(map) => {
             let len = rng.below(u64::from(size) + 1);
             let (key, value) = (map.key(), map.value());
-            let mut pairs = Vec::new();
-            for _ in 0..len {
-                pairs.push((generate(&key, rng, inner)?, generate(&value, rng, inner)?));
-            }
-            Val::Map(pairs)
+            Val::Map(
+                (0..len)
+                    .map(|_| (generate(&key, rng, inner), generate(&value, rng, inner)))
+                    .collect(),
+            )
         }
         Type::FixedLengthList(list) => {
-            let elem = list.ty();
-            Val::FixedLengthList(
-                (0..list.len())
-                    .map(|_| generate(&elem, rng, inner))
-                    .collect::<Result<_, _>>()?,
-            )
+            Val::FixedLengthList(many(rng, &list.ty(), u64::from(list.len())))
         }
         Type::Record(record) => Val::Record(
             record
                 .fields()
-                .map(|field| Ok((field.name.to_owned(), generate(&field.ty, rng, inner)?)))
-                .collect::<Result<_, String>>()?,
+                .map(|field| (field.name.to_owned(), generate(&field.ty, rng, inner)))
+                .collect(),
         ),
-        Type::Tuple(tuple) => Val::Tuple(
-            tuple
-                .types()
-                .map(|ty| generate(&ty, rng, inner))
-                .collect::<Result<_, _>>()?,
-        ),
+        Type::Tuple(tuple) => {
+            Val::Tuple(tuple.types().map(|ty| generate(&ty, rng, inner)).collect())
+        }
         Type::Variant(variant) => {
             let cases: Vec<_> = variant.cases().collect();
             let case = &cases[rng.below(cases.len() as u64) as usize];
-            let payload = match &case.ty {
-                Some(ty) => Some(Box::new(generate(ty, rng, inner)?)),
-                None => None,
-            };
+            let payload = case
+                .ty
+                .as_ref()
+                .map(|ty| Box::new(generate(ty, rng, inner)));
             Val::Variant(case.name.to_owned(), payload)
         }
         Type::Enum(enum_) => {
@@ -120,15 +110,12 @@ pub fn generate(ty: &Type, rng: &mut Rng, size: u32) -> Result<Val, String> {
         Type::Option(option) => Val::Option(if rng.chance(25) {
             None
         } else {
-            Some(Box::new(generate(&option.ty(), rng, inner)?))
+            Some(Box::new(generate(&option.ty(), rng, inner)))
         }),
         Type::Result(result) => {
             let ok = rng.chance(50);
             let payload = if ok { result.ok() } else { result.err() };
-            let payload = match payload {
-                Some(ty) => Some(Box::new(generate(&ty, rng, inner)?)),
-                None => None,
-            };
+            let payload = payload.map(|ty| Box::new(generate(&ty, rng, inner)));
             Val::Result(if ok { Ok(payload) } else { Err(payload) })
         }
         Type::Flags(flags) => Val::Flags(
@@ -138,11 +125,10 @@ pub fn generate(ty: &Type, rng: &mut Rng, size: u32) -> Result<Val, String> {
                 .map(str::to_owned)
                 .collect(),
         ),
-        Type::Own(_) | Type::Borrow(_) => return Err("a resource handle".to_owned()),
-        Type::Future(_) => return Err("a future".to_owned()),
-        Type::Stream(_) => return Err("a stream".to_owned()),
-        Type::ErrorContext => return Err("an error context".to_owned()),
-    })
+        Type::Own(_) | Type::Borrow(_) | Type::Future(_) | Type::Stream(_) | Type::ErrorContext => {
+            unreachable!("`generable` turns these types away")
+        }
+    }
 }
 
 /// Whether values of `ty` can be generated; if not, what stands in the way (a resource

@@ -180,7 +180,7 @@ impl TestSuite {
             let args: Vec<Val> = test
                 .params
                 .iter()
-                .map(|ty| property::generate(ty, &mut rng, size).expect("checked: generable"))
+                .map(|ty| property::generate(ty, &mut rng, size))
                 .collect();
             let captured = Captured::new();
             if let Err(first) = self.call(test, &args, &captured) {

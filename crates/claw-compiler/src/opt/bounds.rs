@@ -35,15 +35,9 @@ fn run_with(block: &mut Block, known: &[Length]) {
     let mut known = known.to_vec();
     // Lists known to be empty, for spotting a loop that fills one.
     let mut empty: Vec<Local> = Vec::new();
+    // The bound of a `for` over a range is a `let` before the loop: `let last = xs.len();`.
+    let mut bounds: Vec<(Local, Local)> = Vec::new();
     for k in 0..block.len() {
-        // The bound of a `for` over a range is a `let` before the loop.
-        let bounds: Vec<(Local, Local)> = block[..k]
-            .iter()
-            .filter_map(|stmt| match &stmt.kind {
-                StmtKind::Let(last, value) => len_of(value).map(|xs| (*last, xs)),
-                _ => None,
-            })
-            .collect();
         // A `for` copies its bound into a local first: `let %last = n;`.
         let copied = match k.checked_sub(1).map(|j| &block[j].kind) {
             Some(StmtKind::Let(last, value)) => whole_local(value).map(|count| (*last, count)),
@@ -107,9 +101,12 @@ fn run_with(block: &mut Block, known: &[Length]) {
         known.retain(|l| !changes(stmt, l.count, l.list));
         empty.retain(|&xs| !changes_len(stmt, xs));
         known.extend(filled);
-        if let StmtKind::Let(xs, value) = &block[k].kind {
+        if let StmtKind::Let(local, value) = &block[k].kind {
             if is_empty_list(value) {
-                empty.push(*xs);
+                empty.push(*local);
+            }
+            if let Some(xs) = len_of(value) {
+                bounds.push((*local, xs));
             }
         }
     }
