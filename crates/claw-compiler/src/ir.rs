@@ -10,6 +10,7 @@
 //! `codegen` reads nothing else of a function body. `print` writes it as text, for
 //! `claw build --emit ir` and for golden tests of lowering and of each pass.
 
+pub mod decision;
 pub mod eval;
 mod print;
 mod walk;
@@ -19,6 +20,7 @@ use claw_syntax::ast::{BinaryOp, UnaryOp};
 use crate::program::{FuncId, GlobalId};
 use crate::types::TypeId;
 
+pub use decision::Decision;
 pub use print::print;
 pub use walk::{
     arm_blocks_mut, walk, walk_expr, walk_mut, walk_stmt_exprs_mut, walk_stmts_mut, Node,
@@ -109,8 +111,9 @@ pub enum StmtKind {
 #[derive(Clone)]
 pub enum Cond {
     Expr(Expr),
-    /// `if let pat = value`: the pattern's bindings are in scope in `then`.
-    Let(Pat, Expr),
+    /// `if let pat = value`: the pattern's bindings are in scope in `then`; the decision
+    /// tree (of one arm) tests it.
+    Let(Pat, Expr, Decision),
 }
 
 /// How a value becomes owned by what it is stored in.
@@ -157,9 +160,10 @@ pub enum ExprKind {
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `value as ty`, from the operand's type to the expression's.
     Cast(Box<Expr>),
-    /// A `match` (or `if let`-less test of cases): the first arm whose pattern matches runs.
-    /// As a statement its type is `unit` and arm values are dropped.
-    Match(Box<Expr>, Vec<Arm>),
+    /// A `match`: the first arm whose pattern matches runs, as the decision tree (built
+    /// from the arms' patterns when the match is lowered) picks it. As a statement its type
+    /// is `unit` and arm values are dropped.
+    Match(Box<Expr>, Vec<Arm>, Decision),
     /// `e?`: the payload of `ok`/`some`, or a return of `err(e)`/`none`.
     Try(Box<Expr>),
     /// `check!(cond)`: `ok` or `err(message)`.

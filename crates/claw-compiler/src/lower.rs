@@ -202,7 +202,9 @@ impl Lowerer<'_> {
         let cond = match &self.ast.exprs[self.ast.unparen(*cond)].kind {
             ExprKind::Let { pat, value } => {
                 let value = self.expr(*value);
-                Cond::Let(self.pat(*pat), value)
+                let pat = self.pat(*pat);
+                let tree = ir::decision::decide(&self.program.types, value.ty, &[&pat]);
+                Cond::Let(pat, value, tree)
             }
             _ => Cond::Expr(self.expr(*cond)),
         };

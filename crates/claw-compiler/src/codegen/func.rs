@@ -166,7 +166,7 @@ impl Emitter<'_> {
 
     fn if_stmt(&mut self, cond: &Cond, then: &Block, otherwise: &Block) {
         match cond {
-            Cond::Let(pat, value) => {
+            Cond::Let(pat, value, tree) => {
                 // `block $done (block $next test… then br $done) otherwise…`: a mismatch
                 // branches to the end of `$next`, where the `else` part runs.
                 let more = !otherwise.is_empty();
@@ -176,7 +176,7 @@ impl Emitter<'_> {
                 let done = self.depth;
                 self.open(I::Block(BlockType::Empty));
                 let next = self.depth;
-                self.if_let(pat, value, next);
+                self.if_let(pat, value, tree, next);
                 self.block(then);
                 if more {
                     self.code.push(self.br(done));

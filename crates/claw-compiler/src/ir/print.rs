@@ -149,7 +149,7 @@ impl Printer<'_> {
                 self.out.push_str("if ");
                 match cond {
                     Cond::Expr(cond) => self.expr(cond),
-                    Cond::Let(pat, value) => {
+                    Cond::Let(pat, value, _) => {
                         self.out.push_str("let ");
                         self.pat(pat, value.ty);
                         self.out.push_str(" = ");
@@ -296,7 +296,7 @@ impl Printer<'_> {
                 self.expr(value);
                 let _ = write!(self.out, " as {})", types.name(expr.ty));
             }
-            ExprKind::Match(scrutinee, arms) => {
+            ExprKind::Match(scrutinee, arms, tree) => {
                 self.out.push_str("match ");
                 self.expr(scrutinee);
                 self.out.push_str(" {");
@@ -318,7 +318,8 @@ impl Printer<'_> {
                 }
                 self.indent -= 1;
                 self.line();
-                self.out.push('}');
+                self.out.push_str("} by ");
+                self.decision(tree, scrutinee.ty);
             }
             ExprKind::Try(value) => {
                 self.expr(value);
@@ -386,6 +387,78 @@ impl Printer<'_> {
                         ty = *elem;
                     }
                 }
+            }
+        }
+    }
+
+    /// A `match`'s decision tree over a scrutinee of type `ty`: `switch` names the part it
+    /// tests (`$` is the scrutinee, `$.0` a tuple's item, `$.some` a case's payload), each
+    /// outcome the next node or the arm that runs (`arm 0` is the first).
+    fn decision(&mut self, tree: &Decision, ty: TypeId) {
+        use decision::{Part, Test};
+        match tree {
+            Decision::Arm(arm) => {
+                let _ = write!(self.out, "arm {arm}");
+            }
+            Decision::Fail => self.out.push_str("fail"),
+            Decision::Switch {
+                path,
+                ty: tested,
+                cases,
+                default,
+            } => {
+                self.out.push_str("switch $");
+                let mut at = ty;
+                for &part in path {
+                    match part {
+                        Part::Item(index) => {
+                            let _ = write!(self.out, ".{index}");
+                        }
+                        Part::Payload(case) => {
+                            let name = self.types.case(at, case).map_or("?", |(name, _)| name);
+                            let _ = write!(self.out, ".{name}");
+                        }
+                    }
+                    at = decision::part_type(self.types, at, part);
+                }
+                self.out.push_str(" {");
+                self.indent += 1;
+                for (test, next) in cases {
+                    self.line();
+                    match test {
+                        Test::Case(case) => {
+                            let name = self
+                                .types
+                                .case(*tested, *case)
+                                .map_or("?", |(name, _)| name);
+                            self.out.push_str(name);
+                        }
+                        Test::Int(v) => {
+                            let _ = write!(self.out, "{v}");
+                        }
+                        Test::Char(c) => {
+                            let _ = write!(self.out, "{c:?}");
+                        }
+                        Test::Bool(b) => {
+                            let _ = write!(self.out, "{b}");
+                        }
+                        Test::Str(text) => {
+                            let _ = write!(self.out, "{text:?}");
+                        }
+                    }
+                    self.out.push_str(" => ");
+                    self.decision(next, ty);
+                    self.out.push(',');
+                }
+                if let Some(next) = default {
+                    self.line();
+                    self.out.push_str("_ => ");
+                    self.decision(next, ty);
+                    self.out.push(',');
+                }
+                self.indent -= 1;
+                self.line();
+                self.out.push('}');
             }
         }
     }

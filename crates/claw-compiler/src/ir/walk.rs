@@ -28,7 +28,7 @@ pub fn walk<'a>(block: &'a [Stmt], f: &mut impl FnMut(Node<'a>)) {
             } => {
                 match cond {
                     Cond::Expr(cond) => walk_expr(cond, f),
-                    Cond::Let(pat, value) => {
+                    Cond::Let(pat, value, _) => {
                         walk_expr(value, f);
                         walk_pat(pat, f);
                     }
@@ -99,7 +99,7 @@ pub fn walk_expr<'a>(expr: &'a Expr, f: &mut impl FnMut(Node<'a>)) {
             walk_expr(lhs, f);
             walk_expr(rhs, f);
         }
-        ExprKind::Match(scrutinee, arms) => {
+        ExprKind::Match(scrutinee, arms, _) => {
             walk_expr(scrutinee, f);
             for arm in arms {
                 walk_pat(&arm.pat, f);
@@ -138,7 +138,7 @@ fn walk_stmt_mut(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
                 otherwise,
             } => {
                 match cond {
-                    Cond::Expr(cond) | Cond::Let(_, cond) => walk_expr_mut(cond, f),
+                    Cond::Expr(cond) | Cond::Let(_, cond, _) => walk_expr_mut(cond, f),
                 }
                 walk_mut(then, f);
                 walk_mut(otherwise, f);
@@ -176,7 +176,7 @@ pub fn walk_stmt_exprs_mut(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
             walk_place_mut(place, f);
         }
         StmtKind::If {
-            cond: Cond::Expr(cond) | Cond::Let(_, cond),
+            cond: Cond::Expr(cond) | Cond::Let(_, cond, _),
             ..
         } => walk_expr_mut(cond, f),
         StmtKind::Loop {
@@ -214,7 +214,7 @@ pub fn walk_expr_mut(expr: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
             walk_expr_mut(lhs, f);
             walk_expr_mut(rhs, f);
         }
-        ExprKind::Match(scrutinee, arms) => {
+        ExprKind::Match(scrutinee, arms, _) => {
             walk_expr_mut(scrutinee, f);
             for arm in arms {
                 walk_mut(&mut arm.body, f);
@@ -249,7 +249,7 @@ pub fn arm_blocks_mut(stmt: &mut Stmt, f: &mut impl FnMut(&mut Block)) {
             }
         }
         StmtKind::If {
-            cond: Cond::Expr(cond) | Cond::Let(_, cond),
+            cond: Cond::Expr(cond) | Cond::Let(_, cond, _),
             ..
         } => visit(cond),
         StmtKind::Loop {
@@ -296,7 +296,7 @@ fn arms_in(expr: &mut Expr, f: &mut dyn FnMut(&mut Block)) {
             arms_in(lhs, f);
             arms_in(rhs, f);
         }
-        ExprKind::Match(scrutinee, arms) => {
+        ExprKind::Match(scrutinee, arms, _) => {
             arms_in(scrutinee, f);
             for arm in arms {
                 f(&mut arm.body);

@@ -120,7 +120,7 @@ impl Lowerer<'_> {
             ExprKind::Cast { expr, .. } => K::Cast(Box::new(self.expr(*expr))),
             ExprKind::Match { scrutinee, arms } => {
                 let scrutinee = self.expr(*scrutinee);
-                K::Match(Box::new(scrutinee), self.arms(arms, false))
+                self.matching(scrutinee, arms, false)
             }
             ExprKind::Try(inner) => K::Try(Box::new(self.expr(*inner))),
             ExprKind::Check { cond, .. } => {
@@ -138,10 +138,15 @@ impl Lowerer<'_> {
             unreachable!("only `match` expressions are recorded as statements")
         };
         let scrutinee = self.expr(*scrutinee);
-        Expr::new(
-            TypeId::UNIT,
-            K::Match(Box::new(scrutinee), self.arms(arms, true)),
-        )
+        Expr::new(TypeId::UNIT, self.matching(scrutinee, arms, true))
+    }
+
+    /// A `match`'s arms and the decision tree that picks one.
+    fn matching(&mut self, scrutinee: Expr, arms: &[ast::MatchArm], statement: bool) -> K {
+        let arms = self.arms(arms, statement);
+        let pats: Vec<&ir::Pat> = arms.iter().map(|arm| &arm.pat).collect();
+        let tree = ir::decision::decide(&self.program.types, scrutinee.ty, &pats);
+        K::Match(Box::new(scrutinee), arms, tree)
     }
 
     fn arms(&mut self, arms: &[ast::MatchArm], statement: bool) -> Vec<ir::Arm> {

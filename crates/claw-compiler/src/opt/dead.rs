@@ -84,7 +84,7 @@ fn sweep(block: &mut Block, read: &HashSet<Local>) {
             _ => {}
         }
         ir::walk_stmt_exprs_mut(&mut stmt, &mut |expr| {
-            if let ExprKind::Match(_, arms) = &mut expr.kind {
+            if let ExprKind::Match(_, arms, _) = &mut expr.kind {
                 for arm in arms {
                     sweep(&mut arm.body, read);
                 }

@@ -240,14 +240,14 @@ fn renumber(block: &mut Block, rename: &dyn Fn(Local) -> Local) {
     };
     ir::walk_mut(block, &mut |expr| match &mut expr.kind {
         ExprKind::Read(p) | ExprKind::Pop(p) | ExprKind::Push(p, _) => place(p),
-        ExprKind::Match(_, arms) => arms.iter_mut().for_each(|arm| pat(&mut arm.pat, rename)),
+        ExprKind::Match(_, arms, _) => arms.iter_mut().for_each(|arm| pat(&mut arm.pat, rename)),
         _ => {}
     });
     ir::walk_stmts_mut(block, &mut |stmt| match &mut stmt.kind {
         StmtKind::Let(local, _) => *local = rename(*local),
         StmtKind::Assign { place: p, .. } | StmtKind::Compound { place: p, .. } => place(p),
         StmtKind::If {
-            cond: Cond::Let(p, _),
+            cond: Cond::Let(p, _, _),
             ..
         } => pat(p, rename),
         _ => {}

@@ -168,7 +168,7 @@ impl Emitter<'_> {
                 self.expr(value);
                 self.cast(value.ty, ty);
             }
-            K::Match(scrutinee, arms) => self.match_expr(ty, scrutinee, arms),
+            K::Match(scrutinee, arms, tree) => self.match_expr(ty, scrutinee, arms, tree),
             K::Try(inner) => self.try_expr(inner),
             K::Check(cond, message) => {
                 let (at, len) = info.string(message);

@@ -1,9 +1,11 @@
-//! `match`, `if let` and `?`: testing a value's case (and nested patterns) and reading
-//! payloads out of a variant's shared slots.
+//! `match`, `if let` and `?`: running a decision tree over a value's cases, numbers and
+//! strings, and reading payloads out of a variant's shared slots.
 //!
-//! A `match` is a block per arm: each pattern test branches to the end of its arm's block on
-//! a mismatch, so the next arm is tried; a match runs its body and branches out of the whole.
-//! An `if let` branch is the same, one arm at a time (see `Emitter::if_chain`).
+//! A `match` is a block per arm, the innermost for the first, with the decision tree
+//! inside them all: each leaf branches to the end of its arm's block, where the arm binds
+//! its names (no test: the tree has decided), runs, and branches out of the whole. A tree
+//! node is one `br_table` when its outcomes are cases or small numbers, else a test per
+//! outcome. An `if let` is the same tree with one arm, whose failure branches to `else`.
 //! Arm values go to locals rather than block results, so any type works without multi-value
 //! block types.
 
@@ -12,170 +14,206 @@ use wasm_encoder::{BlockType, Instruction as I};
 use super::Emitter;
 use crate::codegen::runtime::Helper;
 use crate::codegen::values::{coerce_from_join, coerce_to_join};
+use crate::ir::decision::{part_type, Decision, Part, Path, Test};
 use crate::ir::{self, Expr, Pat};
 use crate::types::{TypeDef, TypeId};
 
+/// What a decision tree tests and where its leaves go.
+struct Tree {
+    /// The scrutinee's type and its first local.
+    ty: TypeId,
+    value: u32,
+    /// The label of arm 0's block; arm `n`'s is `n` blocks further out.
+    first_arm: u32,
+    /// The label a failure branches to; `None` where the checker proved the arms exhaustive.
+    fail: Option<u32>,
+}
+
 impl Emitter<'_> {
     /// A `match` of type `ty` (`unit` as a statement, when arm values are dropped).
-    pub(super) fn match_expr(&mut self, ty: TypeId, scrutinee: &Expr, arms: &[ir::Arm]) {
+    pub(super) fn match_expr(
+        &mut self,
+        ty: TypeId,
+        scrutinee: &Expr,
+        arms: &[ir::Arm],
+        tree: &Decision,
+    ) {
         let result = self.flat(ty);
         self.expr(scrutinee);
         let value = self.code.stash(&self.flat(scrutinee.ty));
         let out = self.code.locals(&result);
-        if let Some(table) = self.jump_table(scrutinee.ty, arms) {
-            return self.dispatch(&table, scrutinee.ty, value, arms, out, result.len());
-        }
         self.open(I::Block(BlockType::Empty));
         let done = self.depth;
-        for arm in arms {
+        for _ in arms {
             self.open(I::Block(BlockType::Empty));
-            let next = self.depth;
-            self.test(&arm.pat, scrutinee.ty, value, next);
+        }
+        let at = Tree {
+            ty: scrutinee.ty,
+            value,
+            first_arm: self.depth,
+            fail: None,
+        };
+        self.decide(tree, &at, &mut Vec::new());
+        for arm in arms {
+            self.close();
+            self.bind(&arm.pat, scrutinee.ty, value);
             self.block(&arm.body);
             if let Some(body) = &arm.value {
                 self.expr(body);
                 self.code.set(out, result.len());
             }
             self.code.push(self.br(done));
-            self.close();
         }
-        // The checker proved the arms exhaustive.
-        self.code.push(I::Unreachable);
         self.close();
         self.code.get(out, result.len());
     }
 
-    /// For a `match` on a variant-like value whose arms each test one case (binding its
-    /// payload or ignoring it) or match anything: the arm each case goes to, so one
-    /// `br_table` on the discriminant picks the arm instead of a test per arm.
-    fn jump_table(&self, ty: TypeId, arms: &[ir::Arm]) -> Option<Vec<u32>> {
-        if arms.len() < 3 {
-            return None;
-        }
-        let types = self.info.types();
-        if types.int_shape(ty).is_some_and(|shape| !shape.wide()) {
-            return int_table(arms);
-        }
-        let cases = types.case_count(ty)?;
-        let mut table: Vec<Option<u32>> = vec![None; cases];
-        for (index, arm) in arms.iter().enumerate() {
-            match &arm.pat {
-                Pat::Case(case, sub) if sub.as_deref().is_none_or(irrefutable) => {
-                    let slot = table.get_mut(*case as usize)?;
-                    slot.get_or_insert(index as u32);
-                }
-                Pat::Wildcard | Pat::Bind(_) => {
-                    for slot in &mut table {
-                        slot.get_or_insert(index as u32);
-                    }
-                    break;
-                }
-                _ => return None,
-            }
-        }
-        // The checker proved the arms exhaustive, so every case has one.
-        table.into_iter().collect()
-    }
-
-    /// The arms of a `match` behind one `br_table`: a block per arm, the innermost for the
-    /// first, each arm's code after its block's end.
-    fn dispatch(
-        &mut self,
-        table: &[u32],
-        ty: TypeId,
-        value: u32,
-        arms: &[ir::Arm],
-        out: u32,
-        results: usize,
-    ) {
-        self.open(I::Block(BlockType::Empty));
-        let done = self.depth;
-        for _ in arms {
-            self.open(I::Block(BlockType::Empty));
-        }
-        self.code.push(I::LocalGet(value));
-        self.code.push(I::BrTable(
-            table.to_vec().into(),
-            table.last().copied().unwrap_or(0),
-        ));
-        for arm in arms {
-            self.close();
-            match &arm.pat {
-                Pat::Case(case, Some(sub)) => self.payload(*case, sub, ty, value, done),
-                Pat::Case(_, None) | Pat::Int(_) | Pat::Wildcard => {}
-                pat => self.test(pat, ty, value, done),
-            }
-            self.block(&arm.body);
-            if let Some(body) = &arm.value {
-                self.expr(body);
-                self.code.set(out, results);
-            }
-            self.code.push(self.br(done));
-        }
-        self.close();
-        self.code.get(out, results);
-    }
-
-    /// Binds `sub` to the payload of case `case` of the value in locals `value`, whose
-    /// discriminant is known to be `case`.
-    fn payload(&mut self, case: u32, sub: &Pat, ty: TypeId, value: u32, next: u32) {
-        let types = self.info.types();
-        let (_, payload) = types.case(ty, case).expect("checked: a case");
-        let payload = payload.expect("checked: has a payload");
-        let all = self.flat(ty);
-        let case_flat = self.flat(payload);
-        coerce_from_join(&mut self.code, value + 1, &all[1..], &case_flat);
-        let inner = self.code.stash(&case_flat);
-        self.test(sub, payload, inner, next);
-    }
-
     /// The head of an `if let`: evaluates `value` and branches to the label at `next` unless
     /// it matches `pat`, binding the pattern's names when it does.
-    pub(super) fn if_let(&mut self, pat: &Pat, value: &Expr, next: u32) {
+    pub(super) fn if_let(&mut self, pat: &Pat, value: &Expr, tree: &Decision, next: u32) {
         self.expr(value);
         let locals = self.code.stash(&self.flat(value.ty));
-        self.test(pat, value.ty, locals, next);
+        if !matches!(tree, Decision::Arm(_)) {
+            self.open(I::Block(BlockType::Empty));
+            let at = Tree {
+                ty: value.ty,
+                value: locals,
+                first_arm: self.depth,
+                fail: Some(next),
+            };
+            self.decide(tree, &at, &mut Vec::new());
+            self.close();
+        }
+        self.bind(pat, value.ty, locals);
     }
 
-    /// Branches to the label at `next` unless the value in locals `value` (of type `ty`)
-    /// matches `pat`; binds the pattern's names when it does.
-    fn test(&mut self, pat: &Pat, ty: TypeId, value: u32, next: u32) {
-        let types = self.info.types();
-        let wide = matches!(types.def(ty), TypeDef::U64 | TypeDef::S64);
-        match pat {
-            Pat::Wildcard => {}
-            Pat::Bind(local) => {
-                // Bindings never change, so they can share the tested value's locals.
-                self.locals.insert(*local, value);
-            }
-            Pat::Case(case, sub) => {
-                self.code
-                    .extend([I::LocalGet(value), I::I32Const(*case as i32), I::I32Ne]);
-                self.code.push(self.br_if(next));
-                if let Some(sub) = sub {
-                    self.payload(*case, sub, ty, value, next);
+    /// Code that branches to the arm `tree` picks. `known` holds the parts of the scrutinee
+    /// already read into locals on the way to this node.
+    fn decide(&mut self, tree: &Decision, at: &Tree, known: &mut Vec<(Path, u32)>) {
+        let (path, ty, cases, default) = match tree {
+            Decision::Arm(arm) => return self.code.push(self.br(at.first_arm - arm)),
+            Decision::Fail => {
+                return match at.fail {
+                    Some(label) => self.code.push(self.br(label)),
+                    None => self.code.push(I::Unreachable),
                 }
             }
-            Pat::Int(v) => {
+            Decision::Switch {
+                path,
+                ty,
+                cases,
+                default,
+            } => (path, *ty, cases, default.as_deref()),
+        };
+        let value = self.part(path, at, known);
+        let mark = known.len();
+        let outcomes: Vec<&Decision> = cases.iter().map(|(_, next)| next).chain(default).collect();
+        if let Some(table) = self.jump_table(ty, cases, default.is_some()) {
+            // A block per outcome, the innermost for the first; each outcome's code follows
+            // its block's end, and every one ends in a branch.
+            for _ in &outcomes {
+                self.open(I::Block(BlockType::Empty));
+            }
+            let (last, rest) = table.split_last().expect("a table has a default");
+            self.code.push(I::LocalGet(value));
+            self.code.push(I::BrTable(rest.to_vec().into(), *last));
+            for next in outcomes {
+                self.close();
+                self.decide(next, at, known);
+                known.truncate(mark);
+            }
+            return;
+        }
+        // A test per outcome; when the tests cover every value the last needs none.
+        let tested = if default.is_some() {
+            cases.len()
+        } else {
+            cases.len() - 1
+        };
+        for (test, next) in &cases[..tested] {
+            self.open(I::Block(BlockType::Empty));
+            let skip = self.depth;
+            self.differs(test, ty, value);
+            self.code.push(self.br_if(skip));
+            self.decide(next, at, known);
+            known.truncate(mark);
+            self.close();
+        }
+        let last = default.unwrap_or_else(|| &cases[tested].1);
+        self.decide(last, at, known);
+        known.truncate(mark);
+    }
+
+    /// The first local of the part of the scrutinee at `path`, read into locals once on the
+    /// way through the tree: a tuple's item is a run of the tuple's locals, a payload is
+    /// converted from the case's shared slots.
+    fn part(&mut self, path: &[Part], at: &Tree, known: &mut Vec<(Path, u32)>) -> u32 {
+        let Some((&last, parent)) = path.split_last() else {
+            return at.value;
+        };
+        if let Some(&(_, local)) = known.iter().find(|(p, _)| p == path) {
+            return local;
+        }
+        let types = self.info.types();
+        let parent_ty = parent
+            .iter()
+            .fold(at.ty, |ty, &part| part_type(types, ty, part));
+        let outer = self.part(parent, at, known);
+        let local = self.step(last, parent_ty, outer);
+        known.push((path.to_vec(), local));
+        local
+    }
+
+    /// The first local of `part` of a value of type `ty` in locals from `value`.
+    fn step(&mut self, part: Part, ty: TypeId, value: u32) -> u32 {
+        match part {
+            Part::Item(index) => {
+                let TypeDef::Tuple(items) = self.info.types().def(ty).clone() else {
+                    unreachable!("checked: an item of a tuple")
+                };
+                let before: usize = items[..index as usize]
+                    .iter()
+                    .map(|&item| self.flat(item).len())
+                    .sum();
+                value + before as u32
+            }
+            Part::Payload(_) => {
+                let payload = part_type(self.info.types(), ty, part);
+                let all = self.flat(ty);
+                let case_flat = self.flat(payload);
+                coerce_from_join(&mut self.code, value + 1, &all[1..], &case_flat);
+                self.code.stash(&case_flat)
+            }
+        }
+    }
+
+    /// Leaves a nonzero `i32` when the value in locals from `value` fails `test`.
+    fn differs(&mut self, test: &Test, ty: TypeId, value: u32) {
+        let wide = matches!(self.info.types().def(ty), TypeDef::U64 | TypeDef::S64);
+        match test {
+            Test::Case(case) => {
+                self.code
+                    .extend([I::LocalGet(value), I::I32Const(*case as i32), I::I32Ne]);
+            }
+            Test::Int(v) => {
                 self.code.push(I::LocalGet(value));
                 self.code.extend(if wide {
                     [I::I64Const(*v as i64), I::I64Ne]
                 } else {
                     [I::I32Const(*v as i32), I::I32Ne]
                 });
-                self.code.push(self.br_if(next));
             }
-            Pat::Char(c) => {
+            Test::Char(c) => {
                 self.code
                     .extend([I::LocalGet(value), I::I32Const(*c as i32), I::I32Ne]);
-                self.code.push(self.br_if(next));
             }
-            Pat::Bool(b) => {
-                self.code
-                    .extend([I::LocalGet(value), I::I32Const(i32::from(*b)), I::I32Ne]);
-                self.code.push(self.br_if(next));
+            Test::Bool(b) => {
+                self.code.push(I::LocalGet(value));
+                if *b {
+                    self.code.push(I::I32Eqz);
+                }
             }
-            Pat::Str(text) => {
+            Test::Str(text) => {
                 let (at, len) = self.info.string(text);
                 self.code.extend([
                     I::LocalGet(value),
@@ -185,18 +223,75 @@ impl Emitter<'_> {
                     I::Call(self.info.helper(Helper::StrEq)),
                     I::I32Eqz,
                 ]);
-                self.code.push(self.br_if(next));
+            }
+        }
+    }
+
+    /// For a node whose outcomes are cases, or small non-negative numbers of a narrow
+    /// integer with a default: the outcome each value goes to, the last entry being
+    /// `br_table`'s default. `None` where a test per outcome is as good.
+    fn jump_table(
+        &self,
+        ty: TypeId,
+        cases: &[(Test, Decision)],
+        default: bool,
+    ) -> Option<Vec<u32>> {
+        let outcomes = cases.len() + usize::from(default);
+        if outcomes < 3 {
+            return None;
+        }
+        let otherwise = cases.len() as u32;
+        let types = self.info.types();
+        let mut table: Vec<Option<u32>> = Vec::new();
+        if let Some(count) = types.case_count(ty) {
+            table.resize(count, None);
+        } else if !(types.int_shape(ty).is_some_and(|shape| !shape.wide()) && default) {
+            return None;
+        }
+        for (index, (test, _)) in cases.iter().enumerate() {
+            let slot = match test {
+                Test::Case(case) => *case as usize,
+                Test::Int(v) if (0..64).contains(v) => *v as usize,
+                _ => return None,
+            };
+            if table.len() <= slot {
+                table.resize(slot + 1, None);
+            }
+            table[slot] = Some(index as u32);
+        }
+        let mut table: Vec<u32> = table
+            .into_iter()
+            .map(|slot| slot.or(default.then_some(otherwise)))
+            .collect::<Option<_>>()?;
+        // Every value past the table goes to the default, or (cases covering every value)
+        // to the last outcome.
+        table.push(if default { otherwise } else { otherwise - 1 });
+        Some(table)
+    }
+
+    /// Binds the names in `pat` to the parts of the value in locals from `value` (of type
+    /// `ty`), which the decision tree found to match it.
+    fn bind(&mut self, pat: &Pat, ty: TypeId, value: u32) {
+        match pat {
+            Pat::Bind(local) => {
+                // Bindings never change, so they can share the tested value's locals.
+                self.locals.insert(*local, value);
+            }
+            Pat::Case(case, Some(payload)) if binds(payload) => {
+                let inner = self.step(Part::Payload(*case), ty, value);
+                let payload_ty = part_type(self.info.types(), ty, Part::Payload(*case));
+                self.bind(payload, payload_ty, inner);
             }
             Pat::Tuple(items) => {
-                let TypeDef::Tuple(item_types) = types.def(ty).clone() else {
-                    return;
-                };
-                let mut slot = value;
-                for (item, item_ty) in items.iter().zip(item_types) {
-                    self.test(item, item_ty, slot, next);
-                    slot += self.flat(item_ty).len() as u32;
+                for (index, item) in items.iter().enumerate() {
+                    if binds(item) {
+                        let part = Part::Item(index as u32);
+                        let inner = self.step(part, ty, value);
+                        self.bind(item, part_type(self.info.types(), ty, part), inner);
+                    }
                 }
             }
+            _ => {}
         }
     }
 
@@ -248,37 +343,12 @@ impl Emitter<'_> {
     }
 }
 
-/// Whether a pattern matches every value of its type.
-fn irrefutable(pat: &Pat) -> bool {
+/// Whether a pattern names any part of the value.
+fn binds(pat: &Pat) -> bool {
     match pat {
-        Pat::Wildcard | Pat::Bind(_) => true,
-        Pat::Tuple(items) => items.iter().all(irrefutable),
+        Pat::Bind(_) => true,
+        Pat::Case(_, Some(payload)) => binds(payload),
+        Pat::Tuple(items) => items.iter().any(binds),
         _ => false,
     }
-}
-
-/// The jump table of a `match` on a narrow integer whose arms test small non-negative
-/// values and end with one that matches anything (the default, for every other value).
-fn int_table(arms: &[ir::Arm]) -> Option<Vec<u32>> {
-    let mut slots: Vec<Option<u32>> = Vec::new();
-    for (index, arm) in arms.iter().enumerate() {
-        match &arm.pat {
-            Pat::Int(v) if (0..64).contains(v) => {
-                let v = *v as usize;
-                if slots.len() <= v {
-                    slots.resize(v + 1, None);
-                }
-                slots[v].get_or_insert(index as u32);
-            }
-            Pat::Wildcard | Pat::Bind(_) => {
-                let default = index as u32;
-                let mut table: Vec<u32> = slots.iter().map(|s| s.unwrap_or(default)).collect();
-                // The last entry is `br_table`'s default: every value past the table.
-                table.push(default);
-                return Some(table);
-            }
-            _ => return None,
-        }
-    }
-    None
 }

@@ -1,0 +1,222 @@
+//! A `match`'s (or an `if let`'s) patterns compiled to a decision tree, once, when the
+//! program is lowered.
+//!
+//! The tree tests each part of the scrutinee at most once on any path from its root and
+//! names the arm that runs at each leaf; code generation turns a node into one `br_table` or
+//! a chain of tests, and each arm's code is written once, after the tree, so no arm body is
+//! ever duplicated. Binding a matched arm's names needs no test: the tree has decided.
+//!
+//! The construction is the classic one for ML-style patterns (Maranget, "Compiling Pattern
+//! Matching to Good Decision Trees", 2008): rows of pending tests, one per arm, in order;
+//! the first row's first test picks what to switch on, each outcome keeps the rows that
+//! agree with it (rows that do not test that part agree with every outcome), and a row
+//! with nothing left to test is the arm that runs.
+
+use crate::ir::Pat;
+use crate::types::{TypeDef, TypeId, Types};
+
+/// One step into a value: a tuple's item, or the payload of a case known to be the one
+/// the value holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Part {
+    Item(u32),
+    Payload(u32),
+}
+
+/// Where a tested value sits inside the scrutinee: the steps from the scrutinee to it.
+pub type Path = Vec<Part>;
+
+/// What one outcome of a [`Decision::Switch`] requires of the tested value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Test {
+    Case(u32),
+    Int(i128),
+    Char(char),
+    Bool(bool),
+    Str(String),
+}
+
+#[derive(Clone, Debug)]
+pub enum Decision {
+    /// The arm at this position runs: its pattern matches.
+    Arm(u32),
+    /// No arm matches: the `else` of an `if let`; never reached in a checked `match`.
+    Fail,
+    /// Tests the value at `path` (of type `ty`): the first outcome whose test holds
+    /// decides, else `default`, which is `None` when the tests cover every value.
+    Switch {
+        path: Path,
+        ty: TypeId,
+        cases: Vec<(Test, Decision)>,
+        default: Option<Box<Decision>>,
+    },
+}
+
+/// The decision tree that picks, for a value of type `ty`, the first of `pats` that
+/// matches it.
+pub fn decide(types: &Types, ty: TypeId, pats: &[&Pat]) -> Decision {
+    let rows = pats
+        .iter()
+        .enumerate()
+        .map(|(arm, &pat)| Row {
+            tests: vec![(Vec::new(), ty, pat)],
+            arm: arm as u32,
+        })
+        .collect();
+    compile(types, rows)
+}
+
+/// An arm's pending tests: at most one per path.
+#[derive(Clone)]
+struct Row<'a> {
+    tests: Vec<(Path, TypeId, &'a Pat)>,
+    arm: u32,
+}
+
+fn compile(types: &Types, rows: Vec<Row<'_>>) -> Decision {
+    let rows: Vec<Row> = rows.into_iter().map(|row| simplify(types, row)).collect();
+    let Some(first) = rows.first() else {
+        return Decision::Fail;
+    };
+    let Some((path, ty, _)) = first.tests.first().cloned() else {
+        return Decision::Arm(first.arm);
+    };
+    let mut tests: Vec<Test> = Vec::new();
+    for row in &rows {
+        if let Some(pat) = row.test_at(&path) {
+            let test = head(pat);
+            if !tests.contains(&test) {
+                tests.push(test);
+            }
+        }
+    }
+    let complete = match types.def(ty) {
+        TypeDef::Bool => tests.len() == 2,
+        _ => types.case_count(ty) == Some(tests.len()),
+    };
+    let default = (!complete).then(|| {
+        let rest = rows
+            .iter()
+            .filter(|row| row.test_at(&path).is_none())
+            .cloned()
+            .collect();
+        Box::new(compile(types, rest))
+    });
+    let cases = tests
+        .into_iter()
+        .map(|test| {
+            let rows = specialize(types, &rows, &path, ty, &test);
+            (test, compile(types, rows))
+        })
+        .collect();
+    Decision::Switch {
+        path,
+        ty,
+        cases,
+        default,
+    }
+}
+
+impl<'a> Row<'a> {
+    fn test_at(&self, path: &Path) -> Option<&'a Pat> {
+        self.tests
+            .iter()
+            .find(|(at, _, _)| at == path)
+            .map(|&(_, _, pat)| pat)
+    }
+}
+
+/// The row with what always matches dropped and tuples split into their items, so each
+/// pending test looks at one case, number, character or string.
+fn simplify<'a>(types: &Types, row: Row<'a>) -> Row<'a> {
+    let mut tests = Vec::new();
+    let mut work = row.tests;
+    work.reverse();
+    while let Some((path, ty, pat)) = work.pop() {
+        match pat {
+            Pat::Wildcard | Pat::Bind(_) => {}
+            Pat::Tuple(items) => {
+                let TypeDef::Tuple(item_types) = types.def(ty) else {
+                    unreachable!("checked: a tuple pattern has a tuple type")
+                };
+                for (index, (item, &item_ty)) in items.iter().zip(item_types).enumerate().rev() {
+                    let mut at = path.clone();
+                    at.push(Part::Item(index as u32));
+                    work.push((at, item_ty, item));
+                }
+            }
+            _ => tests.push((path, ty, pat)),
+        }
+    }
+    Row {
+        tests,
+        arm: row.arm,
+    }
+}
+
+/// The rows that can still match once the value at `path` passed `test`, with that value's
+/// test replaced by what its payload must match.
+fn specialize<'a>(
+    types: &Types,
+    rows: &[Row<'a>],
+    path: &Path,
+    ty: TypeId,
+    test: &Test,
+) -> Vec<Row<'a>> {
+    let mut out = Vec::new();
+    for row in rows {
+        let Some(index) = row.tests.iter().position(|(at, _, _)| at == path) else {
+            out.push(row.clone());
+            continue;
+        };
+        let pat = row.tests[index].2;
+        if head(pat) != *test {
+            continue;
+        }
+        let mut row = row.clone();
+        row.tests.remove(index);
+        if let Pat::Case(case, Some(payload)) = pat {
+            let (_, payload_ty) = types.case(ty, *case).expect("checked: a case of the type");
+            let mut at = path.clone();
+            at.push(Part::Payload(*case));
+            row.tests.insert(
+                index,
+                (
+                    at,
+                    payload_ty.expect("checked: the case has a payload"),
+                    payload,
+                ),
+            );
+        }
+        out.push(row);
+    }
+    out
+}
+
+/// What a refutable pattern tests first.
+fn head(pat: &Pat) -> Test {
+    match pat {
+        Pat::Case(case, _) => Test::Case(*case),
+        Pat::Int(v) => Test::Int(*v),
+        Pat::Char(c) => Test::Char(*c),
+        Pat::Bool(b) => Test::Bool(*b),
+        Pat::Str(text) => Test::Str(text.clone()),
+        Pat::Wildcard | Pat::Bind(_) | Pat::Tuple(_) => {
+            unreachable!("simplified: only refutable patterns are pending")
+        }
+    }
+}
+
+/// The type of the value `part` steps to from a value of type `ty`.
+pub fn part_type(types: &Types, ty: TypeId, part: Part) -> TypeId {
+    match part {
+        Part::Item(index) => match types.def(ty) {
+            TypeDef::Tuple(items) => items[index as usize],
+            _ => unreachable!("checked: an item of a tuple"),
+        },
+        Part::Payload(case) => types
+            .case(ty, case)
+            .and_then(|(_, payload)| payload)
+            .expect("checked: the case has a payload"),
+    }
+}
