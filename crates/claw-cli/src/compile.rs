@@ -176,6 +176,16 @@ pub const MAX_SHOWN: usize = 100;
 /// Prints `diagnostics` (the first [`MAX_SHOWN`] of them, then a line counting the rest) and the
 /// summary line, returning the error that makes `main` exit 1.
 fn report(source: &SourceFile, diagnostics: &[Diagnostic], term: &Term) -> anyhow::Error {
+    report_as("compile", source, diagnostics, term)
+}
+
+/// Prints `diagnostics` and a last line saying what could not be done (`could not VERB …`).
+pub fn report_as(
+    verb: &str,
+    source: &SourceFile,
+    diagnostics: &[Diagnostic],
+    term: &Term,
+) -> anyhow::Error {
     let name = source.name();
     // Phases report in their own order (all syntax errors, then type errors); readers want them
     // top to bottom. The sort is stable, so diagnostics at one place keep the compiler's order.
@@ -193,7 +203,7 @@ fn report(source: &SourceFile, diagnostics: &[Diagnostic], term: &Term) -> anyho
         1 => "1 previous error".to_owned(),
         n => format!("{n} previous errors"),
     };
-    term.error(&format!("could not compile `{name}` due to {count}"));
+    term.error(&format!("could not {verb} `{name}` due to {count}"));
     Reported.into()
 }
 

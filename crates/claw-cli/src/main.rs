@@ -7,6 +7,7 @@
 mod build;
 mod check;
 mod compile;
+mod fmt;
 mod fuzz;
 mod render;
 mod run;
@@ -35,6 +36,7 @@ struct Cli {
 enum Command {
     Build(build::Opts),
     Check(check::Opts),
+    Fmt(fmt::Opts),
     Fuzz(fuzz::Opts),
     Run(run::Opts),
     Test(test::Opts),
@@ -76,6 +78,7 @@ fn dispatch(cli: Cli) -> ExitCode {
     let res = match cli.command {
         Command::Build(opts) => build::run(opts, &term),
         Command::Check(opts) => check::run(opts, &term),
+        Command::Fmt(opts) => fmt::run(opts, &term),
         Command::Fuzz(opts) => fuzz::run(opts, &term),
         Command::Run(opts) => run::run(opts, &term),
         Command::Test(opts) => test::run(opts, &term),

@@ -5,6 +5,7 @@
 //! their own errors for the parts that did parse.
 
 pub mod ast;
+mod comment;
 mod lexer;
 mod line_index;
 mod parser;
@@ -12,6 +13,7 @@ mod span;
 mod syntax_error;
 mod token;
 
+pub use comment::comments;
 pub use lexer::lex;
 pub use line_index::LineIndex;
 pub use parser::{parse, MAX_DEPTH};

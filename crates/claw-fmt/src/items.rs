@@ -1,0 +1,377 @@
+//! Items: imports, globals, functions, export blocks and type declarations, and the types
+//! and signatures in them.
+
+use claw_syntax::ast::{
+    ExportTarget, Func, FuncSig, Global, ImportFrom, ImportFunc, InterfacePath, Item, Param,
+    SourceFile, TypeDecl, TypeDeclKind, TypeExpr,
+};
+use claw_syntax::Span;
+
+use crate::doc::{group, text, Doc};
+use crate::Fmt;
+
+impl<'a> Fmt<'a> {
+    pub(crate) fn items(&mut self, ast: &'a SourceFile) -> Doc {
+        let mut parts = Vec::new();
+        let mut prev = None;
+        let top: Vec<&Item> = ast
+            .items
+            .iter()
+            .filter(|item| {
+                !matches!(
+                    item,
+                    Item::Func(Func {
+                        interface: Some(_),
+                        ..
+                    })
+                )
+            })
+            .collect();
+        for (index, item) in top.iter().enumerate() {
+            let span = item_span(item);
+            if prev.is_some() {
+                parts.push(Doc::HardLine);
+            }
+            parts.extend(self.lines_before(span.start as usize, prev));
+            parts.push(self.item(ast, item));
+            let limit = top
+                .get(index + 1)
+                .map_or(self.text.len(), |next| item_span(next).start as usize);
+            parts.push(self.trailing(span.end as usize, limit));
+            prev = Some(span.end as usize);
+        }
+        let rest = self.dangling(self.text.len(), prev);
+        if !rest.is_empty() {
+            if prev.is_some() {
+                parts.push(Doc::HardLine);
+            }
+            parts.extend(rest);
+        }
+        Doc::Concat(parts)
+    }
+
+    fn item(&mut self, ast: &'a SourceFile, item: &'a Item) -> Doc {
+        match item {
+            Item::ImportFunc(import) => self.import_func(import),
+            Item::ImportFrom(import) => self.import_from(import),
+            Item::Global(global) => self.global(global),
+            Item::Func(func) => self.func(func, func.exported),
+            Item::TypeDecl(decl) => self.type_decl(decl),
+            Item::ExportInterface(export) => {
+                let head = match &export.target {
+                    ExportTarget::Wit(path) => self.interface_path(path),
+                    ExportTarget::Inline(name) => format!("{}: interface", self.src(name.span)),
+                };
+                let funcs: Vec<&'a Func> = export
+                    .funcs
+                    .iter()
+                    .filter_map(|&index| match &ast.items[index] {
+                        Item::Func(func) => Some(func),
+                        _ => None,
+                    })
+                    .collect();
+                let close = export.span.end as usize - 1;
+                let mut inner = Vec::new();
+                let mut prev = None;
+                for (index, func) in funcs.iter().enumerate() {
+                    if prev.is_some() {
+                        inner.push(Doc::HardLine);
+                    }
+                    inner.extend(self.lines_before(func.span.start as usize, prev));
+                    inner.push(self.func(func, false));
+                    let limit = funcs
+                        .get(index + 1)
+                        .map_or(close, |next| next.span.start as usize);
+                    inner.push(self.trailing(func.span.end as usize, limit));
+                    prev = Some(func.span.end as usize);
+                }
+                self.close_block(format!("export {head} "), inner, close, prev)
+            }
+        }
+    }
+
+    /// `head{`, the lines of `inner`, the comments before `close`, and `}`.
+    pub(crate) fn close_block(
+        &mut self,
+        head: String,
+        mut inner: Vec<Doc>,
+        close: usize,
+        prev: Option<usize>,
+    ) -> Doc {
+        let rest = self.dangling(close, prev);
+        if !rest.is_empty() && !inner.is_empty() {
+            inner.push(Doc::HardLine);
+        }
+        inner.extend(rest);
+        if inner.is_empty() {
+            return text(format!("{head}{{}}"));
+        }
+        inner.insert(0, Doc::HardLine);
+        Doc::Concat(vec![
+            text(format!("{head}{{")),
+            Doc::Nest(inner),
+            Doc::HardLine,
+            text("}"),
+        ])
+    }
+
+    fn import_func(&mut self, import: &'a ImportFunc) -> Doc {
+        let mut head = format!("import {}", self.src(import.name.span));
+        if let Some(alias) = &import.alias {
+            head += &format!(" as {}", self.src(alias.span));
+        }
+        head += ": func";
+        Doc::Concat(vec![text(head), self.sig(&import.sig), text(";")])
+    }
+
+    fn import_from(&mut self, import: &'a ImportFrom) -> Doc {
+        let close = import.interface.span.start as usize;
+        let names = self.list(
+            "{",
+            &import.names,
+            |_, name| {
+                (
+                    name.name.span.start as usize,
+                    name.local().span.end as usize,
+                )
+            },
+            |fmt, name| {
+                let mut s = fmt.src(name.name.span).to_string();
+                if let Some(alias) = &name.alias {
+                    s += &format!(" as {}", fmt.src(alias.span));
+                }
+                text(s)
+            },
+            close,
+            "}",
+            Pad::Space,
+        );
+        Doc::Concat(vec![
+            text("import "),
+            names,
+            text(format!(" from {};", self.interface_path(&import.interface))),
+        ])
+    }
+
+    fn interface_path(&self, path: &InterfacePath) -> String {
+        let mut s = format!(
+            "{}:{}/{}",
+            self.src(path.namespace.span),
+            self.src(path.package.span),
+            self.src(path.interface.span)
+        );
+        if let Some(version) = &path.version {
+            s += &format!("@{}", self.src(version.span));
+        }
+        s
+    }
+
+    fn global(&mut self, global: &'a Global) -> Doc {
+        let mut head = String::from("let ");
+        if global.mutable {
+            head += "mut ";
+        }
+        head += self.src(global.name.span);
+        if let Some(ty) = &global.ty {
+            head += &format!(": {}", self.ty(ty));
+        }
+        let mut parts = vec![text(head)];
+        if let Some(init) = global.init {
+            self.body = Some(&global.body);
+            parts.push(text(" = "));
+            parts.push(self.expr(init));
+            self.body = None;
+        }
+        parts.push(text(";"));
+        group(parts)
+    }
+
+    fn func(&mut self, func: &'a Func, export: bool) -> Doc {
+        let head = format!(
+            "{}func {}",
+            if export { "export " } else { "" },
+            self.src(func.name.span)
+        );
+        self.body = Some(&func.body);
+        let block = self.block(&func.block);
+        self.body = None;
+        Doc::Concat(vec![text(head), self.sig(&func.sig), text(" "), block])
+    }
+
+    /// `(params) -> T`.
+    fn sig(&mut self, sig: &'a FuncSig) -> Doc {
+        // The parameters end at the `)`: before the result type, or the signature's end.
+        let close = match &sig.result {
+            Some(result) => self.text[..result.span.start as usize]
+                .rfind(')')
+                .unwrap_or(sig.span.end as usize),
+            None => sig.span.end as usize - 1,
+        };
+        let params = self.list(
+            "(",
+            &sig.params,
+            |_, param: &'a Param| (param.name.span.start as usize, param.ty.span.end as usize),
+            |fmt, param| {
+                text(format!(
+                    "{}: {}",
+                    fmt.src(param.name.span),
+                    fmt.ty(&param.ty)
+                ))
+            },
+            close,
+            ")",
+            Pad::None,
+        );
+        match &sig.result {
+            Some(result) => Doc::Concat(vec![params, text(format!(" -> {}", self.ty(result)))]),
+            None => params,
+        }
+    }
+
+    fn type_decl(&mut self, decl: &'a TypeDecl) -> Doc {
+        let name = self.src(decl.name.span);
+        let close = decl.span.end as usize - 1;
+        let members = match &decl.kind {
+            TypeDeclKind::Alias(ty) => return text(format!("type {name} = {};", self.ty(ty))),
+            TypeDeclKind::Record(fields) => self.list(
+                "{",
+                fields,
+                |_, (name, ty)| (name.span.start as usize, ty.span.end as usize),
+                |fmt, (name, ty)| text(format!("{}: {}", fmt.src(name.span), fmt.ty(ty))),
+                close,
+                "}",
+                Pad::Space,
+            ),
+            TypeDeclKind::Variant(cases) => self.list(
+                "{",
+                cases,
+                |fmt, (name, payload)| {
+                    let end = match payload {
+                        // Past the payload's `)`.
+                        Some(ty) => fmt.text[ty.span.end as usize..]
+                            .find(')')
+                            .map_or(ty.span.end as usize, |n| ty.span.end as usize + n + 1),
+                        None => name.span.end as usize,
+                    };
+                    (name.span.start as usize, end)
+                },
+                |fmt, (name, payload)| match payload {
+                    Some(ty) => text(format!("{}({})", fmt.src(name.span), fmt.ty(ty))),
+                    None => text(fmt.src(name.span)),
+                },
+                close,
+                "}",
+                Pad::Space,
+            ),
+            TypeDeclKind::Enum(names) | TypeDeclKind::Flags(names) => self.list(
+                "{",
+                names,
+                |_, name| (name.span.start as usize, name.span.end as usize),
+                |fmt, name| text(fmt.src(name.span)),
+                close,
+                "}",
+                Pad::Space,
+            ),
+        };
+        let keyword = match decl.kind {
+            TypeDeclKind::Record(_) => "record",
+            TypeDeclKind::Variant(_) => "variant",
+            TypeDeclKind::Enum(_) => "enum",
+            TypeDeclKind::Flags(_) => "flags",
+            TypeDeclKind::Alias(_) => "type",
+        };
+        Doc::Concat(vec![text(format!("{keyword} {name} ")), members])
+    }
+
+    /// A type as written, with `, ` between arguments.
+    pub(crate) fn ty(&self, ty: &TypeExpr) -> String {
+        let mut s = self.src(ty.name.span).to_string();
+        if !ty.args.is_empty() {
+            let args: Vec<String> = ty.args.iter().map(|arg| self.ty(arg)).collect();
+            s += &format!("<{}>", args.join(", "));
+        }
+        s
+    }
+
+    /// `open`, the items separated by commas, and `close`: on one line if it fits (with a
+    /// space inside the brackets under [`Pad::Space`]), else one item a line, each with
+    /// its comma. `close_at` is where the closing bracket is in the source.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn list<T>(
+        &mut self,
+        open: &str,
+        items: &'a [T],
+        span: impl Fn(&Self, &'a T) -> (usize, usize),
+        doc: impl Fn(&mut Self, &'a T) -> Doc,
+        close_at: usize,
+        close: &str,
+        pad: Pad,
+    ) -> Doc {
+        let line = match pad {
+            Pad::Space => Doc::Line,
+            Pad::None | Pad::OneTuple => Doc::SoftLine,
+        };
+        let mut inner = vec![line.clone()];
+        let mut prev = None;
+        for (index, item) in items.iter().enumerate() {
+            let (start, end) = span(self, item);
+            let last = index + 1 == items.len();
+            inner.extend(self.lines_before(start, prev));
+            inner.push(doc(self, item));
+            inner.push(if !last || matches!(pad, Pad::OneTuple) {
+                text(",")
+            } else {
+                Doc::IfBreak(",")
+            });
+            let limit = if last {
+                close_at
+            } else {
+                span(self, &items[index + 1]).0
+            };
+            inner.push(self.trailing(end, limit));
+            if !last {
+                inner.push(Doc::Line);
+            }
+            prev = Some(end);
+        }
+        let rest = self.dangling(close_at, prev);
+        if items.is_empty() {
+            if rest.is_empty() {
+                return text(format!("{open}{close}"));
+            }
+            return Doc::Concat(vec![
+                text(open),
+                Doc::Nest([vec![Doc::HardLine], rest].concat()),
+                Doc::HardLine,
+                text(close),
+            ]);
+        }
+        if !rest.is_empty() {
+            inner.push(Doc::HardLine);
+            inner.extend(rest);
+        }
+        group(vec![text(open), Doc::Nest(inner), line, text(close)])
+    }
+}
+
+/// What goes inside a list's brackets when it is on one line.
+#[derive(Clone, Copy)]
+pub(crate) enum Pad {
+    /// `(a, b)`, `[a, b]`, `{x: 1}`.
+    None,
+    /// `{ a, b }`, as WIT writes type members and `import` its names.
+    Space,
+    /// `(a,)`: the comma stays when it is on one line.
+    OneTuple,
+}
+
+fn item_span(item: &Item) -> Span {
+    match item {
+        Item::ImportFunc(i) => i.span,
+        Item::ImportFrom(i) => i.span,
+        Item::Global(g) => g.span,
+        Item::Func(f) => f.span,
+        Item::TypeDecl(t) => t.span,
+        Item::ExportInterface(e) => e.span,
+    }
+}
