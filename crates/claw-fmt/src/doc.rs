@@ -62,6 +62,11 @@ enum Mode {
 
 /// The document as text, each line ending in `\n` and none with trailing spaces.
 pub fn render(doc: &Doc) -> String {
+    render_width(doc, WIDTH)
+}
+
+/// [`render`] with lines of `width` columns.
+pub fn render_width(doc: &Doc, width: usize) -> String {
     let mut out = String::new();
     let mut column = 0;
     // After a comment the line must end before anything else is written.
@@ -106,7 +111,7 @@ pub fn render(doc: &Doc) -> String {
             }
             Doc::Group { parts, hard } => {
                 let mode = if mode == Mode::Flat
-                    || (!hard && fits(parts, WIDTH.saturating_sub(column), &stack))
+                    || (!hard && fits(parts, width.saturating_sub(column), &stack))
                 {
                     Mode::Flat
                 } else {

@@ -56,6 +56,22 @@ pub fn format(text: &str) -> Result<String, Error> {
     Ok(out)
 }
 
+/// Expression `expr` of `body` in its canonical layout on one line, without comments: what
+/// a `check!` failure message shows of its condition.
+pub fn one_line(text: &str, body: &Body, expr: claw_syntax::ast::ExprId) -> String {
+    let mut fmt = Fmt {
+        text,
+        comments: Vec::new(),
+        next: 0,
+        body: Some(body),
+    };
+    let doc = fmt.expr(expr);
+    let out = doc::render_width(&doc, usize::MAX / 2);
+    // Only a `match` always takes several lines; its lines are joined.
+    let lines: Vec<&str> = out.lines().map(str::trim).collect();
+    lines.join(" ")
+}
+
 /// The state of one file's layout: the source, its comments and the next one to place,
 /// and the body whose expressions are being laid out.
 struct Fmt<'a> {

@@ -3,7 +3,7 @@
 use claw_syntax::{comments, lex, parse, FileId, TokenKind};
 
 /// `Ok` when `after` parses and has the tokens of `before` (commas aside, the optional `;`
-/// after a block, and `>>` split where it closes type arguments) and the same comments in the same order.
+/// after a block, and tokens the parser splits, such as `>>` closing type arguments) and the same comments in the same order.
 pub fn same_program(before: &str, after: &str) -> Result<(), String> {
     let file = FileId(0);
     let (_, errors) = parse(file, after);
@@ -37,6 +37,11 @@ pub fn same_program(before: &str, after: &str) -> Result<(), String> {
                     };
                     out.push((kind, c.to_string()));
                 }
+            } else if let Some((whole, fraction)) = field_pair(token.kind, word) {
+                // So does `t.0.1`, whose `0.1` is one float token: `t.0 .1` is the same.
+                out.push((TokenKind::Int, whole.to_string()));
+                out.push((TokenKind::Dot, ".".to_string()));
+                out.push((TokenKind::Int, fraction.to_string()));
             } else {
                 out.push((token.kind, word.to_string()));
             }
@@ -62,4 +67,11 @@ pub fn same_program(before: &str, after: &str) -> Result<(), String> {
         return Err("the comments changed".into());
     }
     Ok(())
+}
+
+/// The two integers of a float token that is only `digits.digits`.
+fn field_pair(kind: TokenKind, word: &str) -> Option<(&str, &str)> {
+    let (whole, fraction) = word.split_once('.')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (kind == TokenKind::Float && digits(whole) && digits(fraction)).then_some((whole, fraction))
 }

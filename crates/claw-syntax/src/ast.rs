@@ -300,10 +300,9 @@ pub enum ExprKind {
     },
     /// `e?`
     Try(ExprId),
-    /// `check!(cond)`: `text` is the condition as written, for the failure message.
+    /// `check!(cond)`.
     Check {
         cond: ExprId,
-        text: String,
     },
     Unary {
         op: UnaryOp,

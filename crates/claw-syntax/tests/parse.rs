@@ -234,9 +234,7 @@ impl Printer<'_> {
                 format!("(let {} {})", self.pat(*pat), self.expr(*value))
             }
             ExprKind::Try(e) => format!("(? {})", self.expr(*e)),
-            ExprKind::Check { cond, text } => {
-                format!("(check {} {text:?})", self.expr(*cond))
-            }
+            ExprKind::Check { cond } => format!("(check {})", self.expr(*cond)),
             ExprKind::Unary { op, operand } => {
                 let op = match op {
                     UnaryOp::Neg => "-",

@@ -152,9 +152,12 @@ impl Checker<'_> {
                 TypeId::ERROR
             }
             ExprKind::Try(inner) => self.try_expr(*inner, span),
-            ExprKind::Check { cond, text } => {
+            ExprKind::Check { cond } => {
                 self.expr(*cond, Some(Expect::ty(TypeId::BOOL)));
                 let (line, col) = self.lines.line_col(self.origin_text, span.start as usize);
+                // The condition in its canonical layout, so the message is the same however
+                // the file is laid out (`claw fmt` changes nothing a program does).
+                let text = claw_fmt::one_line(self.origin_text, self.body, *cond);
                 self.check_messages.insert(
                     id,
                     format!("check failed at {}:{line}:{col}: {text}", self.origin_name),

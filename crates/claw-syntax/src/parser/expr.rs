@@ -344,16 +344,15 @@ impl Parser<'_> {
         Ok(ExprKind::Flags(flags))
     }
 
-    /// `check!(cond)`, keeping the condition's text for the failure message.
+    /// `check!(cond)`.
     fn check(&mut self) -> PResult<ExprId> {
         let start = self.bump().span;
         self.bump();
         self.bump();
         let cond = self.nested_expr()?;
-        let text = self.text[self.span_of(cond).range()].to_string();
         self.expect(TokenKind::RParen)?;
         let span = start.to(self.prev_span());
-        Ok(self.alloc(ExprKind::Check { cond, text }, span))
+        Ok(self.alloc(ExprKind::Check { cond }, span))
     }
 
     /// `a`, `a::b`, or either called: `f(x)`, `shape::circle(1.0)`.
