@@ -249,6 +249,14 @@ impl<'a> Fmt<'a> {
             ExprKind::Binary { op, lhs, rhs } => {
                 let lhs = self.expr(*lhs);
                 let rhs = self.expr(*rhs);
+                if lhs.hard() || rhs.hard() {
+                    // A `match` on either side already takes lines; the operator stays on
+                    // the line where the match ends or starts.
+                    return self.with_lead(
+                        lead,
+                        Doc::Concat(vec![lhs, text(format!(" {} ", op.symbol())), rhs]),
+                    );
+                }
                 group(vec![
                     lhs,
                     Doc::Nest(vec![Doc::Line, text(format!("{} ", op.symbol())), rhs]),
@@ -258,6 +266,11 @@ impl<'a> Fmt<'a> {
                 Doc::Concat(vec![self.expr(*expr), text(format!(" as {}", self.ty(ty)))])
             }
         };
+        self.with_lead(lead, doc)
+    }
+
+    /// `doc` after the comment lines `lead`.
+    fn with_lead(&self, lead: Vec<Doc>, doc: Doc) -> Doc {
         if lead.is_empty() {
             doc
         } else {

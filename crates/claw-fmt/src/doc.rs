@@ -44,7 +44,7 @@ pub fn group(parts: Vec<Doc>) -> Doc {
 
 impl Doc {
     /// Whether the document forces a line break.
-    fn hard(&self) -> bool {
+    pub fn hard(&self) -> bool {
         match self {
             Doc::HardLine | Doc::Comment(_) => true,
             Doc::Group { hard, .. } => *hard,

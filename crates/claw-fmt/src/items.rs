@@ -313,11 +313,17 @@ impl<'a> Fmt<'a> {
         };
         let mut inner = vec![line.clone()];
         let mut prev = None;
+        let mut docs = Vec::new();
+        let mut commented = false;
         for (index, item) in items.iter().enumerate() {
             let (start, end) = span(self, item);
             let last = index + 1 == items.len();
-            inner.extend(self.lines_before(start, prev));
-            inner.push(doc(self, item));
+            let lead = self.lines_before(start, prev);
+            commented |= !lead.is_empty();
+            inner.extend(lead);
+            let item = doc(self, item);
+            docs.push(item.clone());
+            inner.push(item);
             inner.push(if !last || matches!(pad, Pad::OneTuple) {
                 text(",")
             } else {
@@ -328,13 +334,33 @@ impl<'a> Fmt<'a> {
             } else {
                 span(self, &items[index + 1]).0
             };
-            inner.push(self.trailing(end, limit));
+            let trailing = self.trailing(end, limit);
+            commented |= trailing.hard();
+            inner.push(trailing);
             if !last {
                 inner.push(Doc::Line);
             }
             prev = Some(end);
         }
         let rest = self.dangling(close_at, prev);
+        // A `match` (or a call ending in one) as the last item hugs the brackets, as
+        // Prettier and rustfmt lay out a closure passed last:
+        // `f(a, match x {` … `})` rather than a line of its own for every argument.
+        if let Some((last, before)) = docs.split_last() {
+            if !commented && rest.is_empty() && last.hard() && !before.iter().any(Doc::hard) {
+                let mut parts = vec![text(open)];
+                for item in before {
+                    parts.push(item.clone());
+                    parts.push(text(", "));
+                }
+                parts.push(last.clone());
+                if matches!(pad, Pad::OneTuple) {
+                    parts.push(text(","));
+                }
+                parts.push(text(close));
+                return Doc::Concat(parts);
+            }
+        }
         if items.is_empty() {
             if rest.is_empty() {
                 return text(format!("{open}{close}"));

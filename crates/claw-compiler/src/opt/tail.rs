@@ -1,10 +1,11 @@
 //! Self tail calls as loops. `return f(args)` inside `f` sets the parameters and goes round
 //! a loop around the body instead of calling. The accumulator form, `return e op f(args)`
 //! with `op` one of `+ * & | ^` on integers (associative and commutative, wrapping included),
-//! adds `e` into an accumulator first, and every other `return v` returns `acc op v`: so
+//! adds `e` into an accumulator, and every other `return v` returns `acc op v`: so
 //! `fib(n - 1) + fib(n - 2)` makes one call per level, as LLVM's pass does. Only the right
 //! operand is taken as the tail call, so `e` is still evaluated before the call's arguments
-//! and body, as the source orders them.
+//! and body, as the source orders them; it joins the accumulator after the arguments, which
+//! may return.
 
 use claw_syntax::ast::BinaryOp;
 
@@ -158,16 +159,37 @@ impl Rewriter<'_> {
         let accumulating = self
             .acc
             .filter(|&(op, _, _)| accumulating(&value, self.id) == Some(op));
+        // Where an argument may return, `e` goes into the accumulator only once the arguments
+        // are evaluated: such a `return` leaves this call before `e` is combined with its
+        // result.
+        let mut collect = None;
         let args = match (value.kind, accumulating) {
             (ExprKind::Call(callee, args), _) if callee == self.id => args,
             (ExprKind::Binary(_, lhs, rhs), Some((op, acc, ty))) => {
-                out.push(stmt(StmtKind::Compound {
+                let returns = match &rhs.kind {
+                    ExprKind::Call(_, args) => args.iter().any(may_return),
+                    _ => false,
+                };
+                let lhs = if lhs.constant().is_some() || !returns {
+                    *lhs
+                } else {
+                    // Evaluated first all the same, as the source orders it.
+                    let temp = ir::add_local(self.locals, "%lhs", ty);
+                    out.push(stmt(StmtKind::Let(temp, *lhs)));
+                    Expr::read_local(temp, ty)
+                };
+                let kind = StmtKind::Compound {
                     place: Place::local(acc, ty),
                     op,
-                    value: *lhs,
+                    value: lhs,
                     own: ir::Own::Keep,
                     release: false,
-                }));
+                };
+                if returns {
+                    collect = Some(kind);
+                } else {
+                    out.push(stmt(kind));
+                }
                 let ExprKind::Call(_, args) = rhs.kind else {
                     unreachable!("an accumulating return ends in the call")
                 };
@@ -198,9 +220,30 @@ impl Rewriter<'_> {
             out.push(stmt(StmtKind::Let(temp, arg)));
             temps.push((param, temp, ty));
         }
+        if let Some(collect) = collect {
+            out.push(stmt(collect));
+        }
         for (param, temp, ty) in temps {
             out.push(stmt(StmtKind::set_local(param, Expr::read_local(temp, ty))));
         }
         out.push(stmt(StmtKind::Continue(loops)));
     }
+}
+
+/// Whether evaluating `expr` may leave the function: a `return` in a `match` arm, or `?`.
+fn may_return(expr: &Expr) -> bool {
+    let mut found = false;
+    ir::walk_expr(expr, &mut |node| {
+        found |= matches!(
+            node,
+            ir::Node::Stmt(Stmt {
+                kind: StmtKind::Return(_),
+                ..
+            }) | ir::Node::Expr(Expr {
+                kind: ExprKind::Try(_),
+                ..
+            })
+        );
+    });
+    found
 }
