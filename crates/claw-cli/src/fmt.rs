@@ -22,8 +22,9 @@ Examples:
   $ claw fmt --check .          # for CI: list files not formatted, exit 1 if any
   $ claw fmt - < in.claw        # for editors: stdin to stdout")]
 pub struct Opts {
-    /// Files or folders (searched for `.claw` files, skipping hidden folders, `target` and
-    /// `node_modules`); `-` reads stdin and writes stdout. Default: the current folder.
+    /// Files or folders (searched for `.claw` files, skipping hidden folders, `target`,
+    /// `node_modules` and what `claw.toml`'s `[fmt] exclude` lists); `-` reads stdin and
+    /// writes stdout. Default: the current folder.
     paths: Vec<PathBuf>,
     /// Change nothing: list the files that are not formatted, and exit 1 if there are any.
     #[arg(long)]
@@ -42,10 +43,20 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
         }
         return stdin(term, opts.check);
     }
+    let manifest = Path::new("claw.toml");
+    let exclude: Vec<PathBuf> = if manifest.exists() {
+        crate::manifest::read(manifest)?
+            .fmt_exclude
+            .iter()
+            .filter_map(|p| p.canonicalize().ok())
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut files = Vec::new();
     for path in &paths {
         if path.is_dir() {
-            collect(path, &mut files)
+            collect(path, &exclude, &mut files)
                 .map_err(|err| anyhow!("cannot read `{}`: {}", path.display(), io_message(&err)))?;
         } else {
             files.push(path.clone());
@@ -122,17 +133,20 @@ fn format(source: &SourceFile, term: &Term) -> Option<String> {
     }
 }
 
-/// The `.claw` files under `dir`, in a stable order.
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// The `.claw` files under `dir` but those in `exclude` (canonical paths), in a stable order.
+fn collect(dir: &Path, exclude: &[PathBuf], out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .map(|entry| entry.map(|e| e.path()))
         .collect::<Result<_, _>>()?;
     entries.sort();
     for path in entries {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.canonicalize().is_ok_and(|p| exclude.contains(&p)) {
+            continue;
+        }
         if path.is_dir() {
             if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                collect(&path, out)?;
+                collect(&path, exclude, out)?;
             }
         } else if name.ends_with(".claw") {
             out.push(path);

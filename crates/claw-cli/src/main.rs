@@ -9,6 +9,7 @@ mod check;
 mod compile;
 mod fmt;
 mod fuzz;
+mod manifest;
 mod render;
 mod run;
 mod term;

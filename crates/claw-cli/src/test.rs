@@ -6,7 +6,6 @@
 //! of each test component, and does the printing. `junit.rs` below writes the XML.
 
 mod junit;
-mod manifest;
 
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -107,12 +106,12 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
     // test files found here.
     let manifest = Path::new("claw.toml");
     let plans = if !opts.paths.is_empty() || !opts.with.is_empty() || !manifest.exists() {
-        vec![manifest::Suite {
+        vec![crate::manifest::Suite {
             paths: opts.paths.clone(),
             with: opts.with.clone(),
         }]
     } else {
-        match manifest::read(manifest) {
+        match crate::manifest::read(manifest).map(|m| m.suites) {
             Ok(suites) => suites,
             Err(err) => {
                 term.error(&format!("{err:#}"));

@@ -460,7 +460,7 @@ fn an_index_out_of_bounds_names_the_reason_the_function_and_the_line() {
     ]);
     assert!(
         stderr(&output).starts_with(
-            "error: trap in `at`: index out of bounds\nbacktrace:\n  0: claw!claw:trap:index out of bounds\n  1: claw!at\n       at lists.claw:38:48\n"
+            "error: trap in `at`: index out of bounds\nbacktrace:\n  0: claw!claw:trap:index out of bounds\n  1: claw!at\n       at lists.claw:41:5\n"
         ),
         "{}",
         stderr(&output)

@@ -320,3 +320,13 @@ fn positions_in_check_messages_are_masked() {
         "\"check failed at program.claw:L:C: x\" program.claw:L:C"
     );
 }
+
+#[test]
+fn the_repository_is_formatted() {
+    let out = support::claw(&["fmt", "--check", "."]);
+    assert_eq!(
+        (out.status.code(), text(&out.stdout), text(&out.stderr)),
+        (Some(0), String::new(), String::new()),
+        "run `claw fmt` at the repository root"
+    );
+}

@@ -607,22 +607,22 @@ fn properties_shrink_every_kind_of_value_to_its_smallest_counterexample() {
         assert_eq!(
             failures,
             [
-                "test-records({x: 1, y: 0}) failed: check failed at shrinking.test.claw:68:5: \
+                "test-records({x: 1, y: 0}) failed: check failed at shrinking.test.claw:70:5: \
                  p.x <= p.y || p.y < 0",
-                "test-variants(label(\"a\")) failed: check failed at shrinking.test.claw:77:5: fine",
-                "test-enums(blue) failed: check failed at shrinking.test.claw:82:5: c != blue",
-                "test-flag-sets({read, exec}) failed: check failed at shrinking.test.claw:87:5: \
+                "test-variants(label(\"a\")) failed: check failed at shrinking.test.claw:79:5: fine",
+                "test-enums(blue) failed: check failed at shrinking.test.claw:84:5: c != blue",
+                "test-flag-sets({read, exec}) failed: check failed at shrinking.test.claw:89:5: \
                  !(f.read && f.exec)",
                 "integers(100, -5) failed: check failed at shrinking.test.claw:12:9: \
                  a < 100 || b > -5",
                 "floats(11.0) failed: check failed at shrinking.test.claw:17:9: !(x > 10.5)",
                 "chars('b') failed: check failed at shrinking.test.claw:22:9: c < 'b'",
-                "strings(\"aa\") failed: check failed at shrinking.test.claw:29:9: count < 2",
-                "lists([0, 0, 0]) failed: check failed at shrinking.test.claw:34:9: xs.len() < 3",
-                "tuples((3, true)) failed: check failed at shrinking.test.claw:39:9: \
+                "strings(\"aa\") failed: check failed at shrinking.test.claw:31:9: count < 2",
+                "lists([0, 0, 0]) failed: check failed at shrinking.test.claw:36:9: xs.len() < 3",
+                "tuples((3, true)) failed: check failed at shrinking.test.claw:41:9: \
                  t.0 < 3 || !t.1",
-                "options(some(5)) failed: check failed at shrinking.test.claw:48:9: fine",
-                "results(ok(4)) failed: check failed at shrinking.test.claw:57:9: fine",
+                "options(some(5)) failed: check failed at shrinking.test.claw:50:9: fine",
+                "results(ok(4)) failed: check failed at shrinking.test.claw:59:9: fine",
             ],
             "seed {seed}"
         );

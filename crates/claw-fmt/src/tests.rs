@@ -92,3 +92,26 @@ fn a_file_that_does_not_parse_is_an_error() {
 fn a_byte_order_mark_is_kept() {
     check("\u{FEFF}func f() {}", "\u{FEFF}func f() {}\n");
 }
+
+#[test]
+fn one_line_is_the_canonical_layout_of_an_expression() {
+    let text = "func f() { check!(a.len()  ==\n   3 && g(1,2)); }";
+    let (ast, errors) = claw_syntax::parse(claw_syntax::FileId(0), text);
+    assert!(errors.is_empty());
+    let claw_syntax::ast::Item::Func(func) = &ast.items[0] else {
+        panic!("a function")
+    };
+    let (id, _) = func
+        .body
+        .exprs
+        .iter()
+        .find(|(_, e)| matches!(e.kind, claw_syntax::ast::ExprKind::Check { .. }))
+        .expect("a check");
+    let claw_syntax::ast::ExprKind::Check { cond } = func.body.exprs[id].kind else {
+        unreachable!()
+    };
+    assert_eq!(
+        crate::one_line(text, &func.body, cond),
+        "a.len() == 3 && g(1, 2)"
+    );
+}

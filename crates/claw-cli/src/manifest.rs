@@ -1,10 +1,13 @@
 //! `claw.toml`: the test suites of a project, so that plain `claw test` runs them all with
-//! the `--with` components each needs.
+//! the `--with` components each needs, and the files `claw fmt` leaves alone.
 //!
 //! ```toml
 //! [[suite]]
 //! paths = ["examples/calc/calc.test.claw"]
 //! with = ["calc=examples/calc/calc.claw"]
+//!
+//! [fmt]
+//! exclude = ["tests/errors/unterminated-string.claw"]
 //! ```
 //!
 //! Paths are relative to the folder holding `claw.toml`. A suite without `paths` finds its
@@ -14,9 +17,17 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail};
 
-use super::{parse_with, With};
+use crate::test::{parse_with, With};
 
 /// One `[[suite]]`.
+#[derive(Debug, Default)]
+pub struct Manifest {
+    pub suites: Vec<Suite>,
+    /// Files and folders `claw fmt` skips when it searches a folder: those that are meant
+    /// not to parse, say.
+    pub fmt_exclude: Vec<PathBuf>,
+}
+
 #[derive(Debug, Default)]
 pub struct Suite {
     pub paths: Vec<PathBuf>,
@@ -24,18 +35,22 @@ pub struct Suite {
 }
 
 /// The suites `file` lists; an error names what is wrong and where.
-pub fn read(file: &Path) -> anyhow::Result<Vec<Suite>> {
+pub fn read(file: &Path) -> anyhow::Result<Manifest> {
     let text = std::fs::read_to_string(file)
         .map_err(|err| anyhow!("cannot read `{}`: {err}", file.display()))?;
     let base = file.parent().unwrap_or(Path::new("."));
     let table: toml::Table = text
         .parse()
         .map_err(|err| anyhow!("`{}` is not valid TOML: {err}", file.display()))?;
-    let mut suites = Vec::new();
+    let mut manifest = Manifest::default();
     for (key, value) in &table {
+        if key == "fmt" {
+            manifest.fmt_exclude = fmt_exclude(file, base, value)?;
+            continue;
+        }
         if key != "suite" {
             bail!(
-                "`{}`: unknown key `{key}`; the file holds `[[suite]]` tables",
+                "`{}`: unknown key `{key}`; the file holds `[[suite]]` tables and `[fmt]`",
                 file.display()
             );
         }
@@ -67,10 +82,28 @@ pub fn read(file: &Path) -> anyhow::Result<Vec<Suite>> {
                     _ => bail!("{at}: unknown key `{key}`; a suite has `paths` and `with`"),
                 }
             }
-            suites.push(suite);
+            manifest.suites.push(suite);
         }
     }
-    Ok(suites)
+    Ok(manifest)
+}
+
+/// `[fmt]`: `exclude`, a list of paths.
+fn fmt_exclude(file: &Path, base: &Path, value: &toml::Value) -> anyhow::Result<Vec<PathBuf>> {
+    let at = format!("`{}`, [fmt]", file.display());
+    let Some(table) = value.as_table() else {
+        bail!("{at}: `fmt` must be a table (`[fmt]`)");
+    };
+    let mut exclude = Vec::new();
+    for (key, value) in table {
+        let strings =
+            strings(value).ok_or_else(|| anyhow!("{at}: `{key}` must be a list of strings"))?;
+        match key.as_str() {
+            "exclude" => exclude = strings.iter().map(|p| base.join(p)).collect(),
+            _ => bail!("{at}: unknown key `{key}`; `[fmt]` has `exclude`"),
+        }
+    }
+    Ok(exclude)
 }
 
 fn strings(value: &toml::Value) -> Option<Vec<&str>> {
