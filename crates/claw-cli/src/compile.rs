@@ -128,7 +128,7 @@ fn push_wit_folder(resolve: &mut Resolve, dir: &Path) -> anyhow::Result<()> {
 }
 
 fn load_wit(source: &SourceFile, wit_dir: Option<&Path>, term: &Term) -> anyhow::Result<Resolve> {
-    let mut resolve = Resolve::new();
+    let resolve = Resolve::new();
     let beside = source
         .path
         .parent()
@@ -141,16 +141,23 @@ fn load_wit(source: &SourceFile, wit_dir: Option<&Path>, term: &Term) -> anyhow:
         // Only `--wit` can name a missing path; a folder beside the source was seen to exist.
         anyhow::bail!("cannot read `{}`: No such file or directory", dir.display());
     }
-    if let Err(err) = push_wit_folder(&mut resolve, &dir) {
-        let diagnostic = Diagnostic::error(
-            "invalid-wit",
-            format!("cannot load the WIT packages in `{}`", dir.display()),
-        )
-        .note(wit_error_detail(&resolve, &err))
-        .hint("fix the WIT files, or point `--wit` at another folder");
-        return Err(report(source, &[diagnostic], term));
+    wit_folder(&dir).map_err(|diagnostic| report(source, &[*diagnostic], term))
+}
+
+/// The WIT packages in `dir`, or the diagnostic that says why they cannot be loaded.
+pub fn wit_folder(dir: &Path) -> Result<Resolve, Box<Diagnostic>> {
+    let mut resolve = Resolve::new();
+    match push_wit_folder(&mut resolve, dir) {
+        Ok(()) => Ok(resolve),
+        Err(err) => Err(Box::new(
+            Diagnostic::error(
+                "invalid-wit",
+                format!("cannot load the WIT packages in `{}`", dir.display()),
+            )
+            .note(wit_error_detail(&resolve, &err))
+            .hint("fix the WIT files, or point `--wit` at another folder"),
+        )),
     }
-    Ok(resolve)
 }
 
 /// What went wrong in a WIT folder, with wit-parser's own `--> file.wit:3:11` snippet. The

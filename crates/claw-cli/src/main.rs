@@ -9,6 +9,7 @@ mod check;
 mod compile;
 mod fmt;
 mod fuzz;
+mod lsp;
 mod manifest;
 mod render;
 mod run;
@@ -39,6 +40,7 @@ enum Command {
     Check(check::Opts),
     Fmt(fmt::Opts),
     Fuzz(fuzz::Opts),
+    Lsp(lsp::Opts),
     Run(run::Opts),
     Test(test::Opts),
     Wit(wit::Opts),
@@ -81,6 +83,7 @@ fn dispatch(cli: Cli) -> ExitCode {
         Command::Check(opts) => check::run(opts, &term),
         Command::Fmt(opts) => fmt::run(opts, &term),
         Command::Fuzz(opts) => fuzz::run(opts, &term),
+        Command::Lsp(opts) => lsp::run(opts, &term),
         Command::Run(opts) => run::run(opts, &term),
         Command::Test(opts) => test::run(opts, &term),
         Command::Wit(opts) => wit::run(opts, &term),

@@ -14,6 +14,7 @@ mod ir;
 mod lower;
 mod opt;
 mod program;
+pub mod query;
 mod types;
 mod world;
 

@@ -1,0 +1,276 @@
+//! `claw lsp` as an editor sees it: a session that opens a file, edits it and asks for each
+//! feature, with every message the server sends compared to `tests/lsp/session.json`
+//! (`BLESS=1` rewrites it; read the diff first).
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{ChildStdin, ChildStdout, Command, Stdio};
+
+use serde_json::{json, Value};
+
+const URI: &str = "file:///claw-lsp-test/shapes.claw";
+
+/// The file as first opened: `limt` is a typo.
+const BROKEN: &str = "record point { x: f64, y: f64 }
+
+let mut count: u32 = 0;
+
+// The distance from the origin, squared.
+func norm(p: point) -> f64 {
+    return p.x * p.x + p.y * p.y;
+}
+
+export func far(p: point, limit: f64) -> bool {
+    let n=norm(p);
+    count += 1;
+    return n > limt;
+}
+";
+
+struct Client {
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    /// Every message the server sent, in order.
+    log: Vec<Value>,
+    next_id: i64,
+}
+
+impl Client {
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn receive(&mut self) -> Value {
+        let mut length = None;
+        loop {
+            let mut line = String::new();
+            self.stdout.read_line(&mut line).unwrap();
+            assert!(!line.is_empty(), "the server closed its output");
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(n) = line.strip_prefix("Content-Length: ") {
+                length = Some(n.parse::<usize>().unwrap());
+            }
+        }
+        let mut body = vec![0; length.expect("a Content-Length header")];
+        self.stdout.read_exact(&mut body).unwrap();
+        let message: Value = serde_json::from_slice(&body).unwrap();
+        self.log.push(message.clone());
+        message
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and waits for its response, keeping what comes before it.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let message = self.receive();
+            if message.get("id") == Some(&json!(id)) {
+                return message;
+            }
+        }
+    }
+
+    /// Waits for the diagnostics of the last change.
+    fn diagnostics(&mut self) -> Value {
+        loop {
+            let message = self.receive();
+            if message["method"] == "textDocument/publishDiagnostics" {
+                return message["params"]["diagnostics"].clone();
+            }
+        }
+    }
+}
+
+/// Where `needle` starts in `text` (its `nth` occurrence), plus `shift` characters, as a
+/// protocol position.
+fn position(text: &str, needle: &str, nth: usize, shift: usize) -> Value {
+    let at = text.match_indices(needle).nth(nth).expect("the needle").0 + shift;
+    let line = text[..at].matches('\n').count();
+    let column = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    json!({"line": line, "character": column})
+}
+
+fn at(text: &str, needle: &str, nth: usize, shift: usize) -> Value {
+    json!({"textDocument": {"uri": URI}, "position": position(text, needle, nth, shift)})
+}
+
+#[test]
+fn a_session_with_every_feature() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_claw"))
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("claw lsp starts");
+    let mut client = Client {
+        stdin: child.stdin.take().unwrap(),
+        stdout: BufReader::new(child.stdout.take().unwrap()),
+        log: Vec::new(),
+        next_id: 0,
+    };
+    let init = client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": null, "capabilities": {}}),
+    );
+    assert!(
+        init["result"]["capabilities"]["hoverProvider"] == json!(true),
+        "{init}"
+    );
+    client.notify("initialized", json!({}));
+
+    // Diagnostics on open, with the code and message `claw check` prints.
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": URI, "languageId": "claw", "version": 1, "text": BROKEN}}),
+    );
+    let diagnostics = client.diagnostics();
+    assert_eq!(diagnostics[0]["code"], "unbound-name", "{diagnostics}");
+
+    // Fixed on the next change: no diagnostics.
+    let text = BROKEN.replace("limt", "limit");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": text}]}),
+    );
+    assert_eq!(client.diagnostics(), json!([]));
+
+    // Hover: a local's type, a call's signature, a field's type.
+    let hover = client.request("textDocument/hover", at(&text, "n > limit", 0, 0));
+    assert_eq!(
+        hover["result"]["contents"]["value"],
+        "```claw\nlet n: f64\n```"
+    );
+    let hover = client.request("textDocument/hover", at(&text, "norm(p)", 0, 1));
+    assert_eq!(
+        hover["result"]["contents"]["value"],
+        "```claw\nfunc norm(p: point) -> f64\n```"
+    );
+    let hover = client.request("textDocument/hover", at(&text, "p.y", 0, 2));
+    assert_eq!(hover["result"]["contents"]["value"], "```claw\ny: f64\n```");
+
+    // Go to definition: the function's name.
+    let definition = client.request("textDocument/definition", at(&text, "norm(p)", 0, 0));
+    assert_eq!(
+        definition["result"]["range"]["start"],
+        position(&text, "norm", 0, 0)
+    );
+
+    // Completion: fields after `.`; names in scope elsewhere.
+    let completion = client.request("textDocument/completion", at(&text, "p.x", 0, 2));
+    let labels: Vec<&str> = completion["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["x", "y"]);
+    let completion = client.request("textDocument/completion", at(&text, "count += 1", 0, 0));
+    let labels: Vec<&str> = completion["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.starts_with(&["p", "limit", "n", "count", "norm", "far"]),
+        "{labels:?}"
+    );
+
+    // References and rename of a local; references of a global.
+    let references = |needle: &str, nth: usize| {
+        let mut params = at(&text, needle, nth, 0);
+        params["context"] = json!({"includeDeclaration": true});
+        params
+    };
+    let found = client.request("textDocument/references", references("n > limit", 0));
+    assert_eq!(found["result"].as_array().map(Vec::len), Some(2), "{found}");
+    let found = client.request("textDocument/references", references("count", 1));
+    assert_eq!(found["result"].as_array().map(Vec::len), Some(2), "{found}");
+    let mut params = at(&text, "n > limit", 0, 0);
+    params["newName"] = json!("squared");
+    let rename = client.request("textDocument/rename", params);
+    assert_eq!(
+        rename["result"]["changes"][URI].as_array().map(Vec::len),
+        Some(2),
+        "{rename}"
+    );
+
+    // The outline, and formatting through `claw fmt`.
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": URI}}),
+    );
+    let names: Vec<&str> = symbols["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["point", "count", "norm", "far"]);
+    let formatting = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": URI}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    assert_eq!(
+        formatting["result"][0]["newText"],
+        text.replace("let n=norm(p);", "let n = norm(p);")
+    );
+
+    // Half-typed code: answers, no crash.
+    let half = text.replace("return n > limit;", "return n > ");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"text": half}]}),
+    );
+    assert_eq!(client.diagnostics()[0]["code"], "unexpected-token");
+    let hover = client.request("textDocument/hover", at(&half, "n=norm", 0, 0));
+    assert_eq!(
+        hover["result"]["contents"]["value"],
+        "```claw\nlet n: f64\n```"
+    );
+
+    // A file importing from WIT: hover shows the WIT signature and doc comment.
+    let path = support::root().join("examples/calc/calc.test.claw");
+    let path = path.canonicalize().unwrap();
+    let calc_uri = format!("file://{}", path.display());
+    let calc = std::fs::read_to_string(&path).unwrap();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": calc_uri, "languageId": "claw", "version": 1, "text": calc}}),
+    );
+    assert_eq!(client.diagnostics(), json!([]));
+    let mut params = at(&calc, "add(2, 3)", 0, 0);
+    params["textDocument"]["uri"] = json!(calc_uri);
+    let hover = client.request("textDocument/hover", params);
+    assert_eq!(
+        hover["result"]["contents"]["value"],
+        "```claw\nfunc add(a: s32, b: s32) -> s32\n```\n\nimported from `docs:calc/ops@0.1.0`\n\n\
+         `a + b`, wrapping around on overflow as `s32` arithmetic does."
+    );
+
+    let shutdown = client.request("shutdown", Value::Null);
+    assert_eq!(shutdown["result"], Value::Null);
+    client.notify("exit", Value::Null);
+    assert!(child.wait().unwrap().success());
+
+    // The repository's place on this machine is not part of the snapshot.
+    let root = path.parent().unwrap().parent().unwrap().parent().unwrap();
+    let log = serde_json::to_string_pretty(&client.log).unwrap() + "\n";
+    let log = log.replace(&root.display().to_string(), "$ROOT");
+    let bless = std::env::var_os("BLESS").is_some_and(|v| !v.is_empty() && v != "0");
+    let golden = support::root().join("tests/lsp/session.json");
+    if let Err(why) = support::golden_file(&golden, &log, bless, "the session") {
+        panic!("{why}");
+    }
+}
