@@ -55,3 +55,18 @@ for level in 0 2; do
   read -r secs kib < "$out/time"
   printf '%-28s %10s %14s\n' "-O$level" "$secs" "$kib"
 done
+
+# What `claw lsp` does on every keystroke (check the whole file again) and `claw fmt`, on a
+# 5,000-line file: the first 500 functions of the file above.
+mid="$out/mid.claw"
+head -n 5001 "$big" > "$mid"
+printf '\n%-28s %10s\n' "$(wc -l < "$mid") lines" "time (ms)"
+for cmd in check "fmt --check"; do
+  start=$(date +%s%N)
+  for _ in $(seq "$runs"); do
+    # `fmt --check` exits 1 on a file not yet formatted, as this one is.
+    $claw $cmd "$mid" > /dev/null || true
+  done
+  end=$(date +%s%N)
+  printf '%-28s %10s\n' "claw $cmd" "$(awk -v d=$((end - start)) -v n="$runs" 'BEGIN { printf "%.1f", d / n / 1e6 }')"
+done
