@@ -123,7 +123,8 @@ pub fn render_width(doc: &Doc, width: usize) -> String {
             }
         }
     }
-    if !out.ends_with('\n') {
+    // A file ends with one line break, unless there is nothing in it.
+    if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
     out

@@ -115,3 +115,10 @@ fn one_line_is_the_canonical_layout_of_an_expression() {
         "a.len() == 3 && g(1, 2)"
     );
 }
+
+#[test]
+fn an_empty_file_stays_empty_and_a_comment_alone_is_kept() {
+    check("", "");
+    check("  \n\n", "");
+    check("// only a comment", "// only a comment\n");
+}
