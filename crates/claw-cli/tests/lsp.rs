@@ -166,6 +166,13 @@ fn a_session_with_every_feature() {
         position(&text, "norm", 0, 0)
     );
 
+    // Go to definition: a type in a signature.
+    let definition = client.request("textDocument/definition", at(&text, "point, limit", 0, 0));
+    assert_eq!(
+        definition["result"]["range"]["start"],
+        position(&text, "point", 0, 0)
+    );
+
     // Completion: fields after `.`; names in scope elsewhere.
     let completion = client.request("textDocument/completion", at(&text, "p.x", 0, 2));
     let labels: Vec<&str> = completion["result"]

@@ -116,9 +116,51 @@ impl Analysis {
 
     /// Where what is named at `offset` is defined, in this file.
     pub fn definition(&self, offset: usize) -> Option<Span> {
+        if let Some(span) = self.type_definition(offset) {
+            return Some(span);
+        }
         let (owner, body, facts) = self.body_at(offset)?;
         let (_, target) = self.name_at(owner, body, facts, offset)?;
         Some(self.defined_at(target))
+    }
+
+    /// The declaration of the type named at `offset`, in a signature, a declaration, a
+    /// `let` or a cast, when the file declares it.
+    fn type_definition(&self, offset: usize) -> Option<Span> {
+        let mut found = None;
+        let mut visit = |ty: &ast::TypeExpr| visit_type(ty, offset, &mut found);
+        let sig = |sig: &ast::FuncSig, visit: &mut dyn FnMut(&ast::TypeExpr)| {
+            sig.params.iter().for_each(|p| visit(&p.ty));
+            sig.result.iter().for_each(|t| visit(t));
+        };
+        for item in &self.program.ast.items {
+            match item {
+                Item::ImportFunc(import) => sig(&import.sig, &mut visit),
+                Item::Func(func) => {
+                    sig(&func.sig, &mut visit);
+                    visit_body_types(&func.body, &mut visit);
+                }
+                Item::Global(global) => {
+                    global.ty.iter().for_each(|t| visit(t));
+                    visit_body_types(&global.body, &mut visit);
+                }
+                Item::TypeDecl(decl) => match &decl.kind {
+                    ast::TypeDeclKind::Record(fields) => fields.iter().for_each(|(_, t)| visit(t)),
+                    ast::TypeDeclKind::Variant(cases) => cases
+                        .iter()
+                        .filter_map(|(_, t)| t.as_ref())
+                        .for_each(|t| visit(t)),
+                    ast::TypeDeclKind::Alias(t) => visit(t),
+                    ast::TypeDeclKind::Enum(_) | ast::TypeDeclKind::Flags(_) => {}
+                },
+                Item::ImportFrom(_) | Item::ExportInterface(_) => {}
+            }
+        }
+        let name = found?;
+        self.program.ast.items.iter().find_map(|item| match item {
+            Item::TypeDecl(decl) if decl.name.text == name => Some(decl.name.span),
+            _ => None,
+        })
     }
 
     /// Every place in the file that names what is named at `offset`, its definition first.
@@ -194,6 +236,40 @@ impl Analysis {
                 label: func.name.clone(),
                 kind: CompletionKind::Function,
                 detail: self.describe(Target::Func(FuncId(index as u32))),
+            });
+        }
+        // Cases of the file's variants and enums (`none`, `some`, `ok` and `err` are
+        // everywhere); which one is expected is the editor's to sort.
+        for item in &self.program.ast.items {
+            if let Item::TypeDecl(decl) = item {
+                let cases: Vec<&str> = match &decl.kind {
+                    ast::TypeDeclKind::Variant(cases) => {
+                        cases.iter().map(|(name, _)| name.text.as_str()).collect()
+                    }
+                    ast::TypeDeclKind::Enum(names) => {
+                        names.iter().map(|n| n.text.as_str()).collect()
+                    }
+                    _ => continue,
+                };
+                for case in cases {
+                    out.push(Completion {
+                        label: case.to_string(),
+                        kind: CompletionKind::Case,
+                        detail: format!("a case of `{}`", decl.name.text),
+                    });
+                }
+            }
+        }
+        for (case, of) in [
+            ("some", "option"),
+            ("none", "option"),
+            ("ok", "result"),
+            ("err", "result"),
+        ] {
+            out.push(Completion {
+                label: case.to_string(),
+                kind: CompletionKind::Case,
+                detail: format!("a case of `{of}`"),
             });
         }
         for keyword in KEYWORDS {
@@ -573,4 +649,28 @@ fn innermost_expr(body: &Body, offset: usize) -> Option<ExprId> {
 /// Whether `span` holds `offset`, its end included (a cursor just after a name is on it).
 fn covers(span: Span, offset: usize) -> bool {
     (span.start as usize) <= offset && offset <= span.end as usize
+}
+
+/// Sets `found` to the name of the type (or type argument) in `ty` at `offset`.
+fn visit_type(ty: &ast::TypeExpr, offset: usize, found: &mut Option<String>) {
+    if covers(ty.name.span, offset) {
+        *found = Some(ty.name.text.clone());
+    }
+    for arg in &ty.args {
+        visit_type(arg, offset, found);
+    }
+}
+
+/// The types written inside a body: `let` annotations and casts.
+fn visit_body_types(body: &Body, visit: &mut dyn FnMut(&ast::TypeExpr)) {
+    for (_, stmt) in body.stmts.iter() {
+        if let ast::StmtKind::Let { ty: Some(ty), .. } = &stmt.kind {
+            visit(ty);
+        }
+    }
+    for (_, expr) in body.exprs.iter() {
+        if let ExprKind::Cast { ty, .. } = &expr.kind {
+            visit(ty);
+        }
+    }
 }
