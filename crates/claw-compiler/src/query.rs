@@ -131,7 +131,9 @@ impl Analysis {
         let mut visit = |ty: &ast::TypeExpr| visit_type(ty, offset, &mut found);
         let sig = |sig: &ast::FuncSig, visit: &mut dyn FnMut(&ast::TypeExpr)| {
             sig.params.iter().for_each(|p| visit(&p.ty));
-            sig.result.iter().for_each(|t| visit(t));
+            if let Some(result) = &sig.result {
+                visit(result);
+            }
         };
         for item in &self.program.ast.items {
             match item {
@@ -141,7 +143,9 @@ impl Analysis {
                     visit_body_types(&func.body, &mut visit);
                 }
                 Item::Global(global) => {
-                    global.ty.iter().for_each(|t| visit(t));
+                    if let Some(ty) = &global.ty {
+                        visit(ty);
+                    }
                     visit_body_types(&global.body, &mut visit);
                 }
                 Item::TypeDecl(decl) => match &decl.kind {
@@ -149,7 +153,7 @@ impl Analysis {
                     ast::TypeDeclKind::Variant(cases) => cases
                         .iter()
                         .filter_map(|(_, t)| t.as_ref())
-                        .for_each(|t| visit(t)),
+                        .for_each(&mut visit),
                     ast::TypeDeclKind::Alias(t) => visit(t),
                     ast::TypeDeclKind::Enum(_) | ast::TypeDeclKind::Flags(_) => {}
                 },
