@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use claw_compiler::query::{self, Analysis, CompletionKind as Kind, Symbol, SymbolKind as SKind};
+use claw_compiler::query::{
+    self, Analysis, CompletionKind as Kind, Place, Symbol, SymbolKind as SKind,
+};
 use claw_compiler::{Diagnostic, Resolve, Source};
 use claw_syntax::{FileId, Span};
 use lsp_server::{Connection, Message, Notification, Request, Response};
@@ -213,12 +215,15 @@ impl Server<'_> {
                 let params: lsp::GotoDefinitionParams = serde_json::from_value(params)?;
                 let at = &params.text_document_position_params;
                 let (doc, offset) = self.at(&at.text_document.uri, at.position)?;
-                serde_json::to_value(doc.analysis.definition(offset).map(|span| {
-                    lsp::GotoDefinitionResponse::Scalar(lsp::Location {
+                let location = match doc.analysis.definition(offset) {
+                    Some(Place::Here(span)) => Some(lsp::Location {
                         uri: doc.uri.clone(),
                         range: doc.range(span),
-                    })
-                }))?
+                    }),
+                    Some(Place::Wit { path, range }) => wit_location(&path, range),
+                    None => None,
+                };
+                serde_json::to_value(location.map(lsp::GotoDefinitionResponse::Scalar))?
             }
             References::METHOD => {
                 let params: lsp::ReferenceParams = serde_json::from_value(params)?;
@@ -416,6 +421,21 @@ fn completion_kind(kind: Kind) -> lsp::CompletionItemKind {
         Kind::Keyword => lsp::CompletionItemKind::KEYWORD,
         Kind::Interface => lsp::CompletionItemKind::INTERFACE,
     }
+}
+
+/// A place in a WIT file, read to find its lines.
+fn wit_location(path: &str, range: std::ops::Range<usize>) -> Option<lsp::Location> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let lines = Lines::new(&text);
+    let path = std::path::Path::new(path).canonicalize().ok()?;
+    let uri: lsp::Uri = format!("file://{}", path.display()).parse().ok()?;
+    Some(lsp::Location {
+        uri,
+        range: lsp::Range {
+            start: lines.position(&text, range.start),
+            end: lines.position(&text, range.end),
+        },
+    })
 }
 
 /// The path of a `file:` URI, its `%XX` escapes decoded.

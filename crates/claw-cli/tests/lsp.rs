@@ -266,6 +266,25 @@ fn a_session_with_every_feature() {
          `a + b`, wrapping around on overflow as `s32` arithmetic does."
     );
 
+    // Go to definition of an imported function: its declaration in the WIT file.
+    let mut params = at(&calc, "add(2, 3)", 0, 0);
+    params["textDocument"]["uri"] = json!(calc_uri);
+    let definition = client.request("textDocument/definition", params);
+    let wit_uri = format!(
+        "file://{}",
+        support::root()
+            .join("examples/calc/wit/calc.wit")
+            .canonicalize()
+            .unwrap()
+            .display()
+    );
+    assert_eq!(definition["result"]["uri"], json!(wit_uri), "{definition}");
+    let wit = std::fs::read_to_string(support::root().join("examples/calc/wit/calc.wit")).unwrap();
+    assert_eq!(
+        definition["result"]["range"]["start"]["line"],
+        json!(wit[..wit.find("add: func").unwrap()].matches('\n').count())
+    );
+
     let shutdown = client.request("shutdown", Value::Null);
     assert_eq!(shutdown["result"], Value::Null);
     client.notify("exit", Value::Null);

@@ -17,6 +17,18 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Where a definition is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// In the checked file.
+    Here(Span),
+    /// In a WIT file: its path as it was loaded, and the byte range in it.
+    Wit {
+        path: String,
+        range: std::ops::Range<usize>,
+    },
+}
+
 /// What a name refers to, as an editor needs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Target {
@@ -114,14 +126,41 @@ impl Analysis {
         Some((span, text))
     }
 
-    /// Where what is named at `offset` is defined, in this file.
-    pub fn definition(&self, offset: usize) -> Option<Span> {
+    /// Where what is named at `offset` is defined: in this file, or for a function imported
+    /// from a WIT interface, in its `.wit` file.
+    pub fn definition(&self, offset: usize) -> Option<Place> {
         if let Some(span) = self.type_definition(offset) {
-            return Some(span);
+            return Some(Place::Here(span));
         }
         let (owner, body, facts) = self.body_at(offset)?;
         let (_, target) = self.name_at(owner, body, facts, offset)?;
-        Some(self.defined_at(target))
+        if let Target::Func(id) = target {
+            if let FuncKind::Imported {
+                interface: Some(interface),
+                wit_name,
+            } = &self.program.funcs[id.0 as usize].kind
+            {
+                if let Some(place) = self.wit_function(interface, wit_name) {
+                    return Some(place);
+                }
+            }
+        }
+        Some(Place::Here(self.defined_at(target)))
+    }
+
+    /// Where function `name` of WIT interface `interface` is declared.
+    fn wit_function(&self, interface: &str, name: &str) -> Option<Place> {
+        let wit = &self.program.wit;
+        let (_, found) = wit
+            .interfaces
+            .iter()
+            .find(|(id, _)| wit.id_of(*id).as_deref() == Some(interface))?;
+        let span = found.functions.get(name)?.span;
+        let location = wit.source_map.resolve_span(span)?;
+        Some(Place::Wit {
+            path: location.path.to_string(),
+            range: location.range,
+        })
     }
 
     /// The declaration of the type named at `offset`, in a signature, a declaration, a
