@@ -166,7 +166,12 @@ fn a_session_with_every_feature() {
         position(&text, "norm", 0, 0)
     );
 
-    // Go to definition: a type in a signature.
+    // Go to definition: a field, and a type in a signature.
+    let definition = client.request("textDocument/definition", at(&text, "p.y", 0, 2));
+    assert_eq!(
+        definition["result"]["range"]["start"],
+        position(&text, "y: f64", 0, 0)
+    );
     let definition = client.request("textDocument/definition", at(&text, "point, limit", 0, 0));
     assert_eq!(
         definition["result"]["range"]["start"],

@@ -133,6 +133,9 @@ impl Analysis {
             return Some(Place::Here(span));
         }
         let (owner, body, facts) = self.body_at(offset)?;
+        if let Some(span) = self.field_definition(body, facts, offset) {
+            return Some(Place::Here(span));
+        }
         let (_, target) = self.name_at(owner, body, facts, offset)?;
         if let Target::Func(id) = target {
             if let FuncKind::Imported {
@@ -160,6 +163,31 @@ impl Analysis {
         Some(Place::Wit {
             path: location.path.to_string(),
             range: location.range,
+        })
+    }
+
+    /// The declaration of the record field named at `offset` (`p.x`), when the file
+    /// declares the record.
+    fn field_definition(&self, body: &Body, facts: &BodyFacts, offset: usize) -> Option<Span> {
+        let (base, name) = body.exprs.iter().find_map(|(_, expr)| match &expr.kind {
+            ExprKind::Field { base, name } if covers(name.span, offset) => Some((*base, name)),
+            _ => None,
+        })?;
+        let TypeDef::Record { name: record, .. } =
+            self.program.types.def(*facts.expr_types.get(base)?)
+        else {
+            return None;
+        };
+        self.program.ast.items.iter().find_map(|item| match item {
+            Item::TypeDecl(ast::TypeDecl {
+                name: decl,
+                kind: ast::TypeDeclKind::Record(fields),
+                ..
+            }) if &decl.text == record => fields
+                .iter()
+                .find(|(field, _)| field.text == name.text)
+                .map(|(field, _)| field.span),
+            _ => None,
         })
     }
 
