@@ -101,6 +101,16 @@ fn position(text: &str, needle: &str, nth: usize, shift: usize) -> Value {
     json!({"line": line, "character": column})
 }
 
+/// The labels of a list of completion items.
+fn labels(items: &Value) -> Vec<&str> {
+    items
+        .as_array()
+        .expect("a list of completions")
+        .iter()
+        .map(|item| item["label"].as_str().expect("a label"))
+        .collect()
+}
+
 fn at(text: &str, needle: &str, nth: usize, shift: usize) -> Value {
     json!({"textDocument": {"uri": URI}, "position": position(text, needle, nth, shift)})
 }
@@ -180,23 +190,12 @@ fn a_session_with_every_feature() {
 
     // Completion: fields after `.`; names in scope elsewhere.
     let completion = client.request("textDocument/completion", at(&text, "p.x", 0, 2));
-    let labels: Vec<&str> = completion["result"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["label"].as_str().unwrap())
-        .collect();
-    assert_eq!(labels, ["x", "y"]);
+    assert_eq!(labels(&completion["result"]), ["x", "y"]);
     let completion = client.request("textDocument/completion", at(&text, "count += 1", 0, 0));
-    let labels: Vec<&str> = completion["result"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["label"].as_str().unwrap())
-        .collect();
+    let names = labels(&completion["result"]);
     assert!(
-        labels.starts_with(&["p", "limit", "n", "count", "norm", "far"]),
-        "{labels:?}"
+        names.starts_with(&["p", "limit", "n", "count", "norm", "far"]),
+        "{names:?}"
     );
 
     // References and rename of a local; references of a global.

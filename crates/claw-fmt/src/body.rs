@@ -12,22 +12,12 @@ impl<'a> Fmt<'a> {
     /// `{`, a statement a line, `}`; `{}` when there is nothing in it.
     pub(crate) fn block(&mut self, block: &'a Block) -> Doc {
         let close = block.span.end as usize - 1;
-        let mut inner = Vec::new();
-        let mut prev = None;
-        for (index, &id) in block.stmts.iter().enumerate() {
-            let span = self.body().stmts[id].span;
-            if prev.is_some() {
-                inner.push(Doc::HardLine);
-            }
-            inner.extend(self.lines_before(span.start as usize, prev));
-            inner.push(self.stmt(id));
-            let limit = block
-                .stmts
-                .get(index + 1)
-                .map_or(close, |&next| self.body().stmts[next].span.start as usize);
-            inner.push(self.trailing(span.end as usize, limit));
-            prev = Some(span.end as usize);
-        }
+        let (inner, prev) = self.lines(
+            &block.stmts,
+            |fmt, &id| fmt.body().stmts[id].span,
+            |fmt, &id| fmt.stmt(id),
+            close,
+        );
         self.close_block(String::new(), inner, close, prev)
     }
 
@@ -136,11 +126,7 @@ impl<'a> Fmt<'a> {
             ExprKind::List(items) => self.args("[", items, expr.span.end as usize - 1, "]"),
             ExprKind::Tuple(items) => {
                 let close = expr.span.end as usize - 1;
-                let pad = if items.len() == 1 {
-                    Pad::OneTuple
-                } else {
-                    Pad::None
-                };
+                let pad = Pad::tuple(items.len());
                 self.list(
                     "(",
                     items,
@@ -210,20 +196,8 @@ impl<'a> Fmt<'a> {
             ExprKind::Match { scrutinee, arms } => {
                 let head = Doc::Concat(vec![text("match "), self.expr(*scrutinee), text(" ")]);
                 let close = expr.span.end as usize - 1;
-                let mut inner = Vec::new();
-                let mut prev = None;
-                for (index, arm) in arms.iter().enumerate() {
-                    if prev.is_some() {
-                        inner.push(Doc::HardLine);
-                    }
-                    inner.extend(self.lines_before(arm.span.start as usize, prev));
-                    inner.push(self.arm(arm));
-                    let limit = arms
-                        .get(index + 1)
-                        .map_or(close, |next| next.span.start as usize);
-                    inner.push(self.trailing(arm.span.end as usize, limit));
-                    prev = Some(arm.span.end as usize);
-                }
+                let (inner, prev) =
+                    self.lines(arms, |_, arm| arm.span, |fmt, arm| fmt.arm(arm), close);
                 Doc::Concat(vec![
                     head,
                     self.close_block(String::new(), inner, close, prev),
@@ -320,11 +294,7 @@ impl<'a> Fmt<'a> {
                 None => text(self.path(path)),
             },
             PatKind::Tuple(items) => {
-                let pad = if items.len() == 1 {
-                    Pad::OneTuple
-                } else {
-                    Pad::None
-                };
+                let pad = Pad::tuple(items.len());
                 self.list(
                     "(",
                     items,

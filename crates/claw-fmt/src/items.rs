@@ -12,8 +12,6 @@ use crate::Fmt;
 
 impl<'a> Fmt<'a> {
     pub(crate) fn items(&mut self, ast: &'a SourceFile) -> Doc {
-        let mut parts = Vec::new();
-        let mut prev = None;
         let top: Vec<&Item> = ast
             .items
             .iter()
@@ -27,19 +25,12 @@ impl<'a> Fmt<'a> {
                 )
             })
             .collect();
-        for (index, item) in top.iter().enumerate() {
-            let span = item_span(item);
-            if prev.is_some() {
-                parts.push(Doc::HardLine);
-            }
-            parts.extend(self.lines_before(span.start as usize, prev));
-            parts.push(self.item(ast, item));
-            let limit = top
-                .get(index + 1)
-                .map_or(self.text.len(), |next| item_span(next).start as usize);
-            parts.push(self.trailing(span.end as usize, limit));
-            prev = Some(span.end as usize);
-        }
+        let (mut parts, prev) = self.lines(
+            &top,
+            |_, item| item_span(item),
+            |fmt, item| fmt.item(ast, item),
+            self.text.len(),
+        );
         let rest = self.dangling(self.text.len(), prev);
         if !rest.is_empty() {
             if prev.is_some() {
@@ -71,23 +62,43 @@ impl<'a> Fmt<'a> {
                     })
                     .collect();
                 let close = export.span.end as usize - 1;
-                let mut inner = Vec::new();
-                let mut prev = None;
-                for (index, func) in funcs.iter().enumerate() {
-                    if prev.is_some() {
-                        inner.push(Doc::HardLine);
-                    }
-                    inner.extend(self.lines_before(func.span.start as usize, prev));
-                    inner.push(self.func(func, false));
-                    let limit = funcs
-                        .get(index + 1)
-                        .map_or(close, |next| next.span.start as usize);
-                    inner.push(self.trailing(func.span.end as usize, limit));
-                    prev = Some(func.span.end as usize);
-                }
+                let (inner, prev) = self.lines(
+                    &funcs,
+                    |_, func| func.span,
+                    |fmt, func| fmt.func(func, false),
+                    close,
+                );
                 self.close_block(format!("export {head} "), inner, close, prev)
             }
         }
+    }
+
+    /// One element a line (items, statements, arms), each after the comments before it and
+    /// with the comment on its line, up to `close`, where the block ends. Also where the last
+    /// one ended.
+    pub(crate) fn lines<'e, T>(
+        &mut self,
+        elements: &'e [T],
+        span: impl Fn(&Self, &T) -> Span,
+        doc: impl Fn(&mut Self, &'e T) -> Doc,
+        close: usize,
+    ) -> (Vec<Doc>, Option<usize>) {
+        let mut parts = Vec::new();
+        let mut prev = None;
+        for (index, element) in elements.iter().enumerate() {
+            let at = span(self, element);
+            if prev.is_some() {
+                parts.push(Doc::HardLine);
+            }
+            parts.extend(self.lines_before(at.start as usize, prev));
+            parts.push(doc(self, element));
+            let limit = elements
+                .get(index + 1)
+                .map_or(close, |next| span(self, next).start as usize);
+            parts.push(self.trailing(at.end as usize, limit));
+            prev = Some(at.end as usize);
+        }
+        (parts, prev)
     }
 
     /// `head{`, the lines of `inner`, the comments before `close`, and `}`.
@@ -389,6 +400,17 @@ pub(crate) enum Pad {
     Space,
     /// `(a,)`: the comma stays when it is on one line.
     OneTuple,
+}
+
+impl Pad {
+    /// A tuple's: `(a,)` keeps its comma.
+    pub(crate) fn tuple(len: usize) -> Pad {
+        if len == 1 {
+            Pad::OneTuple
+        } else {
+            Pad::None
+        }
+    }
 }
 
 fn item_span(item: &Item) -> Span {

@@ -395,7 +395,7 @@ impl Printer<'_> {
     /// tests (`$` is the scrutinee, `$.0` a tuple's item, `$.some` a case's payload), each
     /// outcome the next node or the arm that runs (`arm 0` is the first).
     fn decision(&mut self, tree: &Decision, ty: TypeId) {
-        use decision::{Part, Test};
+        use decision::Part;
         match tree {
             Decision::Arm(arm) => {
                 let _ = write!(self.out, "arm {arm}");
@@ -425,27 +425,7 @@ impl Printer<'_> {
                 self.indent += 1;
                 for (test, next) in cases {
                     self.line();
-                    match test {
-                        Test::Case(case) => {
-                            let name = self
-                                .types
-                                .case(*tested, *case)
-                                .map_or("?", |(name, _)| name);
-                            self.out.push_str(name);
-                        }
-                        Test::Int(v) => {
-                            let _ = write!(self.out, "{v}");
-                        }
-                        Test::Char(c) => {
-                            let _ = write!(self.out, "{c:?}");
-                        }
-                        Test::Bool(b) => {
-                            let _ = write!(self.out, "{b}");
-                        }
-                        Test::Str(text) => {
-                            let _ = write!(self.out, "{text:?}");
-                        }
-                    }
+                    self.test(test, *tested);
                     self.out.push_str(" => ");
                     self.decision(next, ty);
                     self.out.push(',');
@@ -461,6 +441,22 @@ impl Printer<'_> {
                 self.out.push('}');
             }
         }
+    }
+
+    /// What a test (or a literal pattern) requires of a value of type `ty`: a case by name,
+    /// or the literal as Claw writes it.
+    fn test(&mut self, test: &decision::Test, ty: TypeId) {
+        use decision::Test;
+        let _ = match test {
+            Test::Case(case) => {
+                let name = self.types.case(ty, *case).map_or("?", |(name, _)| name);
+                write!(self.out, "{name}")
+            }
+            Test::Int(v) => write!(self.out, "{v}"),
+            Test::Char(c) => write!(self.out, "{c:?}"),
+            Test::Bool(b) => write!(self.out, "{b}"),
+            Test::Str(text) => write!(self.out, "{text:?}"),
+        };
     }
 
     /// A pattern for a value of type `ty`, with cases by name.
@@ -480,18 +476,10 @@ impl Printer<'_> {
                     self.out.push(')');
                 }
             }
-            Pat::Int(v) => {
-                let _ = write!(self.out, "{v}");
-            }
-            Pat::Char(c) => {
-                let _ = write!(self.out, "{c:?}");
-            }
-            Pat::Bool(b) => {
-                let _ = write!(self.out, "{b}");
-            }
-            Pat::Str(s) => {
-                let _ = write!(self.out, "{s:?}");
-            }
+            Pat::Int(v) => self.test(&decision::Test::Int(*v), ty),
+            Pat::Char(c) => self.test(&decision::Test::Char(*c), ty),
+            Pat::Bool(b) => self.test(&decision::Test::Bool(*b), ty),
+            Pat::Str(s) => self.test(&decision::Test::Str(s.clone()), ty),
             Pat::Tuple(items) => {
                 let types = match self.types.def(ty) {
                     TypeDef::Tuple(types) => types.clone(),
