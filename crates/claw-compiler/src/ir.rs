@@ -113,7 +113,7 @@ pub enum Cond {
     Expr(Expr),
     /// `if let pat = value`: the pattern's bindings are in scope in `then`; the decision
     /// tree (of one arm) tests it.
-    Let(Pat, Expr, Decision),
+    Let(Pat, Expr, Box<Decision>),
 }
 
 /// How a value becomes owned by what it is stored in.
@@ -163,7 +163,7 @@ pub enum ExprKind {
     /// A `match`: the first arm whose pattern matches runs, as the decision tree (built
     /// from the arms' patterns when the match is lowered) picks it. As a statement its type
     /// is `unit` and arm values are dropped.
-    Match(Box<Expr>, Vec<Arm>, Decision),
+    Match(Box<Expr>, Vec<Arm>, Box<Decision>),
     /// `e?`: the payload of `ok`/`some`, or a return of `err(e)`/`none`.
     Try(Box<Expr>),
     /// `check!(cond)`: `ok` or `err(message)`.

@@ -204,7 +204,7 @@ impl Lowerer<'_> {
                 let value = self.expr(*value);
                 let pat = self.pat(*pat);
                 let tree = ir::decision::decide(&self.program.types, value.ty, &[&pat]);
-                Cond::Let(pat, value, tree)
+                Cond::Let(pat, value, Box::new(tree))
             }
             _ => Cond::Expr(self.expr(*cond)),
         };

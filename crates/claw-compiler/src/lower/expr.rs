@@ -146,7 +146,7 @@ impl Lowerer<'_> {
         let arms = self.arms(arms, statement);
         let pats: Vec<&ir::Pat> = arms.iter().map(|arm| &arm.pat).collect();
         let tree = ir::decision::decide(&self.program.types, scrutinee.ty, &pats);
-        K::Match(Box::new(scrutinee), arms, tree)
+        K::Match(Box::new(scrutinee), arms, Box::new(tree))
     }
 
     fn arms(&mut self, arms: &[ast::MatchArm], statement: bool) -> Vec<ir::Arm> {
