@@ -101,6 +101,15 @@ fn position(text: &str, needle: &str, nth: usize, shift: usize) -> Value {
     json!({"line": line, "character": column})
 }
 
+/// The repository's root as an absolute path.
+fn root_text() -> String {
+    support::root()
+        .canonicalize()
+        .unwrap()
+        .display()
+        .to_string()
+}
+
 /// The labels of a list of completion items.
 fn labels(items: &Value) -> Vec<&str> {
     items
@@ -288,6 +297,23 @@ fn a_session_with_every_feature() {
         definition["result"]["range"]["start"]["line"],
         json!(wit[..wit.find("add: func").unwrap()].matches('\n').count())
     );
+
+    // Go to definition of a type imported from WIT: its declaration in the `.wit` file.
+    let typed_uri = format!("file://{}/tests/programs/imported-type.claw", root_text());
+    let typed = "import { level } from claw:test/logging;\n\nexport func loud(l: level) -> bool {\n    return true;\n}\n";
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": typed_uri, "languageId": "claw", "version": 1, "text": typed}}),
+    );
+    assert_eq!(client.diagnostics(), json!([]));
+    let mut params = at(typed, "level) ->", 0, 0);
+    params["textDocument"]["uri"] = json!(typed_uri);
+    let definition = client.request("textDocument/definition", params);
+    let uri = definition["result"]["uri"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(uri.ends_with("/logging.wit"), "{definition}");
 
     let shutdown = client.request("shutdown", Value::Null);
     assert_eq!(shutdown["result"], Value::Null);

@@ -129,8 +129,8 @@ impl Analysis {
     /// Where what is named at `offset` is defined: in this file, or for a function imported
     /// from a WIT interface, in its `.wit` file.
     pub fn definition(&self, offset: usize) -> Option<Place> {
-        if let Some(span) = self.type_definition(offset) {
-            return Some(Place::Here(span));
+        if let Some(place) = self.type_definition(offset) {
+            return Some(place);
         }
         let (owner, body, facts) = self.body_at(offset)?;
         if let Some(span) = self.field_definition(body, facts, offset) {
@@ -193,7 +193,7 @@ impl Analysis {
 
     /// The declaration of the type named at `offset`, in a signature, a declaration, a
     /// `let` or a cast, when the file declares it.
-    fn type_definition(&self, offset: usize) -> Option<Span> {
+    fn type_definition(&self, offset: usize) -> Option<Place> {
         let mut found = None;
         let mut visit = |ty: &ast::TypeExpr| visit_type(ty, offset, &mut found);
         let sig = |sig: &ast::FuncSig, visit: &mut dyn FnMut(&ast::TypeExpr)| {
@@ -228,9 +228,42 @@ impl Analysis {
             }
         }
         let name = found?;
-        self.program.ast.items.iter().find_map(|item| match item {
-            Item::TypeDecl(decl) if decl.name.text == name => Some(decl.name.span),
+        let items = &self.program.ast.items;
+        let here = items.iter().find_map(|item| match item {
+            Item::TypeDecl(decl) if decl.name.text == name => Some(Place::Here(decl.name.span)),
             _ => None,
+        });
+        // Else a type imported from a WIT interface: its declaration in the `.wit` file.
+        here.or_else(|| {
+            items.iter().find_map(|item| match item {
+                Item::ImportFrom(import) => {
+                    let imported = import.names.iter().find(|n| n.local().text == name)?;
+                    self.wit_type(&import.interface, &imported.name.text)
+                }
+                _ => None,
+            })
+        })
+    }
+
+    /// Where type `name` of the interface at `path` is declared in its `.wit` file.
+    fn wit_type(&self, path: &ast::InterfacePath, name: &str) -> Option<Place> {
+        let wit = &self.program.wit;
+        let mut wanted = format!(
+            "{}:{}/{}",
+            path.namespace.text, path.package.text, path.interface.text
+        );
+        if let Some(version) = &path.version {
+            wanted += &format!("@{}", version.text);
+        }
+        let (_, interface) = wit
+            .interfaces
+            .iter()
+            .find(|(id, _)| wit.id_of(*id).as_deref() == Some(wanted.as_str()))?;
+        let span = wit.types[*interface.types.get(name)?].span;
+        let location = wit.source_map.resolve_span(span)?;
+        Some(Place::Wit {
+            path: location.path.to_string(),
+            range: location.range,
         })
     }
 
