@@ -207,6 +207,25 @@ fn a_session_with_every_feature() {
         "{names:?}"
     );
 
+    // Inside a `match`, the cases of the matched value's type come first.
+    let cases = "export func name(o: option<u32>) -> u32 {\n    return match o {\n        some(v) => v,\n        none => 0,\n    };\n}\n";
+    let with_match = format!("{text}\n{cases}");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"text": with_match}]}),
+    );
+    assert_eq!(client.diagnostics(), json!([]));
+    let completion = client.request(
+        "textDocument/completion",
+        at(&with_match, "none => 0", 0, 0),
+    );
+    assert_eq!(labels(&completion["result"])[..2], ["none", "some"]);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": URI, "version": 4}, "contentChanges": [{"text": text}]}),
+    );
+    assert_eq!(client.diagnostics(), json!([]));
+
     // References and rename of a local; references of a global.
     let references = |needle: &str, nth: usize| {
         let mut params = at(&text, needle, nth, 0);
@@ -251,7 +270,7 @@ fn a_session_with_every_feature() {
     let half = text.replace("return n > limit;", "return n > ");
     client.notify(
         "textDocument/didChange",
-        json!({"textDocument": {"uri": URI, "version": 3}, "contentChanges": [{"text": half}]}),
+        json!({"textDocument": {"uri": URI, "version": 5}, "contentChanges": [{"text": half}]}),
     );
     assert_eq!(client.diagnostics()[0]["code"], "unexpected-token");
     let hover = client.request("textDocument/hover", at(&half, "n=norm", 0, 0));

@@ -310,6 +310,30 @@ impl Analysis {
             return self.members(receiver, offset);
         }
         let mut out = Vec::new();
+        if let Some((_, body, facts)) = self.body_at(offset) {
+            // Inside a `match`, the cases of the value matched come first.
+            let scrutinee = body
+                .exprs
+                .iter()
+                .filter(|(_, e)| covers(e.span, offset))
+                .filter_map(|(_, e)| match &e.kind {
+                    ExprKind::Match { scrutinee, .. } => Some((e.span, *scrutinee)),
+                    _ => None,
+                })
+                .min_by_key(|(span, _)| span.end - span.start);
+            if let Some(ty) = scrutinee.and_then(|(_, id)| facts.expr_types.get(id)) {
+                let types = &self.program.types;
+                for case in 0..types.case_count(*ty).unwrap_or(0) as u32 {
+                    if let Some((name, _)) = types.case(*ty, case) {
+                        out.push(Completion {
+                            label: name.to_string(),
+                            kind: CompletionKind::Case,
+                            detail: format!("a case of `{}`", types.name(*ty)),
+                        });
+                    }
+                }
+            }
+        }
         if let Some((owner, _, facts)) = self.body_at(offset) {
             let params = match owner {
                 FuncOrGlobal::Func(func) => self.program.funcs[func.0 as usize].params.len(),
