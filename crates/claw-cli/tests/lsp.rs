@@ -349,3 +349,53 @@ fn a_session_with_every_feature() {
         panic!("{why}");
     }
 }
+
+/// Every question at every place of every program in the repository, and of each with a
+/// piece cut out (half-typed code), gets an answer or none, never a panic.
+#[test]
+fn queries_never_panic_anywhere() {
+    let mut files = Vec::new();
+    for dir in [
+        "examples",
+        "examples/calc",
+        "tests/programs",
+        "tests/errors",
+        "tests/test-files",
+    ] {
+        files.extend(support::claw_files(dir));
+    }
+    let mut asked = 0;
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let cut = text.len() / 2;
+        let cut = (cut..text.len())
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        let half = format!(
+            "{}{}",
+            &text[..cut],
+            &text[(cut + 7).min(text.len())..].trim_start_matches(|c: char| !c.is_ascii())
+        );
+        for text in [text, half] {
+            let source = claw_compiler::Source {
+                file: claw_syntax::FileId(0),
+                name: "program.claw",
+                text: &text,
+            };
+            let analysis =
+                claw_compiler::query::analysis(source, support::load_wit("tests/programs/wit"));
+            let _ = analysis.symbols();
+            for offset in (0..=text.len())
+                .step_by(5)
+                .filter(|&i| text.is_char_boundary(i))
+            {
+                let _ = analysis.hover(offset);
+                let _ = analysis.definition(offset);
+                let _ = analysis.references(offset);
+                let _ = analysis.completions(&text, offset);
+                asked += 1;
+            }
+        }
+    }
+    assert!(asked > 10_000, "only {asked} places asked");
+}

@@ -299,9 +299,12 @@ impl Analysis {
     /// `from`, else the names in scope and the keywords.
     pub fn completions(&self, text: &str, offset: usize) -> Vec<Completion> {
         let before = &text[..offset.min(text.len())];
+        // The word being typed is ASCII; what ends before it may not be.
         let word_start = before
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '%'))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '-' || c == '%'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let head = before[..word_start].trim_end();
         if head.ends_with("from") {
             return self.interfaces();
