@@ -144,7 +144,12 @@ impl Server<'_> {
             name: &name,
             text: &text,
         };
-        let mut analysis = query::analysis(source, resolve);
+        let Ok(mut analysis) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            query::analysis(source, resolve)
+        })) else {
+            // The file keeps its last analysis; the session goes on.
+            return Ok(());
+        };
         analysis.diagnostics.extend(wit_problem);
         let lines = Lines::new(&text);
         let diagnostics = analysis
@@ -182,12 +187,20 @@ impl Server<'_> {
 
     fn request(&self, request: Request) -> Response {
         let id = request.id.clone();
-        match self.answer(request) {
-            Ok(value) => Response::new_ok(id, value),
-            Err(err) => Response::new_err(
+        // A bug in one answer is that answer's error, not the end of the session.
+        let answer =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.answer(request)));
+        match answer {
+            Ok(Ok(value)) => Response::new_ok(id, value),
+            Ok(Err(err)) => Response::new_err(
                 id,
                 lsp_server::ErrorCode::InvalidParams as i32,
                 format!("{err:#}"),
+            ),
+            Err(_) => Response::new_err(
+                id,
+                lsp_server::ErrorCode::InternalError as i32,
+                "claw lsp failed on this request (a bug; please report it)".into(),
             ),
         }
     }
