@@ -109,6 +109,23 @@ impl Emitter<'_> {
         let mark = known.len();
         let outcomes: Vec<&Decision> = cases.iter().map(|(_, next)| next).chain(default).collect();
         if let Some(table) = self.jump_table(ty, cases, default.is_some()) {
+            // Outcomes that are all arms (or failures with somewhere to go): the table
+            // branches straight to them.
+            let label = |next: &Decision| match next {
+                Decision::Arm(arm) => Some(at.first_arm - arm),
+                Decision::Fail => at.fail,
+                Decision::Switch { .. } => None,
+            };
+            let direct: Option<Vec<u32>> = table
+                .iter()
+                .map(|&outcome| label(outcomes[outcome as usize]).map(|l| self.depth - l))
+                .collect();
+            if let Some(direct) = direct {
+                let (last, rest) = direct.split_last().expect("a table has a default");
+                self.code.push(I::LocalGet(value));
+                self.code.push(I::BrTable(rest.to_vec().into(), *last));
+                return;
+            }
             // A block per outcome, the innermost for the first; each outcome's code follows
             // its block's end, and every one ends in a branch.
             for _ in &outcomes {
