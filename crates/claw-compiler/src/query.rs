@@ -313,7 +313,7 @@ impl Analysis {
             return self.members(receiver, offset);
         }
         let mut out = Vec::new();
-        if let Some((_, body, facts)) = self.body_at(offset) {
+        if let Some((owner, body, facts)) = self.body_at(offset) {
             // Inside a `match`, the cases of the value matched come first.
             let scrutinee = body
                 .exprs
@@ -336,8 +336,6 @@ impl Analysis {
                     }
                 }
             }
-        }
-        if let Some((owner, _, facts)) = self.body_at(offset) {
             let params = match owner {
                 FuncOrGlobal::Func(func) => self.program.funcs[func.0 as usize].params.len(),
                 FuncOrGlobal::Global(_) => 0,
