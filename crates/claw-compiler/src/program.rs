@@ -69,10 +69,31 @@ pub struct ExportedInterface {
     pub funcs: Vec<FuncId>,
 }
 
+/// The functions of a resource type: its constructor, and its methods and static
+/// functions by name (a method's first parameter is the `borrow` of `self`).
+#[derive(Default, Clone)]
+pub struct ResourceFuncs {
+    pub constructor: Option<FuncId>,
+    pub methods: Vec<(String, FuncId)>,
+    pub statics: Vec<(String, FuncId)>,
+}
+
+impl ResourceFuncs {
+    pub fn method(&self, name: &str) -> Option<FuncId> {
+        self.methods.iter().find(|m| m.0 == name).map(|m| m.1)
+    }
+
+    pub fn static_func(&self, name: &str) -> Option<FuncId> {
+        self.statics.iter().find(|m| m.0 == name).map(|m| m.1)
+    }
+}
+
 pub struct Program {
     pub ast: SourceFile,
     pub types: Types,
     pub funcs: Vec<FuncDef>,
+    /// The functions of each resource type the program knows, by its `Resource` type.
+    pub resources: std::collections::HashMap<TypeId, ResourceFuncs>,
     pub globals: Vec<GlobalDef>,
     pub wit: wit_parser::Resolve,
     /// Named types declared in WIT interfaces that the file imports, for the world.

@@ -60,6 +60,15 @@ pub enum TypeDef {
         flags: Vec<String>,
         interface: Option<String>,
     },
+    /// An owned handle to a resource (`own<T>` in the Canonical ABI; WIT writes it `T`).
+    /// Handles are not copied: a value holding one moves where it is kept, and what still
+    /// holds one when its scope ends drops it.
+    Resource {
+        name: String,
+        interface: Option<String>,
+    },
+    /// A handle lent for one call: `borrow<T>` of a `Resource` type.
+    Borrow(TypeId),
 }
 
 impl TypeId {
@@ -296,7 +305,9 @@ impl Types {
             TypeDef::Enum { name, .. }
             | TypeDef::Record { name, .. }
             | TypeDef::Variant { name, .. }
-            | TypeDef::Flags { name, .. } => name.clone(),
+            | TypeDef::Flags { name, .. }
+            | TypeDef::Resource { name, .. } => name.clone(),
+            TypeDef::Borrow(resource) => format!("borrow<{}>", name(*resource)),
         }
     }
 
@@ -317,6 +328,29 @@ impl Types {
     pub fn contains_list(&self, id: TypeId) -> bool {
         matches!(self.def(id), TypeDef::List(_))
             || self.children(id).into_iter().any(|t| self.contains_list(t))
+    }
+
+    /// Whether a value of `id` holds a handle anywhere: such a value is moved, never
+    /// copied, and dropped when its scope ends.
+    pub fn contains_handle(&self, id: TypeId) -> bool {
+        matches!(self.def(id), TypeDef::Resource { .. } | TypeDef::Borrow(_))
+            || self.children(id).into_iter().any(|t| self.contains_handle(t))
+    }
+
+    /// Whether a value of `id` owns a handle anywhere, which dropping it must drop.
+    pub fn contains_own(&self, id: TypeId) -> bool {
+        matches!(self.def(id), TypeDef::Resource { .. })
+            || self.children(id).into_iter().any(|t| self.contains_own(t))
+    }
+
+    /// The resource a handle type refers to: itself for an owned handle, its target for a
+    /// borrow.
+    pub fn resource(&self, id: TypeId) -> Option<TypeId> {
+        match self.def(id) {
+            TypeDef::Resource { .. } => Some(id),
+            TypeDef::Borrow(resource) => Some(*resource),
+            _ => None,
+        }
     }
 
     /// Whether a value of `id` points into linear memory at all.
@@ -356,7 +390,8 @@ impl Types {
             TypeDef::Enum { interface, .. }
             | TypeDef::Record { interface, .. }
             | TypeDef::Variant { interface, .. }
-            | TypeDef::Flags { interface, .. } => interface.as_deref(),
+            | TypeDef::Flags { interface, .. }
+            | TypeDef::Resource { interface, .. } => interface.as_deref(),
             _ => None,
         }
     }
@@ -369,6 +404,7 @@ impl Types {
                 | TypeDef::Record { .. }
                 | TypeDef::Variant { .. }
                 | TypeDef::Flags { .. }
+                | TypeDef::Resource { .. }
         )
     }
 }

@@ -111,6 +111,9 @@ impl Checker<'_> {
             }
             return TypeId::ERROR;
         }
+        if let Some(resource) = self.types.resource(ty) {
+            return self.resource_method(id, resource, name, args, span);
+        }
         let def = self.types.def(ty).clone();
         let (builtin, params, result) = match (name.text.as_str(), &def) {
             ("len", TypeDef::List(_) | TypeDef::String) => (Builtin::Len, vec![], TypeId::U32),
@@ -156,6 +159,54 @@ impl Checker<'_> {
         let spans = vec![];
         self.arguments(&name.text, args, &params, &spans, span, None);
         result
+    }
+
+    /// `h.name(args)` on a handle: a call of the resource's method, `h` lent as `self`.
+    fn resource_method(
+        &mut self,
+        id: ExprId,
+        resource: TypeId,
+        name: &Name,
+        args: &[ExprId],
+        span: Span,
+    ) -> TypeId {
+        let funcs = self.resources.get(&resource).cloned().unwrap_or_default();
+        let Some(func) = funcs.method(&name.text) else {
+            let type_name = self.type_name(resource);
+            let mut known: Vec<String> = funcs.methods.iter().map(|m| m.0.clone()).collect();
+            known.sort();
+            let mut diagnostic = Diagnostic::error(
+                "unknown-method",
+                format!("`{type_name}` has no method `{}`", name.text),
+            )
+            .at(name.span, "no such method")
+            .note(format!(
+                "methods of `{type_name}`: {}",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ));
+            if funcs.static_func(&name.text).is_some() {
+                diagnostic = diagnostic.hint(format!(
+                    "`{}` is a static function: call it as `{type_name}::{}(…)`",
+                    name.text, name.text
+                ));
+            }
+            self.error(diagnostic);
+            for &arg in args {
+                self.expr(arg, None);
+            }
+            return TypeId::ERROR;
+        };
+        self.expr_res.insert(id, Res::Func(func));
+        let def = &self.funcs[func.0 as usize];
+        let (param_types, result, def_span) = (def.param_types.clone(), def.result, def.span);
+        let params: Vec<_> = def.params.iter().skip(1).map(|p| p.span).collect();
+        let shown = def.name.clone();
+        self.arguments(&shown, args, &param_types[1..], &params, span, Some(def_span));
+        result.unwrap_or(TypeId::UNIT)
     }
 
     /// Reports a method that `ty` does not have, listing those it does.

@@ -283,6 +283,31 @@ impl Checker<'_> {
                 }
                 return self.types.intern(TypeDef::Tuple(items));
             }
+            "borrow" | "own" => {
+                if !arity(self, &[1]) {
+                    return TypeId::ERROR;
+                }
+                let Some(inner) = arg(self, 0) else {
+                    return self.underscore(ty);
+                };
+                if !matches!(self.types.def(inner), TypeDef::Resource { .. }) {
+                    if inner != TypeId::ERROR {
+                        let shown = self.type_name(inner);
+                        self.error(
+                            Diagnostic::error(
+                                "not-a-resource",
+                                format!("`{name}<…>` takes a resource, and `{shown}` is not one"),
+                            )
+                            .at(ty.args[0].span, "not a resource"),
+                        );
+                    }
+                    return TypeId::ERROR;
+                }
+                return match name {
+                    "own" => inner,
+                    _ => self.types.intern(TypeDef::Borrow(inner)),
+                };
+            }
             "_" => return self.underscore(ty),
             _ => {}
         }
@@ -290,7 +315,7 @@ impl Checker<'_> {
         let Some(id) = found else {
             let mut known: Vec<&str> = vec![
                 "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char",
-                "string", "list", "option", "result", "tuple",
+                "string", "list", "option", "result", "tuple", "borrow", "own",
             ];
             // The file's own names are listed while there are few: listing thousands in each
             // of thousands of errors would take quadratic time, and nobody reads such a list.

@@ -40,7 +40,9 @@ impl Checker<'_> {
         }
         let ty = self.infer(id, expect);
         if let Some(expect) = expect {
-            if !self.unify(ty, expect.ty) {
+            // An owned handle is lent where a borrow is expected.
+            let lent = self.types.def(expect.ty) == &TypeDef::Borrow(ty);
+            if !lent && !self.unify(ty, expect.ty) {
                 self.type_mismatch(self.body.exprs[id].span, expect, ty);
             }
         }
@@ -587,6 +589,11 @@ impl Checker<'_> {
         expect: Option<Expect>,
     ) -> TypeId {
         let name = &callee[0];
+        if let Some(ty) = self.resource_named(name) {
+            if callee.len() <= 2 {
+                return self.resource_call(id, ty, callee, args, span);
+            }
+        }
         if let [ty_name, case] = callee {
             if args.len() != 1 {
                 for &arg in args {
@@ -669,6 +676,80 @@ impl Checker<'_> {
             span,
             Some(def_span),
         );
+        result.unwrap_or(TypeId::UNIT)
+    }
+
+    /// The resource type `name` stands for, unless a value or function of that name hides it.
+    fn resource_named(&self, name: &Name) -> Option<TypeId> {
+        if self.lookup_local(&name.text).is_some() || self.items.contains_key(&name.text) {
+            return None;
+        }
+        let ty = *self.type_names.get(&name.text)?;
+        matches!(self.types.def(ty), TypeDef::Resource { .. }).then_some(ty)
+    }
+
+    /// `shelf(args)`, a constructor, or `shelf::merge(args)`, a static function.
+    fn resource_call(
+        &mut self,
+        id: ExprId,
+        ty: TypeId,
+        callee: &[Name],
+        args: &[ExprId],
+        span: Span,
+    ) -> TypeId {
+        let funcs = self.resources.get(&ty).cloned().unwrap_or_default();
+        let type_name = &callee[0].text;
+        let found = match callee {
+            [_] => funcs.constructor.ok_or_else(|| {
+                Diagnostic::error(
+                    "no-constructor",
+                    format!("resource `{type_name}` has no constructor"),
+                )
+                .at(callee[0].span, "cannot be built here")
+                .note("its handles come from the functions that return them")
+            }),
+            [_, func] => funcs.static_func(&func.text).ok_or_else(|| {
+                let mut known: Vec<&str> = funcs.statics.iter().map(|m| m.0.as_str()).collect();
+                known.sort();
+                let mut diagnostic = Diagnostic::error(
+                    "unknown-function",
+                    format!("resource `{type_name}` has no static function `{}`", func.text),
+                )
+                .at(func.span, "not a static function")
+                .note(format!(
+                    "static functions of `{type_name}`: {}",
+                    if known.is_empty() {
+                        "none".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ));
+                if funcs.method(&func.text).is_some() {
+                    diagnostic = diagnostic.hint(format!(
+                        "`{}` is a method: call it on a handle, `h.{}(…)`",
+                        func.text, func.text
+                    ));
+                }
+                diagnostic
+            }),
+            _ => unreachable!("called with one or two names"),
+        };
+        let func = match found {
+            Ok(func) => func,
+            Err(diagnostic) => {
+                self.error(diagnostic);
+                for &arg in args {
+                    self.expr(arg, None);
+                }
+                return TypeId::ERROR;
+            }
+        };
+        self.expr_res.insert(id, Res::Func(func));
+        let def = &self.funcs[func.0 as usize];
+        let (param_types, result, def_span) = (def.param_types.clone(), def.result, def.span);
+        let params: Vec<_> = def.params.iter().map(|p| p.span).collect();
+        let shown = def.name.clone();
+        self.arguments(&shown, args, &param_types, &params, span, Some(def_span));
         result.unwrap_or(TypeId::UNIT)
     }
 

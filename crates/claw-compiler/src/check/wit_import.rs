@@ -2,11 +2,11 @@
 //! bringing its functions and the types they use into scope.
 
 use claw_syntax::ast::{ImportFrom, InterfacePath, Name};
-use wit_parser::{InterfaceId, Type, TypeDefKind, TypeOwner};
+use wit_parser::{FunctionKind, Handle, InterfaceId, Type, TypeDefKind, TypeOwner};
 
 use super::{Checker, ItemRes};
 use crate::diagnostics::Diagnostic;
-use crate::program::{BodyFacts, FuncDef, FuncKind, ParamDef};
+use crate::program::{BodyFacts, FuncDef, FuncKind, ParamDef, ResourceFuncs};
 use crate::types::{TypeDef, TypeId};
 
 impl Checker<'_> {
@@ -22,30 +22,12 @@ impl Checker<'_> {
         let iface = &wit.interfaces[interface];
         for item in &import.names {
             let local = item.local();
-            if let Some(func) = iface.functions.get(&item.name.text) {
-                let mut params = Vec::new();
-                let mut param_types = Vec::new();
-                for param in &func.params {
-                    let ty = self.wit_type(&param.ty, &item.name);
-                    params.push(ParamDef {
-                        name: param.name.clone(),
-                        span: item.name.span,
-                    });
-                    param_types.push(ty);
-                }
-                let result = func.result.as_ref().map(|ty| self.wit_type(ty, &item.name));
-                let id = self.push_func(FuncDef {
-                    name: local.text.clone(),
-                    params,
-                    param_types,
-                    result,
-                    kind: FuncKind::Imported {
-                        interface: Some(interface_name.clone()),
-                        wit_name: func.name.clone(),
-                    },
-                    span: item.name.span,
-                    facts: BodyFacts::default(),
-                });
+            if let Some(func) = iface
+                .functions
+                .get(&item.name.text)
+                .filter(|f| f.kind.resource().is_none())
+            {
+                let id = self.import_func(func, &local.text, &interface_name, &item.name);
                 self.define_item(local, ItemRes::Func(id));
             } else if let Some(&ty) = iface.types.get(&item.name.text) {
                 let ty = self.wit_type(&Type::Id(ty), &item.name);
@@ -67,6 +49,81 @@ impl Checker<'_> {
                 );
             }
         }
+    }
+
+    /// A function of an imported interface (or one of its resources') as a [`FuncDef`]
+    /// called `name` in the file.
+    fn import_func(
+        &mut self,
+        func: &wit_parser::Function,
+        name: &str,
+        interface: &str,
+        used_by: &Name,
+    ) -> crate::program::FuncId {
+        let mut params = Vec::new();
+        let mut param_types = Vec::new();
+        for param in &func.params {
+            let ty = self.wit_type(&param.ty, used_by);
+            params.push(ParamDef {
+                name: param.name.clone(),
+                span: used_by.span,
+            });
+            param_types.push(ty);
+        }
+        let result = func.result.as_ref().map(|ty| self.wit_type(ty, used_by));
+        self.push_func(FuncDef {
+            name: name.to_string(),
+            params,
+            param_types,
+            result,
+            kind: FuncKind::Imported {
+                interface: Some(interface.to_string()),
+                wit_name: func.name.clone(),
+            },
+            span: used_by.span,
+            facts: BodyFacts::default(),
+        })
+    }
+
+    /// Makes the constructor, methods and static functions of an imported resource known,
+    /// the first time the resource is met.
+    fn import_resource(&mut self, ty: TypeId, wit_id: wit_parser::TypeId, used_by: &Name) {
+        if self.resources.contains_key(&ty) {
+            return;
+        }
+        self.resources.insert(ty, ResourceFuncs::default());
+        let wit = self.wit;
+        let TypeOwner::Interface(owner) = wit.types[wit_id].owner else {
+            return;
+        };
+        let interface = wit.id_of(owner).unwrap_or_default();
+        if !self.imported_interfaces.contains(&interface) {
+            self.imported_interfaces.push(interface.clone());
+        }
+        let resource = wit.types[wit_id].name.clone().unwrap_or_default();
+        let mut funcs = ResourceFuncs::default();
+        for func in wit.interfaces[owner].functions.values() {
+            if func.kind.resource() != Some(wit_id) {
+                continue;
+            }
+            let item = func.item_name().to_string();
+            let shown = match func.kind {
+                FunctionKind::Constructor(_) => resource.clone(),
+                FunctionKind::Method(_) | FunctionKind::AsyncMethod(_) => {
+                    format!("{resource}.{item}")
+                }
+                _ => format!("{resource}::{item}"),
+            };
+            let id = self.import_func(func, &shown, &interface, used_by);
+            match func.kind {
+                FunctionKind::Constructor(_) => funcs.constructor = Some(id),
+                FunctionKind::Method(_) | FunctionKind::AsyncMethod(_) => {
+                    funcs.methods.push((item, id))
+                }
+                _ => funcs.statics.push((item, id)),
+            }
+        }
+        self.resources.insert(ty, funcs);
     }
 
     pub(super) fn find_interface(&mut self, path: &InterfacePath) -> Option<InterfaceId> {
@@ -198,6 +255,22 @@ impl Checker<'_> {
                         flags: f.flags.iter().map(|f| f.name.clone()).collect(),
                         interface,
                     },
+                    TypeDefKind::Resource => {
+                        let ty = self.types.intern(TypeDef::Resource {
+                            name: name.clone(),
+                            interface,
+                        });
+                        self.type_names.entry(name).or_insert(ty);
+                        self.import_resource(ty, *id, used_by);
+                        return ty;
+                    }
+                    TypeDefKind::Handle(Handle::Own(resource)) => {
+                        return self.wit_type(&Type::Id(*resource), used_by)
+                    }
+                    TypeDefKind::Handle(Handle::Borrow(resource)) => {
+                        let resource = self.wit_type(&Type::Id(*resource), used_by);
+                        return self.types.intern(TypeDef::Borrow(resource));
+                    }
                     _ => {
                         return self.unsupported_wit_type(
                             def.name.as_deref().unwrap_or("an anonymous type"),
@@ -223,7 +296,7 @@ impl Checker<'_> {
                 format!("the WIT type `{what}` is not supported yet"),
             )
             .at(used_by.span, "this item uses it")
-            .note("resources, futures, streams and error contexts are not supported yet"),
+            .note("futures, streams and error contexts are not supported yet"),
         );
         TypeId::ERROR
     }

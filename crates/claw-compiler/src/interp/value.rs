@@ -27,6 +27,8 @@ pub enum Value {
     Case(u32, Option<Box<Value>>),
     /// One `bool` per flag, in declaration order.
     Flags(Vec<bool>),
+    /// A resource handle, by its index in the handle table of the instance.
+    Handle(u32),
     /// What a call to a function without a result produces.
     Unit,
 }
@@ -82,6 +84,7 @@ pub fn equal(a: &Value, b: &Value) -> bool {
                 }
         }
         (Value::Flags(x), Value::Flags(y)) => x == y,
+        (Value::Handle(x), Value::Handle(y)) => x == y,
         (Value::Unit, Value::Unit) => true,
         _ => false,
     }
@@ -131,6 +134,8 @@ pub fn wave_type(types: &Types, ty: TypeId) -> WaveType {
         TypeDef::Flags { flags, .. } => {
             WaveType::flags(flags.iter().map(String::as_str)).expect("flags have names")
         }
+        // WAVE has no handles: the interpreter shows one as its index in the table.
+        TypeDef::Resource { .. } | TypeDef::Borrow(_) => WaveType::U32,
         TypeDef::Unit | TypeDef::Error | TypeDef::Var(_) => unreachable!("not a value type"),
     }
 }
@@ -208,6 +213,7 @@ pub fn from_wave(types: &Types, ty: TypeId, value: &WaveValue) -> Value {
             let set: Vec<_> = value.unwrap_flags().collect();
             Value::Flags(flags.iter().map(|f| set.iter().any(|s| s == f)).collect())
         }
+        TypeDef::Resource { .. } | TypeDef::Borrow(_) => Value::Handle(value.unwrap_u32()),
         TypeDef::Unit | TypeDef::Error | TypeDef::Var(_) => Value::Unit,
     }
 }
@@ -228,6 +234,9 @@ pub fn to_wave(types: &Types, ty: TypeId, value: &Value) -> WaveValue {
         (TypeDef::F32, Value::F32(v)) => Ok(WaveValue::make_f32(*v)),
         (TypeDef::F64, Value::F64(v)) => Ok(WaveValue::make_f64(*v)),
         (TypeDef::Char, Value::Char(c)) => Ok(WaveValue::make_char(*c)),
+        (TypeDef::Resource { .. } | TypeDef::Borrow(_), Value::Handle(h)) => {
+            Ok(WaveValue::make_u32(*h))
+        }
         (TypeDef::String, Value::Str(s)) => Ok(WaveValue::make_string(Cow::Borrowed(s))),
         (TypeDef::List(elem), Value::List(items)) => {
             WaveValue::make_list(&wave_ty, items.iter().map(|v| to_wave(types, *elem, v)))

@@ -9,7 +9,7 @@ use claw_syntax::ast::{self, ArmBody, BinaryOp, ExprId, ExprKind, PatKind};
 use super::constant::constant;
 use super::Lowerer;
 use crate::ir::{self, Expr, ExprKind as K};
-use crate::program::{Builtin, FuncKind, PatRes, Res};
+use crate::program::{Builtin, FuncId, FuncKind, PatRes, Res};
 use crate::types::{TypeDef, TypeId};
 
 impl Lowerer<'_> {
@@ -42,26 +42,7 @@ impl Lowerer<'_> {
                 return self.projection(id);
             }
             ExprKind::Call { args, .. } => match facts.expr_res.get(id) {
-                Some(Res::Func(func)) => {
-                    // The callee cannot reach the caller's locals, so a `mut` local needs no
-                    // copy, unless the callee could hand it back in its result: the caller
-                    // would then hold a second name for memory the `mut` local changes in
-                    // place.
-                    let def = &program.funcs[func.0 as usize];
-                    let may_return = matches!(def.kind, FuncKind::Defined { .. })
-                        && def.result.is_some_and(|t| program.types.in_memory(t));
-                    let args = args
-                        .iter()
-                        .map(|&arg| {
-                            if self.local_path(arg) && !(may_return && self.mutable_root(arg)) {
-                                self.read_place(arg)
-                            } else {
-                                self.expr(arg)
-                            }
-                        })
-                        .collect();
-                    K::Call(*func, args)
-                }
+                Some(Res::Func(func)) => K::Call(*func, self.call_args(*func, args)),
                 Some(Res::Case { case, .. }) => K::Case(*case, Some(Box::new(self.expr(args[0])))),
                 Some(Res::Builtin(Builtin::Print { newline })) => K::Builtin(
                     ir::Builtin::Print { newline: *newline },
@@ -70,6 +51,12 @@ impl Lowerer<'_> {
                 _ => K::Unreachable,
             },
             ExprKind::Method { receiver, args, .. } => match facts.expr_res.get(id) {
+                // A resource's method: the handle is lent as its first argument.
+                Some(Res::Func(func)) => {
+                    let mut all = vec![self.operand(*receiver)];
+                    all.extend(self.call_args(*func, args));
+                    K::Call(*func, all)
+                }
                 Some(Res::Builtin(Builtin::Len)) => {
                     K::Builtin(ir::Builtin::Len, vec![self.operand(*receiver)])
                 }
@@ -129,6 +116,25 @@ impl Lowerer<'_> {
             _ => K::Unreachable,
         };
         Expr::new(ty, kind)
+    }
+
+    /// The arguments of a call of `func`. The callee cannot reach the caller's locals, so
+    /// a `mut` local needs no copy, unless the callee could hand it back in its result: the
+    /// caller would then hold a second name for memory the `mut` local changes in place.
+    fn call_args(&mut self, func: FuncId, args: &[ExprId]) -> Vec<Expr> {
+        let program = self.program;
+        let def = &program.funcs[func.0 as usize];
+        let may_return = matches!(def.kind, FuncKind::Defined { .. })
+            && def.result.is_some_and(|t| program.types.in_memory(t));
+        args.iter()
+            .map(|&arg| {
+                if self.local_path(arg) && !(may_return && self.mutable_root(arg)) {
+                    self.read_place(arg)
+                } else {
+                    self.expr(arg)
+                }
+            })
+            .collect()
     }
 
     /// A `match` whose value is not used: its type is `unit`, and each arm's value is a
