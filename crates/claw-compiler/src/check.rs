@@ -10,6 +10,7 @@ mod decl;
 mod expr;
 mod infer;
 mod literal;
+mod moves;
 mod pattern;
 mod stmt;
 mod wit_import;
@@ -215,6 +216,7 @@ impl<'a> Checker<'a> {
             for_locals: std::mem::take(&mut self.for_locals),
             check_messages: std::mem::take(&mut self.check_messages),
             match_stmts: std::mem::take(&mut self.match_stmts),
+            moves: ArenaMap::default(),
         }
     }
 
@@ -503,7 +505,17 @@ impl<'a> Checker<'a> {
                     .hint("add a `return` on every path"),
                 );
             }
-            self.funcs[id].facts = self.leave_body();
+            let mut facts = self.leave_body();
+            moves::check(
+                &self.types,
+                &self.funcs,
+                &self.globals,
+                &func.body,
+                &func.block,
+                &mut facts,
+                &mut self.diagnostics,
+            );
+            self.funcs[id].facts = facts;
         }
     }
 

@@ -52,6 +52,8 @@ pub enum Key {
     /// Copy a value so the holder owns its lists; `true` also copies strings, for globals.
     Copy(TypeId, bool),
     Release(TypeId),
+    /// Drops every owned handle in a value.
+    DropHandles(TypeId),
     /// The Canonical ABI export wrapping a program function (by index).
     Export(usize),
     PostReturn(usize),
@@ -102,6 +104,8 @@ pub struct ModuleInfo<'p> {
     /// First Wasm global of each program global (a global takes one per flat value).
     pub global_index: Vec<u32>,
     pub wasi: HashMap<WasiImport, u32>,
+    /// The imported `[resource-drop]` of each resource type whose handles are dropped.
+    pub resource_drop: HashMap<TypeId, u32>,
     /// Address of each string literal's bytes, by content.
     pub strings: HashMap<String, u32>,
     /// Address of the elements of each constant list, by the bytes they are laid out as.
@@ -191,6 +195,7 @@ impl ModuleBuilder {
             memory: uses_memory,
             prints,
             allocates,
+            dropped,
         } = usage(program, module);
 
         // String literals, deduplicated, laid out after the fixed areas; then the elements
@@ -306,6 +311,20 @@ impl ModuleBuilder {
                 next += 1;
             }
         }
+        // `[resource-drop]T` of each resource a body drops handles of.
+        let mut resource_drop = HashMap::new();
+        for resource in dropped {
+            let TypeDef::Resource { name, interface } = program.types.def(resource) else {
+                continue;
+            };
+            let ty = self.func_type(vec![ValType::I32], vec![]);
+            let module = interface.as_deref().unwrap_or("$root");
+            let field = format!("[resource-drop]{name}");
+            imports.import(module, &field, EntityType::Function(ty));
+            names.append(next, &field);
+            resource_drop.insert(resource, next);
+            next += 1;
+        }
         let mut defined = Vec::new();
         for (id, func) in program.funcs.iter().enumerate() {
             if matches!(func.kind, FuncKind::Defined { .. }) && module.funcs[id].is_some() {
@@ -353,6 +372,7 @@ impl ModuleBuilder {
             func_index,
             global_index,
             wasi,
+            resource_drop,
             strings,
             const_lists,
             heap_base,
@@ -543,6 +563,7 @@ fn generate(info: &ModuleInfo, key: Key) -> (Vec<ValType>, Vec<ValType>, Functio
         Key::Eq(ty) => values::gen_eq(info, ty),
         Key::Copy(ty, persist) => values::gen_copy(info, ty, persist),
         Key::Release(ty) => values::gen_release(info, ty),
+        Key::DropHandles(ty) => values::gen_drop(info, ty),
         Key::Export(id) => abi::gen_export(info, id),
         Key::PostReturn(_) => abi::gen_post_return(info),
     };
@@ -559,6 +580,7 @@ fn key_name(program: &Program, key: Key) -> String {
         Key::Copy(ty, true) => format!("claw:persist<{}>", types.name(ty)),
         Key::Copy(ty, false) => format!("claw:copy<{}>", types.name(ty)),
         Key::Release(ty) => format!("claw:release<{}>", types.name(ty)),
+        Key::DropHandles(ty) => format!("claw:drop<{}>", types.name(ty)),
         Key::Export(id) => format!(
             "{} (export)",
             abi::export_name(program, id).unwrap_or_default()
@@ -582,6 +604,18 @@ struct Usage {
     /// global holds memory, or a body builds a list or string, copies one, or appends. When
     /// not, `print` of constants and reading constant strings need only the data segment.
     allocates: bool,
+    /// The resources whose handles some body drops.
+    dropped: std::collections::BTreeSet<TypeId>,
+}
+
+/// The resources of the owned handles a value of `ty` may hold.
+fn owned_resources(types: &Types, ty: TypeId, out: &mut std::collections::BTreeSet<TypeId>) {
+    if matches!(types.def(ty), TypeDef::Resource { .. }) {
+        out.insert(ty);
+    }
+    for child in types.children(ty) {
+        owned_resources(types, child, out);
+    }
 }
 
 fn usage(program: &Program, module: &ir::Module) -> Usage {
@@ -597,6 +631,7 @@ fn usage(program: &Program, module: &ir::Module) -> Usage {
         memory: signatures,
         prints: false,
         allocates: signatures,
+        dropped: Default::default(),
     };
     for func in module.funcs.iter().flatten() {
         usage.memory |= func.locals.iter().any(|l| is_mem(l.ty));
@@ -607,6 +642,9 @@ fn usage(program: &Program, module: &ir::Module) -> Usage {
                     expr.kind,
                     ir::ExprKind::Builtin(ir::Builtin::Print { .. }, _)
                 );
+                if let ir::ExprKind::Builtin(ir::Builtin::Drop, args) = &expr.kind {
+                    owned_resources(types, args[0].ty, &mut usage.dropped);
+                }
                 usage.allocates |= match &expr.kind {
                     ir::ExprKind::Const(ir::Const::List(items)) => !items.is_empty(),
                     ir::ExprKind::List(_)

@@ -164,7 +164,8 @@ pub enum ExprKind {
     /// from the arms' patterns when the match is lowered) picks it. As a statement its type
     /// is `unit` and arm values are dropped.
     Match(Box<Expr>, Vec<Arm>, Box<Decision>),
-    /// `e?`: the payload of `ok`/`some`, or a return of `err(e)`/`none`.
+    /// `e?`: the payload of `ok`/`some`, or a return of `err(e)`/`none`. (Where handles
+    /// must be dropped on the way out, lowering writes a `match` instead.)
     Try(Box<Expr>),
     /// `check!(cond)`: `ok` or `err(message)`.
     Check(Box<Expr>, String),
@@ -174,6 +175,10 @@ pub enum ExprKind {
     Push(Place, Box<Expr>),
     /// `place.pop()`: an `option` of the last element, removed.
     Pop(Place),
+    /// The value in a place, moved out: the place is left holding zeros, which as a value
+    /// owns no handle (handle 0 is never a handle) and no memory, so dropping it again
+    /// does nothing.
+    Take(Place),
     /// What a checked program never reaches.
     Unreachable,
 }
@@ -199,6 +204,8 @@ pub enum Builtin {
     /// The char at byte offset `at` of a string and the number of bytes it takes: a
     /// `tuple<char, u32>`.
     CharAt,
+    /// Drops every owned handle in a value; its type is `unit`.
+    Drop,
 }
 
 #[derive(Clone)]

@@ -60,12 +60,20 @@ fn lower_func(program: &Program, id: FuncId, char_step: TypeId) -> Option<ir::Fu
         char_step,
         locals: Vec::new(),
         map: HashMap::new(),
+        result: def.result,
+        scopes: Vec::new(),
+        loops: Vec::new(),
     };
-    // A function's parameters are its body's first locals.
-    let params = (0..def.params.len())
+    // A function's parameters are its body's first locals, in a scope around its block.
+    let params: Vec<Local> = (0..def.params.len())
         .map(|p| lowerer.local(LocalId(p as u32)))
         .collect();
-    let body = lowerer.block(&syntax.block);
+    lowerer.scopes.push(Vec::new());
+    for &param in &params {
+        lowerer.owns(param);
+    }
+    let mut body = lowerer.block(&syntax.block);
+    lowerer.close_scope(&mut body, syntax.block.span.end);
     Some(ir::Func {
         name: def.name.clone(),
         params,
@@ -84,6 +92,13 @@ struct Lowerer<'p> {
     locals: Vec<ir::LocalDef>,
     /// The IR local of each of the checker's locals.
     map: HashMap<LocalId, Local>,
+    /// The function's result type.
+    result: Option<TypeId>,
+    /// The locals owning handles in each block open at this point, outermost first: what
+    /// is dropped where the block ends, and on the way out of it.
+    scopes: Vec<Vec<Local>>,
+    /// How many scopes were open where each enclosing loop's body starts.
+    loops: Vec<usize>,
 }
 
 impl Lowerer<'_> {
@@ -111,10 +126,63 @@ impl Lowerer<'_> {
 
     fn block(&mut self, block: &ast::Block) -> Block {
         let mut out = Vec::new();
+        self.scopes.push(Vec::new());
         for &stmt in &block.stmts {
             self.stmt(stmt, &mut out);
         }
+        self.close_scope(&mut out, block.span.end);
         out
+    }
+
+    /// Adds `local` to the innermost scope if its value may own a handle.
+    fn owns(&mut self, local: Local) {
+        let ty = self.locals[local.0 as usize].ty;
+        if self.program.types.contains_own(ty) {
+            self.scopes.last_mut().expect("a scope is open").push(local);
+        }
+    }
+
+    /// Ends the innermost scope: drops what its locals still hold, unless `out` has left.
+    fn close_scope(&mut self, out: &mut Block, end: u32) {
+        let locals = self.scopes.pop().expect("a scope is open");
+        let left = matches!(
+            out.last().map(|s| &s.kind),
+            Some(ir::StmtKind::Return(_) | ir::StmtKind::Break(_) | ir::StmtKind::Continue(_))
+        );
+        if !left {
+            self.drops(&locals, out, end);
+        }
+    }
+
+    /// Statements dropping what `locals` hold, the last declared first.
+    fn drops(&self, locals: &[Local], out: &mut Block, at: u32) {
+        for &local in locals.iter().rev() {
+            let value = self.read(local);
+            out.push(Stmt {
+                kind: ir::StmtKind::Expr(Expr::new(
+                    TypeId::UNIT,
+                    ir::ExprKind::Builtin(ir::Builtin::Drop, vec![value]),
+                )),
+                at,
+            });
+        }
+    }
+
+    /// The locals owning handles in the scopes from `from` inward, innermost first.
+    fn live_from(&self, from: usize) -> Vec<Local> {
+        self.scopes[from..].iter().flatten().copied().collect()
+    }
+
+    /// A value evaluated for its effects: what it owns is dropped.
+    fn discard(&self, value: Expr) -> ir::StmtKind {
+        if self.program.types.contains_own(value.ty) {
+            ir::StmtKind::Expr(Expr::new(
+                TypeId::UNIT,
+                ir::ExprKind::Builtin(ir::Builtin::Drop, vec![value]),
+            ))
+        } else {
+            ir::StmtKind::Expr(value)
+        }
     }
 
     fn stmt(&mut self, id: ast::StmtId, out: &mut Block) {
@@ -129,8 +197,34 @@ impl Lowerer<'_> {
                     value = self.own(value, ir::Own::Copy);
                 }
                 push(out, ir::StmtKind::Let(local, value));
+                self.owns(local);
             }
             StmtKind::Assign { place, op, value } => {
+                let ty = facts.expr_type(*place);
+                if op.is_none() && self.program.types.contains_own(ty) {
+                    // The new value first, then the old one is dropped, then replaced.
+                    let kept = self.temp("%new", ty);
+                    let value = self.expr(*value);
+                    push(out, ir::StmtKind::Let(kept, value));
+                    let old = self.read_place(*place);
+                    push(out, self.discard(old));
+                    let global = self.global_root(*place);
+                    let mut value = self.read(kept);
+                    if global {
+                        value = self.own(value, ir::Own::Persist);
+                    }
+                    let release = global && self.program.types.in_memory(ty);
+                    let place = self.place(*place);
+                    push(
+                        out,
+                        ir::StmtKind::Assign {
+                            place,
+                            value,
+                            release,
+                        },
+                    );
+                    return;
+                }
                 let kind = self.assign(*place, *op, *value);
                 push(out, kind);
             }
@@ -143,7 +237,7 @@ impl Lowerer<'_> {
             }
             StmtKind::While { cond, body } => {
                 let cond = self.expr(*cond);
-                let body = self.block(body);
+                let body = self.loop_body(body, Vec::new());
                 push(
                     out,
                     ir::StmtKind::Loop {
@@ -154,7 +248,7 @@ impl Lowerer<'_> {
                 );
             }
             StmtKind::Loop { body } => {
-                let body = self.block(body);
+                let body = self.loop_body(body, Vec::new());
                 push(
                     out,
                     ir::StmtKind::Loop {
@@ -165,17 +259,35 @@ impl Lowerer<'_> {
                 );
             }
             StmtKind::For { iter, body, .. } => self.for_loop(id, *iter, body, at, out),
-            StmtKind::Break => push(out, ir::StmtKind::Break(0)),
-            StmtKind::Continue => push(out, ir::StmtKind::Continue(0)),
+            StmtKind::Break | StmtKind::Continue => {
+                let inner = self.loops.last().copied().unwrap_or(0);
+                let live = self.live_from(inner);
+                self.drops(&live, out, at);
+                let kind = match ast.stmts[id].kind {
+                    StmtKind::Break => ir::StmtKind::Break(0),
+                    _ => ir::StmtKind::Continue(0),
+                };
+                push(out, kind);
+            }
             StmtKind::Return(value) => {
                 // The function's locals die here, so a `mut` one needs no copy.
-                let value = value.map(|v| {
+                let mut value = value.map(|v| {
                     if self.local_path(v) {
                         self.read_place(v)
                     } else {
                         self.expr(v)
                     }
                 });
+                let live = self.live_from(0);
+                if !live.is_empty() {
+                    // The value first: it may read what is dropped.
+                    if let Some(kept) = value.take() {
+                        let local = self.temp("%result", kept.ty);
+                        push(out, ir::StmtKind::Let(local, kept));
+                        value = Some(self.read(local));
+                    }
+                    self.drops(&live, out, at);
+                }
                 push(out, ir::StmtKind::Return(value));
             }
             StmtKind::Expr(expr) => {
@@ -185,9 +297,17 @@ impl Lowerer<'_> {
                 } else {
                     self.expr(*expr)
                 };
-                push(out, ir::StmtKind::Expr(value));
+                push(out, self.discard(value));
             }
         }
+    }
+
+    /// A loop's body, after the statements in `first` (a `for` loop's binding).
+    fn loop_body(&mut self, body: &ast::Block, mut first: Block) -> Block {
+        self.loops.push(self.scopes.len());
+        first.extend(self.block(body));
+        self.loops.pop();
+        first
     }
 
     /// `if c {…} else if let p = v {…} else {…}` as nested `If`s.
@@ -208,7 +328,18 @@ impl Lowerer<'_> {
             }
             _ => Cond::Expr(self.expr(*cond)),
         };
-        let then = self.block(body);
+        let then = match &cond {
+            // The pattern's names are a scope around the block.
+            Cond::Let(pat, ..) => {
+                let pat = pat.clone();
+                self.scopes.push(Vec::new());
+                self.bindings(&pat);
+                let mut then = self.block(body);
+                self.close_scope(&mut then, body.span.end);
+                then
+            }
+            Cond::Expr(_) => self.block(body),
+        };
         let otherwise = if rest.is_empty() {
             otherwise.map(|b| self.block(b)).unwrap_or_default()
         } else {
@@ -327,7 +458,7 @@ impl Lowerer<'_> {
             };
             let next = add(ty, self.read(binding), one);
             step.push(stmt(ir::StmtKind::set_local(binding, next)));
-            let body = self.block(body);
+            let body = self.loop_body(body, Vec::new());
             out.push(stmt(ir::StmtKind::Loop {
                 cond: Some(cond),
                 body,
@@ -377,7 +508,7 @@ impl Lowerer<'_> {
             )));
             Expr::new(TypeId::U32, ir::ExprKind::Const(ir::Const::Int(1)))
         };
-        inner.extend(self.block(body));
+        let inner = self.loop_body(body, inner);
         let next = add(TypeId::U32, self.read(index), width);
         let step = vec![stmt(ir::StmtKind::set_local(index, next))];
         out.push(stmt(ir::StmtKind::Loop {
@@ -385,6 +516,16 @@ impl Lowerer<'_> {
             body: inner,
             step,
         }));
+    }
+
+    /// Puts the names a pattern binds in the innermost scope.
+    fn bindings(&mut self, pat: &ir::Pat) {
+        match pat {
+            ir::Pat::Bind(local) => self.owns(*local),
+            ir::Pat::Case(_, Some(payload)) => self.bindings(payload),
+            ir::Pat::Tuple(items) => items.iter().for_each(|p| self.bindings(p)),
+            _ => {}
+        }
     }
 
     /// Field `index` of a tuple in a local, read in place.

@@ -50,6 +50,8 @@ pub enum Builtin {
     ToString,
     /// `print(s)` / `println(s)`, which write to `wasi:cli/stdout`.
     Print { newline: bool },
+    /// `drop(h)`: drops the handles in a value now, rather than at the end of its scope.
+    Drop,
 }
 
 /// What a pattern does with the value it matches.
@@ -119,6 +121,8 @@ pub struct BodyFacts {
     pub check_messages: ArenaMap<ExprId, String>,
     /// `match` expressions used as statements: their arms' values are dropped.
     pub match_stmts: ArenaMap<ExprId, ()>,
+    /// Reads of a variable that move the handles in it out (see `check/moves.rs`).
+    pub moves: ArenaMap<ExprId, ()>,
 }
 
 impl BodyFacts {

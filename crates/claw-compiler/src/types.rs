@@ -334,7 +334,10 @@ impl Types {
     /// copied, and dropped when its scope ends.
     pub fn contains_handle(&self, id: TypeId) -> bool {
         matches!(self.def(id), TypeDef::Resource { .. } | TypeDef::Borrow(_))
-            || self.children(id).into_iter().any(|t| self.contains_handle(t))
+            || self
+                .children(id)
+                .into_iter()
+                .any(|t| self.contains_handle(t))
     }
 
     /// Whether a value of `id` owns a handle anywhere, which dropping it must drop.

@@ -205,7 +205,14 @@ impl Checker<'_> {
         let (param_types, result, def_span) = (def.param_types.clone(), def.result, def.span);
         let params: Vec<_> = def.params.iter().skip(1).map(|p| p.span).collect();
         let shown = def.name.clone();
-        self.arguments(&shown, args, &param_types[1..], &params, span, Some(def_span));
+        self.arguments(
+            &shown,
+            args,
+            &param_types[1..],
+            &params,
+            span,
+            Some(def_span),
+        );
         result.unwrap_or(TypeId::UNIT)
     }
 

@@ -384,6 +384,9 @@ impl Checker<'_> {
         }
         let types = &self.types;
         let ok = match op {
+            // Handles are not values to compare or join: two handles to one resource are
+            // different numbers, and a list of handles added to another would copy them.
+            _ if types.contains_handle(ty) => false,
             Add => {
                 types.is_numeric(ty)
                     || ty == TypeId::STRING
@@ -621,6 +624,23 @@ impl Checker<'_> {
                 if matches!(name.text.as_str(), "print" | "println") {
                     return self.print(id, name, args, span);
                 }
+                if name.text == "drop" && args.len() == 1 {
+                    self.expr_res
+                        .insert(id, Res::Builtin(crate::program::Builtin::Drop));
+                    let ty = self.expr(args[0], None);
+                    if ty != TypeId::ERROR && !self.types.contains_own(ty) {
+                        let shown = self.type_name(ty);
+                        self.error(
+                            Diagnostic::error(
+                                "nothing-to-drop",
+                                format!("`drop` takes a value that owns a handle, not `{shown}`"),
+                            )
+                            .at(self.body.exprs[args[0]].span, "holds no handle")
+                            .note("other values need no dropping: their memory is freed when the call ends"),
+                        );
+                    }
+                    return TypeId::UNIT;
+                }
                 // A case the expected type doesn't have: say so rather than "no function".
                 if let Some(ty) = expect
                     .map(|e| e.ty)
@@ -713,7 +733,10 @@ impl Checker<'_> {
                 known.sort();
                 let mut diagnostic = Diagnostic::error(
                     "unknown-function",
-                    format!("resource `{type_name}` has no static function `{}`", func.text),
+                    format!(
+                        "resource `{type_name}` has no static function `{}`",
+                        func.text
+                    ),
                 )
                 .at(func.span, "not a static function")
                 .note(format!(

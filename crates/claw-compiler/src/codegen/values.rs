@@ -633,6 +633,65 @@ pub fn gen_copy(
     (values.clone(), values, code)
 }
 
+/// Drops every owned handle in the value on the stack (a moved-out handle is 0, and is
+/// skipped).
+pub fn emit_drop(code: &mut Code, info: &ModuleInfo, ty: TypeId) {
+    if info.types().contains_own(ty) {
+        code.push(I::Call(info.func(Key::DropHandles(ty))));
+    } else {
+        for _ in flat(info.types(), ty) {
+            code.push(I::Drop);
+        }
+    }
+}
+
+/// `drop(flat)`: the body of [`Key::DropHandles`].
+pub fn gen_drop(info: &ModuleInfo, ty: TypeId) -> (Vec<ValType>, Vec<ValType>, Code) {
+    let types = info.types();
+    let values = flat(types, ty);
+    let mut code = Code::new(values.len() as u32);
+    match types.def(ty).clone() {
+        TypeDef::Resource { .. } => code.extend([
+            I::LocalGet(0),
+            I::If(BlockType::Empty),
+            I::LocalGet(0),
+            I::Call(info.resource_drop[&ty]),
+            I::End,
+        ]),
+        TypeDef::List(elem) => {
+            let size = canon::size(types, elem) as i32;
+            each_index(&mut code, 1, |code, i| {
+                let at = element_at(code, 0, i, size);
+                emit_load(code, info, elem, at, 0);
+                emit_drop(code, info, elem);
+            });
+        }
+        _ => {
+            if let Some(fields) = types.fields(ty) {
+                let mut slot = 0;
+                for (_, field) in fields {
+                    let k = flat(types, field).len();
+                    if types.contains_own(field) {
+                        code.get(slot, k);
+                        emit_drop(&mut code, info, field);
+                    }
+                    slot += k as u32;
+                }
+            } else {
+                let joined = &values[1..];
+                each_payload_case(&mut code, types, ty, 0, |code, payload| {
+                    if types.contains_own(payload) {
+                        let case_flat = flat(types, payload);
+                        coerce_from_join(code, 1, joined, &case_flat);
+                        emit_drop(code, info, payload);
+                    }
+                });
+            }
+        }
+    }
+    (values, vec![], code)
+}
+
 /// Hands every block a global's old value owns to the scratch list (freed when the call
 /// ends, since a local may still point into it).
 pub fn emit_release(code: &mut Code, info: &ModuleInfo, ty: TypeId) {

@@ -337,6 +337,7 @@ impl Printer<'_> {
                     Builtin::Print { newline: true } => "println",
                     Builtin::Print { newline: false } => "print",
                     Builtin::CharAt => "char-at",
+                    Builtin::Drop => "drop",
                 };
                 self.list(&format!("{name}("), args, ")");
             }
@@ -349,6 +350,11 @@ impl Printer<'_> {
             }
             ExprKind::Pop(place) => {
                 self.out.push_str("pop(");
+                self.place(place);
+                self.out.push(')');
+            }
+            ExprKind::Take(place) => {
+                self.out.push_str("take(");
                 self.place(place);
                 self.out.push(')');
             }

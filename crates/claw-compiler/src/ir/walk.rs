@@ -74,7 +74,9 @@ pub fn walk_expr<'a>(expr: &'a Expr, f: &mut impl FnMut(Node<'a>)) {
     f(Node::Expr(expr));
     match &expr.kind {
         ExprKind::Const(_) | ExprKind::Unreachable => {}
-        ExprKind::Read(place) | ExprKind::Pop(place) => walk_place(place, f),
+        ExprKind::Read(place) | ExprKind::Pop(place) | ExprKind::Take(place) => {
+            walk_place(place, f)
+        }
         ExprKind::Own(_, value)
         | ExprKind::Field(value, _)
         | ExprKind::Unary(_, value)
@@ -189,7 +191,9 @@ pub fn walk_stmt_exprs_mut(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
 pub fn walk_expr_mut(expr: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
     match &mut expr.kind {
         ExprKind::Const(_) | ExprKind::Unreachable => {}
-        ExprKind::Read(place) | ExprKind::Pop(place) => walk_place_mut(place, f),
+        ExprKind::Read(place) | ExprKind::Pop(place) | ExprKind::Take(place) => {
+            walk_place_mut(place, f)
+        }
         ExprKind::Own(_, value)
         | ExprKind::Field(value, _)
         | ExprKind::Unary(_, value)
@@ -271,7 +275,7 @@ fn arms_in(expr: &mut Expr, f: &mut dyn FnMut(&mut Block)) {
     let place = arms_in_place;
     match &mut expr.kind {
         ExprKind::Const(_) | ExprKind::Unreachable => {}
-        ExprKind::Read(p) | ExprKind::Pop(p) => place(p, f),
+        ExprKind::Read(p) | ExprKind::Pop(p) | ExprKind::Take(p) => place(p, f),
         ExprKind::Own(_, value)
         | ExprKind::Field(value, _)
         | ExprKind::Unary(_, value)

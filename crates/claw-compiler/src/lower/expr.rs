@@ -31,6 +31,10 @@ impl Lowerer<'_> {
                 K::Tuple(vec![value])
             }
             ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
+                if facts.moves.contains_idx(id) {
+                    let place = self.place(id);
+                    return Expr::new(ty, K::Take(place));
+                }
                 if self.place_root(id).is_some() {
                     let value = self.read_place(id);
                     return if self.mutable_root(id) {
@@ -48,6 +52,9 @@ impl Lowerer<'_> {
                     ir::Builtin::Print { newline: *newline },
                     vec![self.operand(args[0])],
                 ),
+                Some(Res::Builtin(Builtin::Drop)) => {
+                    K::Builtin(ir::Builtin::Drop, vec![self.expr(args[0])])
+                }
                 _ => K::Unreachable,
             },
             ExprKind::Method { receiver, args, .. } => match facts.expr_res.get(id) {
@@ -109,7 +116,15 @@ impl Lowerer<'_> {
                 let scrutinee = self.expr(*scrutinee);
                 self.matching(scrutinee, arms, false)
             }
-            ExprKind::Try(inner) => K::Try(Box::new(self.expr(*inner))),
+            ExprKind::Try(inner) => {
+                let inner = self.expr(*inner);
+                let live = self.live_from(0);
+                if live.is_empty() {
+                    K::Try(Box::new(inner))
+                } else {
+                    self.try_dropping(inner, ty, &live)
+                }
+            }
             ExprKind::Check { cond, .. } => {
                 K::Check(Box::new(self.expr(*cond)), facts.check_messages[id].clone())
             }
@@ -159,18 +174,76 @@ impl Lowerer<'_> {
         arms.iter()
             .map(|arm| {
                 let pat = self.pat(arm.pat);
-                let (body, value) = match &arm.body {
+                // The pattern's names are a scope around the arm.
+                self.scopes.push(Vec::new());
+                self.bindings(&pat);
+                let end = arm.span.end;
+                let (mut body, mut value) = match &arm.body {
                     ArmBody::Expr(body) if statement => {
                         let at = self.ast.exprs[*body].span.start;
-                        let kind = ir::StmtKind::Expr(self.expr(*body));
+                        let value = self.expr(*body);
+                        let kind = self.discard(value);
                         (vec![ir::Stmt { kind, at }], None)
                     }
                     ArmBody::Expr(body) => (Vec::new(), Some(self.expr(*body))),
                     ArmBody::Block(block) => (self.block(block), None),
                 };
+                let owned = self.scopes.last().is_some_and(|s| !s.is_empty());
+                if let Some(kept) = value.take_if(|_| owned) {
+                    // The arm's value first: it may read what is dropped.
+                    let local = self.temp("%arm", kept.ty);
+                    body.push(ir::Stmt {
+                        kind: ir::StmtKind::Let(local, kept),
+                        at: end,
+                    });
+                    value = Some(self.read(local));
+                }
+                self.close_scope(&mut body, end);
                 ir::Arm { pat, body, value }
             })
             .collect()
+    }
+
+    /// `e?` where handles must be dropped on the way out: a `match` that returns.
+    fn try_dropping(&mut self, inner: Expr, ty: TypeId, live: &[ir::Local]) -> K {
+        let types = &self.program.types;
+        let result = self
+            .result
+            .expect("checked: `?` in a function with a result");
+        let (success, failure) = match types.def(inner.ty) {
+            TypeDef::Option(_) => (1, 0),
+            _ => (0, 1),
+        };
+        let payload = |case| types.case(inner.ty, case).and_then(|c| c.1);
+        let (ok_payload, err_payload) = (payload(success), payload(failure));
+        let ok = ok_payload.map(|t| self.temp("%ok", t));
+        let err = err_payload.map(|t| self.temp("%err", t));
+        let bind = |local: Option<ir::Local>| local.map(|l| Box::new(ir::Pat::Bind(l)));
+        let mut body = Vec::new();
+        self.drops(live, &mut body, 0);
+        let returned = Expr::new(
+            result,
+            K::Case(failure, err.map(|e| Box::new(self.read(e)))),
+        );
+        body.push(ir::Stmt {
+            kind: ir::StmtKind::Return(Some(returned)),
+            at: 0,
+        });
+        let arms = vec![
+            ir::Arm {
+                pat: ir::Pat::Case(success, bind(ok)),
+                body: Vec::new(),
+                value: ok.filter(|_| ty != TypeId::UNIT).map(|l| self.read(l)),
+            },
+            ir::Arm {
+                pat: ir::Pat::Case(failure, bind(err)),
+                body,
+                value: None,
+            },
+        ];
+        let pats: Vec<&ir::Pat> = arms.iter().map(|arm| &arm.pat).collect();
+        let tree = ir::decision::decide(types, inner.ty, &pats);
+        K::Match(Box::new(inner), arms, Box::new(tree))
     }
 
     /// An operand that is only looked at, never kept: a `mut` variable needs no copy.
@@ -185,8 +258,13 @@ impl Lowerer<'_> {
     /// The value of a place expression as it is, without the copy a kept value read out of
     /// a `mut` variable needs.
     pub(super) fn read_place(&mut self, id: ExprId) -> Expr {
+        let moved = self.facts.moves.contains_idx(self.ast.unparen(id));
         let place = self.place(id);
-        Expr::new(place.ty, K::Read(place))
+        let ty = place.ty;
+        if moved {
+            return Expr::new(ty, K::Take(place));
+        }
+        Expr::new(ty, K::Read(place))
     }
 
     /// A field or element of a value that is not a variable: `f().x`, `(a, b).0`.

@@ -132,7 +132,11 @@ fn reads(expr: &Expr, var: Var) -> bool {
     let mut found = false;
     ir::walk_expr(expr, &mut |node| {
         if let ir::Node::Expr(Expr {
-            kind: ExprKind::Read(place) | ExprKind::Pop(place) | ExprKind::Push(place, _),
+            kind:
+                ExprKind::Read(place)
+                | ExprKind::Pop(place)
+                | ExprKind::Take(place)
+                | ExprKind::Push(place, _),
             ..
         }) = node
         {

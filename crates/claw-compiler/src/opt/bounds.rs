@@ -198,7 +198,7 @@ fn length_changes(block: &[Stmt], xs: Local) -> usize {
     let mut count = 0;
     ir::walk(block, &mut |node| {
         if let ir::Node::Expr(Expr {
-            kind: ExprKind::Push(place, _) | ExprKind::Pop(place),
+            kind: ExprKind::Push(place, _) | ExprKind::Pop(place) | ExprKind::Take(place),
             ..
         }) = node
         {
@@ -321,7 +321,7 @@ fn changes_len(block: &[Stmt], xs: Local) -> bool {
     let mut found = assigns(block, xs);
     ir::walk(block, &mut |node| {
         if let ir::Node::Expr(Expr {
-            kind: ExprKind::Push(place, _) | ExprKind::Pop(place),
+            kind: ExprKind::Push(place, _) | ExprKind::Pop(place) | ExprKind::Take(place),
             ..
         }) = node
         {
@@ -358,7 +358,10 @@ fn unchecked(stmt: &mut Stmt, i: Index, xs: Local) {
 fn walk_places(stmt: &mut Stmt, f: &mut impl FnMut(&mut Place)) {
     let block = std::slice::from_mut(stmt);
     ir::walk_mut(block, &mut |expr| match &mut expr.kind {
-        ExprKind::Read(place) | ExprKind::Pop(place) | ExprKind::Push(place, _) => f(place),
+        ExprKind::Read(place)
+        | ExprKind::Pop(place)
+        | ExprKind::Take(place)
+        | ExprKind::Push(place, _) => f(place),
         _ => {}
     });
     ir::walk_stmts_mut(block, &mut |stmt| match &mut stmt.kind {

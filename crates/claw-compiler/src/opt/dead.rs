@@ -40,7 +40,10 @@ fn read_locals(func: &Func) -> HashSet<Local> {
     };
     ir::walk(&func.body, &mut |node| match node {
         ir::Node::Expr(expr) => match &expr.kind {
-            ExprKind::Read(place) | ExprKind::Push(place, _) | ExprKind::Pop(place) => note(place),
+            ExprKind::Read(place)
+            | ExprKind::Push(place, _)
+            | ExprKind::Pop(place)
+            | ExprKind::Take(place) => note(place),
             _ => {}
         },
         ir::Node::Stmt(stmt) => match &stmt.kind {
@@ -128,6 +131,8 @@ pub fn pure(expr: &Expr) -> bool {
         | ExprKind::Try(_)
         | ExprKind::Push(..)
         | ExprKind::Pop(_)
+        | ExprKind::Take(_)
+        | ExprKind::Builtin(ir::Builtin::Drop, _)
         | ExprKind::Unreachable => false,
     }
 }

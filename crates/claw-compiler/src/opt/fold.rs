@@ -41,7 +41,9 @@ fn propagatable(func: &Func) -> HashMap<Local, Const> {
             _ => {}
         },
         ir::Node::Expr(expr) => {
-            if let ExprKind::Push(place, _) | ExprKind::Pop(place) = &expr.kind {
+            if let ExprKind::Push(place, _) | ExprKind::Pop(place) | ExprKind::Take(place) =
+                &expr.kind
+            {
                 written.insert(place.root);
             }
         }

@@ -185,7 +185,10 @@ fn note(node: ir::Node, out: &mut HashSet<Local>) {
             _ => {}
         },
         ir::Node::Expr(expr) => match &expr.kind {
-            ExprKind::Read(place) | ExprKind::Push(place, _) | ExprKind::Pop(place) => {
+            ExprKind::Read(place)
+            | ExprKind::Push(place, _)
+            | ExprKind::Pop(place)
+            | ExprKind::Take(place) => {
                 if let Var::Local(local) = place.root {
                     out.insert(local);
                 }

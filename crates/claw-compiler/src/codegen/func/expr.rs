@@ -9,7 +9,7 @@ use crate::codegen::abi::{param_layout, params_in_memory, result_in_memory};
 use crate::codegen::canon;
 use crate::codegen::runtime::{Helper, Trap};
 use crate::codegen::values::{
-    coerce_to_join, emit_copy, emit_eq, emit_load, emit_store, emit_store_from,
+    coerce_to_join, emit_copy, emit_drop, emit_eq, emit_load, emit_store, emit_store_from,
 };
 use crate::ir::{self, Builtin, Expr, ExprKind as K};
 use crate::program::FuncKind;
@@ -101,6 +101,11 @@ impl Emitter<'_> {
             }
             K::Push(place, value) => self.push(place, value),
             K::Pop(place) => self.pop(place, ty),
+            K::Take(place) => self.take(place),
+            K::Builtin(Builtin::Drop, args) => {
+                self.expr(&args[0]);
+                emit_drop(&mut self.code, info, args[0].ty);
+            }
             K::List(items) => {
                 let TypeDef::List(elem) = *types.def(ty) else {
                     unreachable!("checked: a list literal has a list type")

@@ -178,6 +178,21 @@ impl Emitter<'_> {
     }
 
     /// Reads a place's value as it is.
+    /// The value in a place, which is left holding zeros: no handle, no memory.
+    pub(super) fn take(&mut self, place: &ir::Place) {
+        let place = self.place(place);
+        self.read(place);
+        for vt in self.flat(place.ty) {
+            self.code.push(match vt {
+                ValType::I64 => I::I64Const(0),
+                ValType::F32 => I::F32Const(0.0.into()),
+                ValType::F64 => I::F64Const(0.0.into()),
+                _ => I::I32Const(0),
+            });
+        }
+        self.write(place);
+    }
+
     pub(super) fn read_place(&mut self, place: &ir::Place) {
         let place = self.place(place);
         self.read(place);

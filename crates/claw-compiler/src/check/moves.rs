@@ -1,0 +1,627 @@
+//! Ownership of handles: which reads of a variable move it, and the errors of moving.
+//!
+//! A value that holds a handle is never copied. Where it is kept (a `let`, an argument, a
+//! returned value, an element of a new value, a stored value) it moves, and the variable it
+//! came from may not be used again until it is assigned anew. A method's receiver and an
+//! argument for a `borrow<T>` parameter are lent, not moved. This pass runs over a checked
+//! body, follows every path through it, records the reads that move (lowering turns them
+//! into `take`s, which leave nothing behind) and reports what the rules forbid. What a
+//! variable still holds when its scope ends is dropped by the code lowering writes, so a
+//! variable moved on one path only is handled at run time: a moved variable holds no handle.
+
+use claw_syntax::ast::{self, ArmBody, ExprId, ExprKind, PatId, PatKind, StmtKind};
+use claw_syntax::Span;
+
+use crate::diagnostics::Diagnostic;
+use crate::program::{BodyFacts, Builtin, FuncDef, GlobalDef, PatRes, Res};
+use crate::types::{TypeDef, TypeId, Types};
+
+/// Checks the moves of one body, recording in `facts` the reads that move.
+pub(super) fn check(
+    types: &Types,
+    funcs: &[FuncDef],
+    globals: &[GlobalDef],
+    body: &ast::Body,
+    block: &ast::Block,
+    facts: &mut BodyFacts,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    // Most bodies hold no handle at all.
+    let any = facts.locals.iter().any(|l| types.contains_handle(l.ty))
+        || facts.expr_types.values().any(|&t| types.contains_handle(t));
+    if !any {
+        return;
+    }
+    let mut walk = Walk {
+        types,
+        funcs,
+        globals,
+        body,
+        facts,
+        diagnostics,
+        state: State::new(),
+        loops: Vec::new(),
+        declared_at: Vec::new(),
+        lent: Vec::new(),
+        leaving: false,
+    };
+    let params = walk.facts.locals.len();
+    walk.declared_at = vec![0; params];
+    walk.lent = vec![false; params];
+    walk.block(block);
+}
+
+/// Where each variable was moved, on some path to here (`None`: it holds its value).
+#[derive(Clone)]
+struct State {
+    moved: Vec<Option<Span>>,
+    /// Whether this point can be reached at all.
+    live: bool,
+}
+
+impl State {
+    fn new() -> State {
+        State {
+            moved: Vec::new(),
+            live: true,
+        }
+    }
+
+    /// The state after one of two paths: moved if moved on either.
+    fn join(&mut self, other: &State) {
+        if !other.live {
+            return;
+        }
+        if !self.live {
+            *self = other.clone();
+            return;
+        }
+        if self.moved.len() < other.moved.len() {
+            self.moved.resize(other.moved.len(), None);
+        }
+        for (mine, theirs) in self.moved.iter_mut().zip(&other.moved) {
+            if mine.is_none() {
+                *mine = *theirs;
+            }
+        }
+    }
+}
+
+struct LoopFrame {
+    /// The states at each `break` out of this loop.
+    breaks: Vec<State>,
+}
+
+/// How an expression's value is used.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    /// Kept: a handle in it moves.
+    Move,
+    /// Lent for a call, or only looked at.
+    Look,
+}
+
+struct Walk<'a> {
+    types: &'a Types,
+    funcs: &'a [FuncDef],
+    globals: &'a [GlobalDef],
+    body: &'a ast::Body,
+    facts: &'a mut BodyFacts,
+    diagnostics: &'a mut Vec<Diagnostic>,
+    state: State,
+    loops: Vec<LoopFrame>,
+    /// How many loops enclose each variable's declaration.
+    declared_at: Vec<usize>,
+    /// Variables that name a value someone else owns: a `for` loop's element of a list.
+    lent: Vec<bool>,
+    /// Inside a `return`'s value, or a block that leaves its loop: a move there cannot be
+    /// repeated by the loop.
+    leaving: bool,
+}
+
+impl Walk<'_> {
+    fn block(&mut self, block: &ast::Block) {
+        let leaves = !self.loops.is_empty() && leaves_loop(self.body, block);
+        let before = self.leaving;
+        self.leaving |= leaves;
+        for &stmt in &block.stmts {
+            self.stmt(stmt);
+        }
+        self.leaving = before;
+    }
+
+    fn declare(&mut self, local: crate::program::LocalId, lent: bool) {
+        let index = local.0 as usize;
+        if self.declared_at.len() <= index {
+            self.declared_at.resize(index + 1, 0);
+            self.lent.resize(index + 1, false);
+        }
+        self.declared_at[index] = self.loops.len();
+        self.lent[index] = lent;
+        if let Some(slot) = self.state.moved.get_mut(index) {
+            *slot = None;
+        }
+    }
+
+    fn revive(&mut self, local: crate::program::LocalId) {
+        if let Some(slot) = self.state.moved.get_mut(local.0 as usize) {
+            *slot = None;
+        }
+    }
+
+    fn stmt(&mut self, id: ast::StmtId) {
+        let body = self.body;
+        match &body.stmts[id].kind {
+            StmtKind::Let { init, .. } => {
+                self.expr(*init, Use::Move);
+                if let Some(&local) = self.facts.let_locals.get(id) {
+                    self.declare(local, false);
+                }
+            }
+            StmtKind::Assign { place, op, value } => {
+                self.expr(*value, Use::Move);
+                let target = body.unparen(*place);
+                let ty = self.facts.expr_type(target);
+                match &body.exprs[target].kind {
+                    ExprKind::Path(_) => match self.facts.expr_res.get(target) {
+                        Some(&Res::Local(local)) if op.is_none() => self.revive(local),
+                        _ => {}
+                    },
+                    _ => {
+                        self.expr(target, Use::Look);
+                        if self.types.contains_own(ty) {
+                            self.error(
+                                Diagnostic::error(
+                                    "unsupported-move",
+                                    "a handle cannot be stored into part of a value yet",
+                                )
+                                .at(body.exprs[target].span, "a field or element")
+                                .hint("build the whole value anew and assign it to the variable"),
+                            );
+                        }
+                    }
+                }
+            }
+            StmtKind::If {
+                branches,
+                otherwise,
+            } => {
+                let mut after = State {
+                    moved: Vec::new(),
+                    live: false,
+                };
+                for (cond, block) in branches {
+                    self.condition(*cond);
+                    let at_cond = self.state.clone();
+                    self.block(block);
+                    after.join(&self.state);
+                    self.state = at_cond;
+                }
+                if let Some(block) = otherwise {
+                    self.block(block);
+                }
+                after.join(&self.state);
+                self.state = after;
+            }
+            StmtKind::While { cond, body: block } => {
+                self.expr(*cond, Use::Look);
+                self.in_loop(block, None);
+            }
+            StmtKind::Loop { body: block } => self.in_loop(block, None),
+            StmtKind::For {
+                iter, body: block, ..
+            } => {
+                self.expr(*iter, Use::Look);
+                let binding = self.facts.for_locals.get(id).copied();
+                self.in_loop(block, binding);
+            }
+            StmtKind::Break => {
+                let state = self.state.clone();
+                if let Some(frame) = self.loops.last_mut() {
+                    frame.breaks.push(state);
+                }
+                self.state.live = false;
+            }
+            StmtKind::Continue => self.state.live = false,
+            StmtKind::Return(value) => {
+                if let Some(value) = value {
+                    let before = self.leaving;
+                    self.leaving = true;
+                    self.expr(*value, Use::Move);
+                    self.leaving = before;
+                }
+                self.state.live = false;
+            }
+            StmtKind::Expr(expr) => self.expr(*expr, Use::Move),
+        }
+    }
+
+    fn condition(&mut self, cond: ExprId) {
+        let cond = self.body.unparen(cond);
+        if let ExprKind::Let { pat, value } = &self.body.exprs[cond].kind {
+            let ty = self.facts.expr_type(*value);
+            self.expr(*value, self.keeps(ty));
+            self.pattern(*pat, ty);
+            if self.types.contains_own(ty) && self.unmatched_owns(*pat, ty) {
+                let span = self.body.pats[*pat].span;
+                self.error(
+                    Diagnostic::error(
+                        "unbound-handle",
+                        "a value this pattern does not match may hold a handle, which would be lost",
+                    )
+                    .at(span, "the other cases are not bound")
+                    .hint("use a `match` with an arm that binds each handle"),
+                );
+            }
+        } else {
+            self.expr(cond, Use::Look);
+        }
+    }
+
+    /// How a value of `ty` is used where it is kept.
+    fn keeps(&self, ty: TypeId) -> Use {
+        if self.types.contains_handle(ty) {
+            Use::Move
+        } else {
+            Use::Look
+        }
+    }
+
+    fn in_loop(&mut self, block: &ast::Block, binding: Option<crate::program::LocalId>) {
+        let entry = self.state.clone();
+        self.loops.push(LoopFrame { breaks: Vec::new() });
+        if let Some(local) = binding {
+            // The element of a list stays the list's: the loop only looks at it.
+            self.declare(local, true);
+        }
+        let before = self.leaving;
+        self.leaving = false;
+        self.block(block);
+        self.leaving = before;
+        let frame = self.loops.pop().expect("pushed above");
+        let mut after = entry;
+        after.join(&self.state);
+        for state in &frame.breaks {
+            after.join(state);
+        }
+        self.state = after;
+    }
+
+    fn expr(&mut self, id: ExprId, how: Use) {
+        let body = self.body;
+        let span = body.exprs[id].span;
+        let ty = self.facts.expr_type(id);
+        match &body.exprs[id].kind {
+            ExprKind::Paren(inner) => self.expr(*inner, how),
+            ExprKind::Path(_) => match self.facts.expr_res.get(id).copied() {
+                Some(Res::Local(local)) => self.use_local(id, local, how),
+                Some(Res::Global(global)) if how == Use::Move => {
+                    if self.types.contains_own(ty) {
+                        let name = &self.globals[global.0 as usize].name;
+                        self.error(
+                            Diagnostic::error(
+                                "move-out-of-global",
+                                format!("cannot move the handle in global `{name}`"),
+                            )
+                            .at(span, "moved here")
+                            .hint("call its methods where it is, or assign the global a new value"),
+                        );
+                    }
+                }
+                _ => {}
+            },
+            ExprKind::Field { base, .. } | ExprKind::Index { base, .. } => {
+                if how == Use::Move && self.types.contains_handle(ty) {
+                    self.error(
+                        Diagnostic::error(
+                            "move-out-of-place",
+                            "cannot move a handle out of a field or an element",
+                        )
+                        .at(span, "moved from here")
+                        .hint("move the whole value, or take it apart with `match`"),
+                    );
+                }
+                self.expr(*base, Use::Look);
+                if let ExprKind::Index { index, .. } = &body.exprs[id].kind {
+                    self.expr(*index, Use::Look);
+                }
+            }
+            ExprKind::Call { args, .. } => match self.facts.expr_res.get(id).copied() {
+                Some(Res::Func(func)) => {
+                    let params = self.funcs[func.0 as usize].param_types.clone();
+                    self.arguments(args, &params);
+                }
+                Some(Res::Builtin(Builtin::Drop)) => {
+                    for &arg in args {
+                        self.expr(arg, Use::Move);
+                    }
+                }
+                _ => {
+                    for &arg in args {
+                        self.expr(arg, Use::Move);
+                    }
+                }
+            },
+            ExprKind::Method { receiver, args, .. } => match self.facts.expr_res.get(id).copied() {
+                Some(Res::Func(func)) => {
+                    let params = self.funcs[func.0 as usize].param_types.clone();
+                    self.lend(*receiver);
+                    self.arguments(args, &params[1..]);
+                }
+                _ => {
+                    self.expr(*receiver, Use::Look);
+                    for &arg in args {
+                        self.expr(arg, Use::Move);
+                    }
+                }
+            },
+            ExprKind::List(items) | ExprKind::Tuple(items) => {
+                for &item in items {
+                    self.expr(item, Use::Move);
+                }
+            }
+            ExprKind::Record(fields) => {
+                for (_, value) in fields {
+                    self.expr(*value, Use::Move);
+                }
+            }
+            ExprKind::Match { scrutinee, arms } => {
+                let scrutinee_ty = self.facts.expr_type(*scrutinee);
+                self.expr(*scrutinee, self.keeps(scrutinee_ty));
+                let start = self.state.clone();
+                let mut after = State {
+                    moved: Vec::new(),
+                    live: false,
+                };
+                for arm in arms {
+                    self.state = start.clone();
+                    self.pattern(arm.pat, scrutinee_ty);
+                    match &arm.body {
+                        ArmBody::Expr(value) => self.expr(*value, how),
+                        ArmBody::Block(block) => self.block(block),
+                    }
+                    after.join(&self.state);
+                }
+                self.state = after;
+                if arms.is_empty() {
+                    self.state = start;
+                }
+            }
+            ExprKind::Let { value, .. } => self.expr(*value, Use::Look),
+            ExprKind::Try(inner) => self.expr(*inner, Use::Move),
+            ExprKind::Check { cond } => self.expr(*cond, Use::Look),
+            ExprKind::Unary { operand, .. } => self.expr(*operand, Use::Look),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                self.expr(*lhs, Use::Look);
+                self.expr(*rhs, Use::Look);
+            }
+            ExprKind::Cast { expr, .. } => self.expr(*expr, Use::Look),
+            ExprKind::Range { start, end, .. } => {
+                self.expr(*start, Use::Look);
+                self.expr(*end, Use::Look);
+            }
+            ExprKind::Int(_)
+            | ExprKind::Float(_)
+            | ExprKind::Str(_)
+            | ExprKind::Char(_)
+            | ExprKind::Bool(_)
+            | ExprKind::Flags(_)
+            | ExprKind::Error => {}
+        }
+    }
+
+    /// Arguments for parameters of `params`: a `borrow<T>` is lent, anything else kept.
+    fn arguments(&mut self, args: &[ExprId], params: &[TypeId]) {
+        for (index, &arg) in args.iter().enumerate() {
+            let lent = params
+                .get(index)
+                .is_some_and(|&p| matches!(self.types.def(p), TypeDef::Borrow(_)));
+            if lent {
+                self.lend(arg);
+            } else {
+                self.expr(arg, Use::Move);
+            }
+        }
+    }
+
+    /// A handle lent for a call: it must live in a variable, which keeps it afterwards.
+    fn lend(&mut self, id: ExprId) {
+        let ty = self.facts.expr_type(id);
+        let place = self.place_root(id).is_some();
+        if !place && self.types.contains_own(ty) {
+            self.error(
+                Diagnostic::error(
+                    "borrowed-temporary",
+                    "this handle would be dropped as soon as the call returns",
+                )
+                .at(self.body.exprs[id].span, "lent, but nothing keeps it")
+                .hint("bind it to a variable first: `let h = …;`, then use `h`"),
+            );
+        }
+        self.expr(id, Use::Look);
+    }
+
+    fn place_root(&self, id: ExprId) -> Option<ExprId> {
+        match &self.body.exprs[id].kind {
+            ExprKind::Path(_) => match self.facts.expr_res.get(id) {
+                Some(Res::Local(_) | Res::Global(_)) => Some(id),
+                _ => None,
+            },
+            ExprKind::Field { base, .. } | ExprKind::Index { base, .. } | ExprKind::Paren(base) => {
+                self.place_root(*base)
+            }
+            _ => None,
+        }
+    }
+
+    fn use_local(&mut self, id: ExprId, local: crate::program::LocalId, how: Use) {
+        let span = self.body.exprs[id].span;
+        let index = local.0 as usize;
+        let def = &self.facts.locals[index];
+        let (name, ty) = (def.name.clone(), def.ty);
+        if let Some(Some(moved)) = self.state.moved.get(index) {
+            let moved = *moved;
+            self.error(
+                Diagnostic::error("use-after-move", format!("`{name}` is used after it moved"))
+                    .at(span, "used here")
+                    .also(moved, "moved here")
+                    .note(format!(
+                        "`{name}` holds a handle (its type is `{}`), which is never copied",
+                        self.types.name(ty)
+                    ))
+                    .hint("use it before it moves, or give it a new value first"),
+            );
+            return;
+        }
+        if how != Use::Move || !self.types.contains_handle(ty) {
+            return;
+        }
+        if !self.types.contains_own(ty) || self.lent.get(index).copied().unwrap_or(false) {
+            let why = if self.lent.get(index).copied().unwrap_or(false) {
+                "it is an element of the list the loop walks, which keeps it"
+            } else {
+                "it is a borrow, valid only during the call that lent it"
+            };
+            self.error(
+                Diagnostic::error("borrow-escapes", format!("`{name}` cannot be kept"))
+                    .at(span, "kept here")
+                    .note(why.to_string())
+                    .hint("call its methods, or pass it where a `borrow` is expected"),
+            );
+            return;
+        }
+        let declared = self.declared_at.get(index).copied().unwrap_or(0);
+        if declared < self.loops.len() && !self.leaving {
+            self.error(
+                Diagnostic::error(
+                    "move-in-loop",
+                    format!("`{name}` moves inside a loop, but was defined outside it"),
+                )
+                .at(span, "moved here, on every round")
+                .hint("define it inside the loop, or leave the loop (`break`, `return`) right after moving it"),
+            );
+            return;
+        }
+        self.facts.moves.insert(id, ());
+        if self.state.moved.len() <= index {
+            self.state.moved.resize(index + 1, None);
+        }
+        self.state.moved[index] = Some(span);
+    }
+
+    /// Declares a pattern's bindings, and reports a wildcard that would lose a handle.
+    fn pattern(&mut self, pat: PatId, ty: TypeId) {
+        let body = self.body;
+        match &body.pats[pat].kind {
+            PatKind::Wildcard => {
+                if self.types.contains_own(ty) {
+                    self.error(
+                        Diagnostic::error(
+                            "unbound-handle",
+                            "`_` would lose the handle in the value it matches",
+                        )
+                        .at(body.pats[pat].span, "not bound")
+                        .hint("bind it to a name, and `drop` it if it is not needed"),
+                    );
+                }
+            }
+            PatKind::Name(_) | PatKind::Case { .. } => match self.facts.pat_res.get(pat).copied() {
+                Some(PatRes::Bind(local)) => self.declare(local, false),
+                Some(PatRes::Case(case)) => {
+                    let payload = self.types.case(ty, case).and_then(|c| c.1);
+                    if let (
+                        PatKind::Case {
+                            payload: Some(sub), ..
+                        },
+                        Some(payload),
+                    ) = (&body.pats[pat].kind, payload)
+                    {
+                        self.pattern(*sub, payload);
+                    }
+                }
+                None => {}
+            },
+            PatKind::Tuple(items) => {
+                let fields = self.types.fields(ty).unwrap_or_default();
+                for (index, &item) in items.iter().enumerate() {
+                    if let Some((_, field)) = fields.get(index) {
+                        self.pattern(item, *field);
+                    }
+                }
+            }
+            PatKind::Int(_) | PatKind::Str(_) | PatKind::Char(_) | PatKind::Bool(_) => {}
+        }
+    }
+
+    /// Whether a value of `ty` that `pat` does not match may hold an owned handle.
+    fn unmatched_owns(&self, pat: PatId, ty: TypeId) -> bool {
+        let body = self.body;
+        match &body.pats[pat].kind {
+            PatKind::Name(_) | PatKind::Case { .. } => match self.facts.pat_res.get(pat).copied() {
+                Some(PatRes::Case(case)) => {
+                    let cases = self.types.cases(ty).unwrap_or_default();
+                    let others = cases.iter().enumerate().any(|(index, (_, payload))| {
+                        index as u32 != case && payload.is_some_and(|t| self.types.contains_own(t))
+                    });
+                    let payload = cases.get(case as usize).and_then(|c| c.1);
+                    others
+                        || match (&body.pats[pat].kind, payload) {
+                            (
+                                PatKind::Case {
+                                    payload: Some(sub), ..
+                                },
+                                Some(payload),
+                            ) => self.unmatched_owns(*sub, payload),
+                            _ => false,
+                        }
+                }
+                _ => false,
+            },
+            PatKind::Tuple(items) => {
+                self.types.contains_own(ty) && items.iter().any(|&item| self.refutable(item))
+            }
+            PatKind::Wildcard => false,
+            PatKind::Int(_) | PatKind::Str(_) | PatKind::Char(_) | PatKind::Bool(_) => false,
+        }
+    }
+
+    /// Whether some value of the pattern's type does not match it.
+    fn refutable(&self, pat: PatId) -> bool {
+        match &self.body.pats[pat].kind {
+            PatKind::Wildcard => false,
+            PatKind::Name(_) | PatKind::Case { .. } => {
+                !matches!(self.facts.pat_res.get(pat), Some(PatRes::Bind(_)))
+            }
+            PatKind::Tuple(items) => items.iter().any(|&item| self.refutable(item)),
+            _ => true,
+        }
+    }
+
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+/// Whether a block inside a loop leaves it when it ends (its last statement is a `break`
+/// or a `return`, and nothing in it goes round again with `continue`), so what moves in
+/// it moves once.
+fn leaves_loop(body: &ast::Body, block: &ast::Block) -> bool {
+    let last = block.stmts.last().map(|&s| &body.stmts[s].kind);
+    matches!(last, Some(StmtKind::Break | StmtKind::Return(_)))
+        && !block.stmts.iter().any(|&s| continues(body, s))
+}
+
+fn continues(body: &ast::Body, stmt: ast::StmtId) -> bool {
+    let blocks: Vec<&ast::Block> = match &body.stmts[stmt].kind {
+        StmtKind::Continue => return true,
+        StmtKind::If {
+            branches,
+            otherwise,
+        } => branches.iter().map(|b| &b.1).chain(otherwise).collect(),
+        // A `continue` in an inner loop goes round that loop, not this one.
+        _ => Vec::new(),
+    };
+    blocks
+        .iter()
+        .any(|b| b.stmts.iter().any(|&s| continues(body, s)))
+}
