@@ -459,6 +459,57 @@ fn a_claw_test_file_names_the_broken_calcs_failed_check_and_trap() {
     assert_eq!(output.status.code(), Some(1));
 }
 
+/// The shelf tests' report when every test passes.
+const SHELF_PASSES: &str = "running 6 tests from examples/shelf/shelf.test.claw\n\
+     test tests.builds-and-names ... ok (T)\n\
+     test tests.adds-and-lists ... ok (T)\n\
+     test tests.takes-books ... ok (T)\n\
+     test tests.compares-borrowed ... ok (T)\n\
+     test tests.merges-owned ... ok (T)\n\
+     test tests.drops-what-goes-out-of-scope ... ok (T)\n\
+     \n\
+     6 passed, 0 failed; finished in T\n";
+
+#[test]
+fn a_claw_test_file_drives_the_shelf_resource_of_a_rust_component() {
+    let with = format!("shelf={}", fixture("shelf/shelf.wasm"));
+    let output = claw_test_at_root(&["examples/shelf/shelf.test.claw", "--with", &with]);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(report(&output), SHELF_PASSES);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn the_shelf_tests_fail_exactly_where_the_broken_shelf_is_wrong() {
+    // It returns none from `take`, and forgets to count a dropped shelf.
+    let with = format!("shelf={}", fixture("shelf/shelf-broken.wasm"));
+    let output = claw_test_at_root(&["examples/shelf/shelf.test.claw", "--with", &with]);
+    assert_eq!(
+        report(&output),
+        "running 6 tests from examples/shelf/shelf.test.claw\n\
+         test tests.builds-and-names ... ok (T)\n\
+         test tests.adds-and-lists ... ok (T)\n\
+         test tests.takes-books ... FAILED (T)\n\
+         test tests.compares-borrowed ... ok (T)\n\
+         test tests.merges-owned ... FAILED (T)\n\
+         test tests.drops-what-goes-out-of-scope ... FAILED (T)\n\
+         \n\
+         failures:\n\
+         \n\
+         ---- tests.takes-books (examples/shelf/shelf.test.claw) ----\n\
+         check failed at shelf.test.claw:31:9: s.take(\"Emma\") == some({title: \"Emma\", year: 1815})\n\
+         \n\
+         ---- tests.merges-owned (examples/shelf/shelf.test.claw) ----\n\
+         check failed at shelf.test.claw:59:9: live-shelves() == 1\n\
+         \n\
+         ---- tests.drops-what-goes-out-of-scope (examples/shelf/shelf.test.claw) ----\n\
+         check failed at shelf.test.claw:74:9: live-shelves() == before\n\
+         \n\
+         3 passed, 3 failed; finished in T\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
+
 #[test]
 fn a_mock_in_claw_supplies_the_store_visits_imports() {
     let visits = format!("visits={}", fixture("visits/visits-c.wasm"));

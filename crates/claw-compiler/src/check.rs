@@ -74,6 +74,7 @@ pub fn check(
         type_decls: HashMap::new(),
         resolving: Vec::new(),
         spelling_searches: 0,
+        borrow_here: false,
         type_spans: HashMap::new(),
     };
     ctx.collect_type_decls();
@@ -189,6 +190,8 @@ struct Checker<'a> {
     resolving: Vec<String>,
     /// How many "did you mean" searches were made (see `expr::MAX_SPELLING_SEARCHES`).
     spelling_searches: usize,
+    /// Whether the type being resolved is a parameter's, which may be a borrow.
+    borrow_here: bool,
     /// Where each named type got its name in this file: its declaration, or the import or
     /// export block that brought it from WIT. For messages about the world's names.
     type_spans: HashMap<TypeId, Span>,
@@ -356,6 +359,7 @@ impl<'a> Checker<'a> {
                 name: param.name.text.clone(),
                 span: param.name.span,
             });
+            self.borrow_here = true;
             param_types.push(self.resolve_type(&param.ty));
         }
         let result = sig.result.as_ref().map(|ty| self.resolve_type(ty));

@@ -200,6 +200,8 @@ impl Checker<'_> {
     }
 
     pub(super) fn resolve_type(&mut self, ty: &TypeExpr) -> TypeId {
+        // Only a parameter's type itself may be a borrow, not a type inside it.
+        let borrow_here = std::mem::take(&mut self.borrow_here);
         let name = ty.name.text.as_str();
         let arity = |this: &mut Self, want: &[usize]| -> bool {
             if want.contains(&ty.args.len()) {
@@ -302,6 +304,17 @@ impl Checker<'_> {
                         );
                     }
                     return TypeId::ERROR;
+                }
+                if name == "borrow" && !borrow_here {
+                    self.error(
+                        Diagnostic::error(
+                            "misplaced-borrow",
+                            "a borrow can only be the type of a parameter",
+                        )
+                        .at(ty.span, "not a parameter's type")
+                        .note("a borrow is lent for one call, so no value may keep it")
+                        .hint(format!("use the owned handle: `{}`", ty.args[0].name.text)),
+                    );
                 }
                 return match name {
                     "own" => inner,

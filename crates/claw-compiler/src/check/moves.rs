@@ -476,16 +476,16 @@ impl Walk<'_> {
         if how != Use::Move || !self.types.contains_handle(ty) {
             return;
         }
-        if !self.types.contains_own(ty) || self.lent.get(index).copied().unwrap_or(false) {
-            let why = if self.lent.get(index).copied().unwrap_or(false) {
-                "it is an element of the list the loop walks, which keeps it"
-            } else {
-                "it is a borrow, valid only during the call that lent it"
-            };
+        // A borrow names the handle again for as long as the call lasts; types keep it from
+        // going further (no result, global or field can be a borrow).
+        if !self.types.contains_own(ty) {
+            return;
+        }
+        if self.lent.get(index).copied().unwrap_or(false) {
             self.error(
                 Diagnostic::error("borrow-escapes", format!("`{name}` cannot be kept"))
                     .at(span, "kept here")
-                    .note(why.to_string())
+                    .note("it is an element of the list the loop walks, which keeps it")
                     .hint("call its methods, or pass it where a `borrow` is expected"),
             );
             return;

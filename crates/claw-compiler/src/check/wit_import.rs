@@ -34,7 +34,12 @@ impl Checker<'_> {
                 self.type_names.insert(local.text.clone(), ty);
                 self.type_spans.entry(ty).or_insert(item.name.span);
             } else {
-                let mut known: Vec<&str> = iface.functions.keys().map(|s| s.as_str()).collect();
+                let mut known: Vec<&str> = iface
+                    .functions
+                    .values()
+                    .filter(|f| f.kind.resource().is_none())
+                    .map(|f| f.name.as_str())
+                    .collect();
                 known.extend(iface.types.keys().map(|s| s.as_str()));
                 self.error(
                     Diagnostic::error(
