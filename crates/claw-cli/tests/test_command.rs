@@ -471,12 +471,17 @@ const SHELF_PASSES: &str = "running 6 tests from examples/shelf/shelf.test.claw\
      6 passed, 0 failed; finished in T\n";
 
 #[test]
-fn a_claw_test_file_drives_the_shelf_resource_of_a_rust_component() {
-    let with = format!("shelf={}", fixture("shelf/shelf.wasm"));
-    let output = claw_test_at_root(&["examples/shelf/shelf.test.claw", "--with", &with]);
-    assert_eq!(stderr(&output), "");
-    assert_eq!(report(&output), SHELF_PASSES);
-    assert_eq!(output.status.code(), Some(0));
+fn the_shelf_tests_pass_against_the_rust_component_and_the_claw_implementation() {
+    for shelf in [
+        fixture("shelf/shelf.wasm"),
+        "examples/shelf/shelf.claw".into(),
+    ] {
+        let with = format!("shelf={shelf}");
+        let output = claw_test_at_root(&["examples/shelf/shelf.test.claw", "--with", &with]);
+        assert_eq!(stderr(&output), "", "against {shelf}");
+        assert_eq!(report(&output), SHELF_PASSES, "against {shelf}");
+        assert_eq!(output.status.code(), Some(0), "against {shelf}");
+    }
 }
 
 #[test]

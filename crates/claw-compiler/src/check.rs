@@ -12,6 +12,7 @@ mod infer;
 mod literal;
 mod moves;
 mod pattern;
+mod resource;
 mod stmt;
 mod wit_import;
 mod world_names;
@@ -75,6 +76,8 @@ pub fn check(
         resolving: Vec::new(),
         spelling_searches: 0,
         borrow_here: false,
+        implemented: HashSet::new(),
+        resource_decls: HashMap::new(),
         type_spans: HashMap::new(),
     };
     ctx.collect_type_decls();
@@ -192,6 +195,12 @@ struct Checker<'a> {
     spelling_searches: usize,
     /// Whether the type being resolved is a parameter's, which may be a borrow.
     borrow_here: bool,
+    /// The WIT resources of the interfaces the file exports: implemented here, never
+    /// imported.
+    implemented: HashSet<wit_parser::TypeId>,
+    /// The resource type of each `resource` block, by its export block's item and its
+    /// place in the block.
+    resource_decls: HashMap<(usize, usize), TypeId>,
     /// Where each named type got its name in this file: its declaration, or the import or
     /// export block that brought it from WIT. For messages about the world's names.
     type_spans: HashMap<TypeId, Span>,
@@ -252,14 +261,21 @@ impl<'a> Checker<'a> {
             match item {
                 Item::ImportFrom(import) => self.import_from(import),
                 Item::ExportInterface(export) => {
-                    export_blocks.insert(index, self.export_interface(export, &mut exported));
+                    let slot = self.export_interface(export, &mut exported);
+                    self.declare_resources(export, index, slot);
+                    export_blocks.insert(index, slot);
                 }
                 _ => {}
             }
         }
         for (index, item) in ast.items.iter().enumerate() {
             match item {
-                Item::ImportFrom(_) | Item::TypeDecl(_) | Item::ExportInterface(_) => {}
+                Item::ImportFrom(_) | Item::TypeDecl(_) => {}
+                Item::ExportInterface(export) => self.resource_fields(export, index),
+                Item::Func(func) if func.member.is_some() => {
+                    let slot = func.interface.and_then(|i| export_blocks.get(&i).copied());
+                    self.declare_member(func, index, slot);
+                }
                 Item::ImportFunc(import) => {
                     let local = import.alias.as_ref().unwrap_or(&import.name);
                     let id = self.declare_func(

@@ -54,6 +54,9 @@ pub enum Key {
     Release(TypeId),
     /// Drops every owned handle in a value.
     DropHandles(TypeId),
+    /// The destructor of a resource the file implements: its `drop` block, then what its
+    /// representation owns.
+    Dtor(TypeId),
     /// The Canonical ABI export wrapping a program function (by index).
     Export(usize),
     PostReturn(usize),
@@ -106,6 +109,9 @@ pub struct ModuleInfo<'p> {
     pub wasi: HashMap<WasiImport, u32>,
     /// The imported `[resource-drop]` of each resource type whose handles are dropped.
     pub resource_drop: HashMap<TypeId, u32>,
+    /// `[resource-new]` and `[resource-rep]` of each resource the file implements.
+    pub resource_new: HashMap<TypeId, u32>,
+    pub resource_rep: HashMap<TypeId, u32>,
     /// Address of each string literal's bytes, by content.
     pub strings: HashMap<String, u32>,
     /// Address of the elements of each constant list, by the bytes they are laid out as.
@@ -311,9 +317,45 @@ impl ModuleBuilder {
                 next += 1;
             }
         }
-        // `[resource-drop]T` of each resource a body drops handles of.
+        // `[resource-new]T`, `[resource-rep]T` and `[resource-drop]T` of each resource the
+        // file implements, from the interface's `[export]` module.
         let mut resource_drop = HashMap::new();
+        let mut resource_new = HashMap::new();
+        let mut resource_rep = HashMap::new();
+        let mut implemented: Vec<TypeId> = program
+            .resources
+            .iter()
+            .filter(|(_, r)| r.implementation.is_some())
+            .map(|(&ty, _)| ty)
+            .collect();
+        implemented.sort();
+        for &resource in &implemented {
+            let TypeDef::Resource { name, .. } = program.types.def(resource) else {
+                continue;
+            };
+            let slot = program
+                .implementation(resource)
+                .expect("implemented")
+                .interface;
+            let module = format!("[export]{}", program.exported_interfaces[slot].name);
+            for (map, what, results) in [
+                (&mut resource_new, "new", vec![ValType::I32]),
+                (&mut resource_rep, "rep", vec![ValType::I32]),
+                (&mut resource_drop, "drop", vec![]),
+            ] {
+                let ty = self.func_type(vec![ValType::I32], results);
+                let field = format!("[resource-{what}]{name}");
+                imports.import(&module, &field, EntityType::Function(ty));
+                names.append(next, &field);
+                map.insert(resource, next);
+                next += 1;
+            }
+        }
+        // `[resource-drop]T` of each imported resource a body drops handles of.
         for resource in dropped {
+            if resource_drop.contains_key(&resource) {
+                continue;
+            }
             let TypeDef::Resource { name, interface } = program.types.def(resource) else {
                 continue;
             };
@@ -373,6 +415,8 @@ impl ModuleBuilder {
             global_index,
             wasi,
             resource_drop,
+            resource_new,
+            resource_rep,
             strings,
             const_lists,
             heap_base,
@@ -425,6 +469,19 @@ impl ModuleBuilder {
                 };
                 exports.export(&name, ExportKind::Func, index);
             }
+        }
+        // Each implemented resource's destructor, which the host calls with the
+        // representation when the last handle to it is dropped.
+        for &resource in &implemented {
+            let TypeDef::Resource { name, .. } = program.types.def(resource) else {
+                continue;
+            };
+            let slot = program
+                .implementation(resource)
+                .expect("implemented")
+                .interface;
+            let export = format!("{}#[dtor]{name}", program.exported_interfaces[slot].name);
+            exports.export(&export, ExportKind::Func, info.func(Key::Dtor(resource)));
         }
         if allocates {
             let realloc = info.helper(Helper::CabiRealloc);
@@ -564,6 +621,7 @@ fn generate(info: &ModuleInfo, key: Key) -> (Vec<ValType>, Vec<ValType>, Functio
         Key::Copy(ty, persist) => values::gen_copy(info, ty, persist),
         Key::Release(ty) => values::gen_release(info, ty),
         Key::DropHandles(ty) => values::gen_drop(info, ty),
+        Key::Dtor(ty) => values::gen_dtor(info, ty),
         Key::Export(id) => abi::gen_export(info, id),
         Key::PostReturn(_) => abi::gen_post_return(info),
     };
@@ -581,6 +639,7 @@ fn key_name(program: &Program, key: Key) -> String {
         Key::Copy(ty, false) => format!("claw:copy<{}>", types.name(ty)),
         Key::Release(ty) => format!("claw:release<{}>", types.name(ty)),
         Key::DropHandles(ty) => format!("claw:drop<{}>", types.name(ty)),
+        Key::Dtor(ty) => format!("claw:dtor<{}>", types.name(ty)),
         Key::Export(id) => format!(
             "{} (export)",
             abi::export_name(program, id).unwrap_or_default()
@@ -666,7 +725,13 @@ fn usage(program: &Program, module: &ir::Module) -> Usage {
             Node::Pat(_) => {}
         });
     }
-    usage.memory |= usage.prints;
+    // A resource's representation lives in memory the allocator gives.
+    let implements = program
+        .resources
+        .values()
+        .any(|r| r.implementation.is_some());
+    usage.memory |= usage.prints || implements;
+    usage.allocates |= implements;
     usage.allocates &= usage.memory;
     usage
 }

@@ -206,6 +206,12 @@ pub enum Builtin {
     CharAt,
     /// Drops every owned handle in a value; its type is `unit`.
     Drop,
+    /// A new resource (the expression's type) whose representation is the value given,
+    /// already persisted: an owned handle to it.
+    New,
+    /// The representation of a resource the file implements, from an owned handle to it:
+    /// how such a handle is lent (a `borrow` inside the component is the representation).
+    Rep,
 }
 
 #[derive(Clone)]
@@ -240,6 +246,10 @@ pub enum Var {
 pub enum Step {
     /// A field of a record or tuple, or a flag of a flags value.
     Field(u32),
+    /// From a handle to the representation of the resource, a tuple of its fields in
+    /// memory (only for resources the file implements). What is reached through it lives
+    /// as long as the resource, so it is owned as a global's value is.
+    Deref,
     /// An element of a list; `checked` traps when it is out of bounds.
     Index(Expr, bool),
 }
@@ -314,8 +324,10 @@ impl Place {
         }
     }
 
+    /// Whether what the place holds outlives the call: it is in a global, or in a
+    /// resource's representation.
     pub fn global(&self) -> bool {
-        matches!(self.root, Var::Global(_))
+        matches!(self.root, Var::Global(_)) || self.path.iter().any(|s| matches!(s, Step::Deref))
     }
 }
 

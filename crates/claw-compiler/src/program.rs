@@ -78,6 +78,26 @@ pub struct ResourceFuncs {
     pub constructor: Option<FuncId>,
     pub methods: Vec<(String, FuncId)>,
     pub statics: Vec<(String, FuncId)>,
+    /// Set when the file implements the resource (in an export block).
+    pub implementation: Option<ResourceImpl>,
+}
+
+/// A resource the file implements.
+#[derive(Clone)]
+pub struct ResourceImpl {
+    /// The fields of its representation, private to the file.
+    pub fields: Vec<(String, TypeId)>,
+    /// The representation's type: a tuple of the fields' types, kept in memory. A `borrow`
+    /// of the resource is a pointer to it inside the component.
+    pub rep: TypeId,
+    /// The function holding its `drop { … }` block, whose parameter is `self`.
+    pub drop: Option<FuncId>,
+    /// The exported interface it belongs to (in `exported_interfaces`).
+    pub interface: usize,
+    /// The export block's `resource` declaration: its item and its place among the block's
+    /// resources.
+    pub item: usize,
+    pub index: usize,
 }
 
 impl ResourceFuncs {
@@ -183,6 +203,11 @@ pub struct LocalDef {
 }
 
 impl Program {
+    /// The implementation of a resource type, if the file implements it.
+    pub fn implementation(&self, ty: TypeId) -> Option<&ResourceImpl> {
+        self.resources.get(&ty)?.implementation.as_ref()
+    }
+
     /// A function defined in the file: its syntax, with its body, and what the checker
     /// found in that body.
     pub fn func_body(&self, func: FuncId) -> Option<(&ast::Func, &BodyFacts)> {

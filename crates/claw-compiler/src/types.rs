@@ -184,6 +184,11 @@ impl Types {
         id
     }
 
+    /// The id of a type already in the table.
+    pub fn find(&self, def: &TypeDef) -> Option<TypeId> {
+        self.interned.get(def).copied()
+    }
+
     /// The position of the case, field or flag `name` of `id`: a variant-like type's case (as
     /// in [`Types::cases`]), a record's field or a flags type's flag.
     pub fn member(&self, id: TypeId, name: &str) -> Option<u32> {

@@ -90,12 +90,27 @@ fn world_text(program: &Program) -> String {
             signature(program, func)
         );
     }
-    for interface in &program.exported_interfaces {
+    for (slot, interface) in program.exported_interfaces.iter().enumerate() {
         if !interface.inline {
             let _ = writeln!(out, "  export {};", interface.name);
             continue;
         }
         let _ = writeln!(out, "  export {}: interface {{", escape(&interface.name));
+        // Its own resources are declared in it; everything else named is `use`d.
+        let mut resources: Vec<TypeId> = program
+            .resources
+            .iter()
+            .filter(|(_, r)| {
+                r.implementation
+                    .as_ref()
+                    .is_some_and(|i| i.interface == slot)
+            })
+            .map(|(&ty, _)| ty)
+            .collect();
+        resources.sort_by_key(|&ty| {
+            let i = program.implementation(ty).expect("implemented");
+            (i.item, i.index)
+        });
         let named = named_types(
             types,
             interface.funcs.iter().flat_map(|&func| {
@@ -104,12 +119,36 @@ fn world_text(program: &Program) -> String {
             }),
         );
         for &ty in &named {
-            if let Some(from) = types.interface(ty) {
+            if let (Some(from), false) = (types.interface(ty), resources.contains(&ty)) {
                 let _ = writeln!(out, "    use {from}.{{{}}};", escape(&types.name(ty)));
             }
         }
+        for &resource in &resources {
+            let name = types.name(resource);
+            let _ = writeln!(out, "    resource {} {{", escape(&name));
+            let funcs = &program.resources[&resource];
+            if let Some(ctor) = funcs.constructor {
+                let func = &program.funcs[ctor.0 as usize];
+                let _ = writeln!(out, "      constructor{};", params(program, func, 0));
+            }
+            for (item, id) in &funcs.methods {
+                let func = &program.funcs[id.0 as usize];
+                let sig = signature_from(program, func, 1);
+                let _ = writeln!(out, "      {}: {sig};", escape(item));
+            }
+            for (item, id) in &funcs.statics {
+                let func = &program.funcs[id.0 as usize];
+                let sig = signature_from(program, func, 0);
+                let _ = writeln!(out, "      {}: static {sig};", escape(item));
+            }
+            out.push_str("    }\n");
+        }
         for &func in &interface.funcs {
             let func = &program.funcs[func.0 as usize];
+            if func.name.starts_with('[') {
+                // A resource's member, declared with the resource above.
+                continue;
+            }
             let _ = writeln!(
                 out,
                 "    {}: {};",
@@ -201,17 +240,28 @@ fn is_root(func: &FuncDef) -> bool {
 }
 
 fn signature(program: &Program, func: &FuncDef) -> String {
-    let params: Vec<String> = func
-        .params
-        .iter()
-        .zip(&func.param_types)
-        .map(|(param, &ty)| format!("{}: {}", escape(&param.name), wit_type(&program.types, ty)))
-        .collect();
-    let mut sig = format!("func({})", params.join(", "));
+    signature_from(program, func, 0)
+}
+
+/// `func(params) -> result`, without the first `skip` parameters (a method's `self`).
+fn signature_from(program: &Program, func: &FuncDef, skip: usize) -> String {
+    let mut sig = format!("func{}", params(program, func, skip));
     if let Some(result) = func.result {
         let _ = write!(sig, " -> {}", wit_type(&program.types, result));
     }
     sig
+}
+
+/// `(name: type, …)`, without the first `skip` parameters.
+fn params(program: &Program, func: &FuncDef, skip: usize) -> String {
+    let params: Vec<String> = func
+        .params
+        .iter()
+        .zip(&func.param_types)
+        .skip(skip)
+        .map(|(param, &ty)| format!("{}: {}", escape(&param.name), wit_type(&program.types, ty)))
+        .collect();
+    format!("({})", params.join(", "))
 }
 
 /// A type as WIT writes it, with names escaped.
@@ -239,6 +289,7 @@ fn wit_type(types: &Types, ty: TypeId) -> String {
             }
         },
         TypeDef::Tuple(items) => format!("tuple<{}>", list(items)),
+        TypeDef::Borrow(resource) => format!("borrow<{}>", wit_type(types, *resource)),
         _ if types.is_named(ty) => escape(&types.name(ty)),
         _ => types.name(ty),
     }

@@ -152,6 +152,23 @@ impl<'a> Fmt<'a> {
                 "}",
                 Pad::None,
             ),
+            ExprKind::New { ty, fields } => Doc::Concat(vec![
+                text(format!("new {} ", self.src(ty.span))),
+                self.list(
+                    "{",
+                    fields,
+                    |fmt, (name, value)| (name.span.start as usize, expr_range(fmt, *value).1),
+                    |fmt, (name, value)| {
+                        Doc::Concat(vec![
+                            text(format!("{}: ", fmt.src(name.span))),
+                            fmt.expr(*value),
+                        ])
+                    },
+                    expr.span.end as usize - 1,
+                    "}",
+                    Pad::None,
+                ),
+            ]),
             ExprKind::Flags(names) => self.list(
                 "{",
                 names,

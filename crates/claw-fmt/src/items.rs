@@ -2,8 +2,8 @@
 //! and signatures in them.
 
 use claw_syntax::ast::{
-    ExportTarget, Func, FuncSig, Global, ImportFrom, ImportFunc, InterfacePath, Item, Param,
-    SourceFile, TypeDecl, TypeDeclKind, TypeExpr,
+    ExportTarget, Func, FuncSig, Global, ImportFrom, ImportFunc, InterfacePath, Item, MemberKind,
+    Param, ResourceDecl, SourceFile, TypeDecl, TypeDeclKind, TypeExpr,
 };
 use claw_syntax::Span;
 
@@ -53,19 +53,26 @@ impl<'a> Fmt<'a> {
                     ExportTarget::Wit(path) => self.interface_path(path),
                     ExportTarget::Inline(name) => format!("{}: interface", self.src(name.span)),
                 };
-                let funcs: Vec<&'a Func> = export
+                // Functions and resources, in the order they were written.
+                let mut entries: Vec<Entry<'a>> = export
                     .funcs
                     .iter()
                     .filter_map(|&index| match &ast.items[index] {
-                        Item::Func(func) => Some(func),
+                        Item::Func(func) => Some(Entry::Func(func)),
                         _ => None,
                     })
+                    .chain(export.resources.iter().map(Entry::Resource))
                     .collect();
+                entries.sort_by_key(|entry| entry.span().start);
                 let close = export.span.end as usize - 1;
                 let (inner, prev) = self.lines(
-                    &funcs,
-                    |_, func| func.span,
-                    |fmt, func| fmt.func(func, false),
+                    &entries,
+                    |_, entry| entry.span(),
+                    |fmt, entry| match entry {
+                        Entry::Func(func) => fmt.func(func, false),
+                        Entry::Resource(resource) => fmt.resource(ast, resource),
+                        _ => unreachable!("only functions and resources are in an export block"),
+                    },
                     close,
                 );
                 self.close_block(format!("export {head} "), inner, close, prev)
@@ -198,15 +205,54 @@ impl<'a> Fmt<'a> {
     }
 
     fn func(&mut self, func: &'a Func, export: bool) -> Doc {
-        let head = format!(
-            "{}func {}",
-            if export { "export " } else { "" },
-            self.src(func.name.span)
-        );
+        let name = self.src(func.name.span);
+        let head = match func.member.map(|m| m.kind) {
+            Some(MemberKind::Constructor) => name.to_string(),
+            Some(MemberKind::Drop) => format!("{name} "),
+            Some(MemberKind::Static) => format!("static func {name}"),
+            _ => format!("{}func {name}", if export { "export " } else { "" }),
+        };
         self.body = Some(&func.body);
         let block = self.block(&func.block);
         self.body = None;
+        if func.member.is_some_and(|m| m.kind == MemberKind::Drop) {
+            return Doc::Concat(vec![text(head), block]);
+        }
         Doc::Concat(vec![text(head), self.sig(&func.sig), text(" "), block])
+    }
+
+    /// `resource name { fields and members }`, in the order they were written.
+    fn resource(&mut self, ast: &'a SourceFile, resource: &'a ResourceDecl) -> Doc {
+        let mut entries: Vec<Entry<'a>> = resource
+            .fields
+            .iter()
+            .map(Entry::Field)
+            .chain(
+                resource
+                    .members
+                    .iter()
+                    .filter_map(|&index| match &ast.items[index] {
+                        Item::Func(func) => Some(Entry::Func(func)),
+                        _ => None,
+                    }),
+            )
+            .collect();
+        entries.sort_by_key(|entry| entry.span().start);
+        let close = resource.span.end as usize - 1;
+        let (inner, prev) = self.lines(
+            &entries,
+            |_, entry| entry.span(),
+            |fmt, entry| match entry {
+                Entry::Func(func) => fmt.func(func, false),
+                Entry::Field((name, ty)) => {
+                    text(format!("{}: {},", fmt.src(name.span), fmt.ty(ty)))
+                }
+                Entry::Resource(_) => unreachable!("resources do not nest"),
+            },
+            close,
+        );
+        let head = format!("resource {} ", self.src(resource.name.span));
+        self.close_block(head, inner, close, prev)
     }
 
     /// `(params) -> T`.
@@ -421,5 +467,22 @@ fn item_span(item: &Item) -> Span {
         Item::Func(f) => f.span,
         Item::TypeDecl(t) => t.span,
         Item::ExportInterface(e) => e.span,
+    }
+}
+
+/// What an export block or a resource block holds, for laying them out in source order.
+enum Entry<'a> {
+    Func(&'a Func),
+    Resource(&'a ResourceDecl),
+    Field(&'a (claw_syntax::ast::Name, claw_syntax::ast::TypeExpr)),
+}
+
+impl Entry<'_> {
+    fn span(&self) -> Span {
+        match self {
+            Entry::Func(func) => func.span,
+            Entry::Resource(resource) => resource.span,
+            Entry::Field((name, ty)) => name.span.to(ty.span),
+        }
     }
 }

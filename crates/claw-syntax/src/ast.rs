@@ -78,9 +78,45 @@ pub enum TypeDeclKind {
 #[derive(Debug)]
 pub struct ExportInterface {
     pub target: ExportTarget,
-    /// Indices in `items` of the functions inside the braces.
+    /// Indices in `items` of the functions inside the braces, resources' members aside.
     pub funcs: Vec<usize>,
+    /// The resources implemented inside the braces.
+    pub resources: Vec<ResourceDecl>,
     pub span: Span,
+}
+
+/// `resource shelf { fields, constructor, methods, static functions, drop }` in an export
+/// block.
+#[derive(Debug)]
+pub struct ResourceDecl {
+    pub name: Name,
+    /// The representation: private to the file.
+    pub fields: Vec<(Name, TypeExpr)>,
+    /// Indices in `items` of its constructor, methods, static functions and `drop` block,
+    /// each a [`Func`] whose `member` says which.
+    pub members: Vec<usize>,
+    pub span: Span,
+}
+
+/// What a function inside a `resource` block is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemberKind {
+    /// `constructor(…) { … }`: returns `new T {…}`.
+    Constructor,
+    /// `func name(…)`: has an implicit `self`, a borrow of the handle it is called on.
+    Method,
+    /// `static func name(…)`.
+    Static,
+    /// `drop { … }`: runs with `self` when a handle is dropped.
+    Drop,
+}
+
+/// A function's place in a resource block: which resource of its export block, and what
+/// kind of member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub resource: usize,
+    pub kind: MemberKind,
 }
 
 #[derive(Debug)]
@@ -150,6 +186,8 @@ pub struct Func {
     pub exported: bool,
     /// Index in `items` of the `ExportInterface` this function is inside, if any.
     pub interface: Option<usize>,
+    /// Set for the constructor, methods, static functions and drop block of a resource.
+    pub member: Option<Member>,
     pub name: Name,
     pub sig: FuncSig,
     pub block: Block,
@@ -279,6 +317,11 @@ pub enum ExprKind {
         receiver: ExprId,
         name: Name,
         args: Vec<ExprId>,
+    },
+    /// `new shelf {name: n, books: []}`: a handle to a new resource implemented in the file.
+    New {
+        ty: Name,
+        fields: Vec<(Name, ExprId)>,
     },
     /// `start..end` or `start..=end`; only meaningful as what a `for` iterates.
     Range {

@@ -57,6 +57,10 @@ impl Printer<'_> {
                     .map_or(String::new(), |t| format!(" -> {}", ty(t)));
                 let export = if func.exported { "export " } else { "" };
                 let iface = func.interface.map_or(String::new(), |i| format!("in {i} "));
+                let iface = match func.member {
+                    Some(m) => format!("{iface}{:?} of {} ", m.kind, m.resource),
+                    None => iface,
+                };
                 format!(
                     "(func {export}{iface}{}({}){result} {})",
                     func.name.text,
@@ -100,7 +104,19 @@ impl Printer<'_> {
                     ExportTarget::Wit(path) => interface(path),
                     ExportTarget::Inline(name) => format!("{}: interface", name.text),
                 };
-                format!("(export {target} {:?})", export.funcs)
+                let resources: String = export
+                    .resources
+                    .iter()
+                    .map(|r| {
+                        let fields: String = r
+                            .fields
+                            .iter()
+                            .map(|(n, t)| format!(" ({} {})", n.text, ty(t)))
+                            .collect();
+                        format!(" (resource {}{fields} {:?})", r.name.text, r.members)
+                    })
+                    .collect();
+                format!("(export {target} {:?}{resources})", export.funcs)
             }
             Item::ImportFunc(import) => format!("(import {})", import.name.text),
             Item::ImportFrom(import) => format!("(import-from {})", interface(&import.interface)),
@@ -246,6 +262,13 @@ impl Printer<'_> {
                 format!("({} {} {})", op.symbol(), self.expr(*lhs), self.expr(*rhs))
             }
             ExprKind::Cast { expr, ty: t } => format!("(as {} {})", self.expr(*expr), ty(t)),
+            ExprKind::New { ty, fields } => {
+                let fields: String = fields
+                    .iter()
+                    .map(|(n, e)| format!(" ({} {})", n.text, self.expr(*e)))
+                    .collect();
+                format!("(new {}{fields})", ty.text)
+            }
             ExprKind::Error => "error".into(),
         }
     }
@@ -315,6 +338,30 @@ fn existing_syntax_still_parses() {
     assert_eq!(
         items("export func f(a: u32) -> u32 { return a; }"),
         "(func export f(a: u32) -> u32 {(return a)})"
+    );
+}
+
+#[test]
+fn resource_blocks_in_export_blocks() {
+    assert_eq!(
+        items(
+            "export shop: interface { func a() {} resource cart { n: u32, items: list<string>, \
+             constructor(n: u32) { return new cart {n: n, items: []}; } \
+             drop { log(); } func count() -> u32 { return self.n; } \
+             static func merge(a: cart, b: cart) -> cart { return a; } } func b() {} }"
+        ),
+        "(export shop: interface [1, 6] (resource cart (n u32) (items list<string>) [2, 3, 4, 5]))\n\
+         (func export in 0 a() {})\n\
+         (func export in 0 Constructor of 0 constructor(n: u32) {(return (new cart (n n) (items (list))))})\n\
+         (func export in 0 Drop of 0 drop() {(call log)})\n\
+         (func export in 0 Method of 0 count() -> u32 {(return (. self n))})\n\
+         (func export in 0 Static of 0 merge(a: cart, b: cart) -> cart {(return a)})\n\
+         (func export in 0 b() {})"
+    );
+    // `new`, `resource`, `constructor`, `static` and `drop` stay usable as names.
+    assert_eq!(
+        stmts("let new = resource + drop(static); constructor(new);"),
+        "(let new (+ resource (call drop static))) (call constructor new)"
     );
 }
 

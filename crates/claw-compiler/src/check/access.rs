@@ -16,6 +16,9 @@ impl Checker<'_> {
         if ty == TypeId::ERROR {
             return TypeId::ERROR;
         }
+        if let Some(resource) = self.types.resource(ty) {
+            return self.resource_field(id, resource, name);
+        }
         // A flag reads as a `bool` field: `perms.write`. Members are looked up by name rather
         // than by copying the type's list of them, which made each access cost its size.
         if let TypeDef::Flags { .. } = self.types.def(ty) {
@@ -236,6 +239,18 @@ impl Checker<'_> {
         );
     }
 
+    /// Whether a place reaches through a handle into a resource's fields (`self.books[0]`).
+    pub(super) fn through_handle(&self, expr: ExprId) -> bool {
+        match &self.body.exprs[expr].kind {
+            ExprKind::Field { base, .. } => {
+                let base_ty = self.expr_types.get(*base).copied().unwrap_or(TypeId::ERROR);
+                self.types.resource(base_ty).is_some() || self.through_handle(*base)
+            }
+            ExprKind::Index { base, .. } | ExprKind::Paren(base) => self.through_handle(*base),
+            _ => false,
+        }
+    }
+
     /// The variable at the root of a place (`xs` in `xs[0].name`), if `expr` is a place.
     pub(super) fn place_root(&self, expr: ExprId) -> Option<ExprId> {
         match &self.body.exprs[expr].kind {
@@ -249,6 +264,10 @@ impl Checker<'_> {
 
     /// Reports a change to something that is not a `mut` variable (or part of one).
     pub(super) fn require_mutable(&mut self, place: ExprId, why: &str) {
+        if self.through_handle(place) {
+            // A resource's fields are places wherever a handle reaches them.
+            return;
+        }
         let place_span = self.body.exprs[place].span;
         let Some(root) = self.place_root(place) else {
             self.error(

@@ -382,6 +382,7 @@ impl Checker<'_> {
             ExportTarget::Wit(path) => match self.find_interface(path) {
                 Some(id) => {
                     let wit = self.wit;
+                    self.claim_resources(id);
                     for (type_name, &ty) in &wit.interfaces[id].types {
                         let ty = self.wit_type(&wit_parser::Type::Id(ty), &path.interface);
                         self.type_names.insert(type_name.clone(), ty);

@@ -55,6 +55,7 @@ impl Checker<'_> {
         let span = ast.exprs[id].span;
         match &ast.exprs[id].kind {
             ExprKind::Error => TypeId::ERROR,
+            ExprKind::New { ty, fields } => self.new_resource(id, ty, fields, span),
             // `expr` checks parentheses itself, for the one-element tuple.
             ExprKind::Paren(inner) => self.expr(*inner, expect),
             ExprKind::Bool(_) => TypeId::BOOL,
@@ -459,7 +460,7 @@ impl Checker<'_> {
             .find_map(|scope| scope.get(name).copied())
     }
 
-    fn unbound(&mut self, name: &Name, what: &str) {
+    pub(super) fn unbound(&mut self, name: &Name, what: &str) {
         let mut diagnostic = Diagnostic::error(
             "unbound-name",
             format!("cannot find {what} `{}` in this scope", name.text),

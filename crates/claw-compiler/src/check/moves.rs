@@ -321,7 +321,12 @@ impl Walk<'_> {
                         .hint("move the whole value, or take it apart with `match`"),
                     );
                 }
-                self.expr(*base, Use::Look);
+                // A field through a handle that nothing keeps would lose the handle.
+                if self.types.resource(self.facts.expr_type(*base)).is_some() {
+                    self.lend(*base);
+                } else {
+                    self.expr(*base, Use::Look);
+                }
                 if let ExprKind::Index { index, .. } = &body.exprs[id].kind {
                     self.expr(*index, Use::Look);
                 }
@@ -360,7 +365,7 @@ impl Walk<'_> {
                     self.expr(item, Use::Move);
                 }
             }
-            ExprKind::Record(fields) => {
+            ExprKind::Record(fields) | ExprKind::New { fields, .. } => {
                 for (_, value) in fields {
                     self.expr(*value, Use::Move);
                 }

@@ -266,7 +266,9 @@ impl Checker<'_> {
                             interface,
                         });
                         self.type_names.entry(name).or_insert(ty);
-                        self.import_resource(ty, *id, used_by);
+                        if !self.implemented.contains(id) {
+                            self.import_resource(ty, *id, used_by);
+                        }
                         return ty;
                     }
                     TypeDefKind::Handle(Handle::Own(resource)) => {

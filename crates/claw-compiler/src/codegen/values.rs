@@ -692,6 +692,30 @@ pub fn gen_drop(info: &ModuleInfo, ty: TypeId) -> (Vec<ValType>, Vec<ValType>, C
     (values, vec![], code)
 }
 
+/// The destructor of resource `ty`: runs its `drop` block with the representation, drops
+/// the handles the representation owns and hands its memory to the scratch list.
+pub fn gen_dtor(info: &ModuleInfo, ty: TypeId) -> (Vec<ValType>, Vec<ValType>, Code) {
+    let implementation = info
+        .program
+        .implementation(ty)
+        .expect("only implemented resources have destructors");
+    let mut code = Code::new(1);
+    if let Some(drop) = implementation.drop {
+        code.extend([I::LocalGet(0), I::Call(info.func_index[drop.0 as usize])]);
+    }
+    let rep = implementation.rep;
+    if info.types().contains_own(rep) {
+        emit_load(&mut code, info, rep, 0, 0);
+        emit_drop(&mut code, info, rep);
+    }
+    if info.types().in_memory(rep) {
+        emit_load(&mut code, info, rep, 0, 0);
+        emit_release(&mut code, info, rep);
+    }
+    code.extend([I::LocalGet(0), I::Call(info.helper(Helper::DeferFree))]);
+    (vec![ValType::I32], vec![], code)
+}
+
 /// Hands every block a global's old value owns to the scratch list (freed when the call
 /// ends, since a local may still point into it).
 pub fn emit_release(code: &mut Code, info: &ModuleInfo, ty: TypeId) {

@@ -376,6 +376,11 @@ impl<'p> Machine<'p> {
         let types = &program.types;
         let ty = facts.expr_type(id);
         Ok(match &ast.exprs[id].kind {
+            ExprKind::New { .. } => {
+                return Err(Unwind::Trap(Trap::new(
+                    "resources are not supported by the interpreter yet",
+                )))
+            }
             ExprKind::Paren(inner) => {
                 let value = self.expr(frame, *inner)?;
                 // `(5)` where a `tuple<u8>` is expected: WAVE's one-element tuple.

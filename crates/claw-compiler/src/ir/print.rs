@@ -338,6 +338,8 @@ impl Printer<'_> {
                     Builtin::Print { newline: false } => "print",
                     Builtin::CharAt => "char-at",
                     Builtin::Drop => "drop",
+                    Builtin::New => "new",
+                    Builtin::Rep => "rep",
                 };
                 self.list(&format!("{name}("), args, ")");
             }
@@ -375,11 +377,24 @@ impl Printer<'_> {
                 def.ty
             }
         };
+        // The field names of a resource's representation, right after `->`.
+        let mut rep_fields: Option<Vec<(String, TypeId)>> = None;
         for step in &place.path {
             match step {
+                Step::Deref => {
+                    let implementation = self.program.implementation(ty);
+                    rep_fields = implementation.map(|i| i.fields.clone());
+                    ty = implementation.map_or(ty, |i| i.rep);
+                    self.out.push_str("->");
+                }
                 Step::Field(index) => {
-                    let name = member(self.types, ty, *index);
-                    let _ = write!(self.out, ".{name}");
+                    match rep_fields.take() {
+                        Some(fields) => self.out.push_str(&fields[*index as usize].0),
+                        None => {
+                            let name = member(self.types, ty, *index);
+                            let _ = write!(self.out, ".{name}");
+                        }
+                    }
                     ty = step_type(self.types, ty, *index);
                 }
                 Step::Index(index, checked) => {

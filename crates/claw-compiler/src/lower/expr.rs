@@ -60,7 +60,8 @@ impl Lowerer<'_> {
             ExprKind::Method { receiver, args, .. } => match facts.expr_res.get(id) {
                 // A resource's method: the handle is lent as its first argument.
                 Some(Res::Func(func)) => {
-                    let mut all = vec![self.operand(*receiver)];
+                    let receiver = self.operand(*receiver);
+                    let mut all = vec![self.lend(receiver)];
                     all.extend(self.call_args(*func, args));
                     K::Call(*func, all)
                 }
@@ -116,6 +117,34 @@ impl Lowerer<'_> {
                 let scrutinee = self.expr(*scrutinee);
                 self.matching(scrutinee, arms, false)
             }
+            ExprKind::New { fields, .. } => {
+                let implementation = program
+                    .implementation(ty)
+                    .expect("checked: `new` of a resource the file implements");
+                let mut values: Vec<Option<Expr>> = vec![None; implementation.fields.len()];
+                let mut order = Vec::new();
+                for (name, value) in fields {
+                    let index = implementation
+                        .fields
+                        .iter()
+                        .position(|f| f.0 == name.text)
+                        .expect("checked: a field of the resource");
+                    order.push(index);
+                    values[index] = Some(self.expr(*value));
+                }
+                // Evaluated as written, laid out in declaration order: a record's form.
+                let rep = Expr::new(
+                    implementation.rep,
+                    K::Record(
+                        order
+                            .into_iter()
+                            .map(|i| (i as u32, values[i].take().expect("each field once")))
+                            .collect(),
+                    ),
+                );
+                let rep = self.own(rep, ir::Own::Persist);
+                K::Builtin(ir::Builtin::New, vec![rep])
+            }
             ExprKind::Try(inner) => {
                 let inner = self.expr(*inner);
                 let live = self.live_from(0);
@@ -141,8 +170,16 @@ impl Lowerer<'_> {
         let def = &program.funcs[func.0 as usize];
         let may_return = matches!(def.kind, FuncKind::Defined { .. })
             && def.result.is_some_and(|t| program.types.in_memory(t));
+        let params = def.param_types.clone();
+        let skip = params.len() - args.len();
         args.iter()
-            .map(|&arg| {
+            .zip(&params[skip..])
+            .map(|(&arg, &param)| {
+                let lent = matches!(program.types.def(param), TypeDef::Borrow(_));
+                if lent {
+                    let value = self.operand(arg);
+                    return self.lend(value);
+                }
                 if self.local_path(arg) && !(may_return && self.mutable_root(arg)) {
                     self.read_place(arg)
                 } else {
@@ -150,6 +187,21 @@ impl Lowerer<'_> {
                 }
             })
             .collect()
+    }
+
+    /// A handle passed where a borrow is expected: an owned handle to a resource the file
+    /// implements is lent as its representation.
+    fn lend(&self, value: Expr) -> Expr {
+        let types = &self.program.types;
+        match types.def(value.ty) {
+            TypeDef::Resource { .. } if self.program.implementation(value.ty).is_some() => {
+                let borrow = types
+                    .find(&TypeDef::Borrow(value.ty))
+                    .expect("a method's `self` interned the borrow");
+                Expr::new(borrow, K::Builtin(ir::Builtin::Rep, vec![value]))
+            }
+            _ => value,
+        }
     }
 
     /// A `match` whose value is not used: its type is `unit`, and each arm's value is a
@@ -302,8 +354,29 @@ impl Lowerer<'_> {
         }
     }
 
+    /// The representation type of a handle type, if the file implements its resource.
+    pub(super) fn rep_of(&self, ty: TypeId) -> Option<TypeId> {
+        let resource = self.program.types.resource(ty)?;
+        self.program.implementation(resource).map(|i| i.rep)
+    }
+
+    /// Whether a place reaches into a resource's representation, which any handle to it
+    /// can change, and which outlives the call.
+    pub(super) fn through_handle(&self, id: ExprId) -> bool {
+        match &self.ast.exprs[id].kind {
+            ExprKind::Field { base, .. } => {
+                self.rep_of(self.facts.expr_type(*base)).is_some() || self.through_handle(*base)
+            }
+            ExprKind::Index { base, .. } | ExprKind::Paren(base) => self.through_handle(*base),
+            _ => false,
+        }
+    }
+
     /// Whether the place's variable can change, so what is kept from it must be copied.
     fn mutable_root(&self, id: ExprId) -> bool {
+        if self.through_handle(id) {
+            return true;
+        }
         let program = self.program;
         let facts = self.facts;
         match self
@@ -325,8 +398,12 @@ impl Lowerer<'_> {
         )
     }
 
-    /// Whether the variable at the root of place `id` is a global.
+    /// Whether what place `id` holds outlives the call: it is in a global, or in a
+    /// resource's representation.
     pub(super) fn global_root(&self, id: ExprId) -> bool {
+        if self.through_handle(id) {
+            return true;
+        }
         let root = self.place_root(id);
         matches!(
             root.and_then(|r| self.facts.expr_res.get(r)),
@@ -385,6 +462,10 @@ impl Lowerer<'_> {
                 let Some(Res::Field(index)) = facts.expr_res.get(id) else {
                     unreachable!("checked: a field")
                 };
+                if let Some(rep) = self.rep_of(place.ty) {
+                    place.path.push(ir::Step::Deref);
+                    place.ty = rep;
+                }
                 place.path.push(ir::Step::Field(*index));
                 place.ty = ty;
                 place

@@ -105,10 +105,11 @@ fn appends(place: &Place, value: Expr) -> Result<Vec<Expr>, Expr> {
 fn same(a: &Place, b: &Place) -> bool {
     a.root == b.root
         && a.path.len() == b.path.len()
-        && a.path
-            .iter()
-            .zip(&b.path)
-            .all(|pair| matches!(pair, (ir::Step::Field(x), ir::Step::Field(y)) if x == y))
+        && a.path.iter().zip(&b.path).all(|pair| match pair {
+            (ir::Step::Field(x), ir::Step::Field(y)) => x == y,
+            (ir::Step::Deref, ir::Step::Deref) => true,
+            _ => false,
+        })
 }
 
 /// A copy of a place made only of fields.
@@ -120,6 +121,7 @@ fn same_place(place: &Place) -> Place {
             .iter()
             .map(|step| match step {
                 ir::Step::Field(index) => ir::Step::Field(*index),
+                ir::Step::Deref => ir::Step::Deref,
                 ir::Step::Index(..) => unreachable!("only field paths are rewritten"),
             })
             .collect(),

@@ -106,6 +106,7 @@ fn sweep(block: &mut Block, read: &HashSet<Local>) {
 pub fn pure(expr: &Expr) -> bool {
     match &expr.kind {
         ExprKind::Const(_) => true,
+        // A step through a handle asks the host for the representation.
         ExprKind::Read(place) => place
             .path
             .iter()
@@ -132,12 +133,13 @@ pub fn pure(expr: &Expr) -> bool {
         | ExprKind::Push(..)
         | ExprKind::Pop(_)
         | ExprKind::Take(_)
-        | ExprKind::Builtin(ir::Builtin::Drop, _)
+        | ExprKind::Builtin(ir::Builtin::Drop | ir::Builtin::New | ir::Builtin::Rep, _)
         | ExprKind::Unreachable => false,
     }
 }
 
-/// Drops the bodies of defined functions that no exported function calls, directly or not.
+/// Drops the bodies of defined functions that no exported function (or destructor) calls,
+/// directly or not.
 pub fn functions(module: &mut Module, program: &Program) {
     let mut live = HashSet::new();
     let mut work: Vec<usize> = (0..program.funcs.len())
@@ -148,6 +150,14 @@ pub fn functions(module: &mut Module, program: &Program) {
             )
         })
         .collect();
+    // A resource's `drop` block runs from its destructor, which the host calls.
+    work.extend(
+        program
+            .resources
+            .values()
+            .filter_map(|r| r.implementation.as_ref()?.drop)
+            .map(|f| f.0 as usize),
+    );
     while let Some(id) = work.pop() {
         if !live.insert(id) {
             continue;

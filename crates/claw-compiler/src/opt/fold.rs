@@ -77,7 +77,7 @@ fn fold(expr: &mut Expr, types: &Types, constants: &HashMap<Local, Const>) -> bo
                     .iter()
                     .try_fold(value.clone(), |value, step| match step {
                         ir::Step::Field(index) => field(value, *index),
-                        ir::Step::Index(..) => None,
+                        ir::Step::Index(..) | ir::Step::Deref => None,
                     })
             }),
             Var::Global(_) => None,

@@ -313,6 +313,24 @@ impl Parser<'_> {
             {
                 return self.check();
             }
+            // `new T {…}`: two names in a row mean nothing else.
+            TokenKind::Ident
+                if self.at_word("new")
+                    && self.peek_at(1) == TokenKind::Ident
+                    && self.peek_at(2) == TokenKind::LBrace =>
+            {
+                self.bump();
+                let ty = self.name()?;
+                self.bump();
+                let fields = self.with_brace_literals(true, |p| {
+                    p.comma_list(TokenKind::RBrace, |p| {
+                        let name = p.name()?;
+                        p.expect(TokenKind::Colon)?;
+                        Ok((name, p.expr()?))
+                    })
+                })?;
+                ExprKind::New { ty, fields }
+            }
             TokenKind::Ident => return self.path_or_call(),
             _ => return Err(self.unexpected("an expression")),
         };

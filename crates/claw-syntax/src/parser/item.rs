@@ -4,9 +4,10 @@
 use super::{PResult, Parser, Recover};
 use crate::ast::{
     ExportInterface, ExportTarget, Func, FuncSig, Global, ImportFrom, ImportFunc, ImportName,
-    InterfacePath, Item, Name, Param, TypeDecl, TypeDeclKind, TypeExpr,
+    InterfacePath, Item, Member, MemberKind, Name, Param, ResourceDecl, TypeDecl, TypeDeclKind,
+    TypeExpr,
 };
-use crate::TokenKind;
+use crate::{Span, TokenKind};
 
 /// Words that start a type declaration when followed by a name. They stay ordinary
 /// identifiers everywhere else, since `type` and `record` are common names.
@@ -30,10 +31,17 @@ impl Parser<'_> {
         }
     }
 
-    /// Pushes an export block followed by its functions, linking them both ways by index.
+    /// Pushes an export block followed by its functions (resources' members among them),
+    /// linking them both ways by index.
     fn push_export(&mut self, mut interface: ExportInterface, funcs: Vec<Func>) {
         let index = self.ast.items.len();
-        interface.funcs = (index + 1..=index + funcs.len()).collect();
+        for (offset, func) in funcs.iter().enumerate() {
+            let at = index + 1 + offset;
+            match func.member {
+                Some(member) => interface.resources[member.resource].members.push(at),
+                None => interface.funcs.push(at),
+            }
+        }
         self.ast.items.push(Item::ExportInterface(interface));
         for mut func in funcs {
             func.exported = true;
@@ -102,18 +110,121 @@ impl Parser<'_> {
             ExportTarget::Wit(self.interface_path()?)
         };
         self.expect(TokenKind::LBrace)?;
-        let funcs = self.export_funcs();
+        let mut resources = Vec::new();
+        let funcs = self.export_funcs(&mut resources);
         let interface = ExportInterface {
             target,
             funcs: Vec::new(),
+            resources,
             span: start.to(self.prev_span()),
         };
         Ok(Parsed::Export(interface, funcs))
     }
 
+    /// `resource name { fields and members }`, its members added to `funcs`.
+    fn resource(&mut self, index: usize, funcs: &mut Vec<Func>) -> PResult<ResourceDecl> {
+        let start = self.bump().span;
+        let name = self.name()?;
+        self.expect(TokenKind::LBrace)?;
+        let mut fields = Vec::new();
+        loop {
+            let member = |kind| Member {
+                resource: index,
+                kind,
+            };
+            let parsed = match self.peek() {
+                TokenKind::RBrace => {
+                    self.bump();
+                    break;
+                }
+                TokenKind::Eof => return Err(self.unexpected("`}`")),
+                TokenKind::Func => self.member(member(MemberKind::Method)),
+                TokenKind::Ident
+                    if self.at_word("static") && self.peek_at(1) == TokenKind::Func =>
+                {
+                    self.bump();
+                    self.member(member(MemberKind::Static))
+                }
+                TokenKind::Ident
+                    if self.at_word("constructor") && self.peek_at(1) == TokenKind::LParen =>
+                {
+                    self.member(member(MemberKind::Constructor))
+                }
+                TokenKind::Ident
+                    if self.at_word("drop") && self.peek_at(1) == TokenKind::LBrace =>
+                {
+                    self.member(member(MemberKind::Drop))
+                }
+                TokenKind::Ident if self.peek_at(1) == TokenKind::Colon => {
+                    let field = self.name()?;
+                    self.bump();
+                    let ty = self.type_expr()?;
+                    fields.push((field, ty));
+                    if !self.eat(TokenKind::Comma) && !self.at(TokenKind::RBrace) {
+                        return Err(self.unexpected("`,` or `}`"));
+                    }
+                    continue;
+                }
+                _ => {
+                    return Err(self.unexpected(
+                        "a field, `constructor`, `func`, `static func`, `drop` or `}`",
+                    ))
+                }
+            };
+            match parsed {
+                Ok(func) => funcs.push(func),
+                Err(Recover) => self.recover_export_func(),
+            }
+        }
+        Ok(ResourceDecl {
+            name,
+            fields,
+            members: Vec::new(),
+            span: start.to(self.prev_span()),
+        })
+    }
+
+    /// A member of a resource block: `func`, `static func` (past `static`), `constructor`
+    /// or `drop`, with its body.
+    fn member(&mut self, member: Member) -> PResult<Func> {
+        let start = self.span();
+        let (name, sig) = match member.kind {
+            MemberKind::Method | MemberKind::Static => {
+                self.expect(TokenKind::Func)?;
+                (self.name()?, self.func_sig()?)
+            }
+            MemberKind::Constructor => (self.name()?, self.func_sig()?),
+            MemberKind::Drop => {
+                let name = self.name()?;
+                let span = Span {
+                    start: name.span.end,
+                    ..name.span
+                };
+                let sig = FuncSig {
+                    params: Vec::new(),
+                    result: None,
+                    span,
+                };
+                (name, sig)
+            }
+        };
+        let (block, body) = self.in_body(Self::block);
+        let block = block?;
+        Ok(Func {
+            exported: true,
+            interface: None,
+            member: Some(member),
+            name,
+            sig,
+            span: start.to(block.span),
+            block,
+            body,
+        })
+    }
+
     /// The functions of an export block through its `}`. A bad function is skipped rather
     /// than abandoning the block, so the functions after it still belong to the interface.
-    fn export_funcs(&mut self) -> Vec<Func> {
+    fn export_funcs(&mut self, resources: &mut Vec<ResourceDecl>) -> Vec<Func> {
         let mut funcs = Vec::new();
         loop {
             match self.peek() {
@@ -129,8 +240,21 @@ impl Parser<'_> {
                     Ok(func) => funcs.push(func),
                     Err(Recover) => self.recover_export_func(),
                 },
+                TokenKind::Ident
+                    if self.at_word("resource") && self.peek_at(1) == TokenKind::Ident =>
+                {
+                    let index = resources.len();
+                    match self.resource(index, &mut funcs) {
+                        Ok(resource) => resources.push(resource),
+                        Err(Recover) => {
+                            // The members parsed so far go with the resource.
+                            funcs.retain(|f| f.member.is_none_or(|m| m.resource != index));
+                            self.recover_export_func();
+                        }
+                    }
+                }
                 _ => {
-                    self.unexpected("`func` or `}`");
+                    self.unexpected("`func`, `resource` or `}`");
                     self.recover_export_func();
                 }
             }
@@ -320,6 +444,7 @@ impl Parser<'_> {
         Ok(Func {
             exported,
             interface: None,
+            member: None,
             name,
             sig,
             span: start.to(block.span),

@@ -102,6 +102,26 @@ impl Emitter<'_> {
             K::Push(place, value) => self.push(place, value),
             K::Pop(place) => self.pop(place, ty),
             K::Take(place) => self.take(place),
+            K::Builtin(Builtin::New, args) => {
+                let rep = args[0].ty;
+                self.expr(&args[0]);
+                let vt = self.flat(rep);
+                let value = self.code.stash(&vt);
+                let size = canon::size(types, rep).max(1) as i32;
+                let ptr = self.code.local(ValType::I32);
+                self.code.extend([
+                    I::I32Const(size),
+                    I::Call(info.helper(Helper::Malloc)),
+                    I::LocalSet(ptr),
+                ]);
+                emit_store_from(&mut self.code, info, rep, value, ptr, 0);
+                self.code
+                    .extend([I::LocalGet(ptr), I::Call(info.resource_new[&ty])]);
+            }
+            K::Builtin(Builtin::Rep, args) => {
+                self.expr(&args[0]);
+                self.code.push(I::Call(info.resource_rep[&args[0].ty]));
+            }
             K::Builtin(Builtin::Drop, args) => {
                 self.expr(&args[0]);
                 emit_drop(&mut self.code, info, args[0].ty);

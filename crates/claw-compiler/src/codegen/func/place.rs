@@ -56,6 +56,26 @@ impl Emitter<'_> {
         };
         for step in &place.path {
             match step {
+                ir::Step::Deref => {
+                    let handle = at.ty;
+                    self.read(at);
+                    if matches!(types.def(handle), TypeDef::Resource { .. }) {
+                        self.code.push(I::Call(self.info.resource_rep[&handle]));
+                    }
+                    let addr = self.code.stash(&[ValType::I32]);
+                    let rep = self
+                        .info
+                        .program
+                        .implementation(types.resource(handle).expect("a handle"))
+                        .expect("checked: the file implements the resource")
+                        .rep;
+                    at = Place {
+                        loc: Loc::Mem { addr, offset: 0 },
+                        ty: rep,
+                        global: true,
+                        flag: None,
+                    };
+                }
                 ir::Step::Field(index) => {
                     let ty = step_type(types, at.ty, *index);
                     if let TypeDef::Flags { .. } = types.def(at.ty) {
