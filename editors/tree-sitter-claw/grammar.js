@@ -108,8 +108,59 @@ module.exports = grammar({
         'export',
         choice($.interface_path, seq(field('name', $.identifier), ':', 'interface')),
         '{',
-        repeat($.function),
+        repeat(choice($.function, $.resource_declaration)),
         '}',
+      ),
+
+    // `resource`, `constructor`, `static` and `drop` are keywords only where the compiler
+    // reads them so (tree-sitter lexes a keyword only where it is valid); inside a resource
+    // block the last three still name fields (`drop: u32,`), told apart by the next token.
+    resource_declaration: ($) =>
+      seq(
+        'resource',
+        field('name', $.identifier),
+        '{',
+        repeat(
+          choice(
+            seq($.field_declaration, ','),
+            $.constructor,
+            $.destructor,
+            $.method,
+            $.static_function,
+          ),
+        ),
+        // As in the compiler, a comma follows every field but one just before the `}`.
+        optional($.field_declaration),
+        '}',
+      ),
+
+    constructor: ($) =>
+      seq(
+        'constructor',
+        $.parameters,
+        optional(seq('->', field('result', $._type))),
+        field('body', $.block),
+      ),
+
+    destructor: ($) => seq('drop', field('body', $.block)),
+
+    method: ($) =>
+      seq(
+        'func',
+        field('name', $.identifier),
+        $.parameters,
+        optional(seq('->', field('result', $._type))),
+        field('body', $.block),
+      ),
+
+    static_function: ($) =>
+      seq(
+        'static',
+        'func',
+        field('name', $.identifier),
+        $.parameters,
+        optional(seq('->', field('result', $._type))),
+        field('body', $.block),
       ),
 
     type_declaration: ($) =>
@@ -120,7 +171,12 @@ module.exports = grammar({
         seq('type', field('name', $.identifier), '=', field('type', $._type), ';'),
       ),
 
-    field_declaration: ($) => seq(field('name', $.identifier), ':', field('type', $._type)),
+    field_declaration: ($) =>
+      seq(
+        field('name', choice($.identifier, alias(choice('constructor', 'static', 'drop'), $.identifier))),
+        ':',
+        field('type', $._type),
+      ),
 
     case_declaration: ($) =>
       seq(field('name', $.identifier), optional(seq('(', field('payload', $._type), ')'))),
@@ -230,6 +286,7 @@ module.exports = grammar({
         $.range,
         $.match_expression,
         $.check,
+        $.new_expression,
       ),
 
     integer: (_) => token(choice(/[0-9][0-9_]*/, /0x[0-9a-fA-F_]+/, /0b[01_]+/)),
@@ -245,7 +302,11 @@ module.exports = grammar({
 
     boolean: (_) => choice('true', 'false'),
 
-    path: ($) => prec.right(seq($.identifier, repeat(seq('::', $.identifier)))),
+    // `new` is a keyword only before a name and a `{`; elsewhere it is an ordinary name.
+    path: ($) =>
+      prec.right(
+        seq(choice($.identifier, alias('new', $.identifier)), repeat(seq('::', $.identifier))),
+      ),
 
     call: ($) =>
       prec(PREC.postfix, seq(field('function', $.path), field('arguments', $.arguments))),
@@ -268,6 +329,9 @@ module.exports = grammar({
     field_value: ($) => seq(field('name', $.identifier), ':', field('value', $._expression)),
 
     flags: ($) => seq('{', commaSep($.identifier), '}'),
+
+    new_expression: ($) =>
+      seq('new', field('type', $.identifier), '{', commaSep($.field_value), '}'),
 
     field_access: ($) =>
       prec(

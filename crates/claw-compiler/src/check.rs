@@ -82,6 +82,7 @@ pub fn check(
     };
     ctx.collect_type_decls();
     ctx.collect_items();
+    ctx.resolve_type_decls();
     ctx.check_exports();
     ctx.check_world_names();
     ctx.check_globals();

@@ -78,6 +78,8 @@ impl Host for NoImports {
 pub struct Instance {
     program: Program,
     globals: Vec<Value>,
+    /// The table of resources the program implements: see [`eval::Handles`].
+    handles: eval::Handles,
     stdout: String,
     host: Box<dyn Host>,
     fuel: Option<u64>,
@@ -90,6 +92,7 @@ impl Instance {
     pub(crate) fn new(program: Program, host: Box<dyn Host>) -> Instance {
         Instance {
             globals: eval::Machine::initial_globals(&program),
+            handles: eval::Handles::default(),
             program,
             stdout: String::new(),
             host,
@@ -138,12 +141,19 @@ impl Instance {
         let globals = std::mem::take(&mut self.globals);
         let mut machine = eval::Machine::new(&self.program, host, globals);
         machine.fuel = self.fuel;
+        machine.handles = std::mem::take(&mut self.handles);
         let outcome = machine.call(func, args);
         self.globals = machine.globals;
+        self.handles = machine.handles;
         self.stdout.push_str(&machine.stdout);
         self.host = machine.host;
         let value = outcome.map_err(CallError::Trap)?;
         Ok(result_ty.map(|ty| to_wave(&self.program.types, ty, &value)))
+    }
+
+    /// How many resources the program implements are alive (created, not yet dropped).
+    pub fn live_resources(&self) -> usize {
+        self.handles.live()
     }
 
     /// Everything `print` and `println` wrote so far.

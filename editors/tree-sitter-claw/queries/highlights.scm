@@ -22,6 +22,11 @@
   "enum"
   "flags"
   "type"
+  "resource"
+  "constructor"
+  "static"
+  "drop"
+  "new"
 ] @keyword
 
 [
@@ -44,13 +49,19 @@
 (import_name name: (identifier) @function)
 (call function: (path (identifier) @function.call))
 (method_call method: (identifier) @function.method)
+(method name: (identifier) @function.method)
+(static_function name: (identifier) @function)
 
 (type (identifier) @type)
 (generic_type name: (identifier) @type)
 (type_declaration name: (identifier) @type)
+(resource_declaration name: (identifier) @type)
+(new_expression type: (identifier) @type)
 (case_declaration name: (identifier) @constant)
 (case_pattern (identifier) @constant)
 
+((path . (identifier) @variable.builtin .)
+  (#eq? @variable.builtin "self"))
 (parameter name: (identifier) @variable.parameter)
 (field_declaration name: (identifier) @property)
 (field_value name: (identifier) @property)

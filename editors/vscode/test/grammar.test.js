@@ -80,6 +80,13 @@ test("the scopes of a few lines match the snapshot", async () => {
     "    for i in 0..=0xff_ff { total += xs[i as u32] * 2.5e-3; }",
     "    check!(max-nanos - 1 >= x-1 && !done)?;",
     "    return match o { some((true, n)) => n, none => -1 };",
+    "    resource shelf {",
+    "        books: list<book>,",
+    "        constructor(name: string) {",
+    "        drop { drop(self.books); }",
+    "        static func merge(a: shelf, b: own<shelf>) -> shelf {",
+    "            return new shelf {name: self.name, books: []};",
+    "    let new = shelf::merge(a, b).compare(s as borrow<shelf>);",
   ];
   let out = "";
   for (const line of lines) {

@@ -56,7 +56,11 @@ impl Checker<'_> {
                 self.type_decls.insert(decl.name.text.clone(), index);
             }
         }
-        // Resolve every declaration, so errors in unused ones are reported too.
+    }
+
+    /// Resolves every declaration, so errors in unused ones are reported too: once imports
+    /// and export blocks have named their types, which declarations may use.
+    pub(super) fn resolve_type_decls(&mut self) {
         let mut names: Vec<(usize, String)> = self
             .type_decls
             .iter()

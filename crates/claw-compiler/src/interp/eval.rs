@@ -42,10 +42,37 @@ impl From<Trap> for Unwind {
 
 type Flow<T> = Result<T, Unwind>;
 
+/// The resources an instance implements that are alive: each handle's resource type and
+/// representation (a tuple of its fields), by handle. Handle 0 is never given out, so a
+/// variable a handle moved out of holds no handle.
+pub struct Handles {
+    table: Vec<Option<(TypeId, Value)>>,
+}
+
+impl Default for Handles {
+    fn default() -> Handles {
+        Handles { table: vec![None] }
+    }
+}
+
+impl Handles {
+    pub fn live(&self) -> usize {
+        self.table.iter().flatten().count()
+    }
+
+    fn rep(&mut self, handle: u32) -> Flow<&mut Value> {
+        match self.table.get_mut(handle as usize) {
+            Some(Some((_, rep))) => Ok(rep),
+            _ => Err(Unwind::Trap(Trap::new("unknown handle"))),
+        }
+    }
+}
+
 /// The state of one instance: its globals, what it printed, and the host it calls.
 pub struct Machine<'p> {
     pub program: &'p Program,
     pub globals: Vec<Value>,
+    pub handles: Handles,
     pub stdout: String,
     pub host: Box<dyn Host>,
     /// Statements left to run before the call stops with an out-of-fuel trap, if limited.
@@ -58,6 +85,9 @@ struct Frame<'p> {
     ast: &'p ast::Body,
     facts: &'p BodyFacts,
     locals: HashMap<LocalId, Value>,
+    /// The variables owning handles in each scope open here, outermost first: what is
+    /// dropped when the scope ends, whichever way it ends.
+    scopes: Vec<Vec<LocalId>>,
 }
 
 impl<'p> Frame<'p> {
@@ -66,6 +96,7 @@ impl<'p> Frame<'p> {
             ast,
             facts,
             locals: HashMap::new(),
+            scopes: Vec::new(),
         }
     }
 }
@@ -88,6 +119,8 @@ enum Step {
     /// A record or tuple field, or one flag of a flags value.
     Field(usize),
     Index(usize),
+    /// From a handle to its resource's representation.
+    Deref,
 }
 
 fn out_of_bounds() -> Unwind {
@@ -98,15 +131,25 @@ fn out_of_bounds() -> Unwind {
 /// have shrunk since the place was resolved).
 fn slot<'a>(
     globals: &'a mut [Value],
+    handles: &'a mut Handles,
     frame: &'a mut Frame<'_>,
     root: Root,
     steps: &[Step],
 ) -> Flow<&'a mut Value> {
-    let value = match root {
-        Root::Local(local) => frame.locals.get_mut(&local).expect("bound before use"),
-        Root::Global(global) => &mut globals[global.0 as usize],
+    // A step through a handle starts again from the table.
+    let last = steps.iter().rposition(|s| matches!(s, Step::Deref));
+    let Some(at) = last else {
+        let value = match root {
+            Root::Local(local) => frame.locals.get_mut(&local).expect("bound before use"),
+            Root::Global(global) => &mut globals[global.0 as usize],
+        };
+        return walk(value, steps);
     };
-    walk(value, steps)
+    let handle = match slot(globals, handles, frame, root, &steps[..at])? {
+        Value::Handle(handle) => *handle,
+        other => unreachable!("checked: a handle, not {other:?}"),
+    };
+    walk(handles.rep(handle)?, &steps[at + 1..])
 }
 
 /// A list's or a string's length (a string's in bytes).
@@ -124,6 +167,7 @@ fn walk<'v>(mut value: &'v mut Value, steps: &[Step]) -> Flow<&'v mut Value> {
         value = match (value, *step) {
             (Value::Fields(fields), Step::Field(i)) => &mut fields[i],
             (Value::List(items), Step::Index(i)) => items.get_mut(i).ok_or_else(out_of_bounds)?,
+            (_, Step::Deref) => unreachable!("`slot` goes through handles"),
             (other, _) => unreachable!("checked: no such place in {other:?}"),
         };
     }
@@ -135,6 +179,7 @@ impl<'p> Machine<'p> {
         Machine {
             program,
             globals,
+            handles: Handles::default(),
             stdout: String::new(),
             host,
             fuel: None,
@@ -169,11 +214,14 @@ impl<'p> Machine<'p> {
         }
         self.depth += 1;
         let mut frame = Frame::new(&syntax.body, facts);
-        // A function's parameters are its body's first locals.
+        // A function's parameters are its body's first locals, in a scope around its block.
+        frame.scopes.push(Vec::new());
         for (param, arg) in args.into_iter().enumerate() {
             frame.locals.insert(LocalId(param as u32), arg);
+            self.owns(&mut frame, LocalId(param as u32));
         }
         let flow = self.block(&mut frame, &syntax.block);
+        let flow = self.close_scope(&mut frame, flow);
         self.depth -= 1;
         match flow {
             Ok(()) => Ok(Value::Unit),
@@ -215,10 +263,96 @@ impl<'p> Machine<'p> {
     }
 
     fn block(&mut self, frame: &mut Frame<'p>, block: &Block) -> Flow<()> {
+        frame.scopes.push(Vec::new());
+        let mut flow = Ok(());
         for &stmt in &block.stmts {
-            self.stmt(frame, stmt)?;
+            flow = self.stmt(frame, stmt);
+            if flow.is_err() {
+                break;
+            }
         }
-        Ok(())
+        self.close_scope(frame, flow)
+    }
+
+    /// Puts `local` in the innermost scope if its value may own a handle.
+    fn owns(&mut self, frame: &mut Frame<'p>, local: LocalId) {
+        let ty = frame.facts.locals[local.0 as usize].ty;
+        if self.program.types.contains_own(ty) {
+            frame
+                .scopes
+                .last_mut()
+                .expect("a scope is open")
+                .push(local);
+        }
+    }
+
+    /// Ends the innermost scope, however it was left: drops what its variables still
+    /// hold, the last declared first. A trap while dropping replaces how it was left.
+    fn close_scope<T>(&mut self, frame: &mut Frame<'p>, flow: Flow<T>) -> Flow<T> {
+        let locals = frame.scopes.pop().expect("a scope is open");
+        for local in locals.into_iter().rev() {
+            let ty = frame.facts.locals[local.0 as usize].ty;
+            if let Some(value) = frame.locals.insert(local, Value::Unit) {
+                self.drop_value(&value, ty)?;
+            }
+        }
+        flow
+    }
+
+    /// Drops every owned handle in `value`, of type `ty`: a resource the program
+    /// implements runs its `drop` block, then drops what its representation owns.
+    fn drop_value(&mut self, value: &Value, ty: TypeId) -> Flow<()> {
+        let program = self.program;
+        let types = &program.types;
+        if !types.contains_own(ty) {
+            return Ok(());
+        }
+        match (types.def(ty), value) {
+            (TypeDef::Resource { .. }, Value::Handle(handle)) => {
+                if *handle == 0 {
+                    return Ok(());
+                }
+                let Some(implementation) = program.implementation(ty) else {
+                    return Err(Unwind::Trap(Trap::new(
+                        "the interpreter cannot drop handles of imported resources",
+                    )));
+                };
+                if let Some(drop) = implementation.drop {
+                    self.call(drop.0 as usize, vec![Value::Handle(*handle)])?;
+                }
+                let rep = match self
+                    .handles
+                    .table
+                    .get_mut(*handle as usize)
+                    .and_then(Option::take)
+                {
+                    Some((_, rep)) => rep,
+                    None => return Err(Unwind::Trap(Trap::new("unknown handle"))),
+                };
+                self.drop_value(&rep, implementation.rep)
+            }
+            (TypeDef::List(elem), Value::List(items)) => {
+                for item in items {
+                    self.drop_value(item, *elem)?;
+                }
+                Ok(())
+            }
+            (_, Value::Fields(values)) => {
+                let fields = types.fields(ty).expect("checked: fields");
+                for (value, (_, field)) in values.iter().zip(fields) {
+                    self.drop_value(value, field)?;
+                }
+                Ok(())
+            }
+            (_, Value::Case(case, Some(payload))) => {
+                match types.case(ty, *case).and_then(|c| c.1) {
+                    Some(payload_ty) => self.drop_value(payload, payload_ty),
+                    None => Ok(()),
+                }
+            }
+            // A moved-out value.
+            _ => Ok(()),
+        }
     }
 
     /// Uses one unit of fuel: each statement and each loop round costs one, so a run that
@@ -266,15 +400,24 @@ impl<'p> Machine<'p> {
             StmtKind::Let { init, .. } => {
                 let value = self.expr(frame, *init)?;
                 frame.locals.insert(facts.let_locals[id], value);
+                self.owns(frame, facts.let_locals[id]);
             }
             StmtKind::Assign { place, op, value } => {
                 // The value first, then the place, as in Rust.
                 let rhs = self.expr(frame, *value)?;
                 let target = self.place(frame, *place)?;
+                let place_ty = facts.expr_type(*place);
                 let new = match op {
                     Some(op) => {
                         let old = self.read(frame, &target)?;
-                        ops::binary(&program.types, *op, facts.expr_type(*place), old, rhs)?
+                        ops::binary(&program.types, *op, place_ty, old, rhs)?
+                    }
+                    None if program.types.contains_own(place_ty) => {
+                        // The old value is dropped before the new one goes in.
+                        let old = self.read(frame, &target)?;
+                        self.write(frame, &target, Value::Unit)?;
+                        self.drop_value(&old, place_ty)?;
+                        rhs
                     }
                     None => rhs,
                 };
@@ -285,8 +428,20 @@ impl<'p> Machine<'p> {
                 otherwise,
             } => {
                 for (cond, block) in branches {
-                    if self.condition(frame, *cond)? {
-                        return self.block(frame, block);
+                    // An `if let`'s names are a scope around its block.
+                    frame.scopes.push(Vec::new());
+                    match self.condition(frame, *cond) {
+                        Ok(true) => {
+                            let flow = self.block(frame, block);
+                            return self.close_scope(frame, flow);
+                        }
+                        Ok(false) => {
+                            frame.scopes.pop();
+                        }
+                        Err(unwind) => {
+                            frame.scopes.pop();
+                            return Err(unwind);
+                        }
                     }
                 }
                 if let Some(block) = otherwise {
@@ -312,7 +467,8 @@ impl<'p> Machine<'p> {
                 return Err(Unwind::Return(value));
             }
             StmtKind::Expr(expr) => {
-                self.expr(frame, *expr)?;
+                let value = self.expr(frame, *expr)?;
+                self.drop_value(&value, facts.expr_type(*expr))?;
             }
         }
         Ok(())
@@ -323,7 +479,11 @@ impl<'p> Machine<'p> {
         let (ast, facts) = (frame.ast, frame.facts);
         if let ExprKind::Let { pat, value } = &ast.exprs[ast.unparen(cond)].kind {
             let v = self.expr(frame, *value)?;
-            return Ok(self.matches(frame, *pat, facts.expr_type(*value), &v));
+            let matched = self.matches(frame, *pat, facts.expr_type(*value), &v);
+            if matched {
+                self.own_bindings(frame, *pat);
+            }
+            return Ok(matched);
         }
         Ok(self.expr(frame, cond)?.bool())
     }
@@ -376,10 +536,22 @@ impl<'p> Machine<'p> {
         let types = &program.types;
         let ty = facts.expr_type(id);
         Ok(match &ast.exprs[id].kind {
-            ExprKind::New { .. } => {
-                return Err(Unwind::Trap(Trap::new(
-                    "resources are not supported by the interpreter yet",
-                )))
+            ExprKind::New { fields, .. } => {
+                let implementation = program
+                    .implementation(ty)
+                    .expect("checked: a resource the program implements");
+                // Evaluated as written, kept in declaration order.
+                let mut values = vec![Value::Unit; implementation.fields.len()];
+                for (name, value) in fields {
+                    let index = implementation
+                        .fields
+                        .iter()
+                        .position(|f| f.0 == name.text)
+                        .expect("checked: a field");
+                    values[index] = self.expr(frame, *value)?;
+                }
+                self.handles.table.push(Some((ty, Value::Fields(values))));
+                Value::Handle(self.handles.table.len() as u32 - 1)
             }
             ExprKind::Paren(inner) => {
                 let value = self.expr(frame, *inner)?;
@@ -397,6 +569,11 @@ impl<'p> Machine<'p> {
             ExprKind::Char(c) => Value::Char(*c),
             ExprKind::Bool(b) => Value::Bool(*b),
             ExprKind::Path(_) => match facts.expr_res.get(id) {
+                // A move leaves nothing behind.
+                Some(Res::Local(local)) if facts.moves.contains_idx(id) => frame
+                    .locals
+                    .insert(*local, Value::Unit)
+                    .expect("bound before use"),
                 Some(Res::Local(local)) => {
                     let value = frame.locals[local].clone();
                     self.burn_size(&value)?;
@@ -423,6 +600,10 @@ impl<'p> Machine<'p> {
                         if *newline {
                             self.stdout.push('\n');
                         }
+                        Value::Unit
+                    }
+                    Some(Res::Builtin(Builtin::Drop)) => {
+                        self.drop_value(&values[0], facts.expr_type(args[0]))?;
                         Value::Unit
                     }
                     other => unreachable!("checked: a callee, not {other:?}"),
@@ -485,6 +666,10 @@ impl<'p> Machine<'p> {
                 match self.expr(frame, *base)? {
                     Value::Fields(mut fields) => fields.swap_remove(*index as usize),
                     Value::Flags(flags) => Value::Bool(flags[*index as usize]),
+                    Value::Handle(handle) => match self.handles.rep(handle)? {
+                        Value::Fields(fields) => fields[*index as usize].clone(),
+                        other => unreachable!("a representation, not {other:?}"),
+                    },
                     other => unreachable!("checked: fields, not {other:?}"),
                 }
             }
@@ -494,6 +679,14 @@ impl<'p> Machine<'p> {
                 list.into_iter().nth(i as usize).ok_or_else(out_of_bounds)?
             }
             ExprKind::Method { receiver, args, .. } => match facts.expr_res.get(id) {
+                // A resource's method, with the handle lent as `self`.
+                Some(Res::Func(func)) => {
+                    let mut values = vec![self.expr(frame, *receiver)?];
+                    for &arg in args {
+                        values.push(self.expr(frame, arg)?);
+                    }
+                    self.call(func.0 as usize, values)?
+                }
                 Some(Res::Builtin(Builtin::Len)) if Self::is_field_path(frame, *receiver) => {
                     let place = self.place(frame, *receiver)?;
                     Value::Int(self.len_at(frame, &place)? as i128)
@@ -508,7 +701,13 @@ impl<'p> Machine<'p> {
                 Some(Res::Builtin(Builtin::Push)) => {
                     let item = self.expr(frame, args[0])?;
                     let target = self.place(frame, *receiver)?;
-                    match slot(&mut self.globals, frame, target.root, &target.steps)? {
+                    match slot(
+                        &mut self.globals,
+                        &mut self.handles,
+                        frame,
+                        target.root,
+                        &target.steps,
+                    )? {
                         Value::List(items) => items.push(item),
                         other => unreachable!("checked: push on a list, not {other:?}"),
                     }
@@ -516,7 +715,13 @@ impl<'p> Machine<'p> {
                 }
                 Some(Res::Builtin(Builtin::Pop)) => {
                     let target = self.place(frame, *receiver)?;
-                    match slot(&mut self.globals, frame, target.root, &target.steps)? {
+                    match slot(
+                        &mut self.globals,
+                        &mut self.handles,
+                        frame,
+                        target.root,
+                        &target.steps,
+                    )? {
                         Value::List(items) => match items.pop() {
                             Some(item) => Value::Case(1, Some(Box::new(item))),
                             None => Value::Case(0, None),
@@ -529,14 +734,26 @@ impl<'p> Machine<'p> {
             ExprKind::Match { scrutinee, arms } => {
                 let scrutinee_ty = facts.expr_type(*scrutinee);
                 let value = self.expr(frame, *scrutinee)?;
+                let statement = facts.match_stmts.contains_idx(id);
                 for arm in arms {
                     if !self.matches(frame, arm.pat, scrutinee_ty, &value) {
                         continue;
                     }
-                    return match &arm.body {
+                    // The pattern's names are a scope around the arm.
+                    frame.scopes.push(Vec::new());
+                    self.own_bindings(frame, arm.pat);
+                    let flow = match &arm.body {
+                        ArmBody::Expr(body) if statement => {
+                            // An arm of a `match` statement is a statement of its own.
+                            self.expr(frame, *body).and_then(|v| {
+                                self.drop_value(&v, facts.expr_type(*body))?;
+                                Ok(Value::Unit)
+                            })
+                        }
                         ArmBody::Expr(body) => self.expr(frame, *body),
                         ArmBody::Block(block) => self.block(frame, block).map(|()| Value::Unit),
                     };
+                    return self.close_scope(frame, flow);
                 }
                 unreachable!("checked: the arms are exhaustive")
             }
@@ -646,6 +863,30 @@ impl<'p> Machine<'p> {
         }
     }
 
+    /// Puts the names a matched pattern bound in the innermost scope.
+    fn own_bindings(&mut self, frame: &mut Frame<'p>, pat: PatId) {
+        let ast = frame.ast;
+        match &ast.pats[pat].kind {
+            PatKind::Name(_) | PatKind::Case { .. } => match frame.facts.pat_res.get(pat) {
+                Some(PatRes::Bind(local)) => self.owns(frame, *local),
+                _ => {
+                    if let PatKind::Case {
+                        payload: Some(sub), ..
+                    } = &ast.pats[pat].kind
+                    {
+                        self.own_bindings(frame, *sub);
+                    }
+                }
+            },
+            PatKind::Tuple(items) => {
+                for &item in items {
+                    self.own_bindings(frame, item);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Resolves a place expression: its variable, then each field and element, evaluating and
     /// bounds-checking indices as it goes (after the value that is stored is evaluated).
     fn place(&mut self, frame: &mut Frame<'p>, id: ExprId) -> Flow<Place> {
@@ -665,6 +906,14 @@ impl<'p> Machine<'p> {
                 let Some(Res::Field(index)) = facts.expr_res.get(id) else {
                     unreachable!("checked: a field")
                 };
+                if self
+                    .program
+                    .types
+                    .resource(facts.expr_type(*base))
+                    .is_some()
+                {
+                    place.steps.push(Step::Deref);
+                }
                 place.steps.push(Step::Field(*index as usize));
                 Ok(place)
             }
@@ -700,6 +949,7 @@ impl<'p> Machine<'p> {
     fn len_at(&mut self, frame: &mut Frame<'p>, place: &Place) -> Flow<usize> {
         Ok(length(slot(
             &mut self.globals,
+            &mut self.handles,
             frame,
             place.root,
             &place.steps,
@@ -709,7 +959,16 @@ impl<'p> Machine<'p> {
     fn read(&mut self, frame: &mut Frame<'p>, place: &Place) -> Flow<Value> {
         let (flag, steps) = self.split_flag(frame.facts, place);
         Ok(
-            match (flag, slot(&mut self.globals, frame, place.root, steps)?) {
+            match (
+                flag,
+                slot(
+                    &mut self.globals,
+                    &mut self.handles,
+                    frame,
+                    place.root,
+                    steps,
+                )?,
+            ) {
                 (Some(bit), Value::Flags(flags)) => Value::Bool(flags[bit]),
                 (_, value) => value.clone(),
             },
@@ -718,7 +977,16 @@ impl<'p> Machine<'p> {
 
     fn write(&mut self, frame: &mut Frame<'p>, place: &Place, new: Value) -> Flow<()> {
         let (flag, steps) = self.split_flag(frame.facts, place);
-        match (flag, slot(&mut self.globals, frame, place.root, steps)?) {
+        match (
+            flag,
+            slot(
+                &mut self.globals,
+                &mut self.handles,
+                frame,
+                place.root,
+                steps,
+            )?,
+        ) {
             (Some(bit), Value::Flags(flags)) => flags[bit] = new.bool(),
             (_, slot) => *slot = new,
         }
@@ -745,6 +1013,12 @@ impl<'p> Machine<'p> {
         };
         for step in steps {
             ty = match (types.def(ty), step) {
+                (_, Step::Deref) => {
+                    match types.resource(ty).and_then(|r| program.implementation(r)) {
+                        Some(implementation) => implementation.rep,
+                        None => return false,
+                    }
+                }
                 (TypeDef::List(elem), Step::Index(_)) => *elem,
                 (_, Step::Field(i)) => match types.fields(ty) {
                     Some(fields) => fields[*i].1,

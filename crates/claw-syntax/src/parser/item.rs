@@ -132,28 +132,29 @@ impl Parser<'_> {
                 resource: index,
                 kind,
             };
+            let start = self.span();
             let parsed = match self.peek() {
                 TokenKind::RBrace => {
                     self.bump();
                     break;
                 }
                 TokenKind::Eof => return Err(self.unexpected("`}`")),
-                TokenKind::Func => self.member(member(MemberKind::Method)),
+                TokenKind::Func => self.member(start, member(MemberKind::Method)),
                 TokenKind::Ident
                     if self.at_word("static") && self.peek_at(1) == TokenKind::Func =>
                 {
                     self.bump();
-                    self.member(member(MemberKind::Static))
+                    self.member(start, member(MemberKind::Static))
                 }
                 TokenKind::Ident
                     if self.at_word("constructor") && self.peek_at(1) == TokenKind::LParen =>
                 {
-                    self.member(member(MemberKind::Constructor))
+                    self.member(start, member(MemberKind::Constructor))
                 }
                 TokenKind::Ident
                     if self.at_word("drop") && self.peek_at(1) == TokenKind::LBrace =>
                 {
-                    self.member(member(MemberKind::Drop))
+                    self.member(start, member(MemberKind::Drop))
                 }
                 TokenKind::Ident if self.peek_at(1) == TokenKind::Colon => {
                     let field = self.name()?;
@@ -184,10 +185,9 @@ impl Parser<'_> {
         })
     }
 
-    /// A member of a resource block: `func`, `static func` (past `static`), `constructor`
-    /// or `drop`, with its body.
-    fn member(&mut self, member: Member) -> PResult<Func> {
-        let start = self.span();
+    /// A member of a resource block, which starts at `start`: `func`, `static func` (past
+    /// `static`), `constructor` or `drop`, with its body.
+    fn member(&mut self, start: Span, member: Member) -> PResult<Func> {
         let (name, sig) = match member.kind {
             MemberKind::Method | MemberKind::Static => {
                 self.expect(TokenKind::Func)?;
