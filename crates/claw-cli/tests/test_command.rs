@@ -516,6 +516,32 @@ fn the_shelf_tests_fail_exactly_where_the_broken_shelf_is_wrong() {
 }
 
 #[test]
+fn a_claw_mock_of_wasi_keyvalue_stands_in_front_of_a_rust_component() {
+    let visits = format!("visits={}", fixture("kv/kv-visits.wasm"));
+    let store = "store=examples/kv/store.claw";
+    let expected = "running 3 tests from examples/kv/visits.test.claw\n\
+         test tests.counts-per-user ... ok (T)\n\
+         test tests.forgets ... ok (T)\n\
+         test tests.reports-store-errors ... ok (T)\n\
+         \n\
+         3 passed, 0 failed; finished in T\n";
+    let output = claw_test_at_root(&[
+        "examples/kv/visits.test.claw",
+        "--with",
+        store,
+        "--with",
+        &visits,
+    ]);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(report(&output), expected);
+    assert_eq!(output.status.code(), Some(0));
+    // The same tests hold for the component composed with the Rust mock.
+    let composed = format!("visits={}", fixture("kv/kv-visits-composed.wasm"));
+    let output = claw_test_at_root(&["examples/kv/visits.test.claw", "--with", &composed]);
+    assert_eq!(report(&output), expected);
+}
+
+#[test]
 fn a_mock_in_claw_supplies_the_store_visits_imports() {
     let visits = format!("visits={}", fixture("visits/visits-c.wasm"));
     let store = "store=examples/visits/store.claw";
