@@ -41,7 +41,7 @@ impl Checker<'_> {
         let ty = self.infer(id, expect);
         if let Some(expect) = expect {
             // An owned handle is lent where a borrow is expected.
-            let lent = self.types.def(expect.ty) == &TypeDef::Borrow(ty);
+            let lent = self.lends(ty, expect.ty);
             if !lent && !self.unify(ty, expect.ty) {
                 self.type_mismatch(self.body.exprs[id].span, expect, ty);
             }
@@ -698,6 +698,45 @@ impl Checker<'_> {
             Some(def_span),
         );
         result.unwrap_or(TypeId::UNIT)
+    }
+
+    /// Whether a value of type `found` can be lent where `expected` is wanted: an owned
+    /// handle for a borrow of it, and inside a list, option, result or tuple the same, for
+    /// an imported resource (whose borrow is its handle, so the value needs no change).
+    pub(super) fn lends(&self, found: TypeId, expected: TypeId) -> bool {
+        let types = &self.types;
+        if types.def(expected) == &TypeDef::Borrow(found) {
+            return true;
+        }
+        self.lends_inside(found, expected)
+    }
+
+    fn lends_inside(&self, found: TypeId, expected: TypeId) -> bool {
+        let types = &self.types;
+        let part = |a: TypeId, b: TypeId| {
+            let imported = self
+                .resources
+                .get(&a)
+                .is_none_or(|r| r.implementation.is_none());
+            a == b || (types.def(b) == &TypeDef::Borrow(a) && imported) || self.lends_inside(a, b)
+        };
+        match (types.def(found), types.def(expected)) {
+            (TypeDef::List(a), TypeDef::List(b)) | (TypeDef::Option(a), TypeDef::Option(b)) => {
+                part(*a, *b)
+            }
+            (TypeDef::Tuple(a), TypeDef::Tuple(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| part(*x, *y))
+            }
+            (TypeDef::Result { ok: o1, err: e1 }, TypeDef::Result { ok: o2, err: e2 }) => {
+                let opt = |x: &Option<TypeId>, y: &Option<TypeId>| match (x, y) {
+                    (Some(x), Some(y)) => part(*x, *y),
+                    (None, None) => true,
+                    _ => false,
+                };
+                opt(o1, o2) && opt(e1, e2)
+            }
+            _ => false,
+        }
     }
 
     /// The resource type `name` stands for, unless a value or function of that name hides it.

@@ -14,7 +14,7 @@ use claw_syntax::Span;
 
 use crate::diagnostics::Diagnostic;
 use crate::program::{BodyFacts, Builtin, FuncDef, GlobalDef, PatRes, Res};
-use crate::types::{TypeDef, TypeId, Types};
+use crate::types::{TypeId, Types};
 
 /// Checks the moves of one body, recording in `facts` the reads that move.
 pub(super) fn check(
@@ -295,18 +295,16 @@ impl Walk<'_> {
             ExprKind::Paren(inner) => self.expr(*inner, how),
             ExprKind::Path(_) => match self.facts.expr_res.get(id).copied() {
                 Some(Res::Local(local)) => self.use_local(id, local, how),
-                Some(Res::Global(global)) if how == Use::Move => {
-                    if self.types.contains_own(ty) {
-                        let name = &self.globals[global.0 as usize].name;
-                        self.error(
-                            Diagnostic::error(
-                                "move-out-of-global",
-                                format!("cannot move the handle in global `{name}`"),
-                            )
-                            .at(span, "moved here")
-                            .hint("call its methods where it is, or assign the global a new value"),
-                        );
-                    }
+                Some(Res::Global(global)) if how == Use::Move && self.types.contains_own(ty) => {
+                    let name = &self.globals[global.0 as usize].name;
+                    self.error(
+                        Diagnostic::error(
+                            "move-out-of-global",
+                            format!("cannot move the handle in global `{name}`"),
+                        )
+                        .at(span, "moved here")
+                        .hint("call its methods where it is, or assign the global a new value"),
+                    );
                 }
                 _ => {}
             },
@@ -418,9 +416,10 @@ impl Walk<'_> {
     /// Arguments for parameters of `params`: a `borrow<T>` is lent, anything else kept.
     fn arguments(&mut self, args: &[ExprId], params: &[TypeId]) {
         for (index, &arg) in args.iter().enumerate() {
+            // A parameter holding borrows and no owned handle only borrows.
             let lent = params
                 .get(index)
-                .is_some_and(|&p| matches!(self.types.def(p), TypeDef::Borrow(_)));
+                .is_some_and(|&p| self.types.contains_handle(p) && !self.types.contains_own(p));
             if lent {
                 self.lend(arg);
             } else {

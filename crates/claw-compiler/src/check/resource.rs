@@ -11,7 +11,7 @@ use claw_syntax::Span;
 
 use super::Checker;
 use crate::diagnostics::Diagnostic;
-use crate::program::{FuncId, FuncKind, ParamDef, Res, ResourceFuncs, ResourceImpl};
+use crate::program::{FuncId, FuncKind, ParamDef, Res, ResourceImpl};
 use crate::types::{TypeDef, TypeId};
 
 impl Checker<'_> {
@@ -210,10 +210,7 @@ impl Checker<'_> {
             }
             self.funcs[id.0 as usize].result = Some(ty);
         }
-        let funcs = self
-            .resources
-            .entry(ty)
-            .or_insert_with(ResourceFuncs::default);
+        let funcs = self.resources.entry(ty).or_default();
         let duplicate = match member.kind {
             MemberKind::Constructor => funcs.constructor.replace(id).is_some(),
             MemberKind::Method | MemberKind::Static => {
