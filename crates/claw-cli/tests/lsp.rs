@@ -334,6 +334,33 @@ fn a_session_with_every_feature() {
         .to_string();
     assert!(uri.ends_with("/logging.wit"), "{definition}");
 
+    // Resources: a method's hover has its WIT signature and doc comment, and completion
+    // after a handle lists its resource's methods.
+    let shelf_path = support::root().join("examples/shelf/shelf.test.claw");
+    let shelf_uri = format!("file://{}", shelf_path.canonicalize().unwrap().display());
+    let shelf = std::fs::read_to_string(&shelf_path).unwrap();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": shelf_uri, "languageId": "claw", "version": 1, "text": shelf}}),
+    );
+    assert_eq!(client.diagnostics(), json!([]));
+    let mut params = at(&shelf, "s.name()", 0, 2);
+    params["textDocument"]["uri"] = json!(shelf_uri);
+    let hover = client.request("textDocument/hover", params);
+    assert_eq!(
+        hover["result"]["contents"]["value"],
+        "```claw\nfunc shelf.name(self: borrow<shelf>) -> string\n```\n\n\
+         imported from `docs:shelf/books@0.1.0`\n\n\
+         The name given at construction (or by `merge`)."
+    );
+    let mut params = at(&shelf, "s.name()", 0, 2);
+    params["textDocument"]["uri"] = json!(shelf_uri);
+    let completion = client.request("textDocument/completion", params);
+    let methods = labels(&completion["result"]);
+    for method in ["add", "compare", "count", "name", "take", "titles-before"] {
+        assert!(methods.contains(&method), "{method} not in {methods:?}");
+    }
+
     let shutdown = client.request("shutdown", Value::Null);
     assert_eq!(shutdown["result"], Value::Null);
     client.notify("exit", Value::Null);

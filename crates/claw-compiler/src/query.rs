@@ -509,16 +509,11 @@ impl Analysis {
         match target {
             Target::Func(id) => {
                 let func = &self.program.funcs[id.0 as usize];
-                let params: Vec<String> = func
-                    .params
-                    .iter()
-                    .zip(&func.param_types)
-                    .map(|(p, &t)| format!("{}: {}", p.name, types.name(t)))
-                    .collect();
-                let mut text = format!("func {}({})", func.name, params.join(", "));
-                if let Some(result) = func.result {
-                    text += &format!(" -> {}", types.name(result));
-                }
+                let text = format!(
+                    "func {}{}",
+                    shown_name(&func.name),
+                    &self.signature(id, 0)[4..]
+                );
                 match &func.kind {
                     FuncKind::Imported {
                         interface: Some(interface),
@@ -694,6 +689,26 @@ impl Analysis {
                 });
             }
         }
+        // A handle: its resource's methods, and its fields where the file implements it.
+        if let Some(funcs) = types
+            .resource(ty)
+            .and_then(|r| self.program.resources.get(&r))
+        {
+            for (field, field_ty) in funcs.implementation.iter().flat_map(|i| &i.fields) {
+                out.push(Completion {
+                    label: field.clone(),
+                    kind: CompletionKind::Field,
+                    detail: types.name(*field_ty),
+                });
+            }
+            for (method, id) in &funcs.methods {
+                out.push(Completion {
+                    label: method.clone(),
+                    kind: CompletionKind::Method,
+                    detail: self.signature(*id, 1),
+                });
+            }
+        }
         let methods: &[(&str, &str)] = match types.def(ty) {
             TypeDef::List(_) => &[
                 ("len", "func() -> u32"),
@@ -716,6 +731,24 @@ impl Analysis {
             });
         }
         out
+    }
+
+    /// `func(params) -> result` of a function, without its first `skip` parameters.
+    fn signature(&self, id: FuncId, skip: usize) -> String {
+        let types = &self.program.types;
+        let func = &self.program.funcs[id.0 as usize];
+        let params: Vec<String> = func
+            .params
+            .iter()
+            .zip(&func.param_types)
+            .skip(skip)
+            .map(|(p, &t)| format!("{}: {}", p.name, types.name(t)))
+            .collect();
+        let mut text = format!("func({})", params.join(", "));
+        if let Some(result) = func.result {
+            text += &format!(" -> {}", types.name(result));
+        }
+        text
     }
 
     /// The doc comment of function `name` of WIT interface `interface` (`ns:pkg/iface@v`).
@@ -746,6 +779,24 @@ impl Analysis {
     }
 }
 
+/// A function's name as the file writes it: a resource's members (named as the Canonical
+/// ABI names them) as `shelf`, `shelf.add` and `shelf::merge`.
+fn shown_name(name: &str) -> String {
+    if let Some(resource) = name.strip_prefix("[constructor]") {
+        return resource.to_string();
+    }
+    if let Some(method) = name.strip_prefix("[method]") {
+        return method.to_string();
+    }
+    if let Some(rest) = name.strip_prefix("[static]") {
+        return rest.replacen('.', "::", 1);
+    }
+    if let Some(resource) = name.strip_prefix("[dtor]") {
+        return format!("{resource} drop");
+    }
+    name.to_string()
+}
+
 /// What an expression's resolution names, for the names an editor follows.
 fn target_of(owner: FuncOrGlobal, res: Res) -> Option<Target> {
     match res {
@@ -756,12 +807,14 @@ fn target_of(owner: FuncOrGlobal, res: Res) -> Option<Target> {
     }
 }
 
-/// The span of the name in a path or a call's callee.
+/// The span of the name in a path, a call's callee or a method call.
 fn name_span(expr: &ast::Expr) -> Option<Span> {
     match &expr.kind {
         ExprKind::Path(names) | ExprKind::Call { callee: names, .. } => {
             names.last().map(|n| n.span)
         }
+        // A resource's method (a built-in method resolves to no function).
+        ExprKind::Method { name, .. } => Some(name.span),
         _ => None,
     }
 }
