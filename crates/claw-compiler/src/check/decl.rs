@@ -456,8 +456,32 @@ impl Checker<'_> {
                             format!(" -> {}", self.type_name(ty))
                         })
                         .unwrap_or_default();
-                    self.error(
-                        Diagnostic::error(
+                    let diagnostic = match Member::of(wit_name) {
+                        Some(member) => {
+                            // A method's `self` is implicit.
+                            let params = &params[usize::from(member.kind == "method")..];
+                            let head = match member.kind {
+                                "constructor" => "constructor".to_string(),
+                                "static" => format!("static func {}", member.item),
+                                _ => format!("func {}", member.item),
+                            };
+                            Diagnostic::error(
+                                "missing-export",
+                                format!(
+                                    "resource `{}` of `{iface_name}` needs a {}",
+                                    member.resource,
+                                    member.describe()
+                                ),
+                            )
+                            .at(path.span, format!("`{wit_name}` is not defined here"))
+                            .hint(format!(
+                                "add `{head}({}){} {{ … }}` to `resource {}`",
+                                params.join(", "),
+                                if member.kind == "constructor" { "" } else { &result },
+                                member.resource
+                            ))
+                        }
+                        None => Diagnostic::error(
                             "missing-export",
                             format!("`{iface_name}` needs a function `{wit_name}`"),
                         )
@@ -466,7 +490,8 @@ impl Checker<'_> {
                             "add `func {wit_name}({}){result} {{ … }}` inside the block",
                             params.join(", ")
                         )),
-                    );
+                    };
+                    self.error(diagnostic);
                     continue;
                 };
                 let want_params: Vec<TypeId> = wit_func
@@ -491,10 +516,14 @@ impl Checker<'_> {
                     let found = show(self, &def.param_types, def.result);
                     let wanted = show(self, &want_params, want_result);
                     let span = def.span;
+                    let what = match Member::of(wit_name) {
+                        Some(member) => format!("{} of resource `{}`", member.describe(), member.resource),
+                        None => format!("`{wit_name}`"),
+                    };
                     self.error(
                         Diagnostic::error(
                             "signature-mismatch",
-                            format!("`{wit_name}` does not match `{iface_name}`"),
+                            format!("{what} does not match `{iface_name}`"),
                         )
                         .at(span, format!("this is `{found}`"))
                         .also(path.span, format!("the interface declares `{wanted}`")),
@@ -504,18 +533,47 @@ impl Checker<'_> {
             for &func in &defined {
                 let def = &self.funcs[func.0 as usize];
                 if !iface.functions.contains_key(&def.name) {
-                    let mut known: Vec<&str> = iface.functions.keys().map(|s| s.as_str()).collect();
-                    known.sort();
                     let (span, name) = (def.span, def.name.clone());
-                    self.error(
-                        Diagnostic::error(
-                            "extra-export",
-                            format!("`{iface_name}` has no function `{name}`"),
-                        )
-                        .at(span, "not in the interface")
-                        .also(path.span, "the interface exported here")
-                        .note(format!("it declares: {}", known.join(", "))),
-                    );
+                    let diagnostic = match Member::of(&name) {
+                        Some(member) => {
+                            let mut known: Vec<String> = iface
+                                .functions
+                                .keys()
+                                .filter_map(|f| Member::of(f))
+                                .filter(|m| m.resource == member.resource)
+                                .map(|m| m.describe())
+                                .collect();
+                            known.sort();
+                            Diagnostic::error(
+                                "extra-export",
+                                format!(
+                                    "resource `{}` of `{iface_name}` has no {}",
+                                    member.resource,
+                                    member.describe()
+                                ),
+                            )
+                            .at(span, "not in the interface")
+                            .also(path.span, "the interface exported here")
+                            .note(format!("it declares: {}", known.join(", ")))
+                        }
+                        None => {
+                            let mut known: Vec<&str> = iface
+                                .functions
+                                .values()
+                                .filter(|f| f.kind.resource().is_none())
+                                .map(|f| f.name.as_str())
+                                .collect();
+                            known.sort();
+                            Diagnostic::error(
+                                "extra-export",
+                                format!("`{iface_name}` has no function `{name}`"),
+                            )
+                            .at(span, "not in the interface")
+                            .also(path.span, "the interface exported here")
+                            .note(format!("it declares: {}", known.join(", ")))
+                        }
+                    };
+                    self.error(diagnostic);
                 }
             }
         }
@@ -593,5 +651,37 @@ impl Checker<'_> {
                 .children(ty)
                 .into_iter()
                 .any(|t| self.mentions_declared_type(t))
+    }
+}
+
+/// A resource's function, from the name the Canonical ABI gives it: `[method]shelf.add`,
+/// `[static]shelf.merge`, `[constructor]shelf`.
+struct Member<'a> {
+    kind: &'a str,
+    resource: &'a str,
+    item: &'a str,
+}
+
+impl<'a> Member<'a> {
+    fn of(name: &'a str) -> Option<Member<'a>> {
+        let (kind, rest) = name.strip_prefix('[')?.split_once(']')?;
+        let (resource, item) = match kind {
+            "constructor" => (rest, ""),
+            _ => rest.split_once('.')?,
+        };
+        Some(Member {
+            kind,
+            resource,
+            item,
+        })
+    }
+
+    /// `method `add``, `static function `merge``, `constructor`.
+    fn describe(&self) -> String {
+        match self.kind {
+            "constructor" => "constructor".to_string(),
+            "static" => format!("static function `{}`", self.item),
+            _ => format!("method `{}`", self.item),
+        }
     }
 }
