@@ -63,7 +63,13 @@ interface things {
         constructor(value: u32);
         value: func() -> u32;
     }
+    record labeled {
+        label: string,
+        item: thing,
+    }
     make-pair: func(a: u32, b: u32) -> tuple<thing, thing>;
+    find: func(value: u32) -> result<thing, string>;
+    weigh: func(l: labeled) -> u32;
     sum: func(things: list<borrow<thing>>) -> u32;
     total: func(things: list<thing>) -> u32;
 }
@@ -121,6 +127,35 @@ impl Guest {
                 Ok(((make(host, a)?, make(host, b)?),))
             })
             .expect("defines `make-pair`");
+        things
+            .func_wrap("find", |mut store, (value,): (u32,)| {
+                let found = match value {
+                    0 => Err("nothing is 0".to_string()),
+                    v => Ok(make(store.data_mut(), v)?),
+                };
+                Ok((found,))
+            })
+            .expect("defines `find`");
+        things
+            .func_new(
+                "weigh",
+                |mut store, _ty, args: &[Val], results: &mut [Val]| {
+                    // A record whose field owns a handle, which is now the host's.
+                    let Val::Record(fields) = &args[0] else {
+                        panic!("expected a record, got {args:?}")
+                    };
+                    let [(_, Val::String(label)), (_, Val::Resource(item))] = &fields[..] else {
+                        panic!("expected a label and a handle, got {fields:?}")
+                    };
+                    let own: Resource<Thing> = item.try_into_resource(&mut store)?;
+                    let host = store.data_mut();
+                    let value = host.values.remove(&own.rep()).unwrap_or(0);
+                    host.dropped += 1;
+                    results[0] = Val::U32(value * 100 + label.len() as u32);
+                    Ok(())
+                },
+            )
+            .expect("defines `weigh`");
         things
             .func_wrap("sum", |store, (things,): (Vec<Resource<Thing>>,)| {
                 let values = &store.data().values;
@@ -285,7 +320,7 @@ fn handles_the_host_drops_between_calls_free_their_resources() {
 
 /// A component using the host's things on every path out of a function.
 const THINGS: &str = r#"
-import { thing, make-pair, sum, total } from claw:host/things;
+import { thing, labeled, make-pair, find, weigh, sum, total } from claw:host/things;
 
 func first-over(limit: u32, values: list<u32>) -> option<u32> {
     for v in values {
@@ -349,6 +384,27 @@ export func keep-some(n: u32) -> list<thing> {
         out.push(thing(i));
     }
     return out;
+}
+
+export func found(value: u32) -> result<thing, string> {
+    return find(value);
+}
+
+export func weighed(value: u32) -> u32 {
+    match find(value) {
+        ok(t) => {
+            let l: labeled = {label: "ab", item: t};
+            return weigh(l);
+        },
+        err(e) => {
+            return 0;
+        },
+    }
+}
+
+export func wrapped(value: u32) -> result<labeled, string> {
+    let t = find(value)?;
+    return ok({label: "w", item: t});
 }
 
 export func maybe(give: bool) -> option<thing> {
@@ -423,5 +479,42 @@ fn handles_inside_lists_and_options_go_out_whole() {
             guest.call("maybe", &[Val::Bool(false)]),
             [Val::Option(None)]
         );
+        let own = |guest: &mut Guest, val: &Val| -> Resource<Thing> {
+            let Val::Resource(handle) = val else {
+                panic!("expected a handle, got {val:?}")
+            };
+            handle
+                .try_into_resource(&mut guest.store)
+                .expect("a host thing")
+        };
+        // A result of a handle, from an import and out through an export.
+        let [Val::Result(Ok(Some(thing)))] = &guest.call("found", &[Val::U32(7)])[..] else {
+            panic!("expected ok")
+        };
+        let thing = own(&mut guest, thing);
+        assert_eq!(guest.store.data().values[&thing.rep()], 7);
+        assert_eq!(
+            guest.call("found", &[Val::U32(0)]),
+            [Val::Result(Err(Some(Box::new(Val::String(
+                "nothing is 0".into()
+            )))))]
+        );
+        // A record holding a handle, into an import and out through an export.
+        let live = guest.live_things();
+        assert_eq!(guest.call("weighed", &[Val::U32(3)]), [Val::U32(302)]);
+        assert_eq!(
+            guest.live_things(),
+            live,
+            "`weigh` was given the handle and dropped it"
+        );
+        let [Val::Result(Ok(Some(record)))] = &guest.call("wrapped", &[Val::U32(9)])[..] else {
+            panic!("expected ok")
+        };
+        let Val::Record(fields) = &**record else {
+            panic!("expected a record, got {record:?}")
+        };
+        assert_eq!(fields[0], ("label".to_string(), Val::String("w".into())));
+        let item = own(&mut guest, &fields[1].1);
+        assert_eq!(guest.store.data().values[&item.rep()], 9);
     }
 }

@@ -477,7 +477,11 @@ impl Checker<'_> {
                             .hint(format!(
                                 "add `{head}({}){} {{ … }}` to `resource {}`",
                                 params.join(", "),
-                                if member.kind == "constructor" { "" } else { &result },
+                                if member.kind == "constructor" {
+                                    ""
+                                } else {
+                                    &result
+                                },
                                 member.resource
                             ))
                         }
@@ -517,7 +521,9 @@ impl Checker<'_> {
                     let wanted = show(self, &want_params, want_result);
                     let span = def.span;
                     let what = match Member::of(wit_name) {
-                        Some(member) => format!("{} of resource `{}`", member.describe(), member.resource),
+                        Some(member) => {
+                            format!("{} of resource `{}`", member.describe(), member.resource)
+                        }
                         None => format!("`{wit_name}`"),
                     };
                     self.error(
