@@ -386,6 +386,10 @@ export func keep-some(n: u32) -> list<thing> {
     return out;
 }
 
+export func peek(t: borrow<thing>) -> u32 {
+    return t.value() + sum([t]);
+}
+
 export func found(value: u32) -> result<thing, string> {
     return find(value);
 }
@@ -438,6 +442,25 @@ fn the_host_resource_table_is_empty_after_every_call() {
                 "paths({n}) leaves things at {level:?}"
             );
         }
+    }
+}
+
+#[test]
+fn an_export_lent_a_host_handle_gives_it_back() {
+    for level in vals::LEVELS {
+        let mut guest = Guest::new("things.claw", THINGS, level);
+        let handle = guest.store.data_mut().table.push(Thing).expect("room");
+        guest.store.data_mut().values.insert(handle.rep(), 21);
+        let own: Resource<Thing> = Resource::new_own(handle.rep());
+        let any = own
+            .try_into_resource_any(&mut guest.store)
+            .expect("a host resource");
+        // wasmtime fails the call if the borrow is still in the guest's table when it returns.
+        for _ in 0..3 {
+            assert_eq!(guest.call("peek", &[Val::Resource(any)]), [Val::U32(42)]);
+        }
+        any.resource_drop(&mut guest.store)
+            .expect("the host drops it");
     }
 }
 

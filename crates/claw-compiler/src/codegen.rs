@@ -52,8 +52,8 @@ pub enum Key {
     /// Copy a value so the holder owns its lists; `true` also copies strings, for globals.
     Copy(TypeId, bool),
     Release(TypeId),
-    /// Drops every owned handle in a value.
-    DropHandles(TypeId),
+    /// Drops the handles of one kind in a value.
+    DropHandles(TypeId, values::Handles),
     /// The destructor of a resource the file implements: its `drop` block, then what its
     /// representation owns.
     Dtor(TypeId),
@@ -620,7 +620,7 @@ fn generate(info: &ModuleInfo, key: Key) -> (Vec<ValType>, Vec<ValType>, Functio
         Key::Eq(ty) => values::gen_eq(info, ty),
         Key::Copy(ty, persist) => values::gen_copy(info, ty, persist),
         Key::Release(ty) => values::gen_release(info, ty),
-        Key::DropHandles(ty) => values::gen_drop(info, ty),
+        Key::DropHandles(ty, which) => values::gen_drop(info, ty, which),
         Key::Dtor(ty) => values::gen_dtor(info, ty),
         Key::Export(id) => abi::gen_export(info, id),
         Key::PostReturn(_) => abi::gen_post_return(info),
@@ -638,7 +638,10 @@ fn key_name(program: &Program, key: Key) -> String {
         Key::Copy(ty, true) => format!("claw:persist<{}>", types.name(ty)),
         Key::Copy(ty, false) => format!("claw:copy<{}>", types.name(ty)),
         Key::Release(ty) => format!("claw:release<{}>", types.name(ty)),
-        Key::DropHandles(ty) => format!("claw:drop<{}>", types.name(ty)),
+        Key::DropHandles(ty, values::Handles::Owned) => format!("claw:drop<{}>", types.name(ty)),
+        Key::DropHandles(ty, values::Handles::Lent) => {
+            format!("claw:end-borrows<{}>", types.name(ty))
+        }
         Key::Dtor(ty) => format!("claw:dtor<{}>", types.name(ty)),
         Key::Export(id) => format!(
             "{} (export)",
@@ -667,6 +670,19 @@ struct Usage {
     dropped: std::collections::BTreeSet<TypeId>,
 }
 
+/// The imported resources a value of `ty` may hold borrows of.
+fn borrowed_imports(program: &Program, ty: TypeId, out: &mut std::collections::BTreeSet<TypeId>) {
+    let types = &program.types;
+    if let TypeDef::Borrow(resource) = types.def(ty) {
+        if program.implementation(*resource).is_none() {
+            out.insert(*resource);
+        }
+    }
+    for child in types.children(ty) {
+        borrowed_imports(program, child, out);
+    }
+}
+
 /// The resources of the owned handles a value of `ty` may hold.
 fn owned_resources(types: &Types, ty: TypeId, out: &mut std::collections::BTreeSet<TypeId>) {
     if matches!(types.def(ty), TypeDef::Resource { .. }) {
@@ -692,6 +708,14 @@ fn usage(program: &Program, module: &ir::Module) -> Usage {
         allocates: signatures,
         dropped: Default::default(),
     };
+    // An export lent handles of imported resources drops them before it returns.
+    for func in &program.funcs {
+        if matches!(func.kind, FuncKind::Defined { exported: true, .. }) {
+            for &param in &func.param_types {
+                borrowed_imports(program, param, &mut usage.dropped);
+            }
+        }
+    }
     for func in module.funcs.iter().flatten() {
         usage.memory |= func.locals.iter().any(|l| is_mem(l.ty));
         ir::walk(&func.body, &mut |node| match node {

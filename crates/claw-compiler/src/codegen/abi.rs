@@ -10,7 +10,7 @@ use wasm_encoder::{Instruction as I, ValType};
 use super::canon::{self, flat, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 use super::code::Code;
 use super::runtime::Helper;
-use super::values::{emit_load, emit_store};
+use super::values::{emit_drop_handles, emit_load, emit_store, holds, Handles};
 use super::ModuleInfo;
 use crate::program::{FuncDef, FuncKind, Program};
 use crate::types::{TypeId, Types};
@@ -100,7 +100,13 @@ pub fn export_name(program: &Program, id: usize) -> Option<String> {
 /// Whether the export needs a wrapper: to move values through memory, or to free the call's
 /// allocations. A program without memory exports its functions as they are.
 pub fn needs_adapter(info: &ModuleInfo, id: usize) -> bool {
-    info.allocates || indirect(info.program, &info.program.funcs[id])
+    let func = &info.program.funcs[id];
+    info.allocates
+        || indirect(info.program, func)
+        || func
+            .param_types
+            .iter()
+            .any(|&t| holds(info, t, Handles::Lent))
 }
 
 pub fn has_post_return(info: &ModuleInfo, id: usize) -> bool {
@@ -126,6 +132,34 @@ pub fn gen_export(info: &ModuleInfo, id: usize) -> (Vec<ValType>, Vec<ValType>, 
         code.get(0, params.len());
     }
     code.push(I::Call(info.func_index[id]));
+    // Borrows of imported resources the call was lent end with it.
+    if func
+        .param_types
+        .iter()
+        .any(|&t| holds(info, t, Handles::Lent))
+    {
+        let results = code.stash(&flat_results(types, func));
+        if by_pointer {
+            let (offsets, _, _) = param_layout(types, &func.param_types);
+            for (&ty, offset) in func.param_types.iter().zip(offsets) {
+                if holds(info, ty, Handles::Lent) {
+                    emit_load(&mut code, info, ty, 0, offset);
+                    emit_drop_handles(&mut code, info, ty, Handles::Lent);
+                }
+            }
+        } else {
+            let mut slot = 0;
+            for &ty in &func.param_types {
+                let k = flat(types, ty).len();
+                if holds(info, ty, Handles::Lent) {
+                    code.get(slot, k);
+                    emit_drop_handles(&mut code, info, ty, Handles::Lent);
+                }
+                slot += k as u32;
+            }
+        }
+        code.get(results, flat_results(types, func).len());
+    }
     let results = flat_results(types, func);
     if results.len() > MAX_FLAT_RESULTS {
         let result = func.result.expect("a result that flattens to values");

@@ -633,11 +633,41 @@ pub fn gen_copy(
     (values.clone(), values, code)
 }
 
+/// Which handles in a value a drop releases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Handles {
+    /// Owned handles: what a value still owns when it is dropped.
+    Owned,
+    /// Borrows of imported resources that an export was lent: the Canonical ABI wants them
+    /// dropped before the export returns.
+    Lent,
+}
+
+/// Whether a value of `ty` holds handles of the kind `which`.
+pub fn holds(info: &ModuleInfo, ty: TypeId, which: Handles) -> bool {
+    let types = info.types();
+    match (which, types.def(ty)) {
+        (Handles::Owned, TypeDef::Resource { .. }) => true,
+        (Handles::Lent, TypeDef::Borrow(resource)) => {
+            info.program.implementation(*resource).is_none()
+        }
+        _ => types
+            .children(ty)
+            .into_iter()
+            .any(|child| holds(info, child, which)),
+    }
+}
+
 /// Drops every owned handle in the value on the stack (a moved-out handle is 0, and is
 /// skipped).
 pub fn emit_drop(code: &mut Code, info: &ModuleInfo, ty: TypeId) {
-    if info.types().contains_own(ty) {
-        code.push(I::Call(info.func(Key::DropHandles(ty))));
+    emit_drop_handles(code, info, ty, Handles::Owned);
+}
+
+/// Drops the handles of kind `which` in the value on the stack.
+pub fn emit_drop_handles(code: &mut Code, info: &ModuleInfo, ty: TypeId, which: Handles) {
+    if holds(info, ty, which) {
+        code.push(I::Call(info.func(Key::DropHandles(ty, which))));
     } else {
         for _ in flat(info.types(), ty) {
             code.push(I::Drop);
@@ -646,24 +676,31 @@ pub fn emit_drop(code: &mut Code, info: &ModuleInfo, ty: TypeId) {
 }
 
 /// `drop(flat)`: the body of [`Key::DropHandles`].
-pub fn gen_drop(info: &ModuleInfo, ty: TypeId) -> (Vec<ValType>, Vec<ValType>, Code) {
+pub fn gen_drop(
+    info: &ModuleInfo,
+    ty: TypeId,
+    which: Handles,
+) -> (Vec<ValType>, Vec<ValType>, Code) {
     let types = info.types();
     let values = flat(types, ty);
     let mut code = Code::new(values.len() as u32);
     match types.def(ty).clone() {
-        TypeDef::Resource { .. } => code.extend([
-            I::LocalGet(0),
-            I::If(BlockType::Empty),
-            I::LocalGet(0),
-            I::Call(info.resource_drop[&ty]),
-            I::End,
-        ]),
+        TypeDef::Resource { .. } | TypeDef::Borrow(_) => {
+            let resource = types.resource(ty).expect("a handle");
+            code.extend([
+                I::LocalGet(0),
+                I::If(BlockType::Empty),
+                I::LocalGet(0),
+                I::Call(info.resource_drop[&resource]),
+                I::End,
+            ])
+        }
         TypeDef::List(elem) => {
             let size = canon::size(types, elem) as i32;
             each_index(&mut code, 1, |code, i| {
                 let at = element_at(code, 0, i, size);
                 emit_load(code, info, elem, at, 0);
-                emit_drop(code, info, elem);
+                emit_drop_handles(code, info, elem, which);
             });
         }
         _ => {
@@ -671,19 +708,19 @@ pub fn gen_drop(info: &ModuleInfo, ty: TypeId) -> (Vec<ValType>, Vec<ValType>, C
                 let mut slot = 0;
                 for (_, field) in fields {
                     let k = flat(types, field).len();
-                    if types.contains_own(field) {
+                    if holds(info, field, which) {
                         code.get(slot, k);
-                        emit_drop(&mut code, info, field);
+                        emit_drop_handles(&mut code, info, field, which);
                     }
                     slot += k as u32;
                 }
             } else {
                 let joined = &values[1..];
                 each_payload_case(&mut code, types, ty, 0, |code, payload| {
-                    if types.contains_own(payload) {
+                    if holds(info, payload, which) {
                         let case_flat = flat(types, payload);
                         coerce_from_join(code, 1, joined, &case_flat);
-                        emit_drop(code, info, payload);
+                        emit_drop_handles(code, info, payload, which);
                     }
                 });
             }
