@@ -14,7 +14,7 @@ use claw_syntax::Span;
 
 use crate::diagnostics::Diagnostic;
 use crate::program::{BodyFacts, Builtin, FuncDef, GlobalDef, PatRes, Res};
-use crate::types::{TypeId, Types};
+use crate::types::{TypeDef, TypeId, Types};
 
 /// Checks the moves of one body, recording in `facts` the reads that move.
 pub(super) fn check(
@@ -296,6 +296,13 @@ impl Walk<'_> {
             ExprKind::Path(_) => match self.facts.expr_res.get(id).copied() {
                 Some(Res::Local(local)) => self.use_local(id, local, how),
                 Some(Res::Global(global)) if how == Use::Move && self.types.contains_own(ty) => {
+                    // Moving out of an option or a list leaves `none` or `[]` behind (a
+                    // global is never "moved": other calls see it); nothing else has an
+                    // empty value to leave.
+                    if matches!(self.types.def(ty), TypeDef::Option(_) | TypeDef::List(_)) {
+                        self.facts.moves.insert(id, ());
+                        return;
+                    }
                     let name = &self.globals[global.0 as usize].name;
                     self.error(
                         Diagnostic::error(
@@ -303,7 +310,8 @@ impl Walk<'_> {
                             format!("cannot move the handle in global `{name}`"),
                         )
                         .at(span, "moved here")
-                        .hint("call its methods where it is, or assign the global a new value"),
+                        .note("only an `option` or a `list` global can be moved out of: it is left `none` or `[]`")
+                        .hint("make the global an `option`, and take the handle with `match`"),
                     );
                 }
                 _ => {}

@@ -579,6 +579,14 @@ impl<'p> Machine<'p> {
                     self.burn_size(&value)?;
                     value
                 }
+                // Moving out of an option or list global leaves `none` or `[]`.
+                Some(Res::Global(global)) if facts.moves.contains_idx(id) => {
+                    let empty = match types.def(ty) {
+                        TypeDef::List(_) => Value::List(Vec::new()),
+                        _ => Value::Case(0, None),
+                    };
+                    std::mem::replace(&mut self.globals[global.0 as usize], empty)
+                }
                 Some(Res::Global(global)) => {
                     let value = self.globals[global.0 as usize].clone();
                     self.burn_size(&value)?;

@@ -202,6 +202,14 @@ impl Emitter<'_> {
     pub(super) fn take(&mut self, place: &ir::Place) {
         let place = self.place(place);
         self.read(place);
+        if place.global && self.info.types().in_memory(place.ty) {
+            // What a global owned is the call's now: freed when it ends, unless kept.
+            let vt = self.flat(place.ty);
+            let value = self.code.stash(&vt);
+            self.code.get(value, vt.len());
+            emit_release(&mut self.code, self.info, place.ty);
+            self.code.get(value, vt.len());
+        }
         for vt in self.flat(place.ty) {
             self.code.push(match vt {
                 ValType::I64 => I::I64Const(0),
