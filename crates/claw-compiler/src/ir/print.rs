@@ -382,7 +382,10 @@ impl Printer<'_> {
         for step in &place.path {
             match step {
                 Step::Deref => {
-                    let implementation = self.program.implementation(ty);
+                    let implementation = self
+                        .types
+                        .resource(ty)
+                        .and_then(|r| self.program.implementation(r));
                     rep_fields = implementation.map(|i| i.fields.clone());
                     ty = implementation.map_or(ty, |i| i.rep);
                     self.out.push_str("->");
