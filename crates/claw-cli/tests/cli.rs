@@ -195,6 +195,31 @@ fn wit_prints_the_world() {
 }
 
 #[test]
+fn wit_declares_the_resources_of_an_inline_interface() {
+    let output = claw(&["wit", "examples/accounts.claw"]);
+    assert_eq!(
+        stdout(&output),
+        "package root:component;\n\
+         \n\
+         world root {\n\
+         \x20 export demo: func() -> result<u64, string>;\n\
+         \x20 export overdraw: func() -> result<u64, string>;\n\
+         \x20 export bank: interface {\n\
+         \x20   resource account {\n\
+         \x20     constructor(owner: string);\n\
+         \x20     deposit: func(amount: u64);\n\
+         \x20     withdraw: func(amount: u64) -> result<_, string>;\n\
+         \x20     balance: func() -> u64;\n\
+         \x20     absorb: func(other: account);\n\
+         \x20   }\n\
+         \x20   open-accounts: func() -> u32;\n\
+         \x20 }\n\
+         }\n"
+    );
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
 fn wit_shows_imports_from_the_wit_folder() {
     let output = claw(&["wit", "tests/programs/logging.claw"]);
     let out = stdout(&output);
