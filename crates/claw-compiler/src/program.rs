@@ -87,6 +87,9 @@ pub struct ResourceFuncs {
 pub struct ResourceImpl {
     /// The fields of its representation, private to the file.
     pub fields: Vec<(String, TypeId)>,
+    /// Where each field is declared, and the resource's name.
+    pub field_spans: Vec<Span>,
+    pub name_span: Span,
     /// The representation's type: a tuple of the fields' types, kept in memory. A `borrow`
     /// of the resource is a pointer to it inside the component.
     pub rep: TypeId,

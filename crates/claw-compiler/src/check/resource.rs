@@ -93,6 +93,8 @@ impl Checker<'_> {
             }
             funcs.implementation = Some(ResourceImpl {
                 fields: Vec::new(),
+                field_spans: Vec::new(),
+                name_span: decl.name.span,
                 rep: TypeId::ERROR,
                 drop: None,
                 interface: slot,
@@ -130,6 +132,7 @@ impl Checker<'_> {
                 continue;
             };
             let mut fields: Vec<(String, TypeId)> = Vec::new();
+            let mut field_spans = Vec::new();
             for (name, ty_expr) in &decl.fields {
                 let field_ty = self.resolve_type(ty_expr);
                 if fields.iter().any(|f| f.0 == name.text) {
@@ -143,6 +146,7 @@ impl Checker<'_> {
                     continue;
                 }
                 fields.push((name.text.clone(), field_ty));
+                field_spans.push(name.span);
             }
             let rep = self
                 .types
@@ -153,6 +157,7 @@ impl Checker<'_> {
                 .and_then(|r| r.implementation.as_mut())
             {
                 implementation.fields = fields;
+                implementation.field_spans = field_spans;
                 implementation.rep = rep;
             }
         }
@@ -329,27 +334,22 @@ impl Checker<'_> {
                 }
             }
         }
-        let missing: Vec<&str> = implementation
+        let missing: Vec<(&str, Span)> = implementation
             .fields
             .iter()
-            .map(|f| f.0.as_str())
-            .filter(|f| !seen.contains(f))
+            .zip(&implementation.field_spans)
+            .map(|(f, &at)| (f.0.as_str(), at))
+            .filter(|(f, _)| !seen.contains(f))
             .collect();
-        if !missing.is_empty() {
+        if let Some(&(_, first)) = missing.first() {
+            let names: Vec<String> = missing.iter().map(|(f, _)| format!("`{f}`")).collect();
             self.error(
                 Diagnostic::error(
                     "missing-field",
-                    format!(
-                        "`new {}` needs {}",
-                        ty_name.text,
-                        missing
-                            .iter()
-                            .map(|f| format!("`{f}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    format!("`new {}` needs {}", ty_name.text, names.join(", ")),
                 )
-                .at(span, "not every field is given"),
+                .at(span, "not every field is given")
+                .also(first, "declared here"),
             );
         }
         ty
