@@ -648,6 +648,66 @@ impl Checker<'_> {
                 }
             }
         }
+        // A resource the file implements can be named only inside its interface: the world
+        // cannot `use` from an interface it defines in place, and `use` of a WIT interface
+        // it exports would import that interface, with a resource of the same name that is
+        // not this one.
+        for id in 0..self.funcs.len() {
+            let def = &self.funcs[id];
+            let home = match &def.kind {
+                crate::program::FuncKind::Defined {
+                    exported: true,
+                    interface,
+                    ..
+                } => interface.map(|i| self.exported_interfaces[i].name.clone()),
+                crate::program::FuncKind::Imported {
+                    interface: None, ..
+                } => None,
+                _ => continue,
+            };
+            let foreign = def
+                .param_types
+                .iter()
+                .chain(&def.result)
+                .find_map(|&t| self.foreign_resource(t, home.as_deref()));
+            if let Some(resource) = foreign {
+                let (span, shown) = (def.span, self.type_name(resource));
+                let owner = self
+                    .types
+                    .interface(resource)
+                    .unwrap_or_default()
+                    .to_string();
+                self.error(
+                    Diagnostic::error(
+                        "unsupported-type",
+                        format!("resource `{shown}` of interface `{owner}` cannot cross the boundary here"),
+                    )
+                    .at(span, format!("uses `{shown}` outside `{owner}`"))
+                    .note("a resource the file implements can only be named by the functions of its interface")
+                    .hint(format!("move the function into the export block of `{owner}`")),
+                );
+            }
+        }
+    }
+
+    /// A resource the file implements in an interface other than `home` that `ty` holds.
+    fn foreign_resource(&self, ty: TypeId, home: Option<&str>) -> Option<TypeId> {
+        if let Some(resource) = self.types.resource(ty) {
+            let implemented = self
+                .resources
+                .get(&resource)
+                .and_then(|r| r.implementation.as_ref());
+            if let Some(implementation) = implemented {
+                let owner = &self.exported_interfaces[implementation.interface].name;
+                if Some(owner.as_str()) != home {
+                    return Some(resource);
+                }
+            }
+        }
+        self.types
+            .children(ty)
+            .into_iter()
+            .find_map(|t| self.foreign_resource(t, home))
     }
 
     fn mentions_declared_type(&self, ty: TypeId) -> bool {

@@ -6,7 +6,7 @@
 //! checked against its WIT interface by the same comparison as plain functions. Methods
 //! and the `drop` block take `self`, a `borrow` of the handle, as their first parameter.
 
-use claw_syntax::ast::{ExportInterface, ExportTarget, ExprId, Func, MemberKind, Name};
+use claw_syntax::ast::{self, ExportInterface, ExportTarget, ExprId, Func, MemberKind, Name};
 use claw_syntax::Span;
 
 use super::Checker;
@@ -35,6 +35,21 @@ impl Checker<'_> {
         for (index, decl) in export.resources.iter().enumerate() {
             let ty = match (&export.target, wit_iface) {
                 (ExportTarget::Inline(_), _) => {
+                    if let Some(&item) = self.type_decls.get(&decl.name.text) {
+                        let first = match &self.ast.items[item] {
+                            ast::Item::TypeDecl(first) => first.name.span,
+                            _ => decl.name.span,
+                        };
+                        self.error(
+                            Diagnostic::error(
+                                "duplicate-definition",
+                                format!("type `{}` is defined more than once", decl.name.text),
+                            )
+                            .at(decl.name.span, "defined again here")
+                            .also(first, "first defined here"),
+                        );
+                        continue;
+                    }
                     let ty = self.types.intern(TypeDef::Resource {
                         name: decl.name.text.clone(),
                         interface: Some(iface_name.clone()),
