@@ -322,22 +322,22 @@ impl ModuleBuilder {
         let mut resource_drop = HashMap::new();
         let mut resource_new = HashMap::new();
         let mut resource_rep = HashMap::new();
-        let mut implemented: Vec<TypeId> = program
+        // Each as its type, its name and the interface it belongs to.
+        let mut implemented: Vec<(TypeId, &str, &str)> = program
             .resources
             .iter()
-            .filter(|(_, r)| r.implementation.is_some())
-            .map(|(&ty, _)| ty)
+            .filter_map(|(&ty, r)| {
+                let implementation = r.implementation.as_ref()?;
+                let TypeDef::Resource { name, .. } = program.types.def(ty) else {
+                    return None;
+                };
+                let interface = &program.exported_interfaces[implementation.interface].name;
+                Some((ty, name.as_str(), interface.as_str()))
+            })
             .collect();
         implemented.sort();
-        for &resource in &implemented {
-            let TypeDef::Resource { name, .. } = program.types.def(resource) else {
-                continue;
-            };
-            let slot = program
-                .implementation(resource)
-                .expect("implemented")
-                .interface;
-            let module = format!("[export]{}", program.exported_interfaces[slot].name);
+        for &(resource, name, interface) in &implemented {
+            let module = format!("[export]{interface}");
             for (map, what, results) in [
                 (&mut resource_new, "new", vec![ValType::I32]),
                 (&mut resource_rep, "rep", vec![ValType::I32]),
@@ -472,15 +472,8 @@ impl ModuleBuilder {
         }
         // Each implemented resource's destructor, which the host calls with the
         // representation when the last handle to it is dropped.
-        for &resource in &implemented {
-            let TypeDef::Resource { name, .. } = program.types.def(resource) else {
-                continue;
-            };
-            let slot = program
-                .implementation(resource)
-                .expect("implemented")
-                .interface;
-            let export = format!("{}#[dtor]{name}", program.exported_interfaces[slot].name);
+        for &(resource, name, interface) in &implemented {
+            let export = format!("{interface}#[dtor]{name}");
             exports.export(&export, ExportKind::Func, info.func(Key::Dtor(resource)));
         }
         if allocates {

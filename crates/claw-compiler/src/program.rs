@@ -87,9 +87,8 @@ pub struct ResourceFuncs {
 pub struct ResourceImpl {
     /// The fields of its representation, private to the file.
     pub fields: Vec<(String, TypeId)>,
-    /// Where each field is declared, and the resource's name.
+    /// Where each field is declared.
     pub field_spans: Vec<Span>,
-    pub name_span: Span,
     /// The representation's type: a tuple of the fields' types, kept in memory. A `borrow`
     /// of the resource is a pointer to it inside the component.
     pub rep: TypeId,
@@ -259,5 +258,20 @@ impl Program {
         for global in &mut self.globals {
             global.facts = BodyFacts::default();
         }
+    }
+}
+
+/// The variable at the root of a place expression (`xs` in `xs[0].name`), if `id` is one,
+/// by what each name in `body` resolves to.
+pub fn place_root(body: &ast::Body, res: &ArenaMap<ExprId, Res>, id: ExprId) -> Option<ExprId> {
+    match &body.exprs[id].kind {
+        ast::ExprKind::Path(_) => match res.get(id) {
+            Some(Res::Local(_) | Res::Global(_)) => Some(id),
+            _ => None,
+        },
+        ast::ExprKind::Field { base, .. }
+        | ast::ExprKind::Index { base, .. }
+        | ast::ExprKind::Paren(base) => place_root(body, res, *base),
+        _ => None,
     }
 }

@@ -2,6 +2,7 @@
 //! function whose body is being written (scopes, loops, the work estimate, output lines).
 
 use crate::names::Names;
+use crate::resource::Resource;
 use crate::rng::Rng;
 use crate::types::{Int, Ty, Types};
 use crate::Config;
@@ -45,6 +46,15 @@ pub(crate) struct Var {
     pub(crate) min_len: u32,
     /// Must stay visible under its name (a later `let` may not shadow it).
     pub(crate) keep: bool,
+    /// Holds a handle (see [`Ty::has_handle`]) that moved on some path to here: it may not
+    /// be read until it is assigned anew.
+    pub(crate) moved: bool,
+    /// Names a handle someone else owns (a `borrow` parameter, the element of a list a `for`
+    /// walks): it may be lent, never moved.
+    pub(crate) lent: bool,
+    /// How many loops enclose its declaration: the checker lets it move only at that depth,
+    /// or where the loop is left right after (see `handles.rs`).
+    pub(crate) loops: u32,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -74,6 +84,16 @@ pub(crate) struct Func {
     /// `return some(xs);`, a record holding it), so that a caller's later change to the
     /// argument must not show in the result it kept.
     pub(crate) hands_back: bool,
+}
+
+/// What an open scope remembers of moves, so that a move (or a new value) inside a block that
+/// may not run, or may run again, is seen conservatively after it (see [`Gen::pop_scope`]).
+#[derive(Default)]
+pub(crate) struct Mark {
+    /// The variables moved when the scope opened.
+    before: Vec<u32>,
+    /// The variables moved on some path inside it.
+    inside: Vec<u32>,
 }
 
 /// The function being written.
@@ -113,6 +133,11 @@ pub(crate) struct FnState {
     /// The loop depth (as in `loops`) of a loop whose counter steps at the end of its
     /// body, where `continue` is not allowed; 0 if none.
     pub(crate) step_last: u32,
+    /// One per scope opened inside the body (see [`Mark`]).
+    pub(crate) marks: Vec<Mark>,
+    /// Lists of handles a `for` is walking, whose elements are lent to its body: nothing may
+    /// change, move or replace them there.
+    pub(crate) frozen: Vec<u32>,
 }
 
 pub(crate) struct Gen<'c> {
@@ -131,6 +156,8 @@ pub(crate) struct Gen<'c> {
     pub(crate) f: FnState,
     /// The inferred counter of the `while` being written, until its condition pins it.
     pub(crate) soft_counter: Option<u32>,
+    /// The resource the program implements, for some seeds (see `resource.rs`).
+    pub(crate) res: Option<Resource>,
 }
 
 impl<'c> Gen<'c> {
@@ -148,6 +175,7 @@ impl<'c> Gen<'c> {
             next_var: 0,
             f: FnState::default(),
             soft_counter: None,
+            res: None,
         }
     }
 
@@ -165,6 +193,9 @@ impl<'c> Gen<'c> {
             flex: false,
             min_len: 0,
             keep: false,
+            moved: false,
+            lent: false,
+            loops: self.f.loops,
         }
     }
 
@@ -174,15 +205,84 @@ impl<'c> Gen<'c> {
     }
 
     pub(crate) fn push_scope(&mut self) {
+        let before = self
+            .f
+            .scopes
+            .iter()
+            .flatten()
+            .filter(|v| v.moved)
+            .map(|v| v.id)
+            .collect();
         self.f.scopes.push(Vec::new());
+        self.f.marks.push(Mark {
+            before,
+            inside: Vec::new(),
+        });
     }
 
+    /// Closes the innermost scope. A variable of an outer scope that moved inside it, or
+    /// had moved when it opened, counts as moved after it: the block may have run
+    /// partly, not at all, or more than once, so a new value given inside does not count.
+    /// (The checker is as strict: after an `if` it takes a variable moved on either path as
+    /// moved.)
     pub(crate) fn pop_scope(&mut self) {
         self.f.scopes.pop();
+        if let Some(mark) = self.f.marks.pop() {
+            for var in self.f.scopes.iter_mut().flatten() {
+                if mark.before.contains(&var.id) || mark.inside.contains(&var.id) {
+                    var.moved = true;
+                }
+            }
+        }
+    }
+
+    /// Records that the variable `id` moves here.
+    pub(crate) fn mark_moved(&mut self, id: u32) {
+        for var in self.f.scopes.iter_mut().flatten() {
+            if var.id == id {
+                var.moved = true;
+            }
+        }
+        self.moved_on_a_way_out(id);
+    }
+
+    /// Records that the variable `id` moves on a path that then leaves the enclosing scopes
+    /// (`if c { take(h); break; }`): it still holds its handle right after, but the scopes it
+    /// leaves count it as moved when they close.
+    pub(crate) fn moved_on_a_way_out(&mut self, id: u32) {
+        for mark in &mut self.f.marks {
+            mark.inside.push(id);
+        }
+    }
+
+    /// Records that the variable `id` was given a new value.
+    pub(crate) fn revive(&mut self, id: u32) {
+        for var in self.f.scopes.iter_mut().flatten() {
+            if var.id == id {
+                var.moved = false;
+            }
+        }
     }
 
     /// The variables a name reaches right now: innermost first, shadowed ones left out.
+    /// Variables holding handles are left out too: only `handles.rs` reads them, since
+    /// reading one may move it.
     pub(crate) fn visible(&self) -> Vec<Var> {
+        self.reachable()
+            .into_iter()
+            .filter(|v| !v.ty.has_handle())
+            .collect()
+    }
+
+    /// The variables holding handles that a name reaches right now, moved or not.
+    pub(crate) fn handle_vars(&self) -> Vec<Var> {
+        self.reachable()
+            .into_iter()
+            .filter(|v| v.ty.has_handle())
+            .collect()
+    }
+
+    fn reachable(&self) -> Vec<Var> {
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         for scope in self.f.scopes.iter().rev() {

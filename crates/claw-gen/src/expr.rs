@@ -144,6 +144,7 @@ enum Prod {
     Try,
     Pop,
     Check,
+    Lend,
 }
 
 impl Gen<'_> {
@@ -156,6 +157,10 @@ impl Gen<'_> {
     /// An expression of `ty`, or `None` when none can be written for `want` (a record
     /// with no variable of its type in scope has no self-typed form).
     pub(crate) fn expr(&mut self, ty: &Ty, want: Want, depth: u32) -> Option<Expr> {
+        if *ty == Ty::Borrow {
+            // Only a handle in a variable can be lent.
+            return self.lend_arg();
+        }
         let mut options = self.productions(ty, depth);
         while !options.is_empty() {
             let weights: Vec<u32> = options.iter().map(|o| o.1).collect();
@@ -208,11 +213,13 @@ impl Gen<'_> {
                 add(Concat, 10, deep && self.f.concats > 0);
                 add(ToString, 10, deep);
             }
-            Ty::List(_) => add(Concat, 6, deep && self.f.concats > 0),
+            // `+` copies both lists, and handles are never copied.
+            Ty::List(_) => add(Concat, 6, deep && self.f.concats > 0 && !ty.has_handle()),
             Ty::Option(_) => add(Pop, 6, true),
             Ty::Result(None, Some(err)) if **err == Ty::Str => add(Check, 6, deep),
             _ => {}
         }
+        add(Lend, 8, deep && self.can_lend(ty));
         out
     }
 
@@ -238,6 +245,7 @@ impl Gen<'_> {
             Prod::Logic => self.logic(want, sub),
             Prod::Try => self.try_expr(ty, sub),
             Prod::Pop => self.pop(ty),
+            Prod::Lend => self.lend_expr(ty, sub),
             Prod::Check => {
                 let cond = self.expect(&Ty::Bool, sub);
                 let mut e = Expr::primary(format!("check!({})", cond.text));
@@ -250,6 +258,10 @@ impl Gen<'_> {
     /// A literal of `ty` (for compound types, built from expressions of their parts).
     pub(crate) fn literal(&mut self, ty: &Ty, want: Want, depth: u32) -> Option<Expr> {
         let expected = want == Want::Expected;
+        if ty.has_handle() {
+            // New handles only: an expression that may be thrown away takes none.
+            return self.try_hold_value(ty, crate::handles::Take::Fresh, expected, depth);
+        }
         match ty {
             Ty::Bool => Some(Expr::primary(
                 if self.rng.chance(50) { "true" } else { "false" }.into(),
@@ -377,6 +389,7 @@ impl Gen<'_> {
                 Some(Expr::wrap(text, prec::PRIMARY, &refs))
             }
             Ty::Named(i) => self.named_literal(*i, expected, depth),
+            Ty::Handle | Ty::Borrow | Ty::Holder => unreachable!("handled above"),
         }
     }
 
@@ -457,7 +470,7 @@ impl Gen<'_> {
     fn call(&mut self, ty: &Ty, depth: u32) -> Option<Expr> {
         let candidates: Vec<usize> = (0..self.f.callable)
             .filter(|&j| self.funcs[j].ret.as_ref() == Some(ty))
-            .filter(|&j| self.affordable(self.funcs[j].cost))
+            .filter(|&j| self.affordable(self.funcs[j].cost) && self.can_call(j))
             .collect();
         if candidates.is_empty() {
             return None;

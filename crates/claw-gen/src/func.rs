@@ -54,7 +54,8 @@ impl Gen<'_> {
             let mut var = self.new_var(name.clone(), ty.clone(), false);
             // The recursive call names the depth parameter, and a hand-back helper's
             // return its parameter: no `let` may hide them.
-            var.keep = i == 0 && (func.rec.is_some() || func.hands_back);
+            var.keep = i == 0 && (func.rec.is_some() || func.hands_back) || ty.has_handle();
+            var.lent = *ty == Ty::Borrow;
             self.bind(var);
         }
         if let Some(rec) = func.rec {
@@ -77,7 +78,11 @@ impl Gen<'_> {
         match self.f.ret.clone() {
             Some(ret) => {
                 let depth = self.expr_depth();
-                let e = self.expect(&ret, depth);
+                let e = if ret.has_handle() {
+                    self.return_holding(&ret, depth)
+                } else {
+                    self.expect(&ret, depth)
+                };
                 self.line(format!("return {};", e.text));
             }
             None => {

@@ -25,7 +25,18 @@
 //! helpers that hand back their argument, constants, `match` on cases with a catch-all,
 //! copies out of `mut` locals, and calls that are a statement's whole value.
 //!
-//! Not generated: imports other than the echoes, export blocks and inline interfaces, `print`,
+//! One program in four (by default; [`Config::resource_percent`]) also implements a resource
+//! in an inline exported interface, whose constructor and `drop` block log to a global, and
+//! uses its handles everywhere (`resource.rs`, `handles.rs`): made, lent to methods and
+//! `borrow` parameters, moved into `let`s, calls, static functions, lists, options,
+//! tuples, a record, a global and `return`s, dropped early, replaced, matched out of
+//! options, walked in lists, moved on one branch only or right before a `break`, and held
+//! across `break`, `continue`, `return` and `?`, so that the order and number of drops
+//! is compared. The generator follows the checker's ownership rules, and no handle appears
+//! in an exported function's signature.
+//!
+//! Not generated: imports other than the echoes, export blocks other than the resource's,
+//! `print`,
 //! `%`-escaped names,
 //! comments, loops that never break, and recursion that returns anything but a scalar.
 
@@ -33,10 +44,12 @@ mod access;
 mod context;
 mod expr;
 mod func;
+mod handles;
 mod loops;
 mod names;
 mod pattern;
 mod program;
+mod resource;
 mod rng;
 mod shapes;
 mod stmt;
@@ -54,7 +67,8 @@ pub struct Generated {
     pub source: String,
     /// Invocations to make in order on ONE instance, as WAVE call text: `f(1, [2, 3], "x")`.
     /// Globals persist between calls; the last call is `state()`, which returns the
-    /// mutable globals.
+    /// mutable globals (and a resource's log and count of live handles, whose log calls to
+    /// `I.events()` also take between the others).
     pub calls: Vec<String>,
 }
 
@@ -69,6 +83,10 @@ pub struct Config {
     /// The percentage of divisions, list indexes and element assignments written without a
     /// guard, so that some calls trap (divide by zero, index out of bounds).
     pub trap_percent: u32,
+    /// The percentage of programs (chosen by the seed alone) that implement a resource
+    /// and make, lend, move and drop its handles; the others come out as if resources did
+    /// not exist.
+    pub resource_percent: u32,
 }
 
 impl Default for Config {
@@ -77,6 +95,7 @@ impl Default for Config {
             size: 10,
             expr_depth: 3,
             trap_percent: 3,
+            resource_percent: 25,
         }
     }
 }
@@ -85,12 +104,16 @@ impl Default for Config {
 pub fn generate(seed: u64, config: &Config) -> Generated {
     let mut gen = context::Gen::new(seed, config);
     gen.universe();
+    if resource::resourced(seed, config.resource_percent) {
+        gen.declare_resource();
+    }
     gen.globals();
     gen.signatures();
     gen.bodies();
 
     let mut items = gen.types.items(&mut gen.rng);
     items.extend(gen.global_items());
+    items.extend(gen.resource_items());
     let mut funcs: Vec<String> = gen.funcs.iter().map(|f| f.text.clone()).collect();
     // Definition order does not matter in Claw; sometimes show callers before callees.
     if gen.rng.chance(30) {

@@ -28,7 +28,7 @@ impl Gen<'_> {
     }
 
     /// A loop's body: a few statements, often with a guarded `break` or `continue`.
-    fn loop_body(&mut self, nest: u32) {
+    pub(crate) fn loop_body(&mut self, nest: u32) {
         let count = self.rng.range(1, 4) as u64;
         let jump_at = self.rng.chance(55).then(|| self.rng.below(count + 1));
         for i in 0..=count {

@@ -222,6 +222,12 @@ impl Gen<'_> {
                 self.funcs.push(func);
             }
         }
+        if self.res.is_some() {
+            for _ in 0..self.rng.range(1, 3) {
+                let func = self.handle_helper_signature();
+                self.funcs.push(func);
+            }
+        }
         let size = self.config.size.max(1);
         let helpers = self.rng.range(1, 1 + i64::from(size / 8));
         let mut rec_at = None;
@@ -398,11 +404,16 @@ impl Gen<'_> {
     /// `export func state() -> tuple<…> { return (g1, g2); }` over the mutable globals.
     pub(crate) fn state_func(&mut self) -> String {
         let globals: Vec<_> = self.globals.iter().filter(|g| g.mutable).cloned().collect();
-        let types: Vec<String> = globals
+        let mut types: Vec<String> = globals
             .iter()
             .map(|g| self.types.render(&g.ty, &mut self.rng))
             .collect();
-        let names: Vec<&str> = globals.iter().map(|g| g.name.as_str()).collect();
+        let mut names: Vec<&str> = globals.iter().map(|g| g.name.as_str()).collect();
+        let logged = self.resource_state();
+        for (name, ty) in &logged {
+            names.push(name);
+            types.push(ty.clone());
+        }
         let value = if names.len() == 1 {
             format!("({},)", names[0])
         } else {
@@ -435,6 +446,17 @@ impl Gen<'_> {
         if calls.len() > 2 && self.rng.chance(30) {
             let at = self.rng.below(calls.len() as u64) as usize;
             calls.insert(at, format!("{STATE}()"));
+        }
+        if let Some(events) = self.events_call() {
+            // The log after some calls, so a difference shows in the call that made it.
+            let mut with = Vec::new();
+            for call in calls {
+                with.push(call);
+                if self.rng.chance(40) {
+                    with.push(events.clone());
+                }
+            }
+            calls = with;
         }
         calls.push(format!("{STATE}()"));
         calls

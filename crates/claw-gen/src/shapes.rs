@@ -793,6 +793,7 @@ impl Gen<'_> {
     fn call_shape(&mut self) {
         let candidates: Vec<usize> = (0..self.f.callable)
             .filter(|&j| self.funcs[j].ret.is_some() && self.affordable(self.funcs[j].cost))
+            .filter(|&j| self.can_call(j))
             .collect();
         if candidates.is_empty() {
             return self.let_stmt();

@@ -31,6 +31,7 @@ enum Kind {
     ListInLoop,
     Copy,
     Shape,
+    Handle,
 }
 
 /// A place that can be assigned: its path, type, and the guard its index needs.
@@ -70,7 +71,8 @@ impl Gen<'_> {
         let nest = if self.f.stmts_left >= 3 { nest } else { 0 };
         let can_loop = nest > 0 && self.f.loops < 3;
         let tryable = matches!(self.f.ret, Some(Ty::Option(_) | Ty::Result(_, _)));
-        let table: [(Kind, u32, bool); 18] = [
+        let handles = self.handle_weight();
+        let table: [(Kind, u32, bool); 19] = [
             (Let, 20, true),
             (Assign, 16, true),
             (Push, 7, true),
@@ -89,6 +91,7 @@ impl Gen<'_> {
             (ListInLoop, 2, can_loop && self.f.loops < 2),
             (Copy, 2, true),
             (Shape, 8, true),
+            (Handle, handles, handles > 0),
         ];
         let options: Vec<(Kind, u32)> = table
             .iter()
@@ -116,6 +119,7 @@ impl Gen<'_> {
             ListInLoop => self.list_in_loop(),
             Copy => self.copy_stmt(),
             Shape => self.shape_stmt(nest),
+            Handle => self.handle_stmt(nest),
         }
     }
 
@@ -131,7 +135,7 @@ impl Gen<'_> {
                 .scopes
                 .iter()
                 .flatten()
-                .filter(|v| !v.keep && !v.counter)
+                .filter(|v| !v.keep && !v.counter && !v.ty.has_handle())
                 .map(|v| v.name.clone())
                 .collect();
             if !locals.is_empty() {
@@ -537,7 +541,7 @@ impl Gen<'_> {
 
     fn call_stmt(&mut self) {
         let candidates: Vec<usize> = (0..self.f.callable)
-            .filter(|&j| self.affordable(self.funcs[j].cost))
+            .filter(|&j| self.affordable(self.funcs[j].cost) && self.can_call(j))
             .collect();
         if candidates.is_empty() {
             return self.let_stmt();

@@ -77,7 +77,9 @@ impl Int {
 }
 
 /// A value type. Declared types are indices into [`Types::decls`]; aliases are only a way of
-/// writing a type (see [`Types::render`]), so they never appear here.
+/// writing a type (see [`Types::render`]), so they never appear here. The three handle types
+/// exist only in programs with a resource (see `resource.rs`), and only the code that tracks
+/// moves (`handles.rs`) puts them anywhere.
 #[derive(Clone, PartialEq, Eq, Debug, Hash)]
 pub(crate) enum Ty {
     Bool,
@@ -91,6 +93,13 @@ pub(crate) enum Ty {
     Result(Option<Box<Ty>>, Option<Box<Ty>>),
     Tuple(Vec<Ty>),
     Named(usize),
+    /// An owned handle of the program's resource.
+    Handle,
+    /// A handle lent for a call: only ever a parameter's type.
+    Borrow,
+    /// The program's record holding a handle and a `u32` (see [`Holder`]). Kept apart from
+    /// [`Types::decls`], from which the rest of the generator draws freely.
+    Holder,
 }
 
 impl Ty {
@@ -116,6 +125,21 @@ impl Ty {
 
     pub(crate) fn is_numeric(&self) -> bool {
         self.is_int() || self.is_float()
+    }
+
+    /// Whether a value of the type holds a handle (owned or lent), so that it moves instead
+    /// of being copied and is dropped where its variable's scope ends.
+    pub(crate) fn has_handle(&self) -> bool {
+        match self {
+            Ty::Handle | Ty::Borrow | Ty::Holder => true,
+            Ty::List(t) | Ty::Option(t) => t.has_handle(),
+            Ty::Result(ok, err) => {
+                ok.as_deref().is_some_and(Ty::has_handle)
+                    || err.as_deref().is_some_and(Ty::has_handle)
+            }
+            Ty::Tuple(items) => items.iter().any(Ty::has_handle),
+            _ => false,
+        }
     }
 
     /// Whether `<` and friends apply.
@@ -150,11 +174,23 @@ pub(crate) struct Alias {
     pub(crate) target: Ty,
 }
 
+/// The record a program with a resource declares to hold a handle: `record NAME { ITEM: R,
+/// WEIGHT: u32 }`.
+#[derive(Clone, Debug)]
+pub(crate) struct Holder {
+    pub(crate) name: String,
+    pub(crate) item: String,
+    pub(crate) weight: String,
+}
+
 /// The file's declared types.
 #[derive(Default, Debug)]
 pub(crate) struct Types {
     pub(crate) decls: Vec<Decl>,
     pub(crate) aliases: Vec<Alias>,
+    /// The name of the program's resource, if it has one (see `resource.rs`).
+    pub(crate) resource: Option<String>,
+    pub(crate) holder: Option<Holder>,
 }
 
 impl Types {
@@ -267,7 +303,24 @@ impl Types {
                 format!("tuple<{}>", items.join(", "))
             }
             Ty::Named(i) => self.decls[*i].name.clone(),
+            // `own<R>` is `R` spelled out.
+            Ty::Handle if rng.chance(15) => format!("own<{}>", self.resource_name()),
+            Ty::Handle => self.resource_name().to_string(),
+            Ty::Borrow => format!("borrow<{}>", self.resource_name()),
+            Ty::Holder => self.holder().name.clone(),
         }
+    }
+
+    pub(crate) fn resource_name(&self) -> &str {
+        self.resource
+            .as_deref()
+            .expect("handle types only in programs with a resource")
+    }
+
+    pub(crate) fn holder(&self) -> &Holder {
+        self.holder
+            .as_ref()
+            .expect("the holder only in programs with a resource")
     }
 
     /// The type declarations as Claw items.
@@ -298,6 +351,13 @@ impl Types {
                 }
             };
             items.push(text);
+        }
+        if let Some(holder) = &self.holder {
+            let item = self.render(&Ty::Handle, rng);
+            items.push(format!(
+                "record {} {{ {}: {item}, {}: u32 }}",
+                holder.name, holder.item, holder.weight
+            ));
         }
         for alias in &self.aliases {
             // An alias's own target is written out, never as the alias itself.

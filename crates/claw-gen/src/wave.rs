@@ -287,6 +287,9 @@ pub(crate) fn wave_value(rng: &mut Rng, types: &Types, ty: &Ty, depth: u32) -> S
                 format!("{{{}}}", set.join(", "))
             }
         },
+        Ty::Handle | Ty::Borrow | Ty::Holder => {
+            unreachable!("no handle crosses an export's signature")
+        }
     }
 }
 
@@ -361,6 +364,7 @@ pub(crate) fn claw_constant(rng: &mut Rng, types: &Types, ty: &Ty) -> String {
                 format!("{{{}}}", set.join(", "))
             }
         },
+        Ty::Handle | Ty::Borrow | Ty::Holder => unreachable!("handles are not constants"),
     }
 }
 

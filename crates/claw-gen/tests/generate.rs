@@ -62,16 +62,19 @@ fn other_configs_compile() {
             size: 1,
             expr_depth: 1,
             trap_percent: 0,
+            resource_percent: 25,
         },
         Config {
             size: 4,
             expr_depth: 5,
             trap_percent: 50,
+            resource_percent: 25,
         },
         Config {
             size: 25,
             expr_depth: 2,
             trap_percent: 3,
+            resource_percent: 100,
         },
     ];
     for config in &configs {
@@ -286,5 +289,193 @@ fn features_appear() {
         .copied()
         .filter(|f| !sources.iter().any(|s| s.contains(f)))
         .collect();
+    assert!(missing.is_empty(), "never generated: {missing:?}");
+}
+
+/// The resource of a program that has one, and its holder record: the names no exported
+/// signature may mention.
+fn resource_names(source: &str) -> Option<(String, String)> {
+    let resource = source
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("resource "))?
+        .trim_end_matches(" {")
+        .to_string();
+    let holder = source
+        .lines()
+        .filter_map(|l| l.strip_prefix("record "))
+        .find(|l| {
+            l.contains(&format!(": {resource},")) || l.contains(&format!(": own<{resource}>,"))
+        })?
+        .split(' ')
+        .next()?
+        .to_string();
+    Some((resource, holder))
+}
+
+/// Programs with a resource, in the differential test's configurations and in small and
+/// large ones: every one checks (the moves the generator tracks are the ones the checker
+/// allows), and no handle crosses an exported function's signature.
+#[test]
+fn resource_programs_compile() {
+    let configs = (0..900).map(|seed| {
+        (
+            seed,
+            Config {
+                resource_percent: 100,
+                ..differential_config(seed)
+            },
+        )
+    });
+    let small = (0..100).map(|seed| {
+        let config = Config {
+            size: 1,
+            expr_depth: 1,
+            trap_percent: 0,
+            resource_percent: 100,
+        };
+        (seed, config)
+    });
+    let large = (0..60).map(|seed| {
+        let config = Config {
+            size: 25,
+            expr_depth: 4,
+            trap_percent: 3,
+            resource_percent: 100,
+        };
+        (seed, config)
+    });
+    for (seed, config) in configs.chain(small).chain(large) {
+        let generated = generate(seed, &config);
+        if let Some(messages) = messages(&generated.source) {
+            panic!(
+                "{config:?}, seed {seed}:\n{}\n{}",
+                generated.source,
+                messages.join("\n")
+            );
+        }
+        let (resource, holder) = resource_names(&generated.source).expect("a resource");
+        for line in generated
+            .source
+            .lines()
+            .filter(|l| l.starts_with("export func "))
+        {
+            let words: Vec<&str> = line
+                .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+                .collect();
+            assert!(
+                !words.contains(&resource.as_str()) && !words.contains(&holder.as_str()),
+                "seed {seed}: a handle in an export: {line}"
+            );
+        }
+    }
+}
+
+/// About one program in four has a resource, decided by the seed alone: the others are
+/// what they would be with none, and `resource_percent: 0` gives none.
+#[test]
+fn resources_in_a_quarter_of_programs() {
+    let config = Config::default();
+    let with = (0..400)
+        .filter(|&seed| generate(seed, &config).source.contains("\n    resource "))
+        .count();
+    assert!((70..=130).contains(&with), "{with} of 400");
+    let none = Config {
+        resource_percent: 0,
+        ..Config::default()
+    };
+    for seed in 0..400 {
+        let plain = generate(seed, &none);
+        assert!(!plain.source.contains("resource "), "seed {seed}");
+        let default = generate(seed, &config);
+        if !default.source.contains("\n    resource ") {
+            assert_eq!(plain, default, "seed {seed}");
+        }
+    }
+}
+
+/// What the programs with a resource do with its handles, each in some program of the
+/// differential test's configurations.
+#[test]
+fn handle_uses_appear() {
+    let sources: Vec<String> = (0..300)
+        .map(|seed| {
+            generate(
+                seed,
+                &Config {
+                    resource_percent: 100,
+                    ..differential_config(seed)
+                },
+            )
+            .source
+        })
+        .collect();
+    type Found = fn(&str) -> bool;
+    let uses: [(&str, Found); 21] = [
+        ("a drop block that logs", |l| l.starts_with("drop {")),
+        ("a static function", |l| l.starts_with("static func ")),
+        ("a lent parameter", |l| l.contains(": borrow<")),
+        ("`own<…>`", |l| l.contains("own<")),
+        ("a constructor call", |l| l.contains("(\"h1\")")),
+        ("a handle named after a round", |l| {
+            l.contains("(") && l.contains(".to-string())")
+        }),
+        ("an early drop", |l| l.starts_with("drop(")),
+        ("a move right before a break", |l| {
+            l.ends_with("; break; }") && !l.contains("continue")
+        }),
+        ("a move in a return", |l| {
+            l.starts_with("if ") && l.contains("{ return ") && l.contains("::")
+        }),
+        ("a handle bound by a match arm", |l| {
+            l.starts_with("some(") && l.ends_with(") => {")
+        }),
+        ("if let on a handle", |l| l.starts_with("if let some(")),
+        ("a handle list's pop", |l| l.contains(".pop()")),
+        ("a list of handles", |l| {
+            l.starts_with("let")
+                && l.contains(": list<")
+                && !l.contains("list<list")
+                && l.contains("(\"h")
+        }),
+        ("a handle in a tuple", |l| l.contains(".0.")),
+        ("a global holding a handle replaced", |l| {
+            l.ends_with(" = none;")
+        }),
+        ("a walk over a list of handles", |l| {
+            l.starts_with("for ") && !l.contains("..") && !l.contains('[')
+        }),
+        ("a `?` after a handle moved in", |l| {
+            l.ends_with(")?;") && l.starts_with("let ")
+        }),
+        ("a push of a handle", |l| {
+            l.contains(".push(") && l.contains("(\"h")
+        }),
+        ("a method changing a field", |l| {
+            l.starts_with("self.") && l.contains("+=")
+        }),
+        ("a field set through a new handle", |l| {
+            l.starts_with("made.") || l.starts_with("c.")
+        }),
+        ("the log's export", |l| l.starts_with("let e = ")),
+    ];
+    let mut missing: Vec<&str> = uses
+        .iter()
+        .filter(|(_, found)| {
+            !sources
+                .iter()
+                .any(|s| s.lines().any(|line| found(line.trim())))
+        })
+        .map(|(name, _)| *name)
+        .collect();
+    // Moved on one branch of an `if`, lent on the other.
+    let one_branch = sources.iter().any(|s| {
+        let lines: Vec<&str> = s.lines().map(str::trim).collect();
+        lines
+            .windows(3)
+            .any(|w| w[1] == "} else {" && (w[0].starts_with("drop(") || w[2].starts_with("drop(")))
+    });
+    if !one_branch {
+        missing.push("a handle moved on one branch");
+    }
     assert!(missing.is_empty(), "never generated: {missing:?}");
 }

@@ -185,11 +185,7 @@ impl Checker<'_> {
             .at(name.span, "no such method")
             .note(format!(
                 "methods of `{type_name}`: {}",
-                if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
-                }
+                super::wit_import::list_or_nothing(&known)
             ));
             if funcs.static_func(&name.text).is_some() {
                 diagnostic = diagnostic.hint(format!(

@@ -563,12 +563,7 @@ impl Checker<'_> {
                             .note(format!("it declares: {}", known.join(", ")))
                         }
                         None => {
-                            let mut known: Vec<&str> = iface
-                                .functions
-                                .values()
-                                .filter(|f| f.kind.resource().is_none())
-                                .map(|f| f.name.as_str())
-                                .collect();
+                            let mut known = super::wit_import::plain_functions(iface);
                             known.sort();
                             Diagnostic::error(
                                 "extra-export",

@@ -781,11 +781,7 @@ impl Checker<'_> {
                 .at(func.span, "not a static function")
                 .note(format!(
                     "static functions of `{type_name}`: {}",
-                    if known.is_empty() {
-                        "none".to_string()
-                    } else {
-                        known.join(", ")
-                    }
+                    super::wit_import::list_or_nothing(&known)
                 ));
                 if funcs.method(&func.text).is_some() {
                     diagnostic = diagnostic.hint(format!(

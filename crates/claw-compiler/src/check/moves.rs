@@ -454,16 +454,7 @@ impl Walk<'_> {
     }
 
     fn place_root(&self, id: ExprId) -> Option<ExprId> {
-        match &self.body.exprs[id].kind {
-            ExprKind::Path(_) => match self.facts.expr_res.get(id) {
-                Some(Res::Local(_) | Res::Global(_)) => Some(id),
-                _ => None,
-            },
-            ExprKind::Field { base, .. } | ExprKind::Index { base, .. } | ExprKind::Paren(base) => {
-                self.place_root(*base)
-            }
-            _ => None,
-        }
+        crate::program::place_root(self.body, &self.facts.expr_res, id)
     }
 
     fn use_local(&mut self, id: ExprId, local: crate::program::LocalId, how: Use) {

@@ -9,6 +9,7 @@
 use claw_syntax::ast::{self, ExportInterface, ExportTarget, ExprId, Func, MemberKind, Name};
 use claw_syntax::Span;
 
+use super::wit_import::list_or_nothing;
 use super::Checker;
 use crate::diagnostics::Diagnostic;
 use crate::program::{FuncId, FuncKind, ParamDef, Res, ResourceImpl};
@@ -40,14 +41,7 @@ impl Checker<'_> {
                             ast::Item::TypeDecl(first) => first.name.span,
                             _ => decl.name.span,
                         };
-                        self.error(
-                            Diagnostic::error(
-                                "duplicate-definition",
-                                format!("type `{}` is defined more than once", decl.name.text),
-                            )
-                            .at(decl.name.span, "defined again here")
-                            .also(first, "first defined here"),
-                        );
+                        self.duplicate("type", &decl.name, first);
                         continue;
                     }
                     let ty = self.types.intern(TypeDef::Resource {
@@ -55,14 +49,7 @@ impl Checker<'_> {
                         interface: Some(iface_name.clone()),
                     });
                     if let Some(first) = self.type_spans.get(&ty).copied() {
-                        self.error(
-                            Diagnostic::error(
-                                "duplicate-definition",
-                                format!("resource `{}` is defined more than once", decl.name.text),
-                            )
-                            .at(decl.name.span, "defined again here")
-                            .also(first, "first defined here"),
-                        );
+                        self.duplicate("resource", &decl.name, first);
                         continue;
                     }
                     self.type_names.insert(decl.name.text.clone(), ty);
@@ -87,14 +74,7 @@ impl Checker<'_> {
                                     format!("`{iface_name}` has no resource `{}`", decl.name.text),
                                 )
                                 .at(decl.name.span, "not in the interface")
-                                .note(format!(
-                                    "its resources: {}",
-                                    if known.is_empty() {
-                                        "none".to_string()
-                                    } else {
-                                        known.join(", ")
-                                    }
-                                )),
+                                .note(format!("its resources: {}", list_or_nothing(&known))),
                             );
                             continue;
                         }
@@ -109,7 +89,6 @@ impl Checker<'_> {
             funcs.implementation = Some(ResourceImpl {
                 fields: Vec::new(),
                 field_spans: Vec::new(),
-                name_span: decl.name.span,
                 rep: TypeId::ERROR,
                 drop: None,
                 interface: slot,
@@ -267,6 +246,31 @@ impl Checker<'_> {
         Some(id)
     }
 
+    /// Reports a field `name` that resource `shown` does not have, listing those it has.
+    fn unknown_field(&mut self, shown: &str, implementation: &ResourceImpl, name: &Name) {
+        let known: Vec<&str> = implementation.fields.iter().map(|f| f.0.as_str()).collect();
+        self.error(
+            Diagnostic::error(
+                "unknown-field",
+                format!("resource `{shown}` has no field `{}`", name.text),
+            )
+            .at(name.span, "no such field")
+            .note(format!("its fields: {}", list_or_nothing(&known))),
+        );
+    }
+
+    /// Reports `name`, a `what`, defined again after `first`.
+    fn duplicate(&mut self, what: &str, name: &Name, first: Span) {
+        self.error(
+            Diagnostic::error(
+                "duplicate-definition",
+                format!("{what} `{}` is defined more than once", name.text),
+            )
+            .at(name.span, "defined again here")
+            .also(first, "first defined here"),
+        );
+    }
+
     /// `new shelf {name: n, books: []}`.
     pub(super) fn new_resource(
         &mut self,
@@ -328,23 +332,7 @@ impl Checker<'_> {
                     self.expr(*value, Some(super::Expect::ty(field_ty)));
                 }
                 None => {
-                    let known: Vec<&str> =
-                        implementation.fields.iter().map(|f| f.0.as_str()).collect();
-                    self.error(
-                        Diagnostic::error(
-                            "unknown-field",
-                            format!("resource `{}` has no field `{}`", ty_name.text, name.text),
-                        )
-                        .at(name.span, "no such field")
-                        .note(format!(
-                            "its fields: {}",
-                            if known.is_empty() {
-                                "none".to_string()
-                            } else {
-                                known.join(", ")
-                            }
-                        )),
-                    );
+                    self.unknown_field(&ty_name.text, &implementation, name);
                     self.expr(*value, None);
                 }
             }
@@ -396,23 +384,8 @@ impl Checker<'_> {
                 implementation.fields[index].1
             }
             None => {
-                let known: Vec<&str> = implementation.fields.iter().map(|f| f.0.as_str()).collect();
                 let shown = self.type_name(resource);
-                self.error(
-                    Diagnostic::error(
-                        "unknown-field",
-                        format!("resource `{shown}` has no field `{}`", name.text),
-                    )
-                    .at(name.span, "no such field")
-                    .note(format!(
-                        "its fields: {}",
-                        if known.is_empty() {
-                            "none".to_string()
-                        } else {
-                            known.join(", ")
-                        }
-                    )),
-                );
+                self.unknown_field(&shown, &implementation, name);
                 TypeId::ERROR
             }
         }

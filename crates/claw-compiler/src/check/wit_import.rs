@@ -34,12 +34,7 @@ impl Checker<'_> {
                 self.type_names.insert(local.text.clone(), ty);
                 self.type_spans.entry(ty).or_insert(item.name.span);
             } else {
-                let mut known: Vec<&str> = iface
-                    .functions
-                    .values()
-                    .filter(|f| f.kind.resource().is_none())
-                    .map(|f| f.name.as_str())
-                    .collect();
+                let mut known = plain_functions(iface);
                 known.extend(iface.types.keys().map(|s| s.as_str()));
                 self.error(
                     Diagnostic::error(
@@ -309,7 +304,8 @@ impl Checker<'_> {
     }
 }
 
-fn list_or_nothing<S: AsRef<str>>(items: &[S]) -> String {
+/// Names for a note, each in backticks, or `(none)`.
+pub(super) fn list_or_nothing<S: AsRef<str>>(items: &[S]) -> String {
     if items.is_empty() {
         "(none)".to_string()
     } else {
@@ -319,4 +315,14 @@ fn list_or_nothing<S: AsRef<str>>(items: &[S]) -> String {
             .collect::<Vec<_>>()
             .join(", ")
     }
+}
+
+/// The names of an interface's functions that are not a resource's.
+pub(super) fn plain_functions(iface: &wit_parser::Interface) -> Vec<&str> {
+    iface
+        .functions
+        .values()
+        .filter(|f| f.kind.resource().is_none())
+        .map(|f| f.name.as_str())
+        .collect()
 }

@@ -31,6 +31,8 @@ fn scalar(types: &Types, ty: TypeId) -> bool {
             | TypeDef::F32
             | TypeDef::F64
             | TypeDef::Char
+            | TypeDef::Resource { .. }
+            | TypeDef::Borrow(_)
     )
 }
 

@@ -342,16 +342,7 @@ impl Lowerer<'_> {
 
     /// The variable at the root of a place expression, if `id` is one.
     pub(super) fn place_root(&self, id: ExprId) -> Option<ExprId> {
-        match &self.ast.exprs[id].kind {
-            ExprKind::Path(_) => match self.facts.expr_res.get(id) {
-                Some(Res::Local(_) | Res::Global(_)) => Some(id),
-                _ => None,
-            },
-            ExprKind::Field { base, .. } | ExprKind::Index { base, .. } | ExprKind::Paren(base) => {
-                self.place_root(*base)
-            }
-            _ => None,
-        }
+        crate::program::place_root(self.ast, &self.facts.expr_res, id)
     }
 
     /// The representation type of a handle type, if the file implements its resource.
