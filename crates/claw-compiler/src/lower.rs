@@ -471,7 +471,13 @@ impl Lowerer<'_> {
             ExprKind::Method { receiver, .. } if chars => *receiver,
             _ => iter,
         };
-        let value = self.expr(source);
+        // A list of handles is walked where it is (the checker keeps the body from changing
+        // it): a copy would hold the same handles twice.
+        let value = if self.program.types.contains_own(facts.expr_type(source)) {
+            self.operand(source)
+        } else {
+            self.expr(source)
+        };
         let seq = self.temp("%seq", value.ty);
         out.push(stmt(ir::StmtKind::Let(seq, value)));
         let index = self.temp("%at", TypeId::U32);

@@ -141,6 +141,10 @@ pub(crate) struct FnState {
 }
 
 pub(crate) struct Gen<'c> {
+    /// Above 0 while the arguments or elements of a value holding handles are written: a
+    /// `?` there could return while a handle made before it is held by nothing
+    /// (`lost-by-try`).
+    pub(crate) no_try: u32,
     pub(crate) rng: Rng,
     pub(crate) config: &'c Config,
     pub(crate) names: Names,
@@ -163,6 +167,7 @@ pub(crate) struct Gen<'c> {
 impl<'c> Gen<'c> {
     pub(crate) fn new(seed: u64, config: &'c Config) -> Gen<'c> {
         Gen {
+            no_try: 0,
             rng: Rng::new(seed),
             config,
             names: Names::default(),

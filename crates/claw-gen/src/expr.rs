@@ -486,6 +486,8 @@ impl Gen<'_> {
         self.f.pending += func.cost;
         let mut args = Vec::new();
         let mut brace = false;
+        let holds = func.params.iter().any(|(_, t)| t.has_handle());
+        self.no_try += u32::from(holds);
         for (i, (_, t)) in func.params.iter().enumerate() {
             let arg = match (func.rec, i) {
                 (Some(rec), 0) => self.depth_arg(rec.depth_ty),
@@ -494,6 +496,7 @@ impl Gen<'_> {
             brace |= arg.brace;
             args.push(arg.text);
         }
+        self.no_try -= u32::from(holds);
         let mut e = Expr::primary(format!("{}({})", func.name, args.join(", ")));
         e.brace = brace;
         e
@@ -717,6 +720,9 @@ impl Gen<'_> {
 
     /// `e?` on an option, or on a result with the function's error type.
     fn try_expr(&mut self, ty: &Ty, depth: u32) -> Option<Expr> {
+        if self.no_try > 0 {
+            return None;
+        }
         let inner = match self.f.ret.clone()? {
             Ty::Option(_) => Ty::option(ty.clone()),
             Ty::Result(_, err) => Ty::Result(Some(Box::new(ty.clone())), err),

@@ -319,6 +319,13 @@ impl Gen<'_> {
         expected: bool,
         depth: u32,
     ) -> Option<Expr> {
+        self.no_try += 1;
+        let value = self.hold_parts(ty, take, expected, depth);
+        self.no_try -= 1;
+        value
+    }
+
+    fn hold_parts(&mut self, ty: &Ty, take: Take, expected: bool, depth: u32) -> Option<Expr> {
         let takeable: Vec<Var> = match take {
             Take::Fresh => Vec::new(),
             Take::Move => self.movable(),
@@ -689,6 +696,7 @@ impl Gen<'_> {
             Consumer::Func(_, i) | Consumer::Static(_, i) => i,
         };
         let mut args = Vec::new();
+        self.no_try += 1;
         for (i, t) in params.iter().enumerate() {
             let arg = if i == at {
                 self.take(var.id);
@@ -708,6 +716,7 @@ impl Gen<'_> {
             };
             args.push(arg);
         }
+        self.no_try -= 1;
         (format!("{head}({})", args.join(", ")), ret)
     }
 
@@ -960,21 +969,16 @@ impl Gen<'_> {
     }
 
     /// `for x in hs { x.m(); … }`: the list's handles lent to the body one by one. The list
-    /// is left alone inside. Rarely over a new list, whose handles are never dropped, by
-    /// the compiled code and the interpreter alike.
+    /// is left alone inside. (A new list there is `borrowed-temporary`: nothing would drop
+    /// its handles.)
     fn list_loop(&mut self, nest: u32) {
-        if !self.loop_fits(UNKNOWN_LEN) {
+        let lists = self.handle_lists(false);
+        if !self.loop_fits(UNKNOWN_LEN) || lists.is_empty() {
             return self.hold_let();
         }
-        let lists = self.handle_lists(false);
         self.begin_stmt();
-        let (iter, frozen) = if !lists.is_empty() && self.rng.chance(88) {
-            let list = self.rng.pick(&lists).clone();
-            (list.name, Some(list.id))
-        } else {
-            let value = self.hold_value(&Ty::list(Ty::Handle), Take::Fresh, false, 1);
-            (value.text, None)
-        };
+        let list = self.rng.pick(&lists).clone();
+        let (iter, frozen) = (list.name, Some(list.id));
         let x = self.names.fresh(&mut self.rng);
         self.open(format!("for {x} in {iter} {{"));
         self.end_stmt();

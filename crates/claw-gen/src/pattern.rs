@@ -244,6 +244,10 @@ impl Gen<'_> {
     /// A statement that leaves the current arm: `return …;`, or `break;`/`continue;` in a
     /// loop (never in a loop's head, where it would leave the loop around it).
     pub(crate) fn jump_text(&mut self) -> Option<String> {
+        if self.no_try > 0 {
+            // Leaving there would lose a handle made earlier in the value (`lost-by-try`).
+            return None;
+        }
         let in_loop = self.f.loops > 0 && !self.f.in_head;
         if in_loop && self.rng.chance(60) {
             return Some(self.jump_word().into());

@@ -43,7 +43,9 @@ pub(super) fn check(
         loops: Vec::new(),
         declared_at: Vec::new(),
         lent: Vec::new(),
-        leaving: false,
+        leaving: None,
+        lent_now: Vec::new(),
+        walked: Vec::new(),
     };
     let params = walk.facts.locals.len();
     walk.declared_at = vec![0; params];
@@ -115,15 +117,31 @@ struct Walk<'a> {
     /// Variables that name a value someone else owns: a `for` loop's element of a list.
     lent: Vec<bool>,
     /// Inside a `return`'s value, or a block that leaves its loop: a move there cannot be
-    /// repeated by the loop.
-    leaving: bool,
+    /// repeated by the loop: variables declared inside this many loops may move (a `return`
+    /// leaves every loop, a `break` the innermost one).
+    leaving: Option<usize>,
+    /// The variables lent to the call whose arguments are being walked: moving one of them
+    /// in the same call would hand the callee a borrow of what it also owns.
+    lent_now: Vec<crate::program::LocalId>,
+    /// The variables whose lists of handles an enclosing `for` walks, which its body may
+    /// not change.
+    walked: Vec<crate::program::LocalId>,
 }
 
 impl Walk<'_> {
     fn block(&mut self, block: &ast::Block) {
-        let leaves = !self.loops.is_empty() && leaves_loop(self.body, block);
         let before = self.leaving;
-        self.leaving |= leaves;
+        if !self.loops.is_empty() {
+            let leaves = match leaves_loop(self.body, block) {
+                Some(true) => Some(0),
+                Some(false) => Some(self.loops.len() - 1),
+                None => None,
+            };
+            self.leaving = match (self.leaving, leaves) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
         for &stmt in &block.stmts {
             self.stmt(stmt);
         }
@@ -160,6 +178,7 @@ impl Walk<'_> {
             }
             StmtKind::Assign { place, op, value } => {
                 self.expr(*value, Use::Move);
+                self.unchanged(*place);
                 let target = body.unparen(*place);
                 let ty = self.facts.expr_type(target);
                 match &body.exprs[target].kind {
@@ -213,7 +232,15 @@ impl Walk<'_> {
             } => {
                 self.expr(*iter, Use::Look);
                 let binding = self.facts.for_locals.get(id).copied();
+                // The list of handles walked stays as it is until the loop ends.
+                let walked = self.walked.len();
+                if self.types.contains_own(self.facts.expr_type(*iter)) {
+                    if let Some(local) = self.root_local(*iter) {
+                        self.walked.push(local);
+                    }
+                }
                 self.in_loop(block, binding);
+                self.walked.truncate(walked);
             }
             StmtKind::Break => {
                 let state = self.state.clone();
@@ -226,7 +253,7 @@ impl Walk<'_> {
             StmtKind::Return(value) => {
                 if let Some(value) = value {
                     let before = self.leaving;
-                    self.leaving = true;
+                    self.leaving = Some(0);
                     self.expr(*value, Use::Move);
                     self.leaving = before;
                 }
@@ -275,7 +302,7 @@ impl Walk<'_> {
             self.declare(local, true);
         }
         let before = self.leaving;
-        self.leaving = false;
+        self.leaving = None;
         self.block(block);
         self.leaving = before;
         let frame = self.loops.pop().expect("pushed above");
@@ -291,6 +318,9 @@ impl Walk<'_> {
         let body = self.body;
         let span = body.exprs[id].span;
         let ty = self.facts.expr_type(id);
+        if how == Use::Look {
+            self.temporary(id);
+        }
         match &body.exprs[id].kind {
             ExprKind::Paren(inner) => self.expr(*inner, how),
             ExprKind::Path(_) => match self.facts.expr_res.get(id).copied() {
@@ -329,7 +359,10 @@ impl Walk<'_> {
                 }
                 // A field through a handle that nothing keeps would lose the handle.
                 if self.types.resource(self.facts.expr_type(*base)).is_some() {
+                    // Lent only while the field is read.
+                    let lent = self.lent_now.len();
                     self.lend(*base);
+                    self.lent_now.truncate(lent);
                 } else {
                     self.expr(*base, Use::Look);
                 }
@@ -340,7 +373,9 @@ impl Walk<'_> {
             ExprKind::Call { args, .. } => match self.facts.expr_res.get(id).copied() {
                 Some(Res::Func(func)) => {
                     let params = self.funcs[func.0 as usize].param_types.clone();
+                    let lent = self.lent_now.len();
                     self.arguments(args, &params);
+                    self.lent_now.truncate(lent);
                 }
                 Some(Res::Builtin(Builtin::Drop)) => {
                     for &arg in args {
@@ -356,25 +391,25 @@ impl Walk<'_> {
             ExprKind::Method { receiver, args, .. } => match self.facts.expr_res.get(id).copied() {
                 Some(Res::Func(func)) => {
                     let params = self.funcs[func.0 as usize].param_types.clone();
+                    let lent = self.lent_now.len();
                     self.lend(*receiver);
                     self.arguments(args, &params[1..]);
+                    self.lent_now.truncate(lent);
                 }
-                _ => {
+                other => {
+                    if matches!(other, Some(Res::Builtin(Builtin::Push | Builtin::Pop))) {
+                        self.unchanged(*receiver);
+                    }
                     self.expr(*receiver, Use::Look);
                     for &arg in args {
                         self.expr(arg, Use::Move);
                     }
                 }
             },
-            ExprKind::List(items) | ExprKind::Tuple(items) => {
-                for &item in items {
-                    self.expr(item, Use::Move);
-                }
-            }
+            ExprKind::List(items) | ExprKind::Tuple(items) => self.elements(items),
             ExprKind::Record(fields) | ExprKind::New { fields, .. } => {
-                for (_, value) in fields {
-                    self.expr(*value, Use::Move);
-                }
+                let values: Vec<ExprId> = fields.iter().map(|f| f.1).collect();
+                self.elements(&values);
             }
             ExprKind::Match { scrutinee, arms } => {
                 let scrutinee_ty = self.facts.expr_type(*scrutinee);
@@ -423,7 +458,11 @@ impl Walk<'_> {
 
     /// Arguments for parameters of `params`: a `borrow<T>` is lent, anything else kept.
     fn arguments(&mut self, args: &[ExprId], params: &[TypeId]) {
+        let mut made = false;
         for (index, &arg) in args.iter().enumerate() {
+            self.lost_by_try(arg, made);
+            let ty = self.facts.expr_type(arg);
+            made |= self.place_root(arg).is_none() && self.types.contains_own(ty);
             // A parameter holding borrows and no owned handle only borrows.
             let lent = params
                 .get(index)
@@ -436,21 +475,88 @@ impl Walk<'_> {
         }
     }
 
+    /// The elements of a new value, each kept.
+    fn elements(&mut self, items: &[ExprId]) {
+        let mut made = false;
+        for &item in items {
+            self.lost_by_try(item, made);
+            let ty = self.facts.expr_type(item);
+            made |= self.place_root(item).is_none() && self.types.contains_own(ty);
+            self.expr(item, Use::Move);
+        }
+    }
+
+    /// Reports a `?` in `id` when a handle was `made` earlier in the same call or value:
+    /// returning there would lose it, since nothing holds it yet.
+    fn lost_by_try(&mut self, id: ExprId, made: bool) {
+        if !made {
+            return;
+        }
+        if let Some(at) = find_exit(self.body, id) {
+            self.error(
+                Diagnostic::error(
+                    "lost-by-try",
+                    "this may leave while a handle made before it is held by nothing",
+                )
+                .at(at, "may leave here")
+                .hint("bind the handle to a variable first: `let h = …;`"),
+            );
+        }
+    }
+
     /// A handle lent for a call: it must live in a variable, which keeps it afterwards.
     fn lend(&mut self, id: ExprId) {
+        if let Some(root) = self.place_root(id) {
+            if let Some(&Res::Local(local)) = self.facts.expr_res.get(root) {
+                self.lent_now.push(local);
+            }
+        }
+        self.expr(id, Use::Look);
+    }
+
+    /// A value only looked at must be in a variable if it owns a handle: a temporary one
+    /// would lose it.
+    fn temporary(&mut self, id: ExprId) {
         let ty = self.facts.expr_type(id);
-        let place = self.place_root(id).is_some();
-        if !place && self.types.contains_own(ty) {
+        if self.place_root(id).is_none()
+            && self.types.contains_own(ty)
+            && !matches!(self.body.exprs[id].kind, ExprKind::Paren(_))
+        {
             self.error(
                 Diagnostic::error(
                     "borrowed-temporary",
-                    "this handle would be dropped as soon as the call returns",
+                    "the handle in this value would be lost as soon as it is used",
                 )
-                .at(self.body.exprs[id].span, "lent, but nothing keeps it")
+                .at(self.body.exprs[id].span, "used, but nothing keeps it")
                 .hint("bind it to a variable first: `let h = …;`, then use `h`"),
             );
         }
-        self.expr(id, Use::Look);
+    }
+
+    /// The local variable at the root of place `id`, if it is one.
+    fn root_local(&self, id: ExprId) -> Option<crate::program::LocalId> {
+        match self.facts.expr_res.get(self.place_root(id)?) {
+            Some(&Res::Local(local)) => Some(local),
+            _ => None,
+        }
+    }
+
+    /// Reports a change to a list of handles an enclosing `for` walks.
+    fn unchanged(&mut self, place: ExprId) {
+        let Some(local) = self.root_local(place) else {
+            return;
+        };
+        if self.walked.contains(&local) {
+            let name = self.facts.locals[local.0 as usize].name.clone();
+            self.error(
+                Diagnostic::error(
+                    "changed-while-walked",
+                    format!("`{name}` changes while a `for` walks its handles"),
+                )
+                .at(self.body.exprs[place].span, "changed here")
+                .hint("collect the changes and make them after the loop"),
+            );
+        }
     }
 
     fn place_root(&self, id: ExprId) -> Option<ExprId> {
@@ -493,8 +599,31 @@ impl Walk<'_> {
             );
             return;
         }
+        if self.walked.contains(&local) {
+            self.error(
+                Diagnostic::error(
+                    "changed-while-walked",
+                    format!("`{name}` moves while a `for` walks its handles"),
+                )
+                .at(span, "moved here")
+                .hint("move it after the loop"),
+            );
+            return;
+        }
+        if self.lent_now.contains(&local) {
+            self.error(
+                Diagnostic::error(
+                    "lent-and-moved",
+                    format!("`{name}` is lent and moved in the same call"),
+                )
+                .at(span, "moved here, while lent to the same call")
+                .note("the callee would be given a borrow of a handle it also owns")
+                .hint("lend it in one call and move it in another"),
+            );
+            return;
+        }
         let declared = self.declared_at.get(index).copied().unwrap_or(0);
-        if declared < self.loops.len() && !self.leaving {
+        if declared < self.loops.len() && self.leaving.is_none_or(|min| declared < min) {
             self.error(
                 Diagnostic::error(
                     "move-in-loop",
@@ -608,23 +737,61 @@ impl Walk<'_> {
 /// Whether a block inside a loop leaves it when it ends (its last statement is a `break`
 /// or a `return`, and nothing in it goes round again with `continue`), so what moves in
 /// it moves once.
-fn leaves_loop(body: &ast::Body, block: &ast::Block) -> bool {
+/// How a block inside a loop leaves it when it ends: `Some(true)` by `return` (every loop),
+/// `Some(false)` by `break` (the innermost), `None` if it may go round again.
+fn leaves_loop(body: &ast::Body, block: &ast::Block) -> Option<bool> {
     let last = block.stmts.last().map(|&s| &body.stmts[s].kind);
-    matches!(last, Some(StmtKind::Break | StmtKind::Return(_)))
-        && !block.stmts.iter().any(|&s| continues(body, s))
+    let leaves = match last {
+        Some(StmtKind::Return(_)) => true,
+        Some(StmtKind::Break) => false,
+        _ => return None,
+    };
+    (!continues(body, block.span)).then_some(leaves)
 }
 
-fn continues(body: &ast::Body, stmt: ast::StmtId) -> bool {
-    let blocks: Vec<&ast::Block> = match &body.stmts[stmt].kind {
-        StmtKind::Continue => return true,
-        StmtKind::If {
-            branches,
-            otherwise,
-        } => branches.iter().map(|b| &b.1).chain(otherwise).collect(),
-        // A `continue` in an inner loop goes round that loop, not this one.
-        _ => Vec::new(),
-    };
-    blocks
-        .iter()
-        .any(|b| b.stmts.iter().any(|&s| continues(body, s)))
+/// Whether a `continue` inside `span` (in a nested block or a `match` arm) goes round the
+/// loop around it, rather than a loop inside `span`.
+fn continues(body: &ast::Body, span: Span) -> bool {
+    let inside = |s: Span| s.start >= span.start && s.end <= span.end;
+    let loops: Vec<Span> = body
+        .stmts
+        .values()
+        .filter(|s| {
+            matches!(
+                s.kind,
+                StmtKind::While { .. } | StmtKind::Loop { .. } | StmtKind::For { .. }
+            ) && inside(s.span)
+        })
+        .map(|s| s.span)
+        .collect();
+    body.stmts.values().any(|s| {
+        matches!(s.kind, StmtKind::Continue)
+            && inside(s.span)
+            && !loops
+                .iter()
+                .any(|l| s.span.start >= l.start && s.span.end <= l.end)
+    })
+}
+
+/// Where expression `id` may leave before it is done: a `?`, or a `return`, `break` or
+/// `continue` in a `match` arm's block within it.
+fn find_exit(body: &ast::Body, id: ExprId) -> Option<Span> {
+    let span = body.exprs[id].span;
+    let inside = |s: Span| s.start >= span.start && s.end <= span.end;
+    let tried = body
+        .exprs
+        .values()
+        .find(|e| matches!(e.kind, ExprKind::Try(_)) && inside(e.span))
+        .map(|e| e.span);
+    tried.or_else(|| {
+        body.stmts
+            .values()
+            .find(|s| {
+                matches!(
+                    s.kind,
+                    StmtKind::Return(_) | StmtKind::Break | StmtKind::Continue
+                ) && inside(s.span)
+            })
+            .map(|s| s.span)
+    })
 }
