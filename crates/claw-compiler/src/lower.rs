@@ -157,15 +157,22 @@ impl Lowerer<'_> {
     /// Statements dropping what `locals` hold, the last declared first.
     fn drops(&self, locals: &[Local], out: &mut Block, at: u32) {
         for &local in locals.iter().rev() {
-            let value = self.read(local);
             out.push(Stmt {
-                kind: ir::StmtKind::Expr(Expr::new(
-                    TypeId::UNIT,
-                    ir::ExprKind::Builtin(ir::Builtin::Drop, vec![value]),
-                )),
+                kind: self.discard(self.read(local)),
                 at,
             });
         }
+    }
+
+    /// `value`, kept in a new local by a statement added to `out`, for code that drops
+    /// what `value` may read before the value is used.
+    fn keep(&mut self, name: &str, value: Expr, out: &mut Block, at: u32) -> Expr {
+        let local = self.temp(name, value.ty);
+        out.push(Stmt {
+            kind: ir::StmtKind::Let(local, value),
+            at,
+        });
+        self.read(local)
     }
 
     /// The locals owning handles in the scopes from `from` inward, innermost first.
@@ -281,11 +288,7 @@ impl Lowerer<'_> {
                 let live = self.live_from(0);
                 if !live.is_empty() {
                     // The value first: it may read what is dropped.
-                    if let Some(kept) = value.take() {
-                        let local = self.temp("%result", kept.ty);
-                        push(out, ir::StmtKind::Let(local, kept));
-                        value = Some(self.read(local));
-                    }
+                    value = value.map(|v| self.keep("%result", v, out, at));
                     self.drops(&live, out, at);
                 }
                 push(out, ir::StmtKind::Return(value));

@@ -275,3 +275,24 @@ pub fn place_root(body: &ast::Body, res: &ArenaMap<ExprId, Res>, id: ExprId) -> 
         _ => None,
     }
 }
+
+/// Whether place `id` reaches through a handle into a resource's fields (`self.books[0]`),
+/// by the type of each expression in `body`. Such a place lives as long as the resource,
+/// and any handle to it can change it.
+pub fn through_handle(
+    body: &ast::Body,
+    types: &Types,
+    expr_types: &ArenaMap<ExprId, TypeId>,
+    id: ExprId,
+) -> bool {
+    match &body.exprs[id].kind {
+        ast::ExprKind::Field { base, .. } => {
+            let base_ty = expr_types.get(*base).copied().unwrap_or(TypeId::ERROR);
+            types.resource(base_ty).is_some() || through_handle(body, types, expr_types, *base)
+        }
+        ast::ExprKind::Index { base, .. } | ast::ExprKind::Paren(base) => {
+            through_handle(body, types, expr_types, *base)
+        }
+        _ => false,
+    }
+}

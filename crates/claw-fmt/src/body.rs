@@ -104,6 +104,24 @@ impl<'a> Fmt<'a> {
         }
     }
 
+    /// `{name: value, …}` up to the `}` at `close`.
+    fn record(&mut self, fields: &'a [(Name, ExprId)], close: usize) -> Doc {
+        self.list(
+            "{",
+            fields,
+            |fmt, (name, value)| (name.span.start as usize, expr_range(fmt, *value).1),
+            |fmt, (name, value)| {
+                Doc::Concat(vec![
+                    text(format!("{}: ", fmt.src(name.span))),
+                    fmt.expr(*value),
+                ])
+            },
+            close,
+            "}",
+            Pad::None,
+        )
+    }
+
     pub(crate) fn expr(&mut self, id: ExprId) -> Doc {
         let body = self.body();
         let expr = &body.exprs[id];
@@ -138,36 +156,10 @@ impl<'a> Fmt<'a> {
                 )
             }
             ExprKind::Paren(inner) => Doc::Concat(vec![text("("), self.expr(*inner), text(")")]),
-            ExprKind::Record(fields) => self.list(
-                "{",
-                fields,
-                |fmt, (name, value)| (name.span.start as usize, expr_range(fmt, *value).1),
-                |fmt, (name, value)| {
-                    Doc::Concat(vec![
-                        text(format!("{}: ", fmt.src(name.span))),
-                        fmt.expr(*value),
-                    ])
-                },
-                expr.span.end as usize - 1,
-                "}",
-                Pad::None,
-            ),
+            ExprKind::Record(fields) => self.record(fields, expr.span.end as usize - 1),
             ExprKind::New { ty, fields } => Doc::Concat(vec![
                 text(format!("new {} ", self.src(ty.span))),
-                self.list(
-                    "{",
-                    fields,
-                    |fmt, (name, value)| (name.span.start as usize, expr_range(fmt, *value).1),
-                    |fmt, (name, value)| {
-                        Doc::Concat(vec![
-                            text(format!("{}: ", fmt.src(name.span))),
-                            fmt.expr(*value),
-                        ])
-                    },
-                    expr.span.end as usize - 1,
-                    "}",
-                    Pad::None,
-                ),
+                self.record(fields, expr.span.end as usize - 1),
             ]),
             ExprKind::Flags(names) => self.list(
                 "{",

@@ -237,14 +237,7 @@ impl Checker<'_> {
 
     /// Whether a place reaches through a handle into a resource's fields (`self.books[0]`).
     pub(super) fn through_handle(&self, expr: ExprId) -> bool {
-        match &self.body.exprs[expr].kind {
-            ExprKind::Field { base, .. } => {
-                let base_ty = self.expr_types.get(*base).copied().unwrap_or(TypeId::ERROR);
-                self.types.resource(base_ty).is_some() || self.through_handle(*base)
-            }
-            ExprKind::Index { base, .. } | ExprKind::Paren(base) => self.through_handle(*base),
-            _ => false,
-        }
+        crate::program::through_handle(self.body, &self.types, &self.expr_types, expr)
     }
 
     /// The variable at the root of a place (`xs` in `xs[0].name`), if `expr` is a place.

@@ -175,6 +175,16 @@ fn walk<'v>(mut value: &'v mut Value, steps: &[Step]) -> Flow<&'v mut Value> {
 }
 
 impl<'p> Machine<'p> {
+    /// The value `steps` lead to inside `root` (see [`slot`]).
+    fn slot<'a>(
+        &'a mut self,
+        frame: &'a mut Frame<'_>,
+        root: Root,
+        steps: &[Step],
+    ) -> Flow<&'a mut Value> {
+        slot(&mut self.globals, &mut self.handles, frame, root, steps)
+    }
+
     pub fn new(program: &'p Program, host: Box<dyn Host>, globals: Vec<Value>) -> Self {
         Machine {
             program,
@@ -709,13 +719,7 @@ impl<'p> Machine<'p> {
                 Some(Res::Builtin(Builtin::Push)) => {
                     let item = self.expr(frame, args[0])?;
                     let target = self.place(frame, *receiver)?;
-                    match slot(
-                        &mut self.globals,
-                        &mut self.handles,
-                        frame,
-                        target.root,
-                        &target.steps,
-                    )? {
+                    match self.slot(frame, target.root, &target.steps)? {
                         Value::List(items) => items.push(item),
                         other => unreachable!("checked: push on a list, not {other:?}"),
                     }
@@ -723,13 +727,7 @@ impl<'p> Machine<'p> {
                 }
                 Some(Res::Builtin(Builtin::Pop)) => {
                     let target = self.place(frame, *receiver)?;
-                    match slot(
-                        &mut self.globals,
-                        &mut self.handles,
-                        frame,
-                        target.root,
-                        &target.steps,
-                    )? {
+                    match self.slot(frame, target.root, &target.steps)? {
                         Value::List(items) => match items.pop() {
                             Some(item) => Value::Case(1, Some(Box::new(item))),
                             None => Value::Case(0, None),
@@ -955,46 +953,20 @@ impl<'p> Machine<'p> {
 
     /// The length of the list or string at `place`, without copying it.
     fn len_at(&mut self, frame: &mut Frame<'p>, place: &Place) -> Flow<usize> {
-        Ok(length(slot(
-            &mut self.globals,
-            &mut self.handles,
-            frame,
-            place.root,
-            &place.steps,
-        )?))
+        Ok(length(self.slot(frame, place.root, &place.steps)?))
     }
 
     fn read(&mut self, frame: &mut Frame<'p>, place: &Place) -> Flow<Value> {
         let (flag, steps) = self.split_flag(frame.facts, place);
-        Ok(
-            match (
-                flag,
-                slot(
-                    &mut self.globals,
-                    &mut self.handles,
-                    frame,
-                    place.root,
-                    steps,
-                )?,
-            ) {
-                (Some(bit), Value::Flags(flags)) => Value::Bool(flags[bit]),
-                (_, value) => value.clone(),
-            },
-        )
+        Ok(match (flag, self.slot(frame, place.root, steps)?) {
+            (Some(bit), Value::Flags(flags)) => Value::Bool(flags[bit]),
+            (_, value) => value.clone(),
+        })
     }
 
     fn write(&mut self, frame: &mut Frame<'p>, place: &Place, new: Value) -> Flow<()> {
         let (flag, steps) = self.split_flag(frame.facts, place);
-        match (
-            flag,
-            slot(
-                &mut self.globals,
-                &mut self.handles,
-                frame,
-                place.root,
-                steps,
-            )?,
-        ) {
+        match (flag, self.slot(frame, place.root, steps)?) {
             (Some(bit), Value::Flags(flags)) => flags[bit] = new.bool(),
             (_, slot) => *slot = new,
         }

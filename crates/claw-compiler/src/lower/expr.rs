@@ -241,14 +241,9 @@ impl Lowerer<'_> {
                     ArmBody::Block(block) => (self.block(block), None),
                 };
                 let owned = self.scopes.last().is_some_and(|s| !s.is_empty());
-                if let Some(kept) = value.take_if(|_| owned) {
+                if owned {
                     // The arm's value first: it may read what is dropped.
-                    let local = self.temp("%arm", kept.ty);
-                    body.push(ir::Stmt {
-                        kind: ir::StmtKind::Let(local, kept),
-                        at: end,
-                    });
-                    value = Some(self.read(local));
+                    value = value.map(|v| self.keep("%arm", v, &mut body, end));
                 }
                 self.close_scope(&mut body, end);
                 ir::Arm { pat, body, value }
@@ -354,13 +349,8 @@ impl Lowerer<'_> {
     /// Whether a place reaches into a resource's representation, which any handle to it
     /// can change, and which outlives the call.
     pub(super) fn through_handle(&self, id: ExprId) -> bool {
-        match &self.ast.exprs[id].kind {
-            ExprKind::Field { base, .. } => {
-                self.rep_of(self.facts.expr_type(*base)).is_some() || self.through_handle(*base)
-            }
-            ExprKind::Index { base, .. } | ExprKind::Paren(base) => self.through_handle(*base),
-            _ => false,
-        }
+        let types = &self.program.types;
+        crate::program::through_handle(self.ast, types, &self.facts.expr_types, id)
     }
 
     /// Whether the place's variable can change, so what is kept from it must be copied.
