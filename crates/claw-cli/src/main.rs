@@ -13,6 +13,7 @@ mod lsp;
 mod manifest;
 mod render;
 mod run;
+mod serve;
 mod term;
 mod test;
 mod wit;
@@ -42,6 +43,7 @@ enum Command {
     Fuzz(fuzz::Opts),
     Lsp(lsp::Opts),
     Run(run::Opts),
+    Serve(serve::Opts),
     Test(test::Opts),
     Wit(wit::Opts),
 }
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
         Command::Run(opts) => opts.limits.max_stack,
         Command::Test(opts) => opts.limits.max_stack,
         Command::Fuzz(opts) => opts.limits.max_stack,
+        Command::Serve(opts) => opts.limits.max_stack,
         _ => None,
     };
     let sandbox = claw_runtime::Sandbox {
@@ -85,6 +88,7 @@ fn dispatch(cli: Cli) -> ExitCode {
         Command::Fuzz(opts) => fuzz::run(opts, &term),
         Command::Lsp(opts) => lsp::run(opts, &term),
         Command::Run(opts) => run::run(opts, &term),
+        Command::Serve(opts) => serve::run(opts, &term),
         Command::Test(opts) => test::run(opts, &term),
         Command::Wit(opts) => wit::run(opts, &term),
     };

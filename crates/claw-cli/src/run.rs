@@ -180,7 +180,7 @@ pub fn read_component(
 
 /// Prints a runtime error and picks the exit status: the guest's own for a WASI `exit`, 1 for
 /// everything else.
-fn report(err: &RunError, term: &Term) -> ExitCode {
+pub(crate) fn report(err: &RunError, term: &Term) -> ExitCode {
     match err {
         RunError::Exit { code } => return ExitCode::from(u8::try_from(*code).unwrap_or(1)),
         RunError::Trap { backtrace, .. } => {

@@ -131,6 +131,9 @@ struct Registry {
     index: HashMap<Key, u32>,
 }
 
+/// How `string::from-utf8`'s error begins; the offset of the bad byte follows.
+pub const UTF8_ERROR: &str = "invalid UTF-8 at byte ";
+
 impl ModuleInfo<'_> {
     pub fn types(&self) -> &Types {
         &self.program.types
@@ -223,6 +226,7 @@ impl ModuleBuilder {
                     }
                     ir::ExprKind::Check(_, message) => texts.push(message),
                     ir::ExprKind::Builtin(ir::Builtin::ToString, _) => to_string = true,
+                    ir::ExprKind::Builtin(ir::Builtin::FromUtf8, _) => texts.push(UTF8_ERROR),
                     _ => {}
                 },
                 Node::Pat(ir::Pat::Str(text)) => texts.push(text),

@@ -212,6 +212,9 @@ pub enum Builtin {
     /// The representation of a resource the file implements, from an owned handle to it:
     /// how such a handle is lent (a `borrow` inside the component is the representation).
     Rep,
+    /// `result<string, string>` from a `list<u8>`: `ok` of the same bytes when they are valid
+    /// UTF-8, else `err` naming the offset of the first byte that is not.
+    FromUtf8,
 }
 
 #[derive(Clone)]

@@ -147,8 +147,9 @@ pub fn interpret(
     Ok(interp::Instance::new(program, host))
 }
 
-/// Adds the bundled WASI interfaces Claw itself uses (`print` writes to `wasi:cli/stdout`,
-/// a command exports `wasi:cli/run`), unless the caller's packages already have them.
+/// Adds the bundled WASI 0.2 packages, unless the caller's packages already have them:
+/// `print` writes to `wasi:cli/stdout`, a command exports `wasi:cli/run`, and a service exports
+/// `wasi:http/incoming-handler`, so none of them needs a `wit/` folder.
 fn with_wasi(mut resolve: Resolve) -> Resolve {
     for (namespace, name, file, text) in [
         (
@@ -159,9 +160,21 @@ fn with_wasi(mut resolve: Resolve) -> Resolve {
         ),
         (
             "wasi",
+            "clocks",
+            "wasi-clocks.wit",
+            include_str!("../wit/wasi-clocks.wit"),
+        ),
+        (
+            "wasi",
             "cli",
             "wasi-cli.wit",
             include_str!("../wit/wasi-cli.wit"),
+        ),
+        (
+            "wasi",
+            "http",
+            "wasi-http.wit",
+            include_str!("../wit/wasi-http.wit"),
         ),
     ] {
         let present = resolve.packages.iter().any(|(_, p)| {

@@ -52,6 +52,11 @@ pub enum Builtin {
     Print { newline: bool },
     /// `drop(h)`: drops the handles in a value now, rather than at the end of its scope.
     Drop,
+    /// `s.bytes()`: the string's UTF-8 bytes, a `list<u8>`.
+    Bytes,
+    /// `string::from-utf8(bytes)`: the string those bytes encode, or an error naming the
+    /// offset of the first byte that is not valid UTF-8.
+    FromUtf8,
 }
 
 /// What a pattern does with the value it matches.

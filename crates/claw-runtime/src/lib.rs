@@ -4,8 +4,8 @@
 //! state persists.
 //!
 //! Nothing here knows about Claw source: the input is a component binary, and errors are plain
-//! data ([`RunError`]) that the CLI renders. Everything is synchronous; there is no async runtime
-//! to set up.
+//! data ([`RunError`]) that the CLI renders. Calls are synchronous; only [`Server`] (`claw
+//! serve`) runs an async runtime, the one `wasi:http` is built on.
 
 mod compose;
 mod config;
@@ -14,8 +14,10 @@ mod error;
 mod exports;
 mod fuzz;
 mod host;
+mod http;
 mod imports;
 pub mod property;
+mod serve;
 mod session;
 mod store;
 mod test_runner;
@@ -26,6 +28,7 @@ pub use config::{Config, Preopen, Sandbox};
 pub use error::RunError;
 pub use fuzz::{Budget, Finding, Fuzzer, Target};
 pub use host::Host;
+pub use serve::{RequestLog, Server};
 pub use session::Session;
 pub use test_runner::{Properties, TestCase, TestFailure, TestResult, TestSuite};
 pub use wave::{to_val, to_wave};

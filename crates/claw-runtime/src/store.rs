@@ -15,11 +15,12 @@ use crate::error::{MemoryLimitExceeded, RunError};
 use crate::host::Host;
 use crate::imports;
 
-/// What the store carries: WASI's state and the memory limit.
+/// What the store carries: WASI's state (`wasi:http`'s too) and the memory limit.
 pub(crate) struct State {
     wasi: WasiCtx,
     table: ResourceTable,
     limiter: MemoryLimiter,
+    pub(crate) http: crate::http::HttpState,
 }
 
 impl WasiView for State {
@@ -98,6 +99,18 @@ fn build_store(
     settings: &Settings,
     captured: Option<&Captured>,
 ) -> Result<Store<State>, RunError> {
+    let mut store = Store::new(engine, new_state(settings, captured)?);
+    State::limit(&mut store);
+    arm(&mut store, engine, settings)?;
+    Ok(store)
+}
+
+/// The guest's view of the process as `settings` grant it, with stdout and stderr going to
+/// `captured` when given.
+pub(crate) fn new_state(
+    settings: &Settings,
+    captured: Option<&Captured>,
+) -> Result<State, RunError> {
     let (config, sandbox) = (&settings.config, &settings.sandbox);
     let mut wasi = WasiCtxBuilder::new();
     match captured {
@@ -124,17 +137,31 @@ fn build_store(
                 ))
             })?;
     }
-    let state = State {
+    Ok(State {
         wasi: wasi.build(),
         table: ResourceTable::new(),
         limiter: MemoryLimiter {
             limit: sandbox.max_memory,
         },
-    };
-    let mut store = Store::new(engine, state);
-    store.limiter(|state| &mut state.limiter);
-    arm(&mut store, engine, settings)?;
-    Ok(store)
+        http: crate::http::HttpState::default(),
+    })
+}
+
+impl State {
+    /// Puts the store's memory limit in force (a store takes its limiter from its data).
+    pub(crate) fn limit(store: &mut Store<State>) {
+        store.limiter(|state| &mut state.limiter);
+    }
+}
+
+impl wasmtime_wasi_http::WasiHttpView for State {
+    fn http(&mut self) -> wasmtime_wasi_http::WasiHttpCtxView<'_> {
+        wasmtime_wasi_http::WasiHttpCtxView {
+            ctx: &mut self.http.ctx,
+            table: &mut self.table,
+            hooks: &mut self.http.hooks,
+        }
+    }
 }
 
 /// Gives the store a full tank and a fresh deadline, so each call gets the whole of both.

@@ -134,6 +134,10 @@ impl Checker<'_> {
             ("to-string", TypeDef::Char | TypeDef::Bool) => {
                 (Builtin::ToString, vec![], TypeId::STRING)
             }
+            ("bytes", TypeDef::String) => {
+                let bytes = self.types.intern(TypeDef::List(TypeId::U8));
+                (Builtin::Bytes, vec![], bytes)
+            }
             ("push", TypeDef::List(elem)) => (Builtin::Push, vec![*elem], TypeId::UNIT),
             ("pop", TypeDef::List(elem)) => {
                 let option = self.types.intern(TypeDef::Option(*elem));

@@ -598,6 +598,11 @@ impl Checker<'_> {
                 return self.resource_call(id, ty, callee, args, span);
             }
         }
+        if let [ty_name, func] = callee {
+            if ty_name.text == "string" && !self.type_names.contains_key("string") {
+                return self.string_func(id, func, args, span);
+            }
+        }
         if let [ty_name, case] = callee {
             if args.len() != 1 {
                 for &arg in args {
@@ -698,6 +703,32 @@ impl Checker<'_> {
             Some(def_span),
         );
         result.unwrap_or(TypeId::UNIT)
+    }
+
+    /// `string::from-utf8(bytes)`, the one function of the `string` type.
+    fn string_func(&mut self, id: ExprId, func: &Name, args: &[ExprId], span: Span) -> TypeId {
+        if func.text != "from-utf8" {
+            self.error(
+                Diagnostic::error(
+                    "unknown-function",
+                    format!("`string` has no function `{}`", func.text),
+                )
+                .at(func.span, "not a function of `string`")
+                .note("functions of `string`: `from-utf8`"),
+            );
+            for &arg in args {
+                self.expr(arg, None);
+            }
+            return TypeId::ERROR;
+        }
+        self.expr_res
+            .insert(id, Res::Builtin(crate::program::Builtin::FromUtf8));
+        let bytes = self.types.intern(TypeDef::List(TypeId::U8));
+        self.arguments("string::from-utf8", args, &[bytes], &[], span, None);
+        self.types.intern(TypeDef::Result {
+            ok: Some(TypeId::STRING),
+            err: Some(TypeId::STRING),
+        })
     }
 
     /// Whether a value of type `found` can be lent where `expected` is wanted: an owned

@@ -37,6 +37,9 @@ pub enum Helper {
     ListConcat,
     /// `(addr) -> (char, width)`: decodes the UTF-8 scalar at `addr`.
     Utf8Next,
+    /// `(ptr, len) -> offset`: where the first byte that does not begin a valid UTF-8
+    /// scalar is, or -1 when all of them are valid.
+    Utf8Check,
     /// `(n: i64, signed) -> (ptr, len)`: `n` in decimal.
     FormatInt,
     /// `(c) -> (ptr, len)`: the character in UTF-8.
@@ -63,6 +66,7 @@ impl Helper {
             Helper::StrCmp => "claw:string-compare",
             Helper::ListConcat => "claw:list-concat",
             Helper::Utf8Next => "claw:utf8-next",
+            Helper::Utf8Check => "claw:utf8-check",
             Helper::FormatInt => "claw:format-int",
             Helper::FormatChar => "claw:format-char",
             Helper::Trap(Trap::IndexOutOfBounds) => "claw:trap:index out of bounds",
@@ -321,6 +325,64 @@ pub fn emit(helper: Helper, info: &ModuleInfo) -> (Vec<ValType>, Vec<ValType>, F
                 .local_get(c).local_get(w)
                 .end();
             (vec![I32], vec![I32, I32], f)
+        }
+        Helper::Utf8Check => {
+            // (ptr, len) -> offset or -1; locals: i, lead, c (the scalar), w (its width), min
+            // (the least scalar of that width, so overlong forms fail), k, b
+            let mut f = new_function(&[I32, I32, I32, I32, I32, I32, I32]);
+            let (ptr, len, i, lead, c, w, min, k, b) = (0, 1, 2, 3, 4, 5, 6, 7, 8);
+            f.instructions()
+                .loop_(BlockType::Empty)
+                    .block(BlockType::Empty) // invalid: leaves with `i`
+                        .local_get(i).local_get(len).i32_ge_u()
+                        .if_(BlockType::Empty).i32_const(-1).return_().end()
+                        .local_get(ptr).local_get(i).i32_add().i32_load8_u(byte()).local_tee(lead)
+                        .i32_const(0x80).i32_lt_u()
+                        .if_(BlockType::Empty)
+                            .local_get(i).i32_const(1).i32_add().local_set(i).br(2)
+                        .end()
+                        // Continuation bytes and the leads of overlong pairs start nothing.
+                        .local_get(lead).i32_const(0xC2).i32_lt_u().br_if(0)
+                        .local_get(lead).i32_const(0xE0).i32_lt_u()
+                        .if_(BlockType::Empty)
+                            .local_get(lead).i32_const(0x1F).i32_and().local_set(c)
+                            .i32_const(2).local_set(w).i32_const(0x80).local_set(min)
+                        .else_()
+                            .local_get(lead).i32_const(0xF0).i32_lt_u()
+                            .if_(BlockType::Empty)
+                                .local_get(lead).i32_const(0x0F).i32_and().local_set(c)
+                                .i32_const(3).local_set(w).i32_const(0x800).local_set(min)
+                            .else_()
+                                .local_get(lead).i32_const(0xF5).i32_ge_u().br_if(2)
+                                .local_get(lead).i32_const(0x07).i32_and().local_set(c)
+                                .i32_const(4).local_set(w).i32_const(0x10000).local_set(min)
+                            .end()
+                        .end()
+                        // A sequence cut short by the end.
+                        .local_get(len).local_get(i).i32_sub().local_get(w).i32_lt_u().br_if(0)
+                        .i32_const(1).local_set(k)
+                        .block(BlockType::Empty).loop_(BlockType::Empty)
+                            .local_get(k).local_get(w).i32_ge_u().br_if(1)
+                            .local_get(ptr).local_get(i).i32_add().local_get(k).i32_add()
+                            .i32_load8_u(byte()).local_tee(b)
+                            .i32_const(0xC0).i32_and().i32_const(0x80).i32_ne().br_if(2)
+                            .local_get(c).i32_const(6).i32_shl()
+                            .local_get(b).i32_const(0x3F).i32_and().i32_or().local_set(c)
+                            .local_get(k).i32_const(1).i32_add().local_set(k)
+                            .br(0)
+                        .end().end()
+                        // Overlong, past U+10FFFF, or a surrogate.
+                        .local_get(c).local_get(min).i32_lt_u().br_if(0)
+                        .local_get(c).i32_const(0x10FFFF).i32_gt_u().br_if(0)
+                        .local_get(c).i32_const(-0x800).i32_and().i32_const(0xD800).i32_eq().br_if(0)
+                        .local_get(i).local_get(w).i32_add().local_set(i)
+                        .br(1)
+                    .end()
+                    .local_get(i).return_()
+                .end()
+                .unreachable()
+                .end();
+            (vec![I32, I32], vec![I32], f)
         }
         Helper::FormatInt => {
             // (n, signed) -> (ptr, len); locals: neg, buf, pos, len, u

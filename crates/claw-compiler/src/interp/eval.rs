@@ -624,6 +624,23 @@ impl<'p> Machine<'p> {
                         self.drop_value(&values[0], facts.expr_type(args[0]))?;
                         Value::Unit
                     }
+                    Some(Res::Builtin(Builtin::FromUtf8)) => {
+                        let bytes: Vec<u8> = match &values[0] {
+                            Value::List(items) => items.iter().map(|b| b.int() as u8).collect(),
+                            other => unreachable!("checked: a list<u8>, not {other:?}"),
+                        };
+                        match String::from_utf8(bytes) {
+                            Ok(text) => Value::Case(0, Some(Box::new(Value::Str(text)))),
+                            Err(err) => Value::Case(
+                                1,
+                                Some(Box::new(Value::Str(format!(
+                                    "{}{}",
+                                    crate::codegen::UTF8_ERROR,
+                                    err.utf8_error().valid_up_to()
+                                )))),
+                            ),
+                        }
+                    }
                     other => unreachable!("checked: a callee, not {other:?}"),
                 }
             }
@@ -715,6 +732,10 @@ impl<'p> Machine<'p> {
                 }
                 Some(Res::Builtin(Builtin::ToString)) => {
                     Value::Str(ops::to_string(&self.expr(frame, *receiver)?))
+                }
+                Some(Res::Builtin(Builtin::Bytes)) => {
+                    let text = self.expr(frame, *receiver)?;
+                    Value::List(text.str().bytes().map(|b| Value::Int(b.into())).collect())
                 }
                 Some(Res::Builtin(Builtin::Push)) => {
                     let item = self.expr(frame, args[0])?;

@@ -340,6 +340,7 @@ impl Printer<'_> {
                     Builtin::Drop => "drop",
                     Builtin::New => "new",
                     Builtin::Rep => "rep",
+                    Builtin::FromUtf8 => "from-utf8",
                 };
                 self.list(&format!("{name}("), args, ")");
             }

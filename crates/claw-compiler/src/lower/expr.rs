@@ -55,6 +55,9 @@ impl Lowerer<'_> {
                 Some(Res::Builtin(Builtin::Drop)) => {
                     K::Builtin(ir::Builtin::Drop, vec![self.expr(args[0])])
                 }
+                Some(Res::Builtin(Builtin::FromUtf8)) => {
+                    K::Builtin(ir::Builtin::FromUtf8, vec![self.operand(args[0])])
+                }
                 _ => K::Unreachable,
             },
             ExprKind::Method { receiver, args, .. } => match facts.expr_res.get(id) {
@@ -71,6 +74,9 @@ impl Lowerer<'_> {
                 Some(Res::Builtin(Builtin::ToString)) => {
                     K::Builtin(ir::Builtin::ToString, vec![self.operand(*receiver)])
                 }
+                // A string and a `list<u8>` have one representation; the result is not
+                // fresh (`fresh`), so a `mut` variable keeping it gets a copy of its own.
+                Some(Res::Builtin(Builtin::Bytes)) => K::Cast(Box::new(self.operand(*receiver))),
                 Some(Res::Builtin(Builtin::Push)) => {
                     // The element is evaluated before the place, as in an assignment.
                     let fresh = self.fresh(args[0]);

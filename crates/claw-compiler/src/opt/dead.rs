@@ -122,9 +122,10 @@ pub fn pure(expr: &Expr) -> bool {
         ExprKind::Binary(op, lhs, rhs) => {
             !matches!(op, BinaryOp::Div | BinaryOp::Rem) && pure(lhs) && pure(rhs)
         }
-        ExprKind::Builtin(ir::Builtin::Len | ir::Builtin::ToString | ir::Builtin::CharAt, args) => {
-            args.iter().all(pure)
-        }
+        ExprKind::Builtin(
+            ir::Builtin::Len | ir::Builtin::ToString | ir::Builtin::CharAt | ir::Builtin::FromUtf8,
+            args,
+        ) => args.iter().all(pure),
         ExprKind::Index { .. }
         | ExprKind::Call(..)
         | ExprKind::Builtin(ir::Builtin::Print { .. }, _)

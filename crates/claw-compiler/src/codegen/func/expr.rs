@@ -219,6 +219,45 @@ impl Emitter<'_> {
                 self.close();
                 self.code.get(out, 3);
             }
+            K::Builtin(Builtin::FromUtf8, args) => {
+                let (text, text_len) = info.string(crate::codegen::UTF8_ERROR);
+                self.expr(&args[0]);
+                let bytes = self.code.stash(&[ValType::I32; 2]);
+                let at = self.code.local(ValType::I32);
+                self.code.extend([
+                    I::LocalGet(bytes),
+                    I::LocalGet(bytes + 1),
+                    I::Call(info.helper(Helper::Utf8Check)),
+                    I::LocalTee(at),
+                    I::I32Const(-1),
+                    I::I32Eq,
+                ]);
+                // `result<string, string>` flattens to (discriminant, pointer, length).
+                self.open(I::If(BlockType::Empty));
+                let out = self.code.locals(&[ValType::I32; 3]);
+                self.code.extend([
+                    I::I32Const(0),
+                    I::LocalSet(out),
+                    I::LocalGet(bytes),
+                    I::LocalSet(out + 1),
+                    I::LocalGet(bytes + 1),
+                    I::LocalSet(out + 2),
+                    I::Else,
+                    I::I32Const(1),
+                    I::LocalSet(out),
+                    I::I32Const(text),
+                    I::I32Const(text_len),
+                    I::LocalGet(at),
+                    I::I64ExtendI32U,
+                    I::I32Const(0),
+                    I::Call(info.helper(Helper::FormatInt)),
+                    I::Call(info.helper(Helper::Concat)),
+                    I::LocalSet(out + 2),
+                    I::LocalSet(out + 1),
+                ]);
+                self.close();
+                self.code.get(out, 3);
+            }
             K::Unreachable => self.code.push(I::Unreachable),
         }
     }
@@ -553,7 +592,8 @@ impl Emitter<'_> {
 
     pub(super) fn cast(&mut self, from: TypeId, to: TypeId) {
         let types = self.info.types();
-        if from == to {
+        // Also a string and its bytes: one representation.
+        if from == to || types.in_memory(from) {
             return;
         }
         match (types.int_shape(from), types.int_shape(to)) {

@@ -1,0 +1,317 @@
+//! [`Server`]: any `wasi:http` proxy component (one exporting `wasi:http/incoming-handler`)
+//! behind an HTTP/1.1 server, as `claw serve` runs it.
+//!
+//! The component is compiled and linked once; every request gets a fresh instance in a fresh
+//! store, made from the pre-instantiated component with the pooling allocator, so one request
+//! cannot see another's state and instantiation costs microseconds. The sandbox's limits hold
+//! per request: a request that runs out of fuel, memory or time, or whose handler traps, gets a
+//! `500` and a log line, and the server goes on serving.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::server::conn::http1;
+use wasmtime::component::Linker;
+use wasmtime::{Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
+use wasmtime_wasi_http::io::TokioIo;
+use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
+use wasmtime_wasi_http::p2::bindings::ProxyPre;
+use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
+use wasmtime_wasi_http::WasiHttpView;
+
+use crate::config::{Config, Sandbox, Settings, DEFAULT_MAX_STACK};
+use crate::engine::deadline_ticks;
+use crate::error::{from_call_error, RunError};
+use crate::store::{new_state, State};
+
+/// A bound listening socket and the component that answers on it.
+pub struct Server {
+    listener: std::net::TcpListener,
+    shared: Shared,
+}
+
+/// What every request's task needs.
+struct Shared {
+    pre: ProxyPre<State>,
+    engine: &'static Engine,
+    settings: Settings,
+}
+
+/// One request, as the server logs it.
+#[derive(Debug)]
+pub struct RequestLog {
+    pub method: String,
+    /// The path and query, as the client sent them.
+    pub path: String,
+    pub status: u16,
+    /// From the request's arrival to its response's head.
+    pub elapsed: Duration,
+    /// Why the guest failed this request: a trap, an exceeded limit, no response given. A
+    /// failure before the response's head makes the status `500`; one after it (while writing
+    /// the body) is logged with the status already sent.
+    pub error: Option<RunError>,
+}
+
+/// How long a stopping server waits for requests in flight.
+const DRAIN: Duration = Duration::from_secs(5);
+
+impl Server {
+    /// Compiles `wasm`, links it against WASI and `wasi:http`, and binds `addr` (port 0 picks a
+    /// free one). `config.inherit_stdio` connects the guest's stdout and stderr to the server's.
+    pub fn bind(
+        wasm: &[u8],
+        addr: SocketAddr,
+        config: &Config,
+        sandbox: &Sandbox,
+    ) -> Result<Server, RunError> {
+        let settings = Settings {
+            config: config.clone(),
+            sandbox: sandbox.clone(),
+        };
+        let engine = serving_engine(&settings)?;
+        let component = crate::session::load(engine, wasm)?;
+        let mut linker = Linker::new(engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
+        let pre = linker
+            .instantiate_pre(&component)
+            .map_err(crate::imports::from_link_error)?;
+        let pre = ProxyPre::new(pre).map_err(|_| {
+            RunError::Other(anyhow::anyhow!(
+                "the component does not export `wasi:http/incoming-handler@0.2.x`, so it is not \
+                 an HTTP service"
+            ))
+        })?;
+        let listener = std::net::TcpListener::bind(addr)
+            .and_then(|listener| listener.set_nonblocking(true).map(|()| listener))
+            .map_err(|err| RunError::Other(anyhow::anyhow!("cannot listen on {addr}: {err}")))?;
+        Ok(Server {
+            listener,
+            shared: Shared {
+                pre,
+                engine,
+                settings,
+            },
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound socket has an address")
+    }
+
+    /// Serves until Ctrl-C (or SIGTERM), calling `log` once for each request.
+    pub fn run(self, log: impl Fn(&RequestLog) + Send + Sync + 'static) -> Result<(), RunError> {
+        self.run_until(log, stop_signal())
+    }
+
+    /// Serves until `stop` completes, then stops accepting connections and gives the requests
+    /// in flight a few seconds to finish.
+    pub fn run_until(
+        self,
+        log: impl Fn(&RequestLog) + Send + Sync + 'static,
+        stop: impl Future<Output = ()> + Send,
+    ) -> Result<(), RunError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|err| RunError::Other(err.into()))?;
+        let Server { listener, shared } = self;
+        let shared = Arc::new(shared);
+        let log: Arc<dyn Fn(&RequestLog) + Send + Sync> = Arc::new(log);
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener)
+                .map_err(|err| RunError::Other(err.into()))?;
+            let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+            tokio::pin!(stop);
+            loop {
+                tokio::select! {
+                    accepted = listener.accept() => {
+                        // A failed accept (a client gone already, no file descriptors left)
+                        // concerns one connection, not the server.
+                        let Ok((stream, _)) = accepted else { continue };
+                        let _ = stream.set_nodelay(true);
+                        let (shared, log) = (shared.clone(), log.clone());
+                        let service = hyper::service::service_fn(move |request| {
+                            let (shared, log) = (shared.clone(), log.clone());
+                            async move { Ok::<_, Infallible>(shared.answer(request, log).await) }
+                        });
+                        let connection = http1::Builder::new()
+                            .keep_alive(true)
+                            .serve_connection(TokioIo::new(stream), service);
+                        let connection = graceful.watch(connection);
+                        // Malformed HTTP ends its own connection (hyper answers 400 where it
+                        // can); nothing to report beyond that.
+                        tokio::spawn(async move {
+                            let _ = connection.await;
+                        });
+                    }
+                    () = &mut stop => break,
+                }
+            }
+            drop(listener);
+            tokio::select! {
+                () = graceful.shutdown() => {}
+                () = tokio::time::sleep(DRAIN) => {}
+            }
+            Ok(())
+        })
+    }
+}
+
+impl Shared {
+    /// The guest's response to `request`, or a `500` when the guest fails it.
+    async fn answer(
+        self: Arc<Self>,
+        request: hyper::Request<hyper::body::Incoming>,
+        log: Arc<dyn Fn(&RequestLog) + Send + Sync>,
+    ) -> hyper::Response<HyperOutgoingBody> {
+        let start = Instant::now();
+        let method = request.method().to_string();
+        let path = request
+            .uri()
+            .path_and_query()
+            .map_or_else(|| "/".to_owned(), ToString::to_string);
+        let (response, error, rest) = match self.clone().handle(request).await {
+            Ok((response, rest)) => (response, None, Some(rest)),
+            Err(err) => (internal_error(), Some(err), None),
+        };
+        let entry = RequestLog {
+            method,
+            path,
+            status: response.status().as_u16(),
+            elapsed: start.elapsed(),
+            error,
+        };
+        log(&entry);
+        // The handler may still be writing the body; a failure there is logged when it ends.
+        if let Some(rest) = rest {
+            tokio::spawn(async move {
+                if let Ok(Err(err)) = rest.await {
+                    log(&RequestLog {
+                        error: Some(err),
+                        elapsed: start.elapsed(),
+                        ..entry
+                    });
+                }
+            });
+        }
+        response
+    }
+
+    /// Runs the handler in a fresh instance until it sets the response; returns the response
+    /// and the task still running the handler.
+    async fn handle(
+        self: Arc<Self>,
+        request: hyper::Request<hyper::body::Incoming>,
+    ) -> Result<
+        (
+            hyper::Response<HyperOutgoingBody>,
+            tokio::task::JoinHandle<Result<(), RunError>>,
+        ),
+        RunError,
+    > {
+        let mut store = Store::new(self.engine, new_state(&self.settings, None)?);
+        State::limit(&mut store);
+        if let Some(fuel) = self.settings.sandbox.fuel {
+            store.set_fuel(fuel)?;
+        }
+        if let Some(timeout) = self.settings.config.timeout {
+            store.set_epoch_deadline(deadline_ticks(self.engine, Some(timeout)));
+        }
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        let request = store
+            .data_mut()
+            .http()
+            .new_incoming_request(Scheme::Http, request)?;
+        let out = store.data_mut().http().new_response_outparam(sender)?;
+        let shared = self.clone();
+        let task = tokio::spawn(async move {
+            let failed = |err| from_call_error(err, &shared.settings);
+            let proxy = shared
+                .pre
+                .instantiate_async(&mut store)
+                .await
+                .map_err(failed)?;
+            proxy
+                .wasi_http_incoming_handler()
+                .call_handle(&mut store, request, out)
+                .await
+                .map_err(failed)
+        });
+        match receiver.await {
+            Ok(Ok(response)) => Ok((response, task)),
+            Ok(Err(code)) => Err(RunError::Other(anyhow::anyhow!(
+                "the handler answered with error code {code:?}"
+            ))),
+            // The handler dropped the outparam: it returned or failed without answering.
+            Err(_) => Err(match task.await {
+                Ok(Ok(())) => RunError::Other(anyhow::anyhow!(
+                    "the handler returned without setting a response"
+                )),
+                Ok(Err(err)) => err,
+                Err(err) => RunError::Other(err.into()),
+            }),
+        }
+    }
+}
+
+/// The answer to a request the guest failed. Says nothing of why: that is for the log, not
+/// for clients.
+fn internal_error() -> hyper::Response<HyperOutgoingBody> {
+    let body = Full::new(Bytes::from_static(b"internal server error\n"))
+        .map_err(|never| match never {})
+        .boxed_unsync();
+    let mut response = hyper::Response::new(body);
+    *response.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+    response
+}
+
+/// An engine of its own: pooled instances (a request's instance is a few page mappings, not
+/// a fresh allocation of everything), and fuel and epoch checks compiled in only when a limit
+/// needs them, so a server without limits runs the guest at full speed.
+fn serving_engine(settings: &Settings) -> Result<&'static Engine, RunError> {
+    let max_stack = settings.sandbox.max_stack.unwrap_or(DEFAULT_MAX_STACK);
+    let mut config = wasmtime::Config::new();
+    config.wasm_component_model(true);
+    config.epoch_interruption(settings.config.timeout.is_some());
+    config.consume_fuel(settings.sandbox.fuel.is_some());
+    config.wasm_backtrace_details(wasmtime::WasmBacktraceDetails::Enable);
+    config.max_wasm_stack(max_stack);
+    config.async_stack_size((max_stack + (1 << 20)).max(2 << 20));
+    let mut pooling = PoolingAllocationConfig::default();
+    if let Some(limit) = settings.sandbox.max_memory {
+        // Growth past the limit is refused by the store's limiter first, with a clear error.
+        pooling.max_memory_size(limit.saturating_add(1 << 16));
+    }
+    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pooling));
+    // The pool reserves address space up front; where that is refused, allocate per instance.
+    let engine = Engine::new(&config).or_else(|_| {
+        config.allocation_strategy(InstanceAllocationStrategy::OnDemand);
+        Engine::new(&config)
+    })?;
+    Ok(Box::leak(Box::new(engine)))
+}
+
+/// Completes on Ctrl-C, or on SIGTERM where there is one.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
