@@ -19,7 +19,8 @@ Example:
   $ curl http://127.0.0.1:8080/
   Hello from Claw
 
-Every request gets a fresh instance of the component, so nothing a request does outlives it.
+Every request gets a fresh instance of the component, so nothing a request does outlives it
+(with --keep-instance, one instance answers every request in turn, and its globals last).
 --fuel, --max-memory and --timeout hold per request: a request over a limit, or whose handler
 traps, is answered `500 Internal Server Error` and logged, and the server goes on serving.
 Each request is logged on stderr as `METHOD PATH STATUS TIME`; Ctrl-C stops the server after
@@ -30,6 +31,10 @@ pub struct Opts {
     /// The address and port to listen on; port 0 picks a free one.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    /// Serve all requests from one instance, one at a time, so globals last between them
+    /// (for mocks and demos that keep state); an instance that fails is replaced.
+    #[arg(long)]
+    keep_instance: bool,
     /// A folder of WIT packages to import from, when FILE is a `.claw` file.
     #[arg(long, value_name = "DIR")]
     wit: Option<PathBuf>,
@@ -40,10 +45,13 @@ pub struct Opts {
 pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
     let (config, sandbox) = opts.limits.settings()?;
     let wasm = read_component(&opts.file, opts.wit.as_deref(), opts.limits.opt, term)?;
-    let server = match Server::bind(&wasm, opts.addr, &config, &sandbox) {
+    let mut server = match Server::bind(&wasm, opts.addr, &config, &sandbox) {
         Ok(server) => server,
         Err(err) => return Ok(report(&err, term)),
     };
+    if opts.keep_instance {
+        server = server.keep_instance();
+    }
     eprintln!(
         "serving {} on http://{}/",
         opts.file.display(),

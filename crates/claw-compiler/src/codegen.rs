@@ -16,7 +16,7 @@ mod runtime;
 mod values;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use wasm_encoder::{
     CodeSection, ConstExpr, DataSection, EntityType, ExportKind, ExportSection, Function,
@@ -270,7 +270,25 @@ impl ModuleBuilder {
         let mut names = NameMap::new();
         let mut func_index = vec![0; program.funcs.len()];
         let mut next = 0u32;
+        // Only the imports something calls: an imported resource brings every method of its
+        // interface into the program, and each import costs the component a lowering (and
+        // `wasi:http/types` has dozens).
+        let mut called = HashSet::new();
+        for func in module.funcs.iter().flatten() {
+            ir::walk(&func.body, &mut |node| {
+                if let Node::Expr(ir::Expr {
+                    kind: ir::ExprKind::Call(callee, _),
+                    ..
+                }) = node
+                {
+                    called.insert(callee.0 as usize);
+                }
+            });
+        }
         for (id, func) in program.funcs.iter().enumerate() {
+            if !called.contains(&id) {
+                continue;
+            }
             if let FuncKind::Imported {
                 interface,
                 wit_name,

@@ -269,6 +269,9 @@ impl Program {
 /// The variable at the root of a place expression (`xs` in `xs[0].name`), if `id` is one,
 /// by what each name in `body` resolves to.
 pub fn place_root(body: &ast::Body, res: &ArenaMap<ExprId, Res>, id: ExprId) -> Option<ExprId> {
+    if body.slice(id).is_some() {
+        return None;
+    }
     match &body.exprs[id].kind {
         ast::ExprKind::Path(_) => match res.get(id) {
             Some(Res::Local(_) | Res::Global(_)) => Some(id),

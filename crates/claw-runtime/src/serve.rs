@@ -40,6 +40,14 @@ struct Shared {
     pre: ProxyPre<State>,
     engine: &'static Engine,
     settings: Settings,
+    /// With [`Server::keep_instance`]: the one instance, made on the first request, and
+    /// made again after one fails.
+    kept: Option<Arc<tokio::sync::Mutex<Option<Kept>>>>,
+}
+
+struct Kept {
+    store: Store<State>,
+    proxy: wasmtime_wasi_http::p2::bindings::Proxy,
 }
 
 /// One request, as the server logs it.
@@ -96,8 +104,17 @@ impl Server {
                 pre,
                 engine,
                 settings,
+                kept: None,
             },
         })
+    }
+
+    /// Serve every request from one instance, in turn, rather than a fresh instance each:
+    /// its globals then last from one request to the next (a mock or a demo keeping state).
+    /// An instance that fails a request is replaced by a fresh one for the next.
+    pub fn keep_instance(mut self) -> Server {
+        self.shared.kept = Some(Arc::new(tokio::sync::Mutex::new(None)));
+        self
     }
 
     /// The address the server listens on.
@@ -218,34 +235,56 @@ impl Shared {
         ),
         RunError,
     > {
-        let mut store = Store::new(self.engine, new_state(&self.settings, None)?);
-        State::limit(&mut store);
-        if let Some(fuel) = self.settings.sandbox.fuel {
-            store.set_fuel(fuel)?;
-        }
-        if let Some(timeout) = self.settings.config.timeout {
-            store.set_epoch_deadline(deadline_ticks(self.engine, Some(timeout)));
-        }
         let (sender, receiver) = tokio::sync::oneshot::channel();
-        let request = store
-            .data_mut()
-            .http()
-            .new_incoming_request(Scheme::Http, request)?;
-        let out = store.data_mut().http().new_response_outparam(sender)?;
         let shared = self.clone();
-        let task = tokio::spawn(async move {
-            let failed = |err| from_call_error(err, &shared.settings);
-            let proxy = shared
-                .pre
-                .instantiate_async(&mut store)
-                .await
-                .map_err(failed)?;
-            proxy
-                .wasi_http_incoming_handler()
-                .call_handle(&mut store, request, out)
-                .await
-                .map_err(failed)
-        });
+        let failed = move |err| from_call_error(err, &shared.settings);
+        let task = match &self.kept {
+            None => {
+                let mut store = self.store()?;
+                let (request, out) = incoming(&mut store, request, sender)?;
+                let shared = self.clone();
+                tokio::spawn(async move {
+                    let proxy = shared
+                        .pre
+                        .instantiate_async(&mut store)
+                        .await
+                        .map_err(failed.clone())?;
+                    proxy
+                        .wasi_http_incoming_handler()
+                        .call_handle(&mut store, request, out)
+                        .await
+                        .map_err(failed)
+                })
+            }
+            Some(kept) => {
+                // Held until the handler returns: one request at a time.
+                let mut kept = kept.clone().lock_owned().await;
+                if kept.is_none() {
+                    let mut store = self.store()?;
+                    let proxy = self
+                        .pre
+                        .instantiate_async(&mut store)
+                        .await
+                        .map_err(failed.clone())?;
+                    *kept = Some(Kept { store, proxy });
+                }
+                let instance = kept.as_mut().expect("made above");
+                self.arm(&mut instance.store)?;
+                let (request, out) = incoming(&mut instance.store, request, sender)?;
+                tokio::spawn(async move {
+                    let instance = kept.as_mut().expect("made above");
+                    let called = instance
+                        .proxy
+                        .wasi_http_incoming_handler()
+                        .call_handle(&mut instance.store, request, out)
+                        .await;
+                    if called.is_err() {
+                        *kept = None;
+                    }
+                    called.map_err(failed)
+                })
+            }
+        };
         match receiver.await {
             Ok(Ok(response)) => Ok((response, task)),
             Ok(Err(code)) => Err(RunError::Other(anyhow::anyhow!(
@@ -261,6 +300,52 @@ impl Shared {
             }),
         }
     }
+}
+
+impl Shared {
+    /// A store for one instance, with the limits in force.
+    fn store(&self) -> Result<Store<State>, RunError> {
+        let mut store = Store::new(self.engine, new_state(&self.settings, None)?);
+        State::limit(&mut store);
+        self.arm(&mut store)?;
+        Ok(store)
+    }
+
+    /// A full tank and a fresh deadline, for each request.
+    fn arm(&self, store: &mut Store<State>) -> Result<(), RunError> {
+        if let Some(fuel) = self.settings.sandbox.fuel {
+            store.set_fuel(fuel)?;
+        }
+        if let Some(timeout) = self.settings.config.timeout {
+            store.set_epoch_deadline(deadline_ticks(self.engine, Some(timeout)));
+        }
+        Ok(())
+    }
+}
+
+/// The request and the place for its response, as resources in `store`.
+fn incoming(
+    store: &mut Store<State>,
+    request: hyper::Request<hyper::body::Incoming>,
+    sender: tokio::sync::oneshot::Sender<
+        Result<
+            hyper::Response<HyperOutgoingBody>,
+            wasmtime_wasi_http::p2::bindings::http::types::ErrorCode,
+        >,
+    >,
+) -> Result<
+    (
+        wasmtime::component::Resource<wasmtime_wasi_http::p2::types::HostIncomingRequest>,
+        wasmtime::component::Resource<wasmtime_wasi_http::p2::types::HostResponseOutparam>,
+    ),
+    RunError,
+> {
+    let request = store
+        .data_mut()
+        .http()
+        .new_incoming_request(Scheme::Http, request)?;
+    let out = store.data_mut().http().new_response_outparam(sender)?;
+    Ok((request, out))
 }
 
 /// The answer to a request the guest failed. Says nothing of why: that is for the log, not

@@ -36,6 +36,22 @@ impl Body {
         }
         id
     }
+
+    /// `base[start..end]` (or `..=`): the parts of a slice, which is an index expression
+    /// whose index is a range. A slice is a new value, never a place.
+    pub fn slice(&self, id: ExprId) -> Option<(ExprId, ExprId, ExprId, bool)> {
+        let ExprKind::Index { base, index } = self.exprs[id].kind else {
+            return None;
+        };
+        match self.exprs[self.unparen(index)].kind {
+            ExprKind::Range {
+                start,
+                end,
+                inclusive,
+            } => Some((base, start, end, inclusive)),
+            _ => None,
+        }
+    }
 }
 
 /// A name as written, with `%` escapes removed.

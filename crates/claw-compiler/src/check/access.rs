@@ -82,7 +82,10 @@ impl Checker<'_> {
         }
     }
 
-    pub(super) fn index(&mut self, base: ExprId, index: ExprId) -> TypeId {
+    pub(super) fn index(&mut self, id: ExprId, base: ExprId, index: ExprId) -> TypeId {
+        if let Some((_, start, end, _)) = self.body.slice(id) {
+            return self.slice(base, start, end);
+        }
         let ty = self.expr(base, None);
         self.expr(index, Some(Expect::ty(TypeId::U32)));
         match self.types.def(ty) {
@@ -93,6 +96,42 @@ impl Checker<'_> {
                 self.error(
                     Diagnostic::error("not-indexable", format!("cannot index into `{type_name}`"))
                         .at(self.body.exprs[base].span, "only lists can be indexed"),
+                );
+                TypeId::ERROR
+            }
+        }
+    }
+
+    /// `xs[a..b]` and `s[a..b]`: a new list or string of the elements or bytes from `a` up to
+    /// `b`. Handles cannot be copied, so a list of them has no slices.
+    fn slice(&mut self, base: ExprId, start: ExprId, end: ExprId) -> TypeId {
+        let ty = self.expr(base, None);
+        for bound in [start, end] {
+            self.expr(bound, Some(Expect::ty(TypeId::U32)));
+        }
+        match self.types.def(ty) {
+            TypeDef::String => ty,
+            TypeDef::List(_) if !self.types.contains_handle(ty) => ty,
+            TypeDef::Error => TypeId::ERROR,
+            TypeDef::List(_) => {
+                let type_name = self.type_name(ty);
+                self.error(
+                    Diagnostic::error(
+                        "not-sliceable",
+                        format!("cannot slice `{type_name}`: its elements hold handles"),
+                    )
+                    .at(self.body.exprs[base].span, "a list of handles")
+                    .note("a slice is a copy, and a handle cannot be copied"),
+                );
+                TypeId::ERROR
+            }
+            _ => {
+                let type_name = self.type_name(ty);
+                self.error(
+                    Diagnostic::error("not-sliceable", format!("cannot slice `{type_name}`")).at(
+                        self.body.exprs[base].span,
+                        "only lists and strings can be sliced",
+                    ),
                 );
                 TypeId::ERROR
             }
@@ -246,6 +285,9 @@ impl Checker<'_> {
 
     /// The variable at the root of a place (`xs` in `xs[0].name`), if `expr` is a place.
     pub(super) fn place_root(&self, expr: ExprId) -> Option<ExprId> {
+        if self.body.slice(expr).is_some() {
+            return None;
+        }
         match &self.body.exprs[expr].kind {
             ExprKind::Path(path) if path.len() == 1 => Some(expr),
             ExprKind::Field { base, .. } | ExprKind::Index { base, .. } | ExprKind::Paren(base) => {

@@ -118,7 +118,7 @@ impl Checker<'_> {
             ExprKind::Record(fields) => self.record_literal(fields, span, expect),
             ExprKind::Flags(names) => self.flags_literal(names, span, expect),
             ExprKind::Field { base, name } => self.field(id, *base, name),
-            ExprKind::Index { base, index } => self.index(*base, *index),
+            ExprKind::Index { base, index } => self.index(id, *base, *index),
             ExprKind::Method {
                 receiver,
                 name,

@@ -71,6 +71,7 @@ impl Helper {
             Helper::FormatChar => "claw:format-char",
             Helper::Trap(Trap::IndexOutOfBounds) => "claw:trap:index out of bounds",
             Helper::Trap(Trap::IntegerOverflow) => "claw:trap:integer overflow",
+            Helper::Trap(Trap::CharBoundary) => "claw:trap:slice is not on a char boundary",
             Helper::Print { newline: false } => "claw:print",
             Helper::Print { newline: true } => "claw:println",
         }
@@ -84,6 +85,8 @@ pub enum Trap {
     /// `MIN / -1` in `s8` or `s16`, which Wasm's 32-bit division does not catch; it traps
     /// with the same words for `s32` and `s64`.
     IntegerOverflow,
+    /// A string sliced inside a character's UTF-8 bytes.
+    CharBoundary,
 }
 
 /// Starts a function taking a payload pointer: returns early for static data (literals are

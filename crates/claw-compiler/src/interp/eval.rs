@@ -708,6 +708,31 @@ impl<'p> Machine<'p> {
                     other => unreachable!("checked: fields, not {other:?}"),
                 }
             }
+            ExprKind::Index { .. } if ast.slice(id).is_some() => {
+                let (base, start, end, inclusive) = ast.slice(id).expect("a slice");
+                let value = self.expr(frame, base)?;
+                let start = self.expr(frame, start)?.int() as usize;
+                let end = self.expr(frame, end)?.int() as usize;
+                let len = length(&value);
+                let end = match inclusive {
+                    true if end < len => end + 1,
+                    false if end <= len => end,
+                    _ => return Err(out_of_bounds()),
+                };
+                if start > end {
+                    return Err(out_of_bounds());
+                }
+                match value {
+                    Value::Str(text) => match text.get(start..end) {
+                        Some(part) => Value::Str(part.to_owned()),
+                        None => {
+                            return Err(Unwind::Trap(Trap::new("slice is not on a char boundary")))
+                        }
+                    },
+                    Value::List(items) => Value::List(items[start..end].to_vec()),
+                    other => unreachable!("checked: a list or string, not {other:?}"),
+                }
+            }
             ExprKind::Index { base, index } => {
                 let list = self.expr(frame, *base)?.list();
                 let i = self.expr(frame, *index)?.int();

@@ -341,6 +341,8 @@ impl Printer<'_> {
                     Builtin::New => "new",
                     Builtin::Rep => "rep",
                     Builtin::FromUtf8 => "from-utf8",
+                    Builtin::Slice { inclusive: false } => "slice",
+                    Builtin::Slice { inclusive: true } => "slice-inclusive",
                 };
                 self.list(&format!("{name}("), args, ")");
             }

@@ -30,6 +30,11 @@ impl Lowerer<'_> {
                 // `(5)` where a `tuple<u8>` is expected: WAVE's one-element tuple.
                 K::Tuple(vec![value])
             }
+            ExprKind::Index { .. } if ast.slice(id).is_some() => {
+                let (base, start, end, inclusive) = ast.slice(id).expect("a slice");
+                let args = vec![self.operand(base), self.expr(start), self.expr(end)];
+                K::Builtin(ir::Builtin::Slice { inclusive }, args)
+            }
             ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
                 if facts.moves.contains_idx(id) {
                     let place = self.place(id);

@@ -127,6 +127,7 @@ pub fn pure(expr: &Expr) -> bool {
             args,
         ) => args.iter().all(pure),
         ExprKind::Index { .. }
+        | ExprKind::Builtin(ir::Builtin::Slice { .. }, _)
         | ExprKind::Call(..)
         | ExprKind::Builtin(ir::Builtin::Print { .. }, _)
         | ExprKind::Match(..)

@@ -258,8 +258,106 @@ impl Emitter<'_> {
                 self.close();
                 self.code.get(out, 3);
             }
+            K::Builtin(Builtin::Slice { inclusive }, args) => self.slice(ty, args, *inclusive),
             K::Unreachable => self.code.push(I::Unreachable),
         }
+    }
+
+    /// `(list, start, end)` of a slice: checks the range, then copies that part out.
+    fn slice(&mut self, ty: TypeId, args: &[Expr], inclusive: bool) {
+        let info = self.info;
+        let types = info.types();
+        let string = types.def(ty) == &TypeDef::String;
+        let size = match types.def(ty) {
+            TypeDef::List(elem) => canon::size(types, *elem) as i32,
+            _ => 1,
+        };
+        self.expr(&args[0]);
+        let list = self.code.stash(&[ValType::I32; 2]);
+        self.expr(&args[1]);
+        let start = self.code.stash(&[ValType::I32]);
+        self.expr(&args[2]);
+        let end = self.code.stash(&[ValType::I32]);
+        let trap = |code: &mut crate::codegen::code::Code, why: Trap| {
+            code.extend([
+                I::If(BlockType::Empty),
+                I::Call(info.helper(Helper::Trap(why))),
+                I::Unreachable,
+                I::End,
+            ]);
+        };
+        // An inclusive end must be an index; then it is one past the last element taken.
+        self.code.extend([
+            I::LocalGet(end),
+            I::LocalGet(list + 1),
+            if inclusive { I::I32GeU } else { I::I32GtU },
+        ]);
+        trap(&mut self.code, Trap::IndexOutOfBounds);
+        if inclusive {
+            self.code.extend([
+                I::LocalGet(end),
+                I::I32Const(1),
+                I::I32Add,
+                I::LocalSet(end),
+            ]);
+        }
+        self.code
+            .extend([I::LocalGet(start), I::LocalGet(end), I::I32GtU]);
+        trap(&mut self.code, Trap::IndexOutOfBounds);
+        if string {
+            // A boundary inside the string must not be a continuation byte.
+            for at in [start, end] {
+                self.code.extend([
+                    I::LocalGet(at),
+                    I::LocalGet(list + 1),
+                    I::I32LtU,
+                    I::If(BlockType::Result(ValType::I32)),
+                    I::LocalGet(list),
+                    I::LocalGet(at),
+                    I::I32Add,
+                    I::I32Load8U(crate::codegen::code::mem(0, 1)),
+                    I::I32Const(0xC0),
+                    I::I32And,
+                    I::I32Const(0x80),
+                    I::I32Eq,
+                    I::Else,
+                    I::I32Const(0),
+                    I::End,
+                ]);
+                trap(&mut self.code, Trap::CharBoundary);
+            }
+        }
+        // The copy: (0, 0) when empty, as an empty list always is.
+        let (len, new) = (self.code.local(ValType::I32), self.code.local(ValType::I32));
+        self.code.extend([
+            I::I32Const(0),
+            I::LocalSet(new),
+            I::LocalGet(end),
+            I::LocalGet(start),
+            I::I32Sub,
+            I::LocalTee(len),
+            I::If(BlockType::Empty),
+            I::LocalGet(len),
+            I::I32Const(size),
+            I::I32Mul,
+            I::Call(info.helper(Helper::ScratchAlloc)),
+            I::LocalTee(new),
+            I::LocalGet(list),
+            I::LocalGet(start),
+            I::I32Const(size),
+            I::I32Mul,
+            I::I32Add,
+            I::LocalGet(len),
+            I::I32Const(size),
+            I::I32Mul,
+            I::MemoryCopy {
+                src_mem: 0,
+                dst_mem: 0,
+            },
+            I::End,
+            I::LocalGet(new),
+            I::LocalGet(len),
+        ]);
     }
 
     /// A constant: its flat values, or for a non-empty list a copy of its elements out of
