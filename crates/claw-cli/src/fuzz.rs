@@ -80,8 +80,8 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
     let host = Host::new();
     let wasm = read_component(&opts.file, opts.wit.as_deref(), opts.limits.opt, term)?;
     let withs = read_withs(&opts.with, opts.wit.as_deref(), opts.limits.opt, term)?;
-    let wasm = match in_front(&withs, &name, wasm, &host) {
-        Ok(wasm) => wasm,
+    let (wasm, host) = match in_front(&withs, &name, wasm, &host) {
+        Ok(both) => both,
         Err(err) => return Ok(report_load_error(&err, &name, term)),
     };
     let fuzzer = match Fuzzer::new(&wasm, &host, &config, &sandbox, opts.export.as_deref()) {

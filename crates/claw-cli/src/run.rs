@@ -118,8 +118,8 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
     let host = Host::new();
     let name = file_name(&opts.file);
     let withs = crate::test::read_withs(&opts.with, opts.wit.as_deref(), opts.limits.opt, term)?;
-    let wasm = match crate::test::in_front(&withs, &name, wasm, &host) {
-        Ok(wasm) => wasm,
+    let (wasm, host) = match crate::test::in_front(&withs, &name, wasm, &host) {
+        Ok(both) => both,
         Err(err) => return Ok(crate::test::report_load_error(&err, &name, term)),
     };
     let mut session = match Session::sandboxed(&wasm, &host, &config, &sandbox) {

@@ -146,8 +146,8 @@ pub fn run(opts: Opts, term: &Term) -> anyhow::Result<ExitCode> {
         for file in &files {
             let name = display_name(file);
             let wasm = read_component(file, opts.wit.as_deref(), opts.limits.opt, term)?;
-            let wasm = match in_front(&withs, &name, wasm, &host) {
-                Ok(wasm) => wasm,
+            let (wasm, host) = match in_front(&withs, &name, wasm, &host) {
+                Ok(both) => both,
                 Err(err) => return Ok(report_load_error(&err, &name, term)),
             };
             match TestSuite::new(&wasm, &host, &config, &sandbox) {
@@ -390,25 +390,32 @@ pub fn read_withs<'w>(
         .collect()
 }
 
-/// `wasm` (named `name`) with the `--with` components composed in front of it, if any.
+/// `wasm` (named `name`) with the `--with` components composed in front of it, and `host`
+/// with the HTTP services among them: a component exporting `wasi:http/incoming-handler` is
+/// not composed but answers the requests `wasm` sends to `http://NAME/…`, in-process.
 pub fn in_front(
     withs: &[(&With, Vec<u8>)],
     name: &str,
     wasm: Vec<u8>,
     host: &Host,
-) -> Result<Vec<u8>, RunError> {
-    if withs.is_empty() {
-        return Ok(wasm);
+) -> Result<(Vec<u8>, Host), RunError> {
+    let mut host = host.clone();
+    let mut parts: Vec<Part<'_>> = Vec::new();
+    for (with, part) in withs {
+        if claw_runtime::is_http_service(part) {
+            host.http_service(&with.name, part);
+        } else {
+            parts.push(Part {
+                name: &with.name,
+                wasm: part,
+            });
+        }
     }
-    let mut parts: Vec<Part<'_>> = withs
-        .iter()
-        .map(|(with, wasm)| Part {
-            name: &with.name,
-            wasm,
-        })
-        .collect();
+    if parts.is_empty() {
+        return Ok((wasm, host));
+    }
     parts.push(Part { name, wasm: &wasm });
-    compose(&parts, host)
+    Ok((compose(&parts, &host)?, host))
 }
 
 /// What is in folder `dir`, sorted so runs are repeatable.

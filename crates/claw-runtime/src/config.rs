@@ -74,9 +74,39 @@ pub struct Preopen {
     pub guest: String,
 }
 
-/// Both halves together, as the store and error sorting need them.
+/// Both halves together, as the store and error sorting need them, and what the engine and
+/// the host add.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Settings {
     pub(crate) config: Config,
     pub(crate) sandbox: Sandbox,
+    /// Whether the engine counts fuel and epochs for every store (the shared engine does),
+    /// rather than only where a limit is set (`claw serve`'s).
+    pub(crate) metered: bool,
+    /// The HTTP services outgoing requests may reach in-process, by host name.
+    pub(crate) routes: Vec<std::sync::Arc<crate::http::Route>>,
+}
+
+impl Settings {
+    /// Settings for the shared engine, with `host`'s HTTP services compiled for it.
+    pub(crate) fn shared(
+        engine: &'static wasmtime::Engine,
+        host: &crate::host::Host,
+        config: &Config,
+        sandbox: &Sandbox,
+    ) -> Result<Settings, crate::RunError> {
+        let routes = host
+            .http_services
+            .iter()
+            .map(|(name, wasm)| {
+                crate::http::Route::new(engine, name, wasm).map(std::sync::Arc::new)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Settings {
+            config: config.clone(),
+            sandbox: sandbox.clone(),
+            metered: true,
+            routes,
+        })
+    }
 }

@@ -99,10 +99,7 @@ impl Fuzzer {
         Ok(Fuzzer {
             pre,
             engine,
-            settings: Settings {
-                config: config.clone(),
-                sandbox: sandbox.clone(),
-            },
+            settings: Settings::shared(engine, host, config, sandbox)?,
             targets,
             skipped,
         })

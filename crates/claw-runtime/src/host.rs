@@ -20,6 +20,8 @@ pub struct Host {
     pub(crate) funcs: BTreeMap<String, Arc<HostFn>>,
     /// Imported instances by interface name (`docs:calc/ops@0.1.0`), then their functions by name.
     pub(crate) interfaces: BTreeMap<String, BTreeMap<String, Arc<HostFn>>>,
+    /// HTTP services by the host name that reaches them, as component binaries.
+    pub(crate) http_services: Vec<(String, Arc<[u8]>)>,
 }
 
 impl Host {
@@ -50,6 +52,13 @@ impl Host {
             .entry(interface.to_owned())
             .or_default()
             .insert(name.to_owned(), Arc::new(f));
+    }
+
+    /// Sends the guest's outgoing HTTP requests for host `name` (`http://NAME/path`) to `wasm`,
+    /// a component exporting `wasi:http/incoming-handler`, in-process rather than over the
+    /// network. Each store (each test) gets its own instance of it, made on its first request.
+    pub fn http_service(&mut self, name: &str, wasm: &[u8]) {
+        self.http_services.push((name.to_owned(), wasm.into()));
     }
 
     /// Whether an import named `name` (a root function or an interface) can come from WASI or

@@ -28,6 +28,7 @@ pub use config::{Config, Preopen, Sandbox};
 pub use error::RunError;
 pub use fuzz::{Budget, Finding, Fuzzer, Target};
 pub use host::Host;
+pub use http::is_http_service;
 pub use serve::{RequestLog, Server};
 pub use session::Session;
 pub use test_runner::{Properties, TestCase, TestFailure, TestResult, TestSuite};

@@ -16,18 +16,15 @@ use std::time::{Duration, Instant};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::server::conn::http1;
-use wasmtime::component::Linker;
-use wasmtime::{Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store};
+use wasmtime::{Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
 use wasmtime_wasi_http::io::TokioIo;
-use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
-use wasmtime_wasi_http::WasiHttpView;
 
 use crate::config::{Config, Sandbox, Settings, DEFAULT_MAX_STACK};
-use crate::engine::deadline_ticks;
-use crate::error::{from_call_error, RunError};
-use crate::store::{new_state, State};
+use crate::error::RunError;
+use crate::http::{handle_fresh, handle_kept, proxy_pre, Handling, Kept};
+use crate::store::State;
 
 /// A bound listening socket and the component that answers on it.
 pub struct Server {
@@ -43,11 +40,6 @@ struct Shared {
     /// With [`Server::keep_instance`]: the one instance, made on the first request, and
     /// made again after one fails.
     kept: Option<Arc<tokio::sync::Mutex<Option<Kept>>>>,
-}
-
-struct Kept {
-    store: Store<State>,
-    proxy: wasmtime_wasi_http::p2::bindings::Proxy,
 }
 
 /// One request, as the server logs it.
@@ -80,21 +72,11 @@ impl Server {
         let settings = Settings {
             config: config.clone(),
             sandbox: sandbox.clone(),
+            ..Settings::default()
         };
         let engine = serving_engine(&settings)?;
         let component = crate::session::load(engine, wasm)?;
-        let mut linker = Linker::new(engine);
-        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
-        wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
-        let pre = linker
-            .instantiate_pre(&component)
-            .map_err(crate::imports::from_link_error)?;
-        let pre = ProxyPre::new(pre).map_err(|_| {
-            RunError::Other(anyhow::anyhow!(
-                "the component does not export `wasi:http/incoming-handler@0.2.x`, so it is not \
-                 an HTTP service"
-            ))
-        })?;
+        let pre = proxy_pre(engine, &component)?;
         let listener = std::net::TcpListener::bind(addr)
             .and_then(|listener| listener.set_nonblocking(true).map(|()| listener))
             .map_err(|err| RunError::Other(anyhow::anyhow!("cannot listen on {addr}: {err}")))?;
@@ -223,129 +205,20 @@ impl Shared {
         response
     }
 
-    /// Runs the handler in a fresh instance until it sets the response; returns the response
-    /// and the task still running the handler.
+    /// Runs the handler until it sets the response; returns the response and the task still
+    /// running the handler.
     async fn handle(
         self: Arc<Self>,
         request: hyper::Request<hyper::body::Incoming>,
-    ) -> Result<
-        (
-            hyper::Response<HyperOutgoingBody>,
-            tokio::task::JoinHandle<Result<(), RunError>>,
-        ),
-        RunError,
-    > {
-        let (sender, receiver) = tokio::sync::oneshot::channel();
-        let shared = self.clone();
-        let failed = move |err| from_call_error(err, &shared.settings);
-        let task = match &self.kept {
-            None => {
-                let mut store = self.store()?;
-                let (request, out) = incoming(&mut store, request, sender)?;
-                let shared = self.clone();
-                tokio::spawn(async move {
-                    let proxy = shared
-                        .pre
-                        .instantiate_async(&mut store)
-                        .await
-                        .map_err(failed.clone())?;
-                    proxy
-                        .wasi_http_incoming_handler()
-                        .call_handle(&mut store, request, out)
-                        .await
-                        .map_err(failed)
-                })
-            }
+    ) -> Result<(hyper::Response<HyperOutgoingBody>, Handling), RunError> {
+        match &self.kept {
+            None => handle_fresh(&self.pre, self.engine, &self.settings, request).await,
             Some(kept) => {
-                // Held until the handler returns: one request at a time.
-                let mut kept = kept.clone().lock_owned().await;
-                if kept.is_none() {
-                    let mut store = self.store()?;
-                    let proxy = self
-                        .pre
-                        .instantiate_async(&mut store)
-                        .await
-                        .map_err(failed.clone())?;
-                    *kept = Some(Kept { store, proxy });
-                }
-                let instance = kept.as_mut().expect("made above");
-                self.arm(&mut instance.store)?;
-                let (request, out) = incoming(&mut instance.store, request, sender)?;
-                tokio::spawn(async move {
-                    let instance = kept.as_mut().expect("made above");
-                    let called = instance
-                        .proxy
-                        .wasi_http_incoming_handler()
-                        .call_handle(&mut instance.store, request, out)
-                        .await;
-                    if called.is_err() {
-                        *kept = None;
-                    }
-                    called.map_err(failed)
-                })
+                let kept = kept.clone().lock_owned().await;
+                handle_kept(&self.pre, self.engine, &self.settings, kept, request).await
             }
-        };
-        match receiver.await {
-            Ok(Ok(response)) => Ok((response, task)),
-            Ok(Err(code)) => Err(RunError::Other(anyhow::anyhow!(
-                "the handler answered with error code {code:?}"
-            ))),
-            // The handler dropped the outparam: it returned or failed without answering.
-            Err(_) => Err(match task.await {
-                Ok(Ok(())) => RunError::Other(anyhow::anyhow!(
-                    "the handler returned without setting a response"
-                )),
-                Ok(Err(err)) => err,
-                Err(err) => RunError::Other(err.into()),
-            }),
         }
     }
-}
-
-impl Shared {
-    /// A store for one instance, with the limits in force.
-    fn store(&self) -> Result<Store<State>, RunError> {
-        let mut store = Store::new(self.engine, new_state(&self.settings, None)?);
-        State::limit(&mut store);
-        self.arm(&mut store)?;
-        Ok(store)
-    }
-
-    /// A full tank and a fresh deadline, for each request.
-    fn arm(&self, store: &mut Store<State>) -> Result<(), RunError> {
-        if let Some(fuel) = self.settings.sandbox.fuel {
-            store.set_fuel(fuel)?;
-        }
-        if let Some(timeout) = self.settings.config.timeout {
-            store.set_epoch_deadline(deadline_ticks(self.engine, Some(timeout)));
-        }
-        Ok(())
-    }
-}
-
-/// The request and the place for its response, as resources in `store`.
-fn incoming(
-    store: &mut Store<State>,
-    request: hyper::Request<hyper::body::Incoming>,
-    sender: tokio::sync::oneshot::Sender<
-        Result<
-            hyper::Response<HyperOutgoingBody>,
-            wasmtime_wasi_http::p2::bindings::http::types::ErrorCode,
-        >,
-    >,
-) -> Result<
-    (
-        wasmtime::component::Resource<wasmtime_wasi_http::p2::types::HostIncomingRequest>,
-        wasmtime::component::Resource<wasmtime_wasi_http::p2::types::HostResponseOutparam>,
-    ),
-    RunError,
-> {
-    let request = store
-        .data_mut()
-        .http()
-        .new_incoming_request(Scheme::Http, request)?;
-    let out = store.data_mut().http().new_response_outparam(sender)?;
-    Ok((request, out))
 }
 
 /// The answer to a request the guest failed. Says nothing of why: that is for the log, not

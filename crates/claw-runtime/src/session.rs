@@ -40,11 +40,8 @@ impl Session {
         config: &Config,
         sandbox: &Sandbox,
     ) -> Result<Session, RunError> {
-        let settings = Settings {
-            config: config.clone(),
-            sandbox: sandbox.clone(),
-        };
         let engine = engine(sandbox.max_stack)?;
+        let settings = Settings::shared(engine, host, config, sandbox)?;
         let component = load(engine, wasm)?;
         let pre = store::prepare(engine, &component, host)?;
         let mut store = store::new_store(engine, &settings)?;

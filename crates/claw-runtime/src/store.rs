@@ -70,6 +70,7 @@ pub(crate) fn prepare(
     // The host is linked after WASI and may replace some of its functions.
     linker.allow_shadowing(true);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    wasmtime_wasi_http::p2::add_only_http_to_linker_sync(&mut linker)?;
     host.add_to_linker(&mut linker)?;
     linker
         .instantiate_pre(component)
@@ -143,7 +144,7 @@ pub(crate) fn new_state(
         limiter: MemoryLimiter {
             limit: sandbox.max_memory,
         },
-        http: crate::http::HttpState::default(),
+        http: crate::http::HttpState::new(settings),
     })
 }
 

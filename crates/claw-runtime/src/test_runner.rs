@@ -127,10 +127,7 @@ impl TestSuite {
         Ok(TestSuite {
             pre,
             engine,
-            settings: Settings {
-                config: config.clone(),
-                sandbox: sandbox.clone(),
-            },
+            settings: Settings::shared(engine, host, config, sandbox)?,
             tests,
             properties: Properties::default(),
         })
