@@ -170,14 +170,14 @@ fn echo_sends_back_method_path_header_and_body() {
     assert_eq!(status, 200);
     assert_eq!(
         String::from_utf8(body).unwrap(),
-        "method: POST\npath: /say?loud=1\ncontent-type: text/plain\nbody: hi thère\n"
+        "method: POST\npath: /say\nquery: loud=1\ncontent-type: text/plain\nbody: hi thère\n"
     );
     // Bigger than one read and than many 4096-byte writes.
     let big: Vec<u8> = (0..300_000u32).map(|i| b'a' + (i % 26) as u8).collect();
     let (status, body) = server.request("PUT", "/big", &[], &big);
     assert_eq!(status, 200);
     let expected = format!(
-        "method: PUT\npath: /big\ncontent-type: \nbody: {}\n",
+        "method: PUT\npath: /big\nquery: \ncontent-type: (none)\nbody: {}\n",
         String::from_utf8(big).unwrap()
     );
     assert_eq!(body, expected.into_bytes());

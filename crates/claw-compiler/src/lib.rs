@@ -11,6 +11,7 @@ mod component;
 mod diagnostics;
 pub mod interp;
 mod ir;
+mod library;
 mod lower;
 mod opt;
 mod program;
@@ -199,9 +200,10 @@ pub const WASI_VERSION: &str = "0.2.0";
 
 fn analyze(source: Source, resolve: Resolve) -> (program::Program, Vec<Diagnostic>) {
     let resolve = with_wasi(resolve);
-    let (ast, syntax_errors) = claw_syntax::parse(source.file, source.text);
+    let (mut ast, syntax_errors) = claw_syntax::parse(source.file, source.text);
     let mut diagnostics: Vec<Diagnostic> =
         syntax_errors.into_iter().map(Diagnostic::from).collect();
+    diagnostics.extend(library::link(&mut ast));
     let origin = check::Origin {
         name: source.name,
         text: source.text,

@@ -602,6 +602,9 @@ impl Checker<'_> {
             if ty_name.text == "string" && !self.type_names.contains_key("string") {
                 return self.string_func(id, func, args, span);
             }
+            if crate::library::is_namespace(&ty_name.text) {
+                return self.library_call(id, ty_name, func, args, span);
+            }
         }
         if let [ty_name, case] = callee {
             if args.len() != 1 {
@@ -690,19 +693,63 @@ impl Checker<'_> {
                 return TypeId::ERROR;
             }
         };
+        self.call_func(id, func, &name.text, args, span)
+    }
+
+    /// A call of function `func`, called `name` where it is called.
+    fn call_func(
+        &mut self,
+        id: ExprId,
+        func: crate::program::FuncId,
+        name: &str,
+        args: &[ExprId],
+        span: Span,
+    ) -> TypeId {
         self.expr_res.insert(id, Res::Func(func));
         let def = &self.funcs[func.0 as usize];
         let (param_types, result, def_span) = (def.param_types.clone(), def.result, def.span);
         let params: Vec<_> = def.params.iter().map(|p| p.span).collect();
-        self.arguments(
-            &name.text,
-            args,
-            &param_types,
-            &params,
-            span,
-            Some(def_span),
-        );
+        self.arguments(name, args, &param_types, &params, span, Some(def_span));
         result.unwrap_or(TypeId::UNIT)
+    }
+
+    /// `http::respond(…)`: a function of a library that ships with the compiler, which
+    /// `library::link` added to the file as `http::respond`.
+    fn library_call(
+        &mut self,
+        id: ExprId,
+        namespace: &Name,
+        func: &Name,
+        args: &[ExprId],
+        span: Span,
+    ) -> TypeId {
+        let full = format!("{}::{}", namespace.text, func.text);
+        if let Some(&(ItemRes::Func(found), _)) = self.items.get(&full) {
+            return self.call_func(id, found, &full, args, span);
+        }
+        let known: Vec<String> = crate::library::functions(&namespace.text)
+            .into_iter()
+            .map(|name| format!("`{name}`"))
+            .collect();
+        self.error(
+            Diagnostic::error(
+                "unknown-function",
+                format!(
+                    "the `{}` library has no function `{}`",
+                    namespace.text, func.text
+                ),
+            )
+            .at(func.span, "not in the library")
+            .note(format!(
+                "functions of `{}`: {}",
+                namespace.text,
+                known.join(", ")
+            )),
+        );
+        for &arg in args {
+            self.expr(arg, None);
+        }
+        TypeId::ERROR
     }
 
     /// `string::from-utf8(bytes)`, the one function of the `string` type.

@@ -1,0 +1,167 @@
+//! The libraries that ship with the compiler, written in Claw (`lib/*.claw`): a file that calls
+//! `http::respond(…)` gets the `http` library's functions added to its own, named `http::…`,
+//! and checked, lowered and compiled with them. Dead-function elimination then keeps only what
+//! the file's exports reach, so a library costs nothing where it is not called.
+//!
+//! A library file's items keep their spans in [`LIBRARY_FILE`], which no caller's file uses:
+//! the line table, the editor queries and diagnostics all leave such spans out.
+
+use std::collections::HashSet;
+
+use claw_syntax::ast::{ExprKind, Item, SourceFile};
+use claw_syntax::FileId;
+
+use crate::diagnostics::Diagnostic;
+
+/// The file of every span in a library's code.
+pub const LIBRARY_FILE: FileId = FileId(u32::MAX);
+
+struct Library {
+    /// What calls of its functions are qualified with.
+    namespace: &'static str,
+    file: &'static str,
+    text: &'static str,
+    /// The other library files its functions call.
+    needs: &'static [&'static str],
+}
+
+const LIBRARIES: &[Library] = &[
+    Library {
+        namespace: "http",
+        file: "http.claw",
+        text: include_str!("../lib/http.claw"),
+        needs: &[],
+    },
+    Library {
+        namespace: "http",
+        file: "http-client.claw",
+        text: include_str!("../lib/http-client.claw"),
+        needs: &["http.claw"],
+    },
+];
+
+/// Whether `namespace` is a library's, so that `namespace::f(…)` calls one of its functions.
+pub fn is_namespace(namespace: &str) -> bool {
+    LIBRARIES.iter().any(|lib| lib.namespace == namespace)
+}
+
+/// The functions of `namespace`'s libraries, by their unqualified names.
+pub fn functions(namespace: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    for lib in LIBRARIES.iter().filter(|lib| lib.namespace == namespace) {
+        let (ast, _) = claw_syntax::parse(LIBRARY_FILE, lib.text);
+        for item in &ast.items {
+            if let Item::Func(func) = item {
+                names.push(func.name.text.clone());
+            }
+        }
+    }
+    names.sort();
+    names
+}
+
+/// Adds to `ast` the library files whose functions it calls (and the files those need). A
+/// library that does not parse is a bug in the compiler, reported as one.
+pub fn link(ast: &mut SourceFile) -> Vec<Diagnostic> {
+    let called = qualified_calls(ast);
+    if !called.iter().any(|(namespace, _)| is_namespace(namespace)) {
+        return Vec::new();
+    }
+    let parsed: Vec<SourceFile> = LIBRARIES
+        .iter()
+        .map(|lib| claw_syntax::parse(LIBRARY_FILE, lib.text).0)
+        .collect();
+    let mut wanted: Vec<bool> = LIBRARIES
+        .iter()
+        .zip(&parsed)
+        .map(|(lib, file)| {
+            file.items.iter().any(|item| match item {
+                Item::Func(func) => {
+                    called.contains(&(lib.namespace.to_owned(), func.name.text.clone()))
+                }
+                _ => false,
+            })
+        })
+        .collect();
+    for i in 0..LIBRARIES.len() {
+        if wanted[i] {
+            for need in LIBRARIES[i].needs {
+                if let Some(j) = LIBRARIES.iter().position(|lib| lib.file == *need) {
+                    wanted[j] = true;
+                }
+            }
+        }
+    }
+    let mut diagnostics = Vec::new();
+    for ((lib, file), wanted) in LIBRARIES.iter().zip(parsed).zip(wanted) {
+        if !wanted {
+            continue;
+        }
+        let (_, errors) = claw_syntax::parse(LIBRARY_FILE, lib.text);
+        if !errors.is_empty() {
+            diagnostics.push(
+                Diagnostic::error(
+                    "internal-error",
+                    format!("the bundled library `{}` does not parse", lib.file),
+                )
+                .note("this is a bug in the Claw compiler"),
+            );
+            continue;
+        }
+        for mut item in file.items {
+            match &mut item {
+                Item::Func(func) => {
+                    func.name.text = format!("{}::{}", lib.namespace, func.name.text);
+                }
+                Item::ImportFrom(import) => {
+                    for name in &mut import.names {
+                        if let Some(alias) = &mut name.alias {
+                            alias.text = format!("{}::{}", lib.namespace, alias.text);
+                        }
+                    }
+                }
+                Item::ExportInterface(_) | Item::ImportFunc(_) => {
+                    unreachable!("libraries export nothing and import only from interfaces")
+                }
+                Item::Global(_) | Item::TypeDecl(_) => {}
+            }
+            ast.items.push(item);
+        }
+    }
+    diagnostics
+}
+
+/// Every `a::b(…)` call in the file, as `(a, b)`.
+fn qualified_calls(ast: &SourceFile) -> HashSet<(String, String)> {
+    let mut calls = HashSet::new();
+    for item in &ast.items {
+        let body = match item {
+            Item::Func(func) => &func.body,
+            Item::Global(global) => &global.body,
+            _ => continue,
+        };
+        for (_, expr) in body.exprs.iter() {
+            if let ExprKind::Call { callee, .. } = &expr.kind {
+                if let [namespace, name] = callee.as_slice() {
+                    calls.insert((namespace.text.clone(), name.text.clone()));
+                }
+            }
+        }
+    }
+    calls
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every library parses; that each also checks and compiles is shown by the programs
+    /// that call them (`tests/programs/http-library.claw`, the HTTP examples).
+    #[test]
+    fn libraries_parse() {
+        for lib in LIBRARIES {
+            let (_, errors) = claw_syntax::parse(LIBRARY_FILE, lib.text);
+            assert!(errors.is_empty(), "{}: {errors:?}", lib.file);
+        }
+    }
+}
