@@ -131,6 +131,9 @@ struct Registry {
     index: HashMap<Key, u32>,
 }
 
+/// A statement's place in the source when it has none in the file (library code).
+pub const NO_SOURCE: u32 = u32::MAX;
+
 /// How `string::from-utf8`'s error begins; the offset of the bad byte follows.
 pub const UTF8_ERROR: &str = "invalid UTF-8 at byte ";
 

@@ -211,7 +211,7 @@ fn analyze(source: Source, resolve: Resolve) -> (program::Program, Vec<Diagnosti
     let (program, check_errors) = check::check(ast, resolve, &origin);
     // Type errors in a file that did not parse are mostly echoes of the syntax error.
     if diagnostics.is_empty() {
-        diagnostics.extend(check_errors);
+        diagnostics.extend(check_errors.into_iter().map(library::outside));
     }
     (program, diagnostics)
 }

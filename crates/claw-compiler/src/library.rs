@@ -131,6 +131,29 @@ pub fn link(ast: &mut SourceFile) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// `diagnostic` with only the places in the file: a label in library code (the parameter a
+/// wrong argument was for) becomes a note naming the library. A diagnostic whose main place
+/// is in library code is a bug in the library.
+pub fn outside(mut diagnostic: Diagnostic) -> Diagnostic {
+    let inside = |label: &crate::diagnostics::Label| label.span.file == LIBRARY_FILE;
+    if diagnostic.primary.as_ref().is_some_and(inside) {
+        let message = diagnostic.message.clone();
+        return Diagnostic::error(
+            "internal-error",
+            format!("a bundled library does not check: {message}"),
+        )
+        .note("this is a bug in the Claw compiler");
+    }
+    let before = diagnostic.secondary.len();
+    diagnostic.secondary.retain(|label| !inside(label));
+    if diagnostic.secondary.len() < before {
+        diagnostic
+            .notes
+            .push("the other place is in a library that ships with the compiler".to_owned());
+    }
+    diagnostic
+}
+
 /// Every `a::b(…)` call in the file, as `(a, b)`.
 fn qualified_calls(ast: &SourceFile) -> HashSet<(String, String)> {
     let mut calls = HashSet::new();

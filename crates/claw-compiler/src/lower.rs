@@ -194,7 +194,13 @@ impl Lowerer<'_> {
 
     fn stmt(&mut self, id: ast::StmtId, out: &mut Block) {
         let (ast, facts) = (self.ast, self.facts);
-        let at = ast.stmts[id].span.start;
+        let span = ast.stmts[id].span;
+        // Library code has no line in the file: it stays under the caller's statement.
+        let at = if span.file == crate::library::LIBRARY_FILE {
+            crate::codegen::NO_SOURCE
+        } else {
+            span.start
+        };
         let push = |out: &mut Block, kind| out.push(Stmt { kind, at });
         match &ast.stmts[id].kind {
             StmtKind::Let { init, mutable, .. } => {

@@ -148,7 +148,9 @@ impl Analysis {
                 }
             }
         }
-        Some(Place::Here(self.defined_at(target)))
+        Some(Place::Here(self.defined_at(target))).filter(
+            |place| !matches!(place, Place::Here(span) if span.file == crate::library::LIBRARY_FILE),
+        )
     }
 
     /// Where function `name` of WIT interface `interface` is declared.
@@ -276,6 +278,7 @@ impl Analysis {
             return Vec::new();
         };
         let mut spans = vec![self.defined_at(target)];
+        spans.retain(|span| span.file != crate::library::LIBRARY_FILE);
         for (owner, body, facts) in self.bodies() {
             for (id, expr) in body.exprs.iter() {
                 if let Some(span) = name_span(expr) {
@@ -417,6 +420,7 @@ impl Analysis {
         let mut out: Vec<Symbol> = Vec::new();
         for (index, item) in ast.items.iter().enumerate() {
             match item {
+                Item::Func(func) if func.span.file == crate::library::LIBRARY_FILE => {}
                 Item::Func(func) => {
                     let Some(id) = self.func_of_item(index) else {
                         continue;
@@ -829,8 +833,11 @@ fn innermost_expr(body: &Body, offset: usize) -> Option<ExprId> {
 }
 
 /// Whether `span` holds `offset`, its end included (a cursor just after a name is on it).
+/// Library code (`http::…`) is nowhere in the file, so no offset is in it.
 fn covers(span: Span, offset: usize) -> bool {
-    (span.start as usize) <= offset && offset <= span.end as usize
+    span.file != crate::library::LIBRARY_FILE
+        && (span.start as usize) <= offset
+        && offset <= span.end as usize
 }
 
 /// Sets `found` to the name of the type (or type argument) in `ty` at `offset`.

@@ -708,8 +708,13 @@ impl Checker<'_> {
         self.expr_res.insert(id, Res::Func(func));
         let def = &self.funcs[func.0 as usize];
         let (param_types, result, def_span) = (def.param_types.clone(), def.result, def.span);
-        let params: Vec<_> = def.params.iter().map(|p| p.span).collect();
-        self.arguments(name, args, &param_types, &params, span, Some(def_span));
+        // A library function has no place in the file to point at.
+        let (params, def_span) = if def_span.file == crate::library::LIBRARY_FILE {
+            (Vec::new(), None)
+        } else {
+            (def.params.iter().map(|p| p.span).collect(), Some(def_span))
+        };
+        self.arguments(name, args, &param_types, &params, span, def_span);
         result.unwrap_or(TypeId::UNIT)
     }
 

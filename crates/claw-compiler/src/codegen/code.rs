@@ -34,6 +34,9 @@ impl Code {
 
     /// Notes that the code emitted next comes from `source_offset` in the file.
     pub fn mark(&mut self, source_offset: u32) {
+        if source_offset == crate::codegen::NO_SOURCE {
+            return;
+        }
         self.marks.push((self.insts.len(), source_offset));
     }
 
