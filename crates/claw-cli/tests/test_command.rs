@@ -898,11 +898,21 @@ fn plain_claw_test_in_the_repository_runs_the_example_suites() {
         "running 8 tests from examples/calc/calc.test.claw\n",
         "running 5 tests from examples/calc/calc.props.claw\n",
         "running 2 tests from examples/visits/visits.test.claw\n",
+        "running 2 tests from examples/http/hello.test.claw\n",
+        "running 4 tests from examples/http/echo.test.claw\n",
+        "running 5 tests from examples/http/kv.test.claw\n",
     ] {
         assert!(report.contains(file), "{file} not in\n{report}");
     }
+    // The hello tests run twice: against the Claw service and against the Rust one.
+    assert_eq!(
+        report
+            .matches("running 2 tests from examples/http/hello.test.claw")
+            .count(),
+        2
+    );
     assert!(
-        report.ends_with("15 passed, 0 failed; finished in T\n"),
+        report.ends_with("28 passed, 0 failed; finished in T\n"),
         "{report}"
     );
     assert_eq!(output.status.code(), Some(0));
