@@ -156,6 +156,11 @@ impl Emitter<'_> {
                 self.code.push(I::Return);
             }
             StmtKind::Expr(value) => {
+                if let ir::ExprKind::Call(func, args) = &value.kind {
+                    if self.discarded_import_call(func.0 as usize, args) {
+                        return;
+                    }
+                }
                 self.expr(value);
                 for _ in self.flat(value.ty) {
                     self.code.push(I::Drop);

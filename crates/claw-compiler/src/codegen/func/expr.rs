@@ -470,6 +470,27 @@ impl Emitter<'_> {
     }
 
     fn call(&mut self, func: usize, args: &[Expr]) {
+        self.call_keeping(func, args, true);
+    }
+
+    /// A call of an import whose result nobody reads, when that result comes back in memory
+    /// and owns no handle: the call, without loading the result (a `result<_, error-code>`
+    /// from `wasi:http` is a large variant to load only to drop). False, and nothing emitted,
+    /// for any other call.
+    pub(super) fn discarded_import_call(&mut self, func: usize, args: &[Expr]) -> bool {
+        let program = self.info.program;
+        let types = self.info.types();
+        let def = &program.funcs[func];
+        let discardable = matches!(def.kind, FuncKind::Imported { .. })
+            && result_in_memory(types, def)
+            && def.result.is_some_and(|ty| !types.contains_own(ty));
+        if discardable {
+            self.call_keeping(func, args, false);
+        }
+        discardable
+    }
+
+    fn call_keeping(&mut self, func: usize, args: &[Expr], keep: bool) {
         let info = self.info;
         let program = info.program;
         let types = info.types();
@@ -511,7 +532,9 @@ impl Emitter<'_> {
                 I::LocalTee(area),
                 I::Call(index),
             ]);
-            emit_load(&mut self.code, info, result, area, 0);
+            if keep {
+                emit_load(&mut self.code, info, result, area, 0);
+            }
         } else {
             self.code.push(I::Call(index));
         }
