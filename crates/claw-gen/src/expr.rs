@@ -145,6 +145,12 @@ enum Prod {
     Pop,
     Check,
     Lend,
+    /// `xs[a..b]`, `s[a..=b]`: a copy of part of a list or string.
+    Slice,
+    /// `s.bytes()`, a `list<u8>`.
+    Bytes,
+    /// `string::from-utf8(bytes)`, as itself or as the text or error it gives.
+    Decode,
 }
 
 impl Gen<'_> {
@@ -212,9 +218,18 @@ impl Gen<'_> {
             Ty::Str => {
                 add(Concat, 10, deep && self.f.concats > 0);
                 add(ToString, 10, deep);
+                add(Slice, 3, deep);
+                add(Decode, 4, deep);
             }
-            // `+` copies both lists, and handles are never copied.
-            Ty::List(_) => add(Concat, 6, deep && self.f.concats > 0 && !ty.has_handle()),
+            // `+` and slices copy lists, and handles are never copied.
+            Ty::List(elem) => {
+                add(Concat, 6, deep && self.f.concats > 0 && !ty.has_handle());
+                add(Slice, 3, deep && !ty.has_handle());
+                add(Bytes, 6, deep && **elem == Ty::Int(Int::U8));
+            }
+            Ty::Result(Some(ok), Some(err)) if **ok == Ty::Str && **err == Ty::Str => {
+                add(Decode, 10, deep);
+            }
             Ty::Option(_) => add(Pop, 6, true),
             Ty::Result(None, Some(err)) if **err == Ty::Str => add(Check, 6, deep),
             _ => {}
@@ -246,6 +261,16 @@ impl Gen<'_> {
             Prod::Try => self.try_expr(ty, sub),
             Prod::Pop => self.pop(ty),
             Prod::Lend => self.lend_expr(ty, sub),
+            Prod::Slice => self.slice(ty, sub),
+            Prod::Bytes => {
+                let text = self.expr(&Ty::Str, Want::Free, sub)?;
+                Some(Expr::wrap(
+                    format!("{}.bytes()", text.base()),
+                    prec::PRIMARY,
+                    &[&text],
+                ))
+            }
+            Prod::Decode => self.decode(ty, sub),
             Prod::Check => {
                 let cond = self.expect(&Ty::Bool, sub);
                 let mut e = Expr::primary(format!("check!({})", cond.text));
@@ -648,6 +673,55 @@ impl Gen<'_> {
             prec::PRIMARY,
             &[&e],
         ))
+    }
+
+    /// `base[a..b]` or `base[a..=b]`, with bounds that are mostly small literals (so that
+    /// many slices fit and some trap) and sometimes computed.
+    fn slice(&mut self, ty: &Ty, depth: u32) -> Option<Expr> {
+        let base = self.expr(ty, Want::Free, depth)?;
+        let u32_ty = Ty::Int(Int::U32);
+        let (start, end) = if self.rng.chance(75) {
+            let start = self.rng.below(3);
+            (start.to_string(), (start + self.rng.below(3)).to_string())
+        } else {
+            let start = self.expect(&u32_ty, 0);
+            let end = self.expect(&u32_ty, 0);
+            (start.text, end.text)
+        };
+        let op = if self.rng.chance(25) { "..=" } else { ".." };
+        Some(Expr::wrap(
+            format!("{}[{start}{op}{end}]", base.base()),
+            prec::PRIMARY,
+            &[&base],
+        ))
+    }
+
+    /// `string::from-utf8(bytes)` for a `result<string, string>`, or for a `string` the
+    /// text it gives (or its error). The bytes are a string's, often sliced (which may cut a
+    /// character), or any `list<u8>`.
+    fn decode(&mut self, ty: &Ty, depth: u32) -> Option<Expr> {
+        let bytes = match self.rng.below(3) {
+            0 => self.expect(&Ty::list(Ty::Int(Int::U8)), depth).text,
+            1 => {
+                let text = self.expr(&Ty::Str, Want::Free, depth)?;
+                format!("{}.bytes()", text.base())
+            }
+            _ => {
+                let text = self.expr(&Ty::Str, Want::Free, depth)?;
+                let start = self.rng.below(3);
+                let end = start + self.rng.below(4);
+                format!("{}.bytes()[{start}..{end}]", text.base())
+            }
+        };
+        let call = format!("string::from-utf8({bytes})");
+        if *ty != Ty::Str {
+            return Some(Expr::primary(call));
+        }
+        let mut e = Expr::primary(format!(
+            "match {call} {{ ok(decoded) => decoded, err(why) => why }}"
+        ));
+        e.brace = true;
+        Some(e)
     }
 
     fn stringify(&mut self, depth: u32) -> Option<Expr> {
