@@ -917,3 +917,78 @@ fn plain_claw_test_in_the_repository_runs_the_example_suites() {
     );
     assert_eq!(output.status.code(), Some(0));
 }
+
+#[test]
+fn http_tests_reach_services_built_by_claw_and_by_rust_in_process() {
+    let expected = "running 2 tests from examples/http/hello.test.claw\n\
+         test tests.greets-at-the-root ... ok (T)\n\
+         test tests.other-paths-are-not-found ... ok (T)\n\
+         \n\
+         2 passed, 0 failed; finished in T\n";
+    for service in [
+        "examples/http/hello.claw",
+        "tests/http/rust-hello/hello.wasm",
+    ] {
+        let with = format!("api={service}");
+        let output = claw_test_at_root(&["examples/http/hello.test.claw", "--with", &with]);
+        assert_eq!(stderr(&output), "");
+        assert_eq!(report(&output), expected, "against {service}");
+        assert_eq!(output.status.code(), Some(0));
+    }
+}
+
+#[test]
+fn http_tests_fail_with_what_the_service_did() {
+    // The echo service answers everything with 200 and its echo.
+    let output = claw_test_at_root(&[
+        "examples/http/hello.test.claw",
+        "--with",
+        "api=examples/http/echo.claw",
+    ]);
+    assert_eq!(
+        report(&output),
+        "running 2 tests from examples/http/hello.test.claw\n\
+         test tests.greets-at-the-root ... FAILED (T)\n\
+         test tests.other-paths-are-not-found ... FAILED (T)\n\
+         \n\
+         failures:\n\
+         \n\
+         ---- tests.greets-at-the-root (examples/http/hello.test.claw) ----\n\
+         check failed at hello.test.claw:8:9: r.text == \"Hello from Claw\\n\" || r.text == \"Hello from Rust\\n\"\n\
+         \n\
+         ---- tests.other-paths-are-not-found (examples/http/hello.test.claw) ----\n\
+         check failed at hello.test.claw:14:9: r.status == 404\n\
+         \n\
+         0 passed, 2 failed; finished in T\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+    // A trap in the service is the request's error; a host no service answers goes to the
+    // network, where nothing listens on that port.
+    let output = claw_test_at_root(&[
+        "tests/test-files/http-failures.test.claw",
+        "--with",
+        "api=tests/http/limits.claw",
+    ]);
+    assert_eq!(
+        report(&output),
+        "running 4 tests from tests/test-files/http-failures.test.claw\n\
+         test tests.answers ... ok (T)\n\
+         test tests.traps ... FAILED (T)\n\
+         test tests.nothing-listens ... FAILED (T)\n\
+         test tests.not-a-url ... FAILED (T)\n\
+         \n\
+         failures:\n\
+         \n\
+         ---- tests.traps (tests/test-files/http-failures.test.claw) ----\n\
+         GET http://api/trap failed: trap in `handle`: index out of bounds\n\
+         \n\
+         ---- tests.nothing-listens (tests/test-files/http-failures.test.claw) ----\n\
+         GET http://127.0.0.1:9/ failed: connection refused\n\
+         \n\
+         ---- tests.not-a-url (tests/test-files/http-failures.test.claw) ----\n\
+         `api/` is not a URL such as `http://host/path`\n\
+         \n\
+         1 passed, 3 failed; finished in T\n"
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
