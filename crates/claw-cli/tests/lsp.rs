@@ -361,6 +361,38 @@ fn a_session_with_every_feature() {
         assert!(methods.contains(&method), "{method} not in {methods:?}");
     }
 
+    // The `http` library: hover over a call shows its signature, and completion after
+    // `http::` lists its functions; nothing points into its code.
+    let echo_path = support::root().join("examples/http/echo.claw");
+    let echo_uri = format!("file://{}", echo_path.canonicalize().unwrap().display());
+    let echo = std::fs::read_to_string(&echo_path).unwrap();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": echo_uri, "languageId": "claw", "version": 1, "text": echo}}),
+    );
+    assert_eq!(client.diagnostics(), json!([]));
+    let mut params = at(&echo, "http::method", 0, 7);
+    params["textDocument"]["uri"] = json!(echo_uri);
+    let hover = client.request("textDocument/hover", params.clone());
+    assert_eq!(
+        hover["result"]["contents"]["value"],
+        "```claw\nfunc http::method(request: borrow<incoming-request>) -> string\n```"
+    );
+    let definition = client.request("textDocument/definition", params);
+    assert_eq!(definition["result"], Value::Null);
+    let mut params = at(&echo, "http::method", 0, 6);
+    params["textDocument"]["uri"] = json!(echo_uri);
+    let completion = client.request("textDocument/completion", params);
+    let functions = labels(&completion["result"]);
+    for function in [
+        "body", "get", "header", "method", "path", "query", "respond",
+    ] {
+        assert!(
+            functions.contains(&function),
+            "{function} not in {functions:?}"
+        );
+    }
+
     let shutdown = client.request("shutdown", Value::Null);
     assert_eq!(shutdown["result"], Value::Null);
     client.notify("exit", Value::Null);

@@ -298,8 +298,28 @@ impl Analysis {
         spans
     }
 
+    /// The functions of a library that ships with the compiler, after `http::`: with their
+    /// signatures where the file already calls the library (so it is linked in).
+    fn library_functions(&self, namespace: &str) -> Vec<Completion> {
+        crate::library::functions(namespace)
+            .into_iter()
+            .map(|name| {
+                let full = format!("{namespace}::{name}");
+                let linked = self.program.funcs.iter().position(|f| f.name == full);
+                Completion {
+                    detail: linked.map_or_else(
+                        || format!("a function of the `{namespace}` library"),
+                        |index| self.describe(Target::Func(FuncId(index as u32))),
+                    ),
+                    label: name,
+                    kind: CompletionKind::Function,
+                }
+            })
+            .collect()
+    }
+
     /// What could be typed at `offset`: fields and methods after a `.`, interfaces after
-    /// `from`, else the names in scope and the keywords.
+    /// `from`, functions after a library's `http::`, else the names in scope and the keywords.
     pub fn completions(&self, text: &str, offset: usize) -> Vec<Completion> {
         let before = &text[..offset.min(text.len())];
         // The word being typed is ASCII; what ends before it may not be.
@@ -314,6 +334,15 @@ impl Analysis {
         }
         if let Some(receiver) = head.strip_suffix('.') {
             return self.members(receiver, offset);
+        }
+        if let Some(path) = head.strip_suffix("::") {
+            let namespace = path
+                .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .next()
+                .unwrap_or_default();
+            if crate::library::is_namespace(namespace) {
+                return self.library_functions(namespace);
+            }
         }
         let mut out = Vec::new();
         if let Some((owner, body, facts)) = self.body_at(offset) {
