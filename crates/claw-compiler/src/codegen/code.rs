@@ -100,6 +100,9 @@ impl Code {
                 &self.insts[at.saturating_sub(12)..=at]
             );
         }
+        let (insts, marks) = peephole(std::mem::take(&mut self.insts), &self.marks);
+        self.insts = insts;
+        self.marks = marks;
         self.push(I::End);
         let mut function = Function::new_with_locals_types(self.locals.iter().copied());
         let mut lines = Vec::new();
@@ -116,6 +119,71 @@ impl Code {
         }
         Body { function, lines }
     }
+}
+
+/// Rewrites the stack shuffles code generation leaves behind into fewer instructions:
+/// `local.set x; local.get x` is `local.tee x`, a value stored into a local nothing reads is
+/// dropped instead, and a constant or a `local.get` that is dropped at once is not pushed.
+/// Each rewrite keeps the stack and every local that is read exactly as they were. The marks
+/// (statement starts) move with the instructions they point at.
+fn peephole(
+    insts: Vec<I<'static>>,
+    marks: &[(usize, u32)],
+) -> (Vec<I<'static>>, Vec<(usize, u32)>) {
+    let mut reads: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    for inst in &insts {
+        if let I::LocalGet(x) = inst {
+            *reads.entry(*x).or_default() += 1;
+        }
+    }
+    let mut out: Vec<I<'static>> = Vec::with_capacity(insts.len());
+    // Where each instruction's code starts in `out`.
+    let mut starts = Vec::with_capacity(insts.len() + 1);
+    for inst in insts {
+        starts.push(out.len());
+        let mut next = Some(inst);
+        while let Some(inst) = next.take() {
+            match (inst, out.last()) {
+                (I::LocalGet(x), Some(I::LocalSet(y))) if x == *y => {
+                    out.pop();
+                    out.push(I::LocalTee(x));
+                }
+                (I::LocalSet(x), _) if reads.get(&x).copied().unwrap_or(0) == 0 => {
+                    next = Some(I::Drop);
+                }
+                (I::LocalTee(x), _) if reads.get(&x).copied().unwrap_or(0) == 0 => {}
+                (I::Drop, Some(I::LocalTee(x))) => {
+                    let x = *x;
+                    out.pop();
+                    next = Some(I::LocalSet(x));
+                }
+                (I::Drop, Some(I::LocalGet(x))) => {
+                    let x = *x;
+                    out.pop();
+                    if let Some(count) = reads.get_mut(&x) {
+                        *count -= 1;
+                    }
+                }
+                (
+                    I::Drop,
+                    Some(I::I32Const(_) | I::I64Const(_) | I::F32Const(_) | I::F64Const(_)),
+                ) => {
+                    out.pop();
+                }
+                (inst, _) => out.push(inst),
+            }
+        }
+    }
+    starts.push(out.len());
+    // A mark never points past a later one, nor past the end.
+    let mut moved: Vec<(usize, u32)> = marks
+        .iter()
+        .map(|&(at, source)| (starts[at.min(starts.len() - 1)].min(out.len()), source))
+        .collect();
+    for k in (0..moved.len().saturating_sub(1)).rev() {
+        moved[k].0 = moved[k].0.min(moved[k + 1].0);
+    }
+    (out, moved)
 }
 
 pub fn zero(ty: ValType) -> I<'static> {
