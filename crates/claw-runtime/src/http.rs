@@ -61,6 +61,7 @@ impl std::fmt::Debug for Route {
 impl Route {
     /// Compiles and links `wasm`, which must export `wasi:http/incoming-handler`.
     pub(crate) fn new(engine: &'static Engine, host: &str, wasm: &[u8]) -> Result<Route, RunError> {
+        check_serveable(wasm)?;
         let component = crate::session::load(engine, wasm)?;
         let pre = proxy_pre(engine, &component)?;
         Ok(Route {
@@ -90,27 +91,50 @@ pub(crate) fn proxy_pre(
     })
 }
 
-/// Whether `wasm` is a component that exports `wasi:http/incoming-handler`, by its export
-/// section alone (nothing is compiled).
+/// Whether `wasm` is a component that exports `wasi:http/incoming-handler` (WASI 0.2) or
+/// `wasi:http/handler` (WASI 0.3), by its export section alone (nothing is compiled).
 pub fn is_http_service(wasm: &[u8]) -> bool {
+    !http_exports(wasm).is_empty()
+}
+
+/// The `wasi:http` handler interfaces `wasm` exports at its top level.
+fn http_exports(wasm: &[u8]) -> Vec<String> {
     use wasmparser::{Parser, Payload};
     let mut depth = 0;
+    let mut found = Vec::new();
     for payload in Parser::new(0).parse_all(wasm) {
         match payload {
             Ok(Payload::ModuleSection { .. } | Payload::ComponentSection { .. }) => depth += 1,
             Ok(Payload::End(_)) => depth -= 1,
             Ok(Payload::ComponentExportSection(exports)) if depth == 0 => {
                 for export in exports.into_iter().flatten() {
-                    if export.name.name.starts_with("wasi:http/incoming-handler@") {
-                        return true;
+                    let name = export.name.name;
+                    if name.starts_with("wasi:http/incoming-handler@")
+                        || name.starts_with("wasi:http/handler@")
+                    {
+                        found.push(name.to_owned());
                     }
                 }
             }
-            Err(_) => return false,
+            Err(_) => break,
             _ => {}
         }
     }
-    false
+    found
+}
+
+/// Refuses a WASI 0.3 service by name, before wasmtime would fail to parse its async types.
+pub(crate) fn check_serveable(wasm: &[u8]) -> Result<(), RunError> {
+    match http_exports(wasm)
+        .iter()
+        .find(|name| name.starts_with("wasi:http/handler@"))
+    {
+        Some(name) => Err(RunError::Other(anyhow::anyhow!(
+            "the component is a WASI 0.3 service (it exports `{name}`); Claw serves WASI 0.2 \
+             services (`wasi:http/incoming-handler@0.2.x`) for now"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// One instance of a service and the store it lives in.

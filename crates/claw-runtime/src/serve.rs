@@ -74,6 +74,7 @@ impl Server {
             sandbox: sandbox.clone(),
             ..Settings::default()
         };
+        crate::http::check_serveable(wasm)?;
         let engine = serving_engine(&settings)?;
         let component = crate::session::load(engine, wasm)?;
         let pre = proxy_pre(engine, &component)?;
