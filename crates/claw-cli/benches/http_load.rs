@@ -28,10 +28,9 @@ fn setting(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// A server process on a port of 127.0.0.1.
+/// A server process listening on a port of 127.0.0.1.
 struct Server {
     child: Child,
-    addr: SocketAddr,
 }
 
 impl Drop for Server {
@@ -63,7 +62,7 @@ fn start(mut command: Command, addr: SocketAddr) -> Server {
         .stderr(Stdio::null())
         .spawn()
         .expect("the server starts");
-    let server = Server { child, addr };
+    let server = Server { child };
     let deadline = Instant::now() + Duration::from_secs(60);
     while TcpStream::connect(addr).is_err() {
         assert!(

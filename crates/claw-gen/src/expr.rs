@@ -599,6 +599,10 @@ impl Gen<'_> {
             unreachable!("integer division")
         };
         if self.rng.chance(self.config.trap_percent) {
+            // A literal zero, which folding must leave to trap, or anything at all.
+            if self.rng.chance(30) && (want == Want::Expected || *int == Int::S32) {
+                return self.number(0);
+            }
             return self
                 .expr(ty, want, depth)
                 .expect("an integer always has a self-typed form");
