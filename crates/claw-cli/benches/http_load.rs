@@ -235,8 +235,10 @@ fn main() {
         servers.push(("claw serve", command));
         if have_wasmtime.is_some() {
             let mut command = Command::new(&wasmtime);
+            // `-Scli`: Rust's standard library imports `wasi:cli/environment`, which the
+            // proxy world alone does not give (`claw serve` links all of WASI 0.2).
             command
-                .args(["serve", "--addr", &format!("127.0.0.1:{}", free_port())])
+                .args(["serve", "-Scli", "--addr", &format!("127.0.0.1:{}", free_port())])
                 .arg(path);
             servers.push(("wasmtime serve", command));
         }
