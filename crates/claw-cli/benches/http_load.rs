@@ -238,7 +238,12 @@ fn main() {
             // `-Scli`: Rust's standard library imports `wasi:cli/environment`, which the
             // proxy world alone does not give (`claw serve` links all of WASI 0.2).
             command
-                .args(["serve", "-Scli", "--addr", &format!("127.0.0.1:{}", free_port())])
+                .args([
+                    "serve",
+                    "-Scli",
+                    "--addr",
+                    &format!("127.0.0.1:{}", free_port()),
+                ])
                 .arg(path);
             servers.push(("wasmtime serve", command));
         }

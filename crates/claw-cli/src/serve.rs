@@ -9,8 +9,8 @@ use claw_runtime::{RequestLog, Server};
 use crate::run::{read_component, report, GuestOpts};
 use crate::term::Term;
 
-/// Serve a `wasi:http` component (a Claw file or any `.wasm` exporting
-/// `wasi:http/incoming-handler`) over HTTP/1.1.
+/// Serve a `wasi:http` component (a Claw file, or any `.wasm` exporting
+/// `wasi:http/incoming-handler` (WASI 0.2) or `wasi:http/handler` (WASI 0.3)) over HTTP/1.1.
 #[derive(clap::Args)]
 #[command(after_help = "\
 Example:

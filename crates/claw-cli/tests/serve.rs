@@ -283,9 +283,34 @@ fn what_is_not_a_service_is_an_error() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("does not export `wasi:http/incoming-handler@0.2.x`"),
+        stderr.contains(
+            "exports neither `wasi:http/incoming-handler@0.2.x` nor `wasi:http/handler@0.3.x`"
+        ),
         "{stderr}"
     );
     let out = support::claw(&["serve", "--addr", "nowhere", "examples/http/hello.claw"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_wasi_03_service_is_served_too() {
+    // A Rust `wasi:http/handler@0.3` service (tests/http/rust-hello-p3).
+    let server = Server::start(&["tests/http/rust-hello-p3/hello.wasm"]);
+    assert_eq!(server.get("/"), (200, "Hello from WASI 0.3\n".to_owned()));
+    assert!(server.next_log().starts_with("GET / 200 "));
+    assert_eq!(server.get("/elsewhere"), (404, "not found\n".to_owned()));
+    assert!(server.next_log().starts_with("GET /elsewhere 404 "));
+    // Its `/trap` panics, which traps: a 500, and the server goes on.
+    assert_eq!(
+        server.get("/trap"),
+        (500, "internal server error\n".to_owned())
+    );
+    // The guest's panic message comes first: its stderr is the server's.
+    let line = std::iter::repeat_with(|| server.next_log())
+        .find(|line| line.starts_with("GET "))
+        .unwrap();
+    assert!(line.starts_with("GET /trap 500 "), "{line}");
+    assert_eq!(server.get("/"), (200, "Hello from WASI 0.3\n".to_owned()));
+    let (status, _) = server.interrupt();
+    assert!(status.success());
 }

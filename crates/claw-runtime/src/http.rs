@@ -61,7 +61,7 @@ impl std::fmt::Debug for Route {
 impl Route {
     /// Compiles and links `wasm`, which must export `wasi:http/incoming-handler`.
     pub(crate) fn new(engine: &'static Engine, host: &str, wasm: &[u8]) -> Result<Route, RunError> {
-        check_serveable(wasm)?;
+        check_routable(wasm)?;
         let component = crate::session::load(engine, wasm)?;
         let pre = proxy_pre(engine, &component)?;
         Ok(Route {
@@ -77,18 +77,30 @@ pub(crate) fn proxy_pre(
     engine: &Engine,
     component: &wasmtime::component::Component,
 ) -> Result<ProxyPre<State>, RunError> {
+    let pre = linker(engine, false)?
+        .instantiate_pre(component)
+        .map_err(crate::imports::from_link_error)?;
+    ProxyPre::new(pre).map_err(|_| not_a_service())
+}
+
+/// A linker with WASI 0.2 and its `wasi:http` for async calls, and with `wasi_03` their 0.3
+/// versions too (which need an engine with the component model's async features).
+pub(crate) fn linker(engine: &Engine, wasi_03: bool) -> Result<Linker<State>, RunError> {
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
     wasmtime_wasi_http::p2::add_only_http_to_linker_async(&mut linker)?;
-    let pre = linker
-        .instantiate_pre(component)
-        .map_err(crate::imports::from_link_error)?;
-    ProxyPre::new(pre).map_err(|_| {
-        RunError::Other(anyhow::anyhow!(
-            "the component does not export `wasi:http/incoming-handler@0.2.x`, so it is not an \
-             HTTP service"
-        ))
-    })
+    if wasi_03 {
+        wasmtime_wasi::p3::add_to_linker(&mut linker)?;
+        wasmtime_wasi_http::p3::add_to_linker(&mut linker)?;
+    }
+    Ok(linker)
+}
+
+pub(crate) fn not_a_service() -> RunError {
+    RunError::Other(anyhow::anyhow!(
+        "the component exports neither `wasi:http/incoming-handler@0.2.x` nor \
+         `wasi:http/handler@0.3.x`, so it is not an HTTP service"
+    ))
 }
 
 /// Whether `wasm` is a component that exports `wasi:http/incoming-handler` (WASI 0.2) or
@@ -123,15 +135,16 @@ fn http_exports(wasm: &[u8]) -> Vec<String> {
     found
 }
 
-/// Refuses a WASI 0.3 service by name, before wasmtime would fail to parse its async types.
-pub(crate) fn check_serveable(wasm: &[u8]) -> Result<(), RunError> {
+/// Refuses a WASI 0.3 service by name where only WASI 0.2 ones are run (tests' routes),
+/// before the shared engine would fail to parse its async types.
+pub(crate) fn check_routable(wasm: &[u8]) -> Result<(), RunError> {
     match http_exports(wasm)
         .iter()
         .find(|name| name.starts_with("wasi:http/handler@"))
     {
         Some(name) => Err(RunError::Other(anyhow::anyhow!(
-            "the component is a WASI 0.3 service (it exports `{name}`); Claw serves WASI 0.2 \
-             services (`wasi:http/incoming-handler@0.2.x`) for now"
+            "the component is a WASI 0.3 service (it exports `{name}`); tests reach WASI 0.2 \
+             services (`wasi:http/incoming-handler@0.2.x`) for now, and `claw serve` runs both"
         ))),
         None => Ok(()),
     }
@@ -337,7 +350,10 @@ async fn respond(
 }
 
 /// A store for one instance of a service, its limits in force.
-fn new_store(engine: &'static Engine, settings: &Settings) -> Result<Store<State>, RunError> {
+pub(crate) fn new_store(
+    engine: &'static Engine,
+    settings: &Settings,
+) -> Result<Store<State>, RunError> {
     let mut store = Store::new(engine, new_state(settings, None)?);
     State::limit(&mut store);
     arm(&mut store, engine, settings)?;

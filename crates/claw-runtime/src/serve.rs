@@ -10,6 +10,7 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,13 +18,19 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::server::conn::http1;
 use wasmtime::{Engine, InstanceAllocationStrategy, PoolingAllocationConfig};
+use wasmtime_wasi_http::handler::{
+    self, HandlerState, Instance, ProxyHandler, ShouldAccept, WorkerExpiration, WorkerState,
+    WorkerStatus,
+};
 use wasmtime_wasi_http::io::TokioIo;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
+use wasmtime_wasi_http::p3::bindings::ServicePre;
+use wasmtime_wasi_http::WasiHttpView;
 
 use crate::config::{Config, Sandbox, Settings, DEFAULT_MAX_STACK};
-use crate::error::RunError;
-use crate::http::{handle_fresh, handle_kept, proxy_pre, Handling, Kept};
+use crate::error::{from_call_error, RunError};
+use crate::http::{handle_fresh, handle_kept, new_store, not_a_service, Handling, Kept};
 use crate::store::State;
 
 /// A bound listening socket and the component that answers on it.
@@ -34,12 +41,24 @@ pub struct Server {
 
 /// What every request's task needs.
 struct Shared {
-    pre: ProxyPre<State>,
+    handler: Handler,
     engine: &'static Engine,
     settings: Settings,
-    /// With [`Server::keep_instance`]: the one instance, made on the first request, and
+}
+
+/// How a request reaches the guest.
+enum Handler {
+    /// A WASI 0.2 service: this server calls its handler once per request. With
+    /// [`Server::keep_instance`], `kept` has the one instance, made on the first request, and
     /// made again after one fails.
-    kept: Option<Arc<tokio::sync::Mutex<Option<Kept>>>>,
+    Wasi02 {
+        pre: ProxyPre<State>,
+        kept: Option<Arc<tokio::sync::Mutex<Option<Kept>>>>,
+    },
+    /// A WASI 0.3 service, whose calls are concurrent and need the store's event loop
+    /// running for as long as a response's body streams: `wasmtime-wasi-http`'s handler
+    /// drives that.
+    Wasi03(ProxyHandler<Wasi03>),
 }
 
 /// One request, as the server logs it.
@@ -74,20 +93,32 @@ impl Server {
             sandbox: sandbox.clone(),
             ..Settings::default()
         };
-        crate::http::check_serveable(wasm)?;
         let engine = serving_engine(&settings)?;
         let component = crate::session::load(engine, wasm)?;
-        let pre = proxy_pre(engine, &component)?;
+        let pre = crate::http::linker(engine, true)?
+            .instantiate_pre(&component)
+            .map_err(crate::imports::from_link_error)?;
+        let handler = match ServicePre::new(pre.clone()) {
+            Ok(service) => Handler::Wasi03(ProxyHandler::new(Wasi03 {
+                pre: handler::ProxyPre::P3(service),
+                engine,
+                settings: settings.clone(),
+                keep: Arc::new(AtomicBool::new(false)),
+            })),
+            Err(_) => Handler::Wasi02 {
+                pre: ProxyPre::new(pre).map_err(|_| not_a_service())?,
+                kept: None,
+            },
+        };
         let listener = std::net::TcpListener::bind(addr)
             .and_then(|listener| listener.set_nonblocking(true).map(|()| listener))
             .map_err(|err| RunError::Other(anyhow::anyhow!("cannot listen on {addr}: {err}")))?;
         Ok(Server {
             listener,
             shared: Shared {
-                pre,
+                handler,
                 engine,
                 settings,
-                kept: None,
             },
         })
     }
@@ -96,7 +127,11 @@ impl Server {
     /// its globals then last from one request to the next (a mock or a demo keeping state).
     /// An instance that fails a request is replaced by a fresh one for the next.
     pub fn keep_instance(mut self) -> Server {
-        self.shared.kept = Some(Arc::new(tokio::sync::Mutex::new(None)));
+        match &mut self.shared.handler {
+            Handler::Wasi02 { kept, .. } => *kept = Some(Arc::new(tokio::sync::Mutex::new(None))),
+            // A WASI 0.3 instance takes requests concurrently, so one is enough.
+            Handler::Wasi03(handler) => handler.state().keep.store(true, Ordering::Relaxed),
+        }
         self
     }
 
@@ -212,14 +247,102 @@ impl Shared {
         self: Arc<Self>,
         request: hyper::Request<hyper::body::Incoming>,
     ) -> Result<(hyper::Response<HyperOutgoingBody>, Handling), RunError> {
-        match &self.kept {
-            None => handle_fresh(&self.pre, self.engine, &self.settings, request).await,
-            Some(kept) => {
+        match &self.handler {
+            Handler::Wasi02 { pre, kept: None } => {
+                handle_fresh(pre, self.engine, &self.settings, request).await
+            }
+            Handler::Wasi02 {
+                pre,
+                kept: Some(kept),
+            } => {
                 let kept = kept.clone().lock_owned().await;
-                handle_kept(&self.pre, self.engine, &self.settings, kept, request).await
+                handle_kept(pre, self.engine, &self.settings, kept, request).await
+            }
+            Handler::Wasi03(handler) => {
+                let request = request.map(|body| body.map_err(Into::into).boxed_unsync());
+                let response = handler
+                    .handle((), request)
+                    .await
+                    .map_err(|err| from_call_error(err, &self.settings))?;
+                // The handler's worker goes on until the body is out; nothing to wait for.
+                Ok((response, tokio::spawn(async { Ok(()) })))
             }
         }
     }
+}
+
+/// What `ProxyHandler` needs to make instances of a WASI 0.3 service: a fresh one for each
+/// request, or with `keep` one for all.
+struct Wasi03 {
+    pre: handler::ProxyPre<State>,
+    engine: &'static Engine,
+    settings: Settings,
+    keep: Arc<AtomicBool>,
+}
+
+impl HandlerState for Wasi03 {
+    type StoreData = State;
+    type WorkerExpiration = Unbounded;
+    type WorkerState = Requests;
+
+    async fn instantiate(&self) -> wasmtime::Result<Instance<State, Unbounded, Requests>> {
+        let mut store =
+            new_store(self.engine, &self.settings).map_err(|err| wasmtime::format_err!("{err}"))?;
+        let proxy = self.pre.instantiate_async(&mut store).await?;
+        Ok(Instance {
+            store,
+            proxy,
+            view: <State as WasiHttpView>::http,
+            expiration: Unbounded,
+            state: Requests {
+                keep: self.keep.load(Ordering::Relaxed),
+            },
+        })
+    }
+}
+
+/// Limits come from the store (fuel, the epoch deadline, the memory limiter), not from
+/// the worker's age.
+struct Unbounded;
+
+impl WorkerExpiration for Unbounded {
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+        _state: WorkerStatus,
+        _start: Instant,
+    ) -> std::task::Poll<()> {
+        std::task::Poll::Pending
+    }
+}
+
+/// Which requests an instance takes: its first only, or with `keep` every one.
+struct Requests {
+    keep: bool,
+}
+
+impl WorkerState for Requests {
+    type StoreData = State;
+    type RequestData = ();
+
+    fn should_accept_request(&self, _concurrent: usize, total: usize) -> ShouldAccept {
+        if self.keep || total == 0 {
+            ShouldAccept::Yes
+        } else {
+            ShouldAccept::Never
+        }
+    }
+
+    fn on_request_start(
+        &self,
+        _store: wasmtime::StoreContextMut<'_, State>,
+        _data: (),
+        _task: wasmtime::component::GuestTaskId,
+    ) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + Sync>> {
+        Box::pin(std::future::pending())
+    }
+
+    fn drop(&self, _store: wasmtime::Store<State>, _result: wasmtime::Result<()>) {}
 }
 
 /// The answer to a request the guest failed. Says nothing of why: that is for the log, not
@@ -241,6 +364,8 @@ fn serving_engine(settings: &Settings) -> Result<&'static Engine, RunError> {
     let mut config = wasmtime::Config::new();
     config.wasm_component_model(true);
     config.epoch_interruption(settings.config.timeout.is_some());
+    // WASI 0.3 services use the component model's async types and calls.
+    config.wasm_component_model_async(true);
     config.consume_fuel(settings.sandbox.fuel.is_some());
     config.wasm_backtrace_details(wasmtime::WasmBacktraceDetails::Enable);
     config.max_wasm_stack(max_stack);
