@@ -33,7 +33,18 @@ impl Lowerer<'_> {
             ExprKind::Index { .. } if ast.slice(id).is_some() => {
                 let (base, start, end, inclusive) = ast.slice(id).expect("a slice");
                 let args = vec![self.operand(base), self.expr(start), self.expr(end)];
-                K::Builtin(ir::Builtin::Slice { inclusive }, args)
+                let slice = Expr::new(ty, K::Builtin(ir::Builtin::Slice { inclusive }, args));
+                // A slice copies its elements' bytes; elements that hold lists or strings
+                // would still share them with a `mut` base, which may change them in place.
+                let nested = match program.types.def(ty) {
+                    TypeDef::List(elem) => program.types.in_memory(*elem),
+                    _ => false,
+                };
+                return if nested && self.place_root(base).is_some() && self.mutable_root(base) {
+                    self.own(slice, ir::Own::Copy)
+                } else {
+                    slice
+                };
             }
             ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
                 if facts.moves.contains_idx(id) {
@@ -60,8 +71,10 @@ impl Lowerer<'_> {
                 Some(Res::Builtin(Builtin::Drop)) => {
                     K::Builtin(ir::Builtin::Drop, vec![self.expr(args[0])])
                 }
+                // The `ok` string is the bytes themselves: they must not be a `mut` list's,
+                // which could change under it.
                 Some(Res::Builtin(Builtin::FromUtf8)) => {
-                    K::Builtin(ir::Builtin::FromUtf8, vec![self.operand(args[0])])
+                    K::Builtin(ir::Builtin::FromUtf8, vec![self.expr(args[0])])
                 }
                 _ => K::Unreachable,
             },
@@ -422,6 +435,8 @@ impl Lowerer<'_> {
         };
         match &ast.exprs[id].kind {
             ExprKind::Paren(inner) => self.fresh(*inner),
+            // A slice is a new list or string.
+            ExprKind::Index { .. } if ast.slice(id).is_some() => built(),
             ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
                 self.place_root(id).is_some() && self.mutable_root(id)
             }
