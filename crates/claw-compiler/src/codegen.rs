@@ -753,9 +753,7 @@ fn usage(program: &Program, module: &ir::Module) -> Usage {
                     | ir::ExprKind::Push(..)
                     | ir::ExprKind::Pop(_)
                     | ir::ExprKind::Builtin(
-                        ir::Builtin::ToString
-                        | ir::Builtin::Slice { .. }
-                        | ir::Builtin::FromUtf8,
+                        ir::Builtin::ToString | ir::Builtin::Slice { .. } | ir::Builtin::FromUtf8,
                         _,
                     ) => true,
                     ir::ExprKind::Binary(claw_syntax::ast::BinaryOp::Add, _, _) => is_mem(expr.ty),

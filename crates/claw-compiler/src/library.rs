@@ -61,20 +61,24 @@ pub fn functions(namespace: &str) -> Vec<String> {
 }
 
 /// Adds to `ast` the library files whose functions it calls (and the files those need). A
-/// library that does not parse is a bug in the compiler, reported as one.
+/// name the file defines that a linked library also brings in (a type it imports, a record
+/// it declares) is reported at the file's definition: the two would be one name.
 pub fn link(ast: &mut SourceFile) -> Vec<Diagnostic> {
     let called = qualified_calls(ast);
     if !called.iter().any(|(namespace, _)| is_namespace(namespace)) {
         return Vec::new();
     }
-    let parsed: Vec<SourceFile> = LIBRARIES
+    let mut parsed: Vec<(SourceFile, bool)> = LIBRARIES
         .iter()
-        .map(|lib| claw_syntax::parse(LIBRARY_FILE, lib.text).0)
+        .map(|lib| {
+            let (file, errors) = claw_syntax::parse(LIBRARY_FILE, lib.text);
+            (file, errors.is_empty())
+        })
         .collect();
     let mut wanted: Vec<bool> = LIBRARIES
         .iter()
         .zip(&parsed)
-        .map(|(lib, file)| {
+        .map(|(lib, (file, _))| {
             file.items.iter().any(|item| match item {
                 Item::Func(func) => {
                     called.contains(&(lib.namespace.to_owned(), func.name.text.clone()))
@@ -93,12 +97,13 @@ pub fn link(ast: &mut SourceFile) -> Vec<Diagnostic> {
         }
     }
     let mut diagnostics = Vec::new();
-    for ((lib, file), wanted) in LIBRARIES.iter().zip(parsed).zip(wanted) {
+    let defined = file_names(ast, true);
+    let mut reported: HashSet<String> = HashSet::new();
+    for ((lib, (file, parses)), wanted) in LIBRARIES.iter().zip(parsed.drain(..)).zip(wanted) {
         if !wanted {
             continue;
         }
-        let (_, errors) = claw_syntax::parse(LIBRARY_FILE, lib.text);
-        if !errors.is_empty() {
+        if !parses {
             diagnostics.push(
                 Diagnostic::error(
                     "internal-error",
@@ -107,6 +112,34 @@ pub fn link(ast: &mut SourceFile) -> Vec<Diagnostic> {
                 .note("this is a bug in the Claw compiler"),
             );
             continue;
+        }
+        // Its functions are renamed `http::…`, so they meet nothing.
+        for (name, origin) in file_names(&file, false) {
+            let clash = defined
+                .iter()
+                .find(|(theirs, how)| theirs.text == name.text && how.clashes_with(&origin));
+            if let Some((theirs, _)) = clash.filter(|_| reported.insert(name.text.clone())) {
+                diagnostics.push(
+                    Diagnostic::error(
+                        "library-name-clash",
+                        format!(
+                            "`{}` is also a name the `{}` library uses",
+                            name.text, lib.namespace
+                        ),
+                    )
+                    .at(theirs.span, "defined here")
+                    .note(match &origin {
+                        Origin::Import(interface) => {
+                            format!("the library imports `{}` from `{interface}`", name.text)
+                        }
+                        Origin::Defined => format!("the library declares `{}`", name.text),
+                    })
+                    .hint(format!(
+                        "rename yours: a file that calls `{}::…` shares the library's names",
+                        lib.namespace
+                    )),
+                );
+            }
         }
         for mut item in file.items {
             match &mut item {
@@ -129,6 +162,74 @@ pub fn link(ast: &mut SourceFile) -> Vec<Diagnostic> {
         }
     }
     diagnostics
+}
+
+/// How a file-level name came to be.
+enum Origin {
+    /// Imported (unrenamed) from this interface.
+    Import(String),
+    /// Declared or defined in the file (or imported under another name).
+    Defined,
+}
+
+impl Origin {
+    /// Whether a name of this origin and one of `other` would be two things under one name
+    /// (the same import twice is one thing).
+    fn clashes_with(&self, other: &Origin) -> bool {
+        !matches!((self, other), (Origin::Import(a), Origin::Import(b)) if a == b)
+    }
+}
+
+/// A name a file brings into its namespace, and where it is written.
+struct FileName {
+    text: String,
+    span: claw_syntax::Span,
+}
+
+/// The type, global and (with `functions`) function names a file brings in: what it
+/// imports under their own names, and what it declares.
+fn file_names(file: &SourceFile, functions: bool) -> Vec<(FileName, Origin)> {
+    let mut out = Vec::new();
+    let mut add = |name: &claw_syntax::ast::Name, origin: Origin| {
+        out.push((
+            FileName {
+                text: name.text.clone(),
+                span: name.span,
+            },
+            origin,
+        ));
+    };
+    for item in &file.items {
+        match item {
+            Item::ImportFrom(import) => {
+                let path = &import.interface;
+                let mut interface = format!(
+                    "{}:{}/{}",
+                    path.namespace.text, path.package.text, path.interface.text
+                );
+                if let Some(version) = &path.version {
+                    interface = format!("{interface}@{}", version.text);
+                }
+                for name in &import.names {
+                    match &name.alias {
+                        None => add(&name.name, Origin::Import(interface.clone())),
+                        Some(alias) => add(alias, Origin::Defined),
+                    }
+                }
+            }
+            Item::ImportFunc(import) => {
+                let local = import.alias.as_ref().unwrap_or(&import.name);
+                add(local, Origin::Defined);
+            }
+            Item::TypeDecl(decl) => add(&decl.name, Origin::Defined),
+            Item::Func(func) if functions && func.interface.is_none() => {
+                add(&func.name, Origin::Defined);
+            }
+            Item::Global(global) => add(&global.name, Origin::Defined),
+            Item::Func(_) | Item::ExportInterface(_) => {}
+        }
+    }
+    out
 }
 
 /// `diagnostic` with only the places in the file: a label in library code (the parameter a
