@@ -279,8 +279,8 @@ fn qualified_calls(ast: &SourceFile) -> HashSet<(String, String)> {
 mod tests {
     use super::*;
 
-    /// Every library parses; that each also checks and compiles is shown by the programs
-    /// that call them (`tests/programs/http-library.claw`, the HTTP examples).
+    /// Every library parses; that each also checks and compiles is shown by the files that
+    /// call them (the HTTP examples and their tests, `tests/http/`).
     #[test]
     fn libraries_parse() {
         for lib in LIBRARIES {

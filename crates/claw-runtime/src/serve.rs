@@ -214,9 +214,21 @@ impl Shared {
             .uri()
             .path_and_query()
             .map_or_else(|| "/".to_owned(), ToString::to_string);
-        let (response, error, rest) = match self.clone().handle(request).await {
-            Ok((response, rest)) => (response, None, Some(rest)),
-            Err(err) => (internal_error(), Some(err), None),
+        // A request must say which host it is for (HTTP/1.1 requires `Host`); without one
+        // it is the client's mistake, and the guest never sees it.
+        let addressed = request.uri().authority().is_some()
+            || request.headers().contains_key(hyper::header::HOST);
+        let (response, error, rest) = if !addressed {
+            (plain(hyper::StatusCode::BAD_REQUEST, "no Host header\n"), None, None)
+        } else {
+            match self.clone().handle(request).await {
+                Ok((response, rest)) => (response, None, Some(rest)),
+                Err(err) => (
+                    plain(hyper::StatusCode::INTERNAL_SERVER_ERROR, "internal server error\n"),
+                    Some(err),
+                    None,
+                ),
+            }
         };
         let entry = RequestLog {
             method,
@@ -345,14 +357,14 @@ impl WorkerState for Requests {
     fn drop(&self, _store: wasmtime::Store<State>, _result: wasmtime::Result<()>) {}
 }
 
-/// The answer to a request the guest failed. Says nothing of why: that is for the log, not
-/// for clients.
-fn internal_error() -> hyper::Response<HyperOutgoingBody> {
-    let body = Full::new(Bytes::from_static(b"internal server error\n"))
+/// An answer of the server's own: to a request the guest failed (which says nothing of why:
+/// that is for the log, not for clients), or to one it never saw.
+fn plain(status: hyper::StatusCode, text: &'static str) -> hyper::Response<HyperOutgoingBody> {
+    let body = Full::new(Bytes::from_static(text.as_bytes()))
         .map_err(|never| match never {})
         .boxed_unsync();
     let mut response = hyper::Response::new(body);
-    *response.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
+    *response.status_mut() = status;
     response
 }
 

@@ -602,7 +602,9 @@ impl Checker<'_> {
             if ty_name.text == "string" && !self.type_names.contains_key("string") {
                 return self.string_func(id, func, args, span);
             }
-            if crate::library::is_namespace(&ty_name.text) {
+            if crate::library::is_namespace(&ty_name.text)
+                && !self.type_names.contains_key(&ty_name.text)
+            {
                 return self.library_call(id, ty_name, func, args, span);
             }
         }
