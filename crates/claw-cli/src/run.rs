@@ -64,6 +64,10 @@ pub struct GuestOpts {
     /// repeatable.
     #[arg(long, value_name = "NAME[=VALUE]")]
     env: Vec<String>,
+    /// Let the guest send HTTP requests (`wasi:http/outgoing-handler`) to the network; without
+    /// this they are denied, but those for a `--with` HTTP service, which answers in-process.
+    #[arg(long)]
+    allow_network: bool,
     /// Stop a call after it executes about N Wasm instructions.
     #[arg(long, value_name = "N")]
     fuel: Option<u64>,
@@ -100,6 +104,7 @@ impl GuestOpts {
         let sandbox = Sandbox {
             dirs,
             env,
+            network: self.allow_network,
             fuel: self.fuel,
             max_memory: self.max_memory,
             max_stack: self.max_stack,

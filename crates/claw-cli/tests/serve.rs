@@ -274,7 +274,11 @@ fn malformed_http_is_refused_and_the_server_stays_up() {
     );
     // HTTP/1.0 allows leaving out `Host`; the guest would have no authority to see.
     let answer = server.raw(b"GET / HTTP/1.0\r\n\r\n");
-    assert!(answer.starts_with(b"HTTP/1.0 400"), "{:?}", String::from_utf8_lossy(&answer));
+    assert!(
+        answer.starts_with(b"HTTP/1.0 400"),
+        "{:?}",
+        String::from_utf8_lossy(&answer)
+    );
     assert!(answer.ends_with(b"no Host header\n"));
     // A client that goes away mid-request.
     let _ = server.raw(b"POST / HTTP/1.1\r\ncontent-length: 100\r\n\r\nabc");

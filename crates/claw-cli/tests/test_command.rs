@@ -962,33 +962,42 @@ fn http_tests_fail_with_what_the_service_did() {
          0 passed, 2 failed; finished in T\n"
     );
     assert_eq!(output.status.code(), Some(1));
-    // A trap in the service is the request's error; a host no service answers goes to the
-    // network, where nothing listens on that port.
-    let output = claw_test_at_root(&[
-        "tests/test-files/http-failures.test.claw",
-        "--with",
-        "api=tests/http/limits.claw",
-    ]);
-    assert_eq!(
-        report(&output),
-        "running 4 tests from tests/test-files/http-failures.test.claw\n\
-         test tests.answers ... ok (T)\n\
-         test tests.traps ... FAILED (T)\n\
-         test tests.nothing-listens ... FAILED (T)\n\
-         test tests.not-a-url ... FAILED (T)\n\
-         \n\
-         failures:\n\
-         \n\
-         ---- tests.traps (tests/test-files/http-failures.test.claw) ----\n\
-         GET http://api/trap failed: trap in `handle`: index out of bounds\n\
-         \n\
-         ---- tests.nothing-listens (tests/test-files/http-failures.test.claw) ----\n\
-         GET http://127.0.0.1:9/ failed: connection refused\n\
-         \n\
-         ---- tests.not-a-url (tests/test-files/http-failures.test.claw) ----\n\
-         `api/` is not a URL such as `http://host/path`\n\
-         \n\
-         1 passed, 3 failed; finished in T\n"
-    );
-    assert_eq!(output.status.code(), Some(1));
+    // A trap in the service is the request's error; a host no service answers is denied,
+    // unless the network is allowed (where nothing listens on that port).
+    for (flag, closed) in [
+        ("--cases=100", "request denied"),
+        ("--allow-network", "connection refused"),
+    ] {
+        let output = claw_test_at_root(&[
+            flag,
+            "tests/test-files/http-failures.test.claw",
+            "--with",
+            "api=tests/http/limits.claw",
+        ]);
+        assert_eq!(
+            report(&output),
+            format!(
+                "running 4 tests from tests/test-files/http-failures.test.claw\n\
+                 test tests.answers ... ok (T)\n\
+                 test tests.traps ... FAILED (T)\n\
+                 test tests.nothing-listens ... FAILED (T)\n\
+                 test tests.not-a-url ... FAILED (T)\n\
+                 \n\
+                 failures:\n\
+                 \n\
+                 ---- tests.traps (tests/test-files/http-failures.test.claw) ----\n\
+                 GET http://api/trap failed: trap in `handle`: index out of bounds\n\
+                 \n\
+                 ---- tests.nothing-listens (tests/test-files/http-failures.test.claw) ----\n\
+                 GET http://127.0.0.1:9/ failed: {closed}\n\
+                 \n\
+                 ---- tests.not-a-url (tests/test-files/http-failures.test.claw) ----\n\
+                 `api/` is not a URL such as `http://host/path`\n\
+                 \n\
+                 1 passed, 3 failed; finished in T\n"
+            ),
+            "{flag}"
+        );
+        assert_eq!(output.status.code(), Some(1));
+    }
 }

@@ -4,7 +4,7 @@
 //! variables, directories) and limits consumption (fuel, memory).
 //!
 //! Capabilities are off by default: a guest gets no files, no environment variables and no
-//! network unless the embedder grants them. (The two structs are separate because embedders
+//! network (outgoing HTTP) unless the embedder grants them. (The two structs are separate because embedders
 //! build `Config` as a literal with all its fields; new settings go into `Sandbox`.)
 
 use std::path::PathBuf;
@@ -41,6 +41,10 @@ pub struct Sandbox {
     pub env: Vec<(String, String)>,
     /// Host directories the guest may read and write, each under a guest path.
     pub dirs: Vec<Preopen>,
+    /// Whether the guest's outgoing HTTP requests (`wasi:http/outgoing-handler`) may go to
+    /// the network; otherwise they are denied, except those an HTTP service given to
+    /// [`Host::http_service`](crate::Host::http_service) answers.
+    pub network: bool,
     /// Fuel for each call (roughly one unit per Wasm instruction); running out fails with
     /// [`RunError::OutOfFuel`](crate::RunError::OutOfFuel). `None` is unlimited.
     pub fuel: Option<u64>,

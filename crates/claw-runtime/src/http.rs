@@ -186,6 +186,9 @@ impl WasiHttpHooks for HttpHooks {
             .find(|r| r.host == host)
             .cloned()
         else {
+            if !self.settings.sandbox.network {
+                return Box::new(async { Err(Error::HttpRequestDenied) });
+            }
             let network = wasmtime_wasi_http::WasiHttpHooks::send_request(
                 &mut Network,
                 request,

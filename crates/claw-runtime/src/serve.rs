@@ -219,12 +219,19 @@ impl Shared {
         let addressed = request.uri().authority().is_some()
             || request.headers().contains_key(hyper::header::HOST);
         let (response, error, rest) = if !addressed {
-            (plain(hyper::StatusCode::BAD_REQUEST, "no Host header\n"), None, None)
+            (
+                plain(hyper::StatusCode::BAD_REQUEST, "no Host header\n"),
+                None,
+                None,
+            )
         } else {
             match self.clone().handle(request).await {
                 Ok((response, rest)) => (response, None, Some(rest)),
                 Err(err) => (
-                    plain(hyper::StatusCode::INTERNAL_SERVER_ERROR, "internal server error\n"),
+                    plain(
+                        hyper::StatusCode::INTERNAL_SERVER_ERROR,
+                        "internal server error\n",
+                    ),
                     Some(err),
                     None,
                 ),
