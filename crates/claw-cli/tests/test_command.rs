@@ -1001,3 +1001,33 @@ fn http_tests_fail_with_what_the_service_did() {
         assert_eq!(output.status.code(), Some(1));
     }
 }
+
+#[test]
+fn routed_services_call_services_and_a_loop_stops() {
+    let run = |next: &str| {
+        let with = format!("next={next}");
+        let output = claw_test_at_root(&[
+            "tests/test-files/forward.test.claw",
+            "--with",
+            "api=tests/http/forward.claw",
+            "--with",
+            &with,
+        ]);
+        let report = report(&output);
+        report
+            .lines()
+            .skip_while(|line| !line.starts_with("---- "))
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        run("examples/http/hello.claw"),
+        "200 forwarded: Hello from Claw"
+    );
+    // Forwarding to itself: sixteen services deep, the next request is refused.
+    assert_eq!(
+        run("tests/http/forward.claw"),
+        "508 GET http://next/ failed: loop detected"
+    );
+}

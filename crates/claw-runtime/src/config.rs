@@ -89,6 +89,9 @@ pub(crate) struct Settings {
     pub(crate) metered: bool,
     /// The HTTP services outgoing requests may reach in-process, by host name.
     pub(crate) routes: Vec<std::sync::Arc<crate::http::Route>>,
+    /// How many routed requests the store's instance is inside: a service that calls
+    /// itself must stop somewhere.
+    pub(crate) route_depth: u32,
 }
 
 impl Settings {
@@ -111,6 +114,7 @@ impl Settings {
             sandbox: sandbox.clone(),
             metered: true,
             routes,
+            route_depth: 0,
         })
     }
 }

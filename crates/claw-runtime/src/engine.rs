@@ -26,6 +26,9 @@ pub(crate) const NO_DEADLINE: u64 = u64::MAX / 2;
 /// nearly every process uses one.
 static ENGINES: Mutex<Vec<(usize, &'static Engine)>> = Mutex::new(Vec::new());
 static TICKER: OnceLock<()> = OnceLock::new();
+/// The engines whose epochs the ticker advances: every one a deadline was asked of (the
+/// shared ones, and `claw serve`'s own).
+static TICKED: Mutex<Vec<&'static Engine>> = Mutex::new(Vec::new());
 
 /// The shared engine whose Wasm stack limit is `max_stack` (wasmtime's default for `None`),
 /// created on first use.
@@ -62,12 +65,25 @@ pub(crate) fn deadline_ticks(engine: &'static Engine, timeout: Option<Duration>)
     let Some(timeout) = timeout else {
         return NO_DEADLINE;
     };
+    {
+        let mut ticked = TICKED
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !ticked.iter().any(|e| std::ptr::eq(*e, engine)) {
+            ticked.push(engine);
+        }
+    }
     TICKER.get_or_init(|| {
         thread::Builder::new()
             .name("claw-runtime-epoch".into())
-            .spawn(move || loop {
+            .spawn(|| loop {
                 thread::sleep(TICK);
-                engine.increment_epoch();
+                let ticked = TICKED
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                for engine in ticked.iter() {
+                    engine.increment_epoch();
+                }
             })
             .expect("spawning the epoch ticker thread");
     });

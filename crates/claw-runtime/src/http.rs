@@ -150,6 +150,10 @@ pub(crate) fn check_routable(wasm: &[u8]) -> Result<(), RunError> {
     }
 }
 
+/// How deep routed requests may nest (a service calling a service …) before the next is
+/// refused as a loop.
+const MAX_ROUTE_DEPTH: u32 = 16;
+
 /// One instance of a service and the store it lives in.
 pub(crate) struct Kept {
     pub(crate) store: Store<State>,
@@ -198,7 +202,13 @@ impl WasiHttpHooks for HttpHooks {
             return network;
         };
         let slot = self.kept.entry(host).or_default().clone();
-        let settings = self.settings.clone();
+        if self.settings.route_depth >= MAX_ROUTE_DEPTH {
+            return Box::new(async { Err(Error::LoopDetected) });
+        }
+        let settings = Settings {
+            route_depth: self.settings.route_depth + 1,
+            ..self.settings.clone()
+        };
         Box::new(async move {
             let (response, rest) = route
                 .handle(slot, &settings, request)

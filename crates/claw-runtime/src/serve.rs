@@ -315,6 +315,8 @@ impl HandlerState for Wasi03 {
             expiration: Unbounded,
             state: Requests {
                 keep: self.keep.load(Ordering::Relaxed),
+                engine: self.engine,
+                settings: self.settings.clone(),
             },
         })
     }
@@ -335,9 +337,12 @@ impl WorkerExpiration for Unbounded {
     }
 }
 
-/// Which requests an instance takes: its first only, or with `keep` every one.
+/// Which requests an instance takes: its first only, or with `keep` every one; each gets
+/// the limits afresh.
 struct Requests {
     keep: bool,
+    engine: &'static Engine,
+    settings: Settings,
 }
 
 impl WorkerState for Requests {
@@ -354,10 +359,18 @@ impl WorkerState for Requests {
 
     fn on_request_start(
         &self,
-        _store: wasmtime::StoreContextMut<'_, State>,
+        mut store: wasmtime::StoreContextMut<'_, State>,
         _data: (),
         _task: wasmtime::component::GuestTaskId,
     ) -> std::pin::Pin<Box<dyn Future<Output = ()> + Send + Sync>> {
+        // A kept instance serves many requests: each gets a full tank and a fresh deadline.
+        // (A store with no fuel counted refuses `set_fuel`, so only a set limit is applied.)
+        if let Some(fuel) = self.settings.sandbox.fuel {
+            let _ = store.set_fuel(fuel);
+        }
+        if let Some(timeout) = self.settings.config.timeout {
+            store.set_epoch_deadline(crate::engine::deadline_ticks(self.engine, Some(timeout)));
+        }
         Box::pin(std::future::pending())
     }
 
