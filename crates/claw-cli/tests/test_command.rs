@@ -1025,9 +1025,13 @@ fn routed_services_call_services_and_a_loop_stops() {
         run("examples/http/hello.claw"),
         "200 forwarded: Hello from Claw"
     );
-    // Forwarding to itself: sixteen services deep, the next request is refused.
+    // Forwarding to itself: sixteen services deep, the next request is refused, and each
+    // of the fifteen below passes the refusal up.
     assert_eq!(
         run("tests/http/forward.claw"),
-        "508 GET http://next/ failed: loop detected"
+        format!(
+            "508 {}GET http://next/ failed: loop detected",
+            "forwarded: ".repeat(15)
+        )
     );
 }
