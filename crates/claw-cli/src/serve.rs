@@ -20,7 +20,8 @@ Example:
   Hello from Claw
 
 Every request gets a fresh instance of the component, so nothing a request does outlives it
-(with --keep-instance, one instance answers every request in turn, and its globals last).
+(with --keep-instance, one instance answers every request, in turn for a WASI 0.2 component
+and concurrently for a WASI 0.3 one, and its globals last).
 --fuel, --max-memory and --timeout hold per request: a request over a limit, or whose handler
 traps, is answered `500 Internal Server Error` and logged, and the server goes on serving.
 Each request is logged on stderr as `METHOD PATH STATUS TIME`; Ctrl-C stops the server after

@@ -4,8 +4,9 @@
 //! state persists.
 //!
 //! Nothing here knows about Claw source: the input is a component binary, and errors are plain
-//! data ([`RunError`]) that the CLI renders. Calls are synchronous; only [`Server`] (`claw
-//! serve`) runs an async runtime, the one `wasi:http` is built on.
+//! data ([`RunError`]) that the CLI renders. Calls are synchronous; HTTP services, served by
+//! [`Server`] (`claw serve`) or reached by a test's requests, run on tokio, which `wasi:http`
+//! is built on.
 
 mod compose;
 mod config;

@@ -123,7 +123,8 @@ impl Server {
         })
     }
 
-    /// Serve every request from one instance, in turn, rather than a fresh instance each:
+    /// Serve every request from one instance (in turn for WASI 0.2, concurrently for 0.3)
+    /// rather than a fresh instance each:
     /// its globals then last from one request to the next (a mock or a demo keeping state).
     /// An instance that fails a request is replaced by a fresh one for the next.
     pub fn keep_instance(mut self) -> Server {

@@ -713,8 +713,13 @@ impl Emitter<'_> {
 
     pub(super) fn cast(&mut self, from: TypeId, to: TypeId) {
         let types = self.info.types();
-        // Also a string and its bytes: one representation.
+        // A string and its bytes (`s.bytes()`, the one cast between types in memory) have
+        // one representation.
         if from == to || types.in_memory(from) {
+            debug_assert!(
+                from == to
+                    || (from == TypeId::STRING && types.def(to) == &TypeDef::List(TypeId::U8))
+            );
             return;
         }
         match (types.int_shape(from), types.int_shape(to)) {
