@@ -24,7 +24,7 @@ use wasmtime_wasi_http::{
 
 use crate::config::Settings;
 use crate::error::{from_call_error, RunError};
-use crate::store::{new_state, State};
+use crate::store::{arm, new_store, State};
 
 /// Per-store `wasi:http` state.
 pub(crate) struct HttpState {
@@ -360,33 +360,4 @@ async fn respond(
             Err(err) => RunError::Other(err.into()),
         }),
     }
-}
-
-/// A store for one instance of a service, its limits in force.
-pub(crate) fn new_store(
-    engine: &'static Engine,
-    settings: &Settings,
-) -> Result<Store<State>, RunError> {
-    let mut store = Store::new(engine, new_state(settings, None)?);
-    State::limit(&mut store);
-    arm(&mut store, engine, settings)?;
-    Ok(store)
-}
-
-/// A full tank and a fresh deadline for each request, where the engine counts them.
-fn arm(
-    store: &mut Store<State>,
-    engine: &'static Engine,
-    settings: &Settings,
-) -> Result<(), RunError> {
-    if settings.metered {
-        return crate::store::arm(store, engine, settings);
-    }
-    if let Some(fuel) = settings.sandbox.fuel {
-        store.set_fuel(fuel)?;
-    }
-    if let Some(timeout) = settings.config.timeout {
-        store.set_epoch_deadline(crate::engine::deadline_ticks(engine, Some(timeout)));
-    }
-    Ok(())
 }

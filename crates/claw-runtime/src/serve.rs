@@ -30,7 +30,8 @@ use wasmtime_wasi_http::WasiHttpView;
 
 use crate::config::{Config, Sandbox, Settings, DEFAULT_MAX_STACK};
 use crate::error::{from_call_error, RunError};
-use crate::http::{handle_fresh, handle_kept, new_store, not_a_service, Handling, Kept};
+use crate::http::{handle_fresh, handle_kept, not_a_service, Handling, Kept};
+use crate::store::new_store;
 use crate::store::State;
 
 /// A bound listening socket and the component that answers on it.

@@ -166,13 +166,23 @@ impl wasmtime_wasi_http::WasiHttpView for State {
 }
 
 /// Gives the store a full tank and a fresh deadline, so each call gets the whole of both.
+/// An engine that counts only where a limit is set (`claw serve`'s) gets only those limits.
 pub(crate) fn arm(
     store: &mut Store<State>,
     engine: &'static Engine,
     settings: &Settings,
 ) -> Result<(), RunError> {
-    store.set_fuel(settings.sandbox.fuel.unwrap_or(u64::MAX))?;
-    store.set_epoch_deadline(deadline_ticks(engine, settings.config.timeout));
+    if settings.metered {
+        store.set_fuel(settings.sandbox.fuel.unwrap_or(u64::MAX))?;
+        store.set_epoch_deadline(deadline_ticks(engine, settings.config.timeout));
+        return Ok(());
+    }
+    if let Some(fuel) = settings.sandbox.fuel {
+        store.set_fuel(fuel)?;
+    }
+    if let Some(timeout) = settings.config.timeout {
+        store.set_epoch_deadline(deadline_ticks(engine, Some(timeout)));
+    }
     Ok(())
 }
 
