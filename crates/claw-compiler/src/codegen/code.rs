@@ -146,7 +146,30 @@ fn peephole(
             match (inst, out.last()) {
                 (I::LocalGet(x), Some(I::LocalSet(y))) if x == *y => {
                     out.pop();
-                    out.push(I::LocalTee(x));
+                    let count = reads.get_mut(&x).expect("a local.get was counted");
+                    *count -= 1;
+                    // Read nowhere else: the value just stays on the stack.
+                    if *count > 0 {
+                        out.push(I::LocalTee(x));
+                    }
+                }
+                // `get a; get b; set c; drop` is `get b; set c`: the dropped `a` was never
+                // needed.
+                (I::Drop, Some(I::LocalSet(_)))
+                    if matches!(
+                        out.get(out.len().wrapping_sub(3)..),
+                        Some([I::LocalGet(_), I::LocalGet(_), I::LocalSet(_)])
+                    ) =>
+                {
+                    let set = out.pop().expect("matched");
+                    let b = out.pop().expect("matched");
+                    if let Some(I::LocalGet(a)) = out.pop() {
+                        if let Some(count) = reads.get_mut(&a) {
+                            *count -= 1;
+                        }
+                    }
+                    out.push(b);
+                    out.push(set);
                 }
                 (I::LocalSet(x), _) if reads.get(&x).copied().unwrap_or(0) == 0 => {
                     next = Some(I::Drop);
