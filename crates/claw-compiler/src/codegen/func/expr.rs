@@ -278,21 +278,13 @@ impl Emitter<'_> {
         let start = self.code.stash(&[ValType::I32]);
         self.expr(&args[2]);
         let end = self.code.stash(&[ValType::I32]);
-        let trap = |code: &mut crate::codegen::code::Code, why: Trap| {
-            code.extend([
-                I::If(BlockType::Empty),
-                I::Call(info.helper(Helper::Trap(why))),
-                I::Unreachable,
-                I::End,
-            ]);
-        };
         // An inclusive end must be an index; then it is one past the last element taken.
         self.code.extend([
             I::LocalGet(end),
             I::LocalGet(list + 1),
             if inclusive { I::I32GeU } else { I::I32GtU },
         ]);
-        trap(&mut self.code, Trap::IndexOutOfBounds);
+        self.trap_if(Trap::IndexOutOfBounds);
         if inclusive {
             self.code.extend([
                 I::LocalGet(end),
@@ -303,7 +295,7 @@ impl Emitter<'_> {
         }
         self.code
             .extend([I::LocalGet(start), I::LocalGet(end), I::I32GtU]);
-        trap(&mut self.code, Trap::IndexOutOfBounds);
+        self.trap_if(Trap::IndexOutOfBounds);
         if string {
             // A boundary inside the string must not be a continuation byte.
             for at in [start, end] {
@@ -324,7 +316,7 @@ impl Emitter<'_> {
                     I::I32Const(0),
                     I::End,
                 ]);
-                trap(&mut self.code, Trap::CharBoundary);
+                self.trap_if(Trap::CharBoundary);
             }
         }
         // The copy: (0, 0) when empty, as an empty list always is.
@@ -425,22 +417,26 @@ impl Emitter<'_> {
         }
     }
 
+    /// Traps with `why` when the condition on the stack holds.
+    fn trap_if(&mut self, why: Trap) {
+        self.code.extend([
+            I::If(BlockType::Empty),
+            I::Call(self.info.helper(Helper::Trap(why))),
+            // The trap never returns; saying so lets the engine keep the fast path lean.
+            I::Unreachable,
+            I::End,
+        ]);
+    }
+
     /// The address of element `index` of the list in locals `list`, trapping when out of
     /// bounds unless the IR proved it is not.
     pub(super) fn element(&mut self, list: u32, index: &Expr, checked: bool, elem: TypeId) -> u32 {
         self.expr(index);
         let i = self.code.stash(&[ValType::I32]);
         if checked {
-            self.code.extend([
-                I::LocalGet(i),
-                I::LocalGet(list + 1),
-                I::I32GeU,
-                I::If(BlockType::Empty),
-                I::Call(self.info.helper(Helper::Trap(Trap::IndexOutOfBounds))),
-                // The trap never returns; saying so lets the engine keep the fast path lean.
-                I::Unreachable,
-                I::End,
-            ]);
+            self.code
+                .extend([I::LocalGet(i), I::LocalGet(list + 1), I::I32GeU]);
+            self.trap_if(Trap::IndexOutOfBounds);
         }
         let addr = self.code.local(ValType::I32);
         let size = canon::size(self.info.types(), elem) as i32;
@@ -616,13 +612,9 @@ impl Emitter<'_> {
                     I::I32Const(-1),
                     I::I32Eq,
                     I::I32And,
-                    I::If(BlockType::Empty),
-                    I::Call(self.info.helper(Helper::Trap(Trap::IntegerOverflow))),
-                    I::Unreachable,
-                    I::End,
-                    I::LocalGet(a),
-                    I::LocalGet(b),
                 ]);
+                self.trap_if(Trap::IntegerOverflow);
+                self.code.extend([I::LocalGet(a), I::LocalGet(b)]);
             }
             // Each pair: (32-bit, 64-bit); `sign` picks between signed and unsigned forms.
             let wide = |a: I<'static>, b: I<'static>| if shape.wide() { b } else { a };
