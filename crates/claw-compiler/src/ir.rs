@@ -17,7 +17,7 @@ mod walk;
 
 use claw_syntax::ast::{BinaryOp, UnaryOp};
 
-use crate::program::{FuncId, GlobalId};
+use crate::program::{FloatOp, FuncId, GlobalId};
 use crate::types::TypeId;
 
 pub use decision::Decision;
@@ -221,6 +221,8 @@ pub enum Builtin {
     Slice {
         inclusive: bool,
     },
+    /// A float method that is one Wasm instruction, on its operands.
+    Float(FloatOp),
 }
 
 #[derive(Clone)]

@@ -3,106 +3,232 @@
 //! and checked, lowered and compiled with them. Dead-function elimination then keeps only what
 //! the file's exports reach, so a library costs nothing where it is not called.
 //!
+//! The methods of strings, chars, numbers and lists that are not built in are library
+//! functions too: `s.contains(x)` calls `string::contains(s, x)`, the function of the
+//! receiver type's namespace whose first parameter takes the receiver. The integer methods
+//! are one template (`lib/int.claw`), written once per integer type with `$int`, `$min` and
+//! `$max` replaced, so `u8::parse` and `s64::parse` are two functions of the same text.
+//!
 //! A library file's items keep their spans in [`LIBRARY_FILE`], which no caller's file uses:
 //! the line table, the editor queries and diagnostics all leave such spans out.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use claw_syntax::ast::{ExprKind, Item, SourceFile};
 use claw_syntax::FileId;
 
 use crate::diagnostics::Diagnostic;
+use crate::types::{TypeDef, TypeId, Types};
 
 /// The file of every span in a library's code.
 pub const LIBRARY_FILE: FileId = FileId(u32::MAX);
 
 struct Library {
     /// What calls of its functions are qualified with.
-    namespace: &'static str,
-    file: &'static str,
-    text: &'static str,
-    /// The other library files its functions call.
-    needs: &'static [&'static str],
+    namespace: String,
+    file: String,
+    text: String,
+    /// Its functions are also methods of the type named by the namespace (`string`, `char`,
+    /// `u32`, `list`): `x.f(a)` is `namespace::f(x, a)`.
+    methods: bool,
 }
 
-const LIBRARIES: &[Library] = &[
-    Library {
-        namespace: "http",
-        file: "http.claw",
-        text: include_str!("../lib/http.claw"),
-        needs: &[],
-    },
-    Library {
-        namespace: "http",
-        file: "http-client.claw",
-        text: include_str!("../lib/http-client.claw"),
-        needs: &["http.claw"],
-    },
+/// The integer types, with the smallest and largest values the template's `$min` and `$max`
+/// stand for.
+const INTEGERS: &[(&str, &str, &str)] = &[
+    ("u8", "0", "255"),
+    ("u16", "0", "65535"),
+    ("u32", "0", "4294967295"),
+    ("u64", "0", "18446744073709551615"),
+    ("s8", "-128", "127"),
+    ("s16", "-32768", "32767"),
+    ("s32", "-2147483648", "2147483647"),
+    ("s64", "-9223372036854775808", "9223372036854775807"),
 ];
+
+fn libraries() -> &'static [Library] {
+    static LIBRARIES: OnceLock<Vec<Library>> = OnceLock::new();
+    LIBRARIES.get_or_init(|| {
+        let fixed = |namespace: &str, file: &str, text: &str, methods: bool| Library {
+            namespace: namespace.to_owned(),
+            file: file.to_owned(),
+            text: text.to_owned(),
+            methods,
+        };
+        let mut all = vec![
+            fixed("http", "http.claw", include_str!("../lib/http.claw"), false),
+            fixed(
+                "http",
+                "http-client.claw",
+                include_str!("../lib/http-client.claw"),
+                false,
+            ),
+            fixed(
+                "string",
+                "string.claw",
+                include_str!("../lib/string.claw"),
+                true,
+            ),
+            fixed("char", "char.claw", include_str!("../lib/char.claw"), true),
+            fixed("list", "list.claw", include_str!("../lib/list.claw"), true),
+        ];
+        for &(int, min, max) in INTEGERS {
+            let mut text = include_str!("../lib/int.claw").to_owned();
+            if min.starts_with('-') {
+                text.push_str(include_str!("../lib/signed.claw"));
+            }
+            let text = text
+                .replace("$int", int)
+                .replace("$min", min)
+                .replace("$max", max);
+            all.push(Library {
+                namespace: int.to_owned(),
+                file: format!("int.claw ({int})"),
+                text,
+                methods: true,
+            });
+        }
+        for float in ["f32", "f64"] {
+            all.push(Library {
+                namespace: float.to_owned(),
+                file: format!("float.claw ({float})"),
+                text: include_str!("../lib/float.claw").replace("$float", float),
+                methods: true,
+            });
+        }
+        all
+    })
+}
 
 /// Whether `namespace` is a library's, so that `namespace::f(…)` calls one of its functions.
 pub fn is_namespace(namespace: &str) -> bool {
-    LIBRARIES.iter().any(|lib| lib.namespace == namespace)
+    libraries().iter().any(|lib| lib.namespace == namespace)
 }
 
 /// The functions of `namespace`'s libraries, by their unqualified names.
 pub fn functions(namespace: &str) -> Vec<String> {
     let mut names = Vec::new();
-    for lib in LIBRARIES.iter().filter(|lib| lib.namespace == namespace) {
-        let (ast, _) = claw_syntax::parse(LIBRARY_FILE, lib.text);
+    for lib in libraries().iter().filter(|lib| lib.namespace == namespace) {
+        let (ast, _) = claw_syntax::parse(LIBRARY_FILE, &lib.text);
         for item in &ast.items {
             if let Item::Func(func) = item {
                 names.push(func.name.text.clone());
             }
         }
     }
+    if namespace == "string" {
+        // Built in, as its check is a loop over UTF-8's rules.
+        names.push("from-utf8".to_owned());
+    }
     names.sort();
     names
 }
 
-/// Adds to `ast` the library files whose functions it calls (and the files those need). A
-/// name the file defines that a linked library also brings in (a type it imports, a record
-/// it declares) is reported at the file's definition: the two would be one name.
-pub fn link(ast: &mut SourceFile) -> Vec<Diagnostic> {
-    let called = qualified_calls(ast);
-    if !called.iter().any(|(namespace, _)| is_namespace(namespace)) {
-        return Vec::new();
-    }
-    let mut parsed: Vec<(SourceFile, bool)> = LIBRARIES
+/// The namespace whose library functions are the methods of values of type `ty`, if any.
+pub fn method_namespace(types: &Types, ty: TypeId) -> Option<&'static str> {
+    Some(match types.def(ty) {
+        TypeDef::String => "string",
+        TypeDef::Char => "char",
+        TypeDef::List(_) => "list",
+        TypeDef::U8 => "u8",
+        TypeDef::U16 => "u16",
+        TypeDef::U32 => "u32",
+        TypeDef::U64 => "u64",
+        TypeDef::S8 => "s8",
+        TypeDef::S16 => "s16",
+        TypeDef::S32 => "s32",
+        TypeDef::S64 => "s64",
+        TypeDef::F32 => "f32",
+        TypeDef::F64 => "f64",
+        _ => return None,
+    })
+}
+
+/// A function of a method library, described from its source: for the editor and for
+/// messages, before any library is linked.
+pub struct Method {
+    pub name: String,
+    /// The type of its first parameter, as written: what it is a method of.
+    pub receiver: String,
+    /// `func(…) -> …` without the first parameter.
+    pub signature: String,
+}
+
+/// The functions of `namespace`'s method libraries.
+pub fn methods(namespace: &str) -> Vec<Method> {
+    let mut out = Vec::new();
+    for lib in libraries()
         .iter()
-        .map(|lib| {
-            let (file, errors) = claw_syntax::parse(LIBRARY_FILE, lib.text);
-            (file, errors.is_empty())
-        })
-        .collect();
-    let mut wanted: Vec<bool> = LIBRARIES
-        .iter()
-        .zip(&parsed)
-        .map(|(lib, (file, _))| {
-            file.items.iter().any(|item| match item {
-                Item::Func(func) => {
-                    called.contains(&(lib.namespace.to_owned(), func.name.text.clone()))
-                }
-                _ => false,
-            })
-        })
-        .collect();
-    for i in 0..LIBRARIES.len() {
-        if wanted[i] {
-            for need in LIBRARIES[i].needs {
-                if let Some(j) = LIBRARIES.iter().position(|lib| lib.file == *need) {
-                    wanted[j] = true;
-                }
+        .filter(|lib| lib.methods && lib.namespace == namespace)
+    {
+        let (ast, _) = claw_syntax::parse(LIBRARY_FILE, &lib.text);
+        let text = |span: claw_syntax::Span| &lib.text[span.start as usize..span.end as usize];
+        for item in &ast.items {
+            let Item::Func(func) = item else { continue };
+            let Some(first) = func.sig.params.first() else {
+                continue;
+            };
+            let params: Vec<String> = func.sig.params[1..]
+                .iter()
+                .map(|p| format!("{}: {}", p.name.text, text(p.ty.span)))
+                .collect();
+            let mut signature = format!("func({})", params.join(", "));
+            if let Some(result) = &func.sig.result {
+                signature.push_str(" -> ");
+                signature.push_str(text(result.span));
             }
+            out.push(Method {
+                name: func.name.text.clone(),
+                receiver: text(first.ty.span).to_owned(),
+                signature,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// Adds to `ast` the library files whose functions it calls, as `namespace::f(…)` or as
+/// methods, and the files those call in turn. A name the file defines that a linked library
+/// also brings in (a type it imports, a record it declares) is reported at the file's
+/// definition: the two would be one name.
+pub fn link(ast: &mut SourceFile) -> Vec<Diagnostic> {
+    let libraries = libraries();
+    let mut uses = Uses::default();
+    uses.add(ast);
+    let mut parsed: Vec<Option<(SourceFile, bool)>> = libraries.iter().map(|_| None).collect();
+    let mut wanted = vec![false; libraries.len()];
+    // Linking a library may call for another (the string library parses numbers).
+    loop {
+        let mut grew = false;
+        for (i, lib) in libraries.iter().enumerate() {
+            if wanted[i] || !uses.may_call(lib) {
+                continue;
+            }
+            let (file, errors) = claw_syntax::parse(LIBRARY_FILE, &lib.text);
+            let calls = file.items.iter().any(|item| match item {
+                Item::Func(func) => uses.calls(lib, &func.name.text),
+                _ => false,
+            });
+            if calls {
+                uses.add(&file);
+                parsed[i] = Some((file, errors.is_empty()));
+                wanted[i] = true;
+                grew = true;
+            }
+        }
+        if !grew {
+            break;
         }
     }
     let mut diagnostics = Vec::new();
     let defined = file_names(ast, true);
     let mut reported: HashSet<String> = HashSet::new();
-    for ((lib, (file, parses)), wanted) in LIBRARIES.iter().zip(parsed.drain(..)).zip(wanted) {
-        if !wanted {
+    for (lib, parsed) in libraries.iter().zip(parsed) {
+        let Some((file, parses)) = parsed else {
             continue;
-        }
+        };
         if !parses {
             diagnostics.push(
                 Diagnostic::error(
@@ -162,6 +288,53 @@ pub fn link(ast: &mut SourceFile) -> Vec<Diagnostic> {
         }
     }
     diagnostics
+}
+
+/// The functions a file (and the libraries linked so far) may call: `a::b(…)` calls, and the
+/// names of methods called on values whose types are not known before checking.
+#[derive(Default)]
+struct Uses {
+    qualified: HashSet<(String, String)>,
+    methods: HashSet<String>,
+}
+
+impl Uses {
+    fn add(&mut self, ast: &SourceFile) {
+        for item in &ast.items {
+            let body = match item {
+                Item::Func(func) => &func.body,
+                Item::Global(global) => &global.body,
+                _ => continue,
+            };
+            for (_, expr) in body.exprs.iter() {
+                match &expr.kind {
+                    ExprKind::Call { callee, .. } => {
+                        if let [namespace, name] = callee.as_slice() {
+                            self.qualified
+                                .insert((namespace.text.clone(), name.text.clone()));
+                        }
+                    }
+                    ExprKind::Method { name, .. } => {
+                        self.methods.insert(name.text.clone());
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Whether anything could call into `lib` (a cheap test before parsing it).
+    fn may_call(&self, lib: &Library) -> bool {
+        lib.methods && !self.methods.is_empty()
+            || self.qualified.iter().any(|(ns, _)| *ns == lib.namespace)
+    }
+
+    fn calls(&self, lib: &Library, func: &str) -> bool {
+        lib.methods && self.methods.contains(func)
+            || self
+                .qualified
+                .contains(&(lib.namespace.clone(), func.to_owned()))
+    }
 }
 
 /// How a file-level name came to be.
@@ -255,26 +428,6 @@ pub fn outside(mut diagnostic: Diagnostic) -> Diagnostic {
     diagnostic
 }
 
-/// Every `a::b(…)` call in the file, as `(a, b)`.
-fn qualified_calls(ast: &SourceFile) -> HashSet<(String, String)> {
-    let mut calls = HashSet::new();
-    for item in &ast.items {
-        let body = match item {
-            Item::Func(func) => &func.body,
-            Item::Global(global) => &global.body,
-            _ => continue,
-        };
-        for (_, expr) in body.exprs.iter() {
-            if let ExprKind::Call { callee, .. } = &expr.kind {
-                if let [namespace, name] = callee.as_slice() {
-                    calls.insert((namespace.text.clone(), name.text.clone()));
-                }
-            }
-        }
-    }
-    calls
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,8 +436,8 @@ mod tests {
     /// call them (the HTTP examples and their tests, `tests/http/`).
     #[test]
     fn libraries_parse() {
-        for lib in LIBRARIES {
-            let (_, errors) = claw_syntax::parse(LIBRARY_FILE, lib.text);
+        for lib in libraries() {
+            let (_, errors) = claw_syntax::parse(LIBRARY_FILE, &lib.text);
             assert!(errors.is_empty(), "{}: {errors:?}", lib.file);
         }
     }

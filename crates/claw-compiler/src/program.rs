@@ -57,6 +57,58 @@ pub enum Builtin {
     /// `string::from-utf8(bytes)`: the string those bytes encode, or an error naming the
     /// offset of the first byte that is not valid UTF-8.
     FromUtf8,
+    /// `s[i]`: the byte at offset `i` of a string. Unlike a list's element it is not a place:
+    /// a string's bytes cannot be assigned.
+    Byte,
+    /// `x.sqrt()`, `x.min(y)`, …: a float operation that is one Wasm instruction.
+    Float(FloatOp),
+}
+
+/// The methods of `f32` and `f64` that are Wasm instructions, with Wasm's semantics: `min`
+/// and `max` give NaN when either operand is NaN, and order `-0.0` below `0.0`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FloatOp {
+    Abs,
+    Sqrt,
+    Floor,
+    Ceil,
+    Trunc,
+    /// To the nearest integer, ties to even.
+    Nearest,
+    Min,
+    Max,
+}
+
+impl FloatOp {
+    pub const ALL: [FloatOp; 8] = [
+        FloatOp::Abs,
+        FloatOp::Sqrt,
+        FloatOp::Floor,
+        FloatOp::Ceil,
+        FloatOp::Trunc,
+        FloatOp::Nearest,
+        FloatOp::Min,
+        FloatOp::Max,
+    ];
+    pub const NAMES: &'static [&'static str] = &[
+        "abs", "sqrt", "floor", "ceil", "trunc", "nearest", "min", "max",
+    ];
+
+    pub fn name(self) -> &'static str {
+        Self::NAMES[self as usize]
+    }
+
+    pub fn named(name: &str) -> Option<FloatOp> {
+        Self::ALL.into_iter().find(|op| op.name() == name)
+    }
+
+    /// Its operands, the receiver included.
+    pub fn arity(self) -> usize {
+        match self {
+            FloatOp::Min | FloatOp::Max => 2,
+            _ => 1,
+        }
+    }
 }
 
 /// What a pattern does with the value it matches.
@@ -277,6 +329,7 @@ pub fn place_root(body: &ast::Body, res: &ArenaMap<ExprId, Res>, id: ExprId) -> 
             Some(Res::Local(_) | Res::Global(_)) => Some(id),
             _ => None,
         },
+        ast::ExprKind::Index { .. } if res.get(id) == Some(&Res::Builtin(Builtin::Byte)) => None,
         ast::ExprKind::Field { base, .. }
         | ast::ExprKind::Index { base, .. }
         | ast::ExprKind::Paren(base) => place_root(body, res, *base),

@@ -14,10 +14,32 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<SyntaxError>) {
     } else {
         0
     };
-    let mut lexer = TokenKind::lexer(&text[offset..]);
-    while let Some(kind) = lexer.next() {
+    let mut start = offset;
+    let mut lexer = TokenKind::lexer(&text[start..]);
+    loop {
+        // A loop label (`'outer`) starts like a char literal, so the lexer's longest match
+        // would run it into the next quote on the line: it is taken apart here, where it is
+        // defined (`'outer:`) or named (`break 'outer`), and lexing goes on after it.
+        let at = start + lexer.span().end + skipped(lexer.remainder());
+        let after_jump = matches!(
+            tokens.last(),
+            Some(Token {
+                kind: TokenKind::Break | TokenKind::Continue,
+                ..
+            })
+        );
+        if let Some(end) = label_at(text, at, after_jump) {
+            tokens.push(Token {
+                kind: TokenKind::Label,
+                span: Span::new(file, at, end),
+            });
+            start = end;
+            lexer = TokenKind::lexer(&text[start..]);
+            continue;
+        }
+        let Some(kind) = lexer.next() else { break };
         let range = lexer.span();
-        let range = range.start + offset..range.end + offset;
+        let range = range.start + start..range.end + start;
         let span = Span::new(file, range.start, range.end);
         let kind = match kind {
             Ok(TokenKind::Ident) if !is_valid_ident(&text[range.clone()]) => {
@@ -64,6 +86,41 @@ pub fn lex(file: FileId, text: &str) -> (Vec<Token>, Vec<SyntaxError>) {
         span: end,
     });
     (tokens, errors)
+}
+
+/// The length of the whitespace and comments `text` starts with, which the lexer skips.
+fn skipped(text: &str) -> usize {
+    let mut rest = text;
+    loop {
+        let trimmed = rest.trim_start_matches([' ', '\t', '\r', '\n', '\x0C']);
+        match trimmed.strip_prefix("//") {
+            Some(comment) => rest = comment.find('\n').map_or("", |end| &comment[end..]),
+            None => return text.len() - trimmed.len(),
+        }
+    }
+}
+
+/// The end of the loop label at byte `at`, if one is there: `'name` followed by `:` (where
+/// it is defined), or after `break` and `continue` (where it is named), and not by the quote
+/// that would make it a char literal.
+fn label_at(text: &str, at: usize, after_jump: bool) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if bytes.get(at) != Some(&b'\'') || !bytes.get(at + 1)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let mut end = at + 1;
+    while bytes
+        .get(end)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'-')
+    {
+        end += 1;
+    }
+    match bytes.get(end) {
+        Some(b'\'') => None,
+        Some(b':') if bytes.get(end + 1) != Some(&b'\'') => Some(end),
+        _ if after_jump => Some(end),
+        _ => None,
+    }
 }
 
 /// What some editors put at the start of a UTF-8 file; it is not part of the program.

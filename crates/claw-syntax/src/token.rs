@@ -30,6 +30,8 @@ pub enum TokenKind {
     /// Any quoted run, so `'ab'` is one token the parser can reject as a whole.
     #[regex(r"'([^'\\\n]|\\.)*'")]
     Char,
+    /// A loop label, `'outer`: the lexer finds labels itself (see `lexer::label_at`).
+    Label,
     /// A string missing its closing quote, through the end of the line (a trailing `\` too,
     /// so nothing of the line is left over to report again). The lexer reports it and hands the
     /// parser an [`TokenKind::Error`] in its place.
@@ -193,6 +195,7 @@ impl TokenKind {
             Char => "a character",
             UnterminatedStr => "an unterminated string",
             UnterminatedChar => "an unterminated character",
+            Label => "a loop label",
             Import => "`import`",
             Export => "`export`",
             From => "`from`",

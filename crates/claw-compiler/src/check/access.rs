@@ -5,9 +5,10 @@ use claw_syntax::ast::{ExprId, ExprKind, Name};
 use claw_syntax::Span;
 
 use super::infer::Deferred;
+use super::ItemRes;
 use super::{Checker, Expect};
 use crate::diagnostics::Diagnostic;
-use crate::program::{Builtin, Res};
+use crate::program::{Builtin, FloatOp, Res};
 use crate::types::{TypeDef, TypeId};
 
 impl Checker<'_> {
@@ -90,12 +91,21 @@ impl Checker<'_> {
         self.expr(index, Some(Expect::ty(TypeId::U32)));
         match self.types.def(ty) {
             TypeDef::List(elem) => *elem,
+            // A string's bytes, as its length and slices count them.
+            TypeDef::String => {
+                self.types.intern(TypeDef::List(TypeId::U8));
+                self.expr_res.insert(id, Res::Builtin(Builtin::Byte));
+                TypeId::U8
+            }
             TypeDef::Error => TypeId::ERROR,
             _ => {
                 let type_name = self.type_name(ty);
                 self.error(
                     Diagnostic::error("not-indexable", format!("cannot index into `{type_name}`"))
-                        .at(self.body.exprs[base].span, "only lists can be indexed"),
+                        .at(
+                            self.body.exprs[base].span,
+                            "only lists and strings can be indexed",
+                        ),
                 );
                 TypeId::ERROR
             }
@@ -182,15 +192,21 @@ impl Checker<'_> {
                 let option = self.types.intern(TypeDef::Option(*elem));
                 (Builtin::Pop, vec![], option)
             }
-            ("chars", TypeDef::String) => {
-                self.error(
-                    Diagnostic::error("misplaced-chars", "`chars()` is only a `for` loop's source")
-                        .at(span, "not a value")
-                        .hint("write `for c in s.chars() { … }`"),
-                );
-                (Builtin::Chars, vec![], TypeId::ERROR)
+            (_, TypeDef::F32 | TypeDef::F64) if FloatOp::named(&name.text).is_some() => {
+                let op = FloatOp::named(&name.text).expect("a float method");
+                (Builtin::Float(op), vec![ty; op.arity() - 1], ty)
+            }
+            (_, TypeDef::Var(_)) if self.unbound_var(ty).is_some() => {
+                for &arg in args {
+                    self.expr(arg, None);
+                }
+                let span = self.body.exprs[receiver].span;
+                return self.cannot_infer(span, "this number", "u32");
             }
             _ => {
+                if let Some(result) = self.library_method(id, ty, name, args, span) {
+                    return result;
+                }
                 self.unknown_method(ty, name);
                 for &arg in args {
                     self.expr(arg, None);
@@ -205,6 +221,31 @@ impl Checker<'_> {
         let spans = vec![];
         self.arguments(&name.text, args, &params, &spans, span, None);
         result
+    }
+
+    /// `x.name(args)` as `namespace::name(x, args)`, where the namespace's library (for the
+    /// type of `x`) has such a function whose first parameter takes `x`.
+    fn library_method(
+        &mut self,
+        id: ExprId,
+        ty: TypeId,
+        name: &Name,
+        args: &[ExprId],
+        span: Span,
+    ) -> Option<TypeId> {
+        let namespace = crate::library::method_namespace(&self.types, ty)?;
+        let full = format!("{namespace}::{}", name.text);
+        let &(ItemRes::Func(func), _) = self.items.get(&full)? else {
+            return None;
+        };
+        let def = &self.funcs[func.0 as usize];
+        if def.param_types.first() != Some(&ty) {
+            return None;
+        }
+        let (param_types, result) = (def.param_types.clone(), def.result);
+        self.expr_res.insert(id, Res::Func(func));
+        self.arguments(&name.text, args, &param_types[1..], &[], span, None);
+        Some(result.unwrap_or(TypeId::UNIT))
     }
 
     /// `h.name(args)` on a handle: a call of the resource's method, `h` lent as `self`.
@@ -261,12 +302,30 @@ impl Checker<'_> {
     /// Reports a method that `ty` does not have, listing those it does.
     pub(super) fn unknown_method(&mut self, ty: TypeId, name: &Name) {
         let type_name = self.type_name(ty);
-        let methods = match self.types.def(ty) {
-            TypeDef::List(_) => "len, push, pop",
-            TypeDef::String => "len, chars",
-            TypeDef::Char | TypeDef::Bool => "to-string",
-            _ if self.types.int_shape(ty).is_some() => "to-string",
-            _ => "none",
+        let builtin: &[&str] = match self.types.def(ty) {
+            TypeDef::List(_) => &["len", "push", "pop"],
+            TypeDef::String => &["len", "chars", "bytes"],
+            TypeDef::Char | TypeDef::Bool => &["to-string"],
+            TypeDef::F32 | TypeDef::F64 => FloatOp::NAMES,
+            _ if self.types.int_shape(ty).is_some() => &["to-string"],
+            _ => &[],
+        };
+        let mut names: Vec<String> = builtin.iter().map(|m| m.to_string()).collect();
+        if let Some(namespace) = crate::library::method_namespace(&self.types, ty) {
+            let shown = self.type_name(ty);
+            for method in crate::library::methods(namespace) {
+                // A list's library methods are for particular element types.
+                if method.receiver == shown {
+                    names.push(method.name);
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        let methods = if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
         };
         self.error(
             Diagnostic::error(
@@ -285,7 +344,9 @@ impl Checker<'_> {
 
     /// The variable at the root of a place (`xs` in `xs[0].name`), if `expr` is a place.
     pub(super) fn place_root(&self, expr: ExprId) -> Option<ExprId> {
-        if self.body.slice(expr).is_some() {
+        if self.body.slice(expr).is_some()
+            || self.expr_res.get(expr) == Some(&Res::Builtin(Builtin::Byte))
+        {
             return None;
         }
         match &self.body.exprs[expr].kind {

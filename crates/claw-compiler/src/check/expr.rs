@@ -94,7 +94,18 @@ impl Checker<'_> {
                 let target = self.resolve_type(ty);
                 let source = self.expr(*expr, None);
                 let numeric = |t| t == TypeId::ERROR || self.numeric(t);
-                if !numeric(source) || !numeric(target) {
+                // The `char` library converts code points with `as`, after testing them.
+                let code_point = span.file == crate::library::LIBRARY_FILE
+                    && matches!(
+                        (source, target),
+                        (TypeId::CHAR, TypeId::U32) | (TypeId::U32, TypeId::CHAR)
+                    );
+                if !code_point && (!numeric(source) || !numeric(target)) {
+                    let hint = if source == TypeId::CHAR || target == TypeId::CHAR {
+                        "a `char`'s code point is `c.code()`, and `char::from-code(n)` is the char of one"
+                    } else {
+                        "`as` converts between integer and float types"
+                    };
                     self.error(
                         Diagnostic::error(
                             "invalid-cast",
@@ -105,7 +116,7 @@ impl Checker<'_> {
                             ),
                         )
                         .at(span, "only numeric types can be cast")
-                        .hint("`as` converts between integer and float types"),
+                        .hint(hint),
                     );
                 }
                 target
@@ -599,8 +610,11 @@ impl Checker<'_> {
             }
         }
         if let [ty_name, func] = callee {
-            if ty_name.text == "string" && !self.type_names.contains_key("string") {
-                return self.string_func(id, func, args, span);
+            if ty_name.text == "string"
+                && func.text == "from-utf8"
+                && !self.type_names.contains_key("string")
+            {
+                return self.from_utf8(id, args, span);
             }
             if crate::library::is_namespace(&ty_name.text)
                 && !self.type_names.contains_key(&ty_name.text)
@@ -759,22 +773,8 @@ impl Checker<'_> {
         TypeId::ERROR
     }
 
-    /// `string::from-utf8(bytes)`, the one function of the `string` type.
-    fn string_func(&mut self, id: ExprId, func: &Name, args: &[ExprId], span: Span) -> TypeId {
-        if func.text != "from-utf8" {
-            self.error(
-                Diagnostic::error(
-                    "unknown-function",
-                    format!("`string` has no function `{}`", func.text),
-                )
-                .at(func.span, "not a function of `string`")
-                .note("functions of `string`: `from-utf8`"),
-            );
-            for &arg in args {
-                self.expr(arg, None);
-            }
-            return TypeId::ERROR;
-        }
+    /// `string::from-utf8(bytes)`, built in as its check is a loop over UTF-8's rules.
+    fn from_utf8(&mut self, id: ExprId, args: &[ExprId], span: Span) -> TypeId {
         self.expr_res
             .insert(id, Res::Builtin(crate::program::Builtin::FromUtf8));
         let bytes = self.types.intern(TypeDef::List(TypeId::U8));

@@ -733,13 +733,22 @@ impl<'p> Machine<'p> {
                     other => unreachable!("checked: a list or string, not {other:?}"),
                 }
             }
+            ExprKind::Index { base, index }
+                if facts.expr_res.get(id) == Some(&Res::Builtin(Builtin::Byte)) =>
+            {
+                let text = self.expr(frame, *base)?;
+                let i = self.expr(frame, *index)?.int();
+                let byte = text.str().as_bytes().get(i as usize).copied();
+                Value::Int(byte.ok_or_else(out_of_bounds)?.into())
+            }
             ExprKind::Index { base, index } => {
                 let list = self.expr(frame, *base)?.list();
                 let i = self.expr(frame, *index)?.int();
                 list.into_iter().nth(i as usize).ok_or_else(out_of_bounds)?
             }
             ExprKind::Method { receiver, args, .. } => match facts.expr_res.get(id) {
-                // A resource's method, with the handle lent as `self`.
+                // A resource's method, with the handle lent as `self`, or a library's, with
+                // the receiver as its first argument.
                 Some(Res::Func(func)) => {
                     let mut values = vec![self.expr(frame, *receiver)?];
                     for &arg in args {
@@ -757,6 +766,13 @@ impl<'p> Machine<'p> {
                 }
                 Some(Res::Builtin(Builtin::ToString)) => {
                     Value::Str(ops::to_string(&self.expr(frame, *receiver)?))
+                }
+                Some(Res::Builtin(Builtin::Float(op))) => {
+                    let mut operands = vec![self.expr(frame, *receiver)?];
+                    for &arg in args {
+                        operands.push(self.expr(frame, arg)?);
+                    }
+                    ops::float_method(*op, &operands)
                 }
                 Some(Res::Builtin(Builtin::Bytes)) => {
                     let text = self.expr(frame, *receiver)?;

@@ -9,6 +9,7 @@ use claw_syntax::ast::{BinaryOp, UnaryOp};
 
 use super::value::{equal, Value};
 use super::Trap;
+use crate::program::FloatOp;
 use crate::types::{IntShape, TypeDef, TypeId, Types};
 
 /// `v` reduced into the range of `shape`, as two's complement wrapping does.
@@ -133,6 +134,14 @@ fn shape(types: &Types, ty: TypeId) -> IntShape {
 /// `v as to`, between numeric types.
 pub fn cast(types: &Types, v: Value, to: TypeId) -> Value {
     match (v, types.int_shape(to)) {
+        // A code point, which the `char` library tests before it casts.
+        (Value::Char(c), _) => Value::Int(c as i128),
+        (Value::Int(x), None) if to == TypeId::CHAR => Value::Char(
+            u32::try_from(x)
+                .ok()
+                .and_then(char::from_u32)
+                .expect("the `char` library casts only code points"),
+        ),
         (Value::Int(x), Some(dst)) => Value::Int(wrap(x, dst)),
         (Value::Int(x), None) if to == TypeId::F32 => Value::F32(x as f32),
         (Value::Int(x), None) => Value::F64(x as f64),
@@ -143,6 +152,49 @@ pub fn cast(types: &Types, v: Value, to: TypeId) -> Value {
         (Value::F32(x), None) if to == TypeId::F64 => Value::F64(x.into()),
         (Value::F64(x), None) if to == TypeId::F32 => Value::F32(x as f32),
         (v, _) => v,
+    }
+}
+
+/// A float method that is one Wasm instruction, as Wasm defines it: `min` and `max` are NaN
+/// when either operand is, and put `-0.0` below `0.0`; `nearest` rounds ties to even.
+pub fn float_method(op: FloatOp, operands: &[Value]) -> Value {
+    // One body for `f32` and `f64`.
+    macro_rules! apply {
+        ($a:expr, $b:expr, $nan:expr) => {{
+            let (a, b) = ($a, $b);
+            match op {
+                FloatOp::Abs => a.abs(),
+                FloatOp::Sqrt => a.sqrt(),
+                FloatOp::Floor => a.floor(),
+                FloatOp::Ceil => a.ceil(),
+                FloatOp::Trunc => a.trunc(),
+                FloatOp::Nearest => a.round_ties_even(),
+                FloatOp::Min | FloatOp::Max => {
+                    let b = b.expect("checked: a second operand");
+                    let min = op == FloatOp::Min;
+                    if a.is_nan() || b.is_nan() {
+                        $nan
+                    } else if a == b {
+                        // Only zeros are equal and different: `-0.0` is the smaller.
+                        if a.is_sign_negative() == min {
+                            a
+                        } else {
+                            b
+                        }
+                    } else if (a < b) == min {
+                        a
+                    } else {
+                        b
+                    }
+                }
+            }
+        }};
+    }
+    let second = operands.get(1);
+    match operands[0] {
+        Value::F32(a) => Value::F32(apply!(a, second.map(|v| v.f32()), f32::NAN)),
+        Value::F64(a) => Value::F64(apply!(a, second.map(|v| v.f64()), f64::NAN)),
+        ref other => unreachable!("checked: a float operation on floats, not {other:?}"),
     }
 }
 

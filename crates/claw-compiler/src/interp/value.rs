@@ -41,6 +41,20 @@ impl Value {
         }
     }
 
+    pub fn f32(&self) -> f32 {
+        match self {
+            Value::F32(v) => *v,
+            other => unreachable!("checked: an `f32`, not {other:?}"),
+        }
+    }
+
+    pub fn f64(&self) -> f64 {
+        match self {
+            Value::F64(v) => *v,
+            other => unreachable!("checked: an `f64`, not {other:?}"),
+        }
+    }
+
     pub fn bool(&self) -> bool {
         match self {
             Value::Bool(b) => *b,

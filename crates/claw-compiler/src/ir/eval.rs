@@ -126,6 +126,11 @@ pub fn cast(types: &Types, from: TypeId, to: TypeId, value: &Const) -> Option<Co
         _ => Const::F64(v),
     };
     Some(match value {
+        // A code point, which the `char` library tests before it casts.
+        Const::Char(c) => Const::Int(*c as i128),
+        Const::Int(v) if to == TypeId::CHAR => {
+            Const::Char(u32::try_from(*v).ok().and_then(char::from_u32)?)
+        }
         Const::Int(v) => match types.int_shape(to) {
             Some(shape) => Const::Int(wrap(shape, *v)),
             // Each conversion rounds once, to the nearest, as Wasm's does.

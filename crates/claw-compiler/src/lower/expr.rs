@@ -46,6 +46,21 @@ impl Lowerer<'_> {
                     slice
                 };
             }
+            // A string's byte: an element of its bytes, which share its representation.
+            ExprKind::Index { base, index }
+                if facts.expr_res.get(id) == Some(&Res::Builtin(Builtin::Byte)) =>
+            {
+                let bytes = program
+                    .types
+                    .find(&TypeDef::List(TypeId::U8))
+                    .expect("checked: `list<u8>` is interned for a string's byte");
+                let list = Expr::new(bytes, K::Cast(Box::new(self.operand(*base))));
+                K::Index {
+                    list: Box::new(list),
+                    index: Box::new(self.expr(*index)),
+                    checked: true,
+                }
+            }
             ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
                 if facts.moves.contains_idx(id) {
                     let place = self.place(id);
@@ -80,11 +95,24 @@ impl Lowerer<'_> {
             },
             ExprKind::Method { receiver, args, .. } => match facts.expr_res.get(id) {
                 // A resource's method: the handle is lent as its first argument.
-                Some(Res::Func(func)) => {
+                Some(Res::Func(func))
+                    if program.types.resource(facts.expr_type(*receiver)).is_some() =>
+                {
                     let receiver = self.operand(*receiver);
                     let mut all = vec![self.lend(receiver)];
                     all.extend(self.call_args(*func, args));
                     K::Call(*func, all)
+                }
+                // A library's method: the receiver is its first argument.
+                Some(Res::Func(func)) => {
+                    let mut all = vec![*receiver];
+                    all.extend(args);
+                    K::Call(*func, self.call_args(*func, &all))
+                }
+                Some(Res::Builtin(Builtin::Float(op))) => {
+                    let mut operands = vec![self.operand(*receiver)];
+                    operands.extend(args.iter().map(|&arg| self.operand(arg)));
+                    K::Builtin(ir::Builtin::Float(*op), operands)
                 }
                 Some(Res::Builtin(Builtin::Len)) => {
                     K::Builtin(ir::Builtin::Len, vec![self.operand(*receiver)])

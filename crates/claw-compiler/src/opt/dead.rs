@@ -123,7 +123,11 @@ pub fn pure(expr: &Expr) -> bool {
             !matches!(op, BinaryOp::Div | BinaryOp::Rem) && pure(lhs) && pure(rhs)
         }
         ExprKind::Builtin(
-            ir::Builtin::Len | ir::Builtin::ToString | ir::Builtin::CharAt | ir::Builtin::FromUtf8,
+            ir::Builtin::Len
+            | ir::Builtin::ToString
+            | ir::Builtin::CharAt
+            | ir::Builtin::FromUtf8
+            | ir::Builtin::Float(_),
             args,
         ) => args.iter().all(pure),
         ExprKind::Index { .. }

@@ -12,7 +12,7 @@ use crate::codegen::values::{
     coerce_to_join, emit_copy, emit_drop, emit_eq, emit_load, emit_store, emit_store_from,
 };
 use crate::ir::{self, Builtin, Expr, ExprKind as K};
-use crate::program::FuncKind;
+use crate::program::{FloatOp, FuncKind};
 use crate::types::{IntShape, TypeDef, TypeId};
 
 impl Emitter<'_> {
@@ -218,6 +218,23 @@ impl Emitter<'_> {
                 ]);
                 self.close();
                 self.code.get(out, 3);
+            }
+            K::Builtin(Builtin::Float(op), args) => {
+                for arg in args {
+                    self.expr(arg);
+                }
+                let single = ty == TypeId::F32;
+                let pick = |a: I<'static>, b: I<'static>| if single { a } else { b };
+                self.code.push(match op {
+                    FloatOp::Abs => pick(I::F32Abs, I::F64Abs),
+                    FloatOp::Sqrt => pick(I::F32Sqrt, I::F64Sqrt),
+                    FloatOp::Floor => pick(I::F32Floor, I::F64Floor),
+                    FloatOp::Ceil => pick(I::F32Ceil, I::F64Ceil),
+                    FloatOp::Trunc => pick(I::F32Trunc, I::F64Trunc),
+                    FloatOp::Nearest => pick(I::F32Nearest, I::F64Nearest),
+                    FloatOp::Min => pick(I::F32Min, I::F64Min),
+                    FloatOp::Max => pick(I::F32Max, I::F64Max),
+                });
             }
             K::Builtin(Builtin::FromUtf8, args) => {
                 let (text, text_len) = info.string(crate::codegen::UTF8_ERROR);
@@ -707,6 +724,10 @@ impl Emitter<'_> {
         let types = self.info.types();
         // A string and its bytes (`s.bytes()`, the one cast between types in memory) have
         // one representation.
+        // A char and its code point (the `char` library's casts) are one `i32`.
+        if from == TypeId::CHAR || to == TypeId::CHAR {
+            return;
+        }
         if from == to || types.in_memory(from) {
             debug_assert!(
                 from == to
