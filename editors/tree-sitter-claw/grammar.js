@@ -200,6 +200,7 @@ module.exports = grammar({
         $.while_statement,
         $.loop_statement,
         $.for_statement,
+        $.labeled_statement,
         $.break_statement,
         $.continue_statement,
         $.return_statement,
@@ -252,9 +253,19 @@ module.exports = grammar({
         field('body', $.block),
       ),
 
-    break_statement: (_) => seq('break', ';'),
+    // `'outer: for …`; `break 'outer;` leaves that loop.
+    labeled_statement: ($) =>
+      seq(
+        field('label', $.label),
+        ':',
+        field('body', choice($.while_statement, $.loop_statement, $.for_statement)),
+      ),
 
-    continue_statement: (_) => seq('continue', ';'),
+    label: (_) => /'[a-zA-Z][a-zA-Z0-9-]*/,
+
+    break_statement: ($) => seq('break', optional(field('label', $.label)), ';'),
+
+    continue_statement: ($) => seq('continue', optional(field('label', $.label)), ';'),
 
     return_statement: ($) => seq('return', optional($._expression), ';'),
 

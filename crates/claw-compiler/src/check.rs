@@ -58,6 +58,7 @@ pub fn check(
         pat_types: ArenaMap::default(),
         pat_res: ArenaMap::default(),
         for_locals: ArenaMap::default(),
+        jumps: ArenaMap::default(),
         check_messages: ArenaMap::default(),
         match_stmts: ArenaMap::default(),
         diverging: ArenaMap::default(),
@@ -138,6 +139,7 @@ impl Expect {
 
 struct LoopFrame {
     has_break: bool,
+    label: Option<ast::Name>,
 }
 
 /// What `Checker::body` is outside any body.
@@ -166,6 +168,7 @@ struct Checker<'a> {
     pat_types: ArenaMap<ast::PatId, TypeId>,
     pat_res: ArenaMap<ast::PatId, crate::program::PatRes>,
     for_locals: ArenaMap<ast::StmtId, LocalId>,
+    jumps: ArenaMap<ast::StmtId, u32>,
     check_messages: ArenaMap<ast::ExprId, String>,
     match_stmts: ArenaMap<ast::ExprId, ()>,
     diverging: ArenaMap<ast::ExprId, ()>,
@@ -227,6 +230,7 @@ impl<'a> Checker<'a> {
             let_locals: std::mem::take(&mut self.let_locals),
             pat_res: std::mem::take(&mut self.pat_res),
             for_locals: std::mem::take(&mut self.for_locals),
+            jumps: std::mem::take(&mut self.jumps),
             check_messages: std::mem::take(&mut self.check_messages),
             match_stmts: std::mem::take(&mut self.match_stmts),
             moves: ArenaMap::default(),

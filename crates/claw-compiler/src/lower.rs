@@ -248,7 +248,7 @@ impl Lowerer<'_> {
                 let kind = self.if_chain(branches, otherwise.as_ref());
                 push(out, kind);
             }
-            StmtKind::While { cond, body } => {
+            StmtKind::While { cond, body, .. } => {
                 let cond = self.expr(*cond);
                 let body = self.loop_body(body, Vec::new());
                 push(
@@ -260,7 +260,7 @@ impl Lowerer<'_> {
                     },
                 );
             }
-            StmtKind::Loop { body } => {
+            StmtKind::Loop { body, .. } => {
                 let body = self.loop_body(body, Vec::new());
                 push(
                     out,
@@ -272,13 +272,16 @@ impl Lowerer<'_> {
                 );
             }
             StmtKind::For { iter, body, .. } => self.for_loop(id, *iter, body, at, out),
-            StmtKind::Break | StmtKind::Continue => {
-                let inner = self.loops.last().copied().unwrap_or(0);
-                let live = self.live_from(inner);
+            StmtKind::Break(_) | StmtKind::Continue(_) => {
+                // Every loop it leaves drops the handles its scopes still hold.
+                let depth = self.facts.jumps.get(id).copied().unwrap_or(0);
+                let target = self.loops.len().checked_sub(1 + depth as usize);
+                let scope = target.map_or(0, |t| self.loops[t]);
+                let live = self.live_from(scope);
                 self.drops(&live, out, at);
                 let kind = match ast.stmts[id].kind {
-                    StmtKind::Break => ir::StmtKind::Break(0),
-                    _ => ir::StmtKind::Continue(0),
+                    StmtKind::Break(_) => ir::StmtKind::Break(depth),
+                    _ => ir::StmtKind::Continue(depth),
                 };
                 push(out, kind);
             }

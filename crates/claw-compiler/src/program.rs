@@ -196,6 +196,9 @@ pub struct BodyFacts {
     pub pat_res: ArenaMap<PatId, PatRes>,
     /// The local each `for` statement binds.
     pub for_locals: ArenaMap<StmtId, LocalId>,
+    /// How many loops out from the innermost one each `break` and `continue` goes: 0 for
+    /// the innermost, more for a label naming a loop around it.
+    pub jumps: ArenaMap<StmtId, u32>,
     /// The message of each `check!`, with the condition's text and position.
     pub check_messages: ArenaMap<ExprId, String>,
     /// `match` expressions used as statements: their arms' values are dropped.

@@ -70,25 +70,30 @@ impl<'a> Fmt<'a> {
                 }
                 Doc::Concat(parts)
             }
-            StmtKind::While { cond, body } => Doc::Concat(vec![
+            StmtKind::While { label, cond, body } => Doc::Concat(vec![
+                self.label(label),
                 text("while "),
                 self.expr(*cond),
                 text(" "),
                 self.block(body),
             ]),
-            StmtKind::Loop { body } => Doc::Concat(vec![text("loop "), self.block(body)]),
+            StmtKind::Loop { label, body } => {
+                Doc::Concat(vec![self.label(label), text("loop "), self.block(body)])
+            }
             StmtKind::For {
+                label,
                 binding,
                 iter,
                 body,
             } => Doc::Concat(vec![
+                self.label(label),
                 text(format!("for {} in ", self.src(binding.span))),
                 self.expr(*iter),
                 text(" "),
                 self.block(body),
             ]),
-            StmtKind::Break => text("break;"),
-            StmtKind::Continue => text("continue;"),
+            StmtKind::Break(label) => text(jump("break", label)),
+            StmtKind::Continue(label) => text(jump("continue", label)),
             StmtKind::Return(None) => text("return;"),
             StmtKind::Return(Some(value)) => {
                 group(vec![text("return "), self.expr(*value), text(";")])
@@ -335,4 +340,12 @@ impl<'a> Fmt<'a> {
 fn expr_range(fmt: &Fmt<'_>, id: ExprId) -> (usize, usize) {
     let span = fmt.body().exprs[id].span;
     (span.start as usize, span.end as usize)
+}
+
+/// `break;` or `break 'outer;`.
+fn jump(word: &str, label: &Option<claw_syntax::ast::Name>) -> String {
+    match label {
+        Some(label) => format!("{word} {};", label.text),
+        None => format!("{word};"),
+    }
 }

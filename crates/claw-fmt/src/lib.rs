@@ -87,6 +87,14 @@ impl<'a> Fmt<'a> {
         &self.text[span.range()]
     }
 
+    /// `'outer: ` before a labelled loop, else nothing.
+    fn label(&self, label: &Option<claw_syntax::ast::Name>) -> doc::Doc {
+        doc::Doc::Text(match label {
+            Some(label) => format!("{}: ", label.text),
+            None => String::new(),
+        })
+    }
+
     fn body(&self) -> &'a Body {
         self.body.expect("expressions are laid out inside a body")
     }

@@ -267,21 +267,27 @@ pub enum StmtKind {
         branches: Vec<(ExprId, Block)>,
         otherwise: Option<Block>,
     },
+    /// A loop may carry a label (`'outer: while …`) that a `break` or `continue` inside it
+    /// names; the label's text keeps its quote.
     While {
+        label: Option<Name>,
         cond: ExprId,
         body: Block,
     },
     Loop {
+        label: Option<Name>,
         body: Block,
     },
     /// `for x in xs {}`, `for c in s.chars() {}`, `for i in 0..n {}`.
     For {
+        label: Option<Name>,
         binding: Name,
         iter: ExprId,
         body: Block,
     },
-    Break,
-    Continue,
+    /// `break;` or `break 'outer;`.
+    Break(Option<Name>),
+    Continue(Option<Name>),
     Return(Option<ExprId>),
     Expr(ExprId),
 }

@@ -158,22 +158,29 @@ impl Printer<'_> {
                 }
                 out + ")"
             }
-            StmtKind::While { cond, body } => {
-                format!("(while {} {})", self.expr(*cond), self.block(body))
+            StmtKind::While { label, cond, body } => format!(
+                "({}while {} {})",
+                labelled(label),
+                self.expr(*cond),
+                self.block(body)
+            ),
+            StmtKind::Loop { label, body } => {
+                format!("({}loop {})", labelled(label), self.block(body))
             }
-            StmtKind::Loop { body } => format!("(loop {})", self.block(body)),
             StmtKind::For {
+                label,
                 binding,
                 iter,
                 body,
             } => format!(
-                "(for {} {} {})",
+                "({}for {} {} {})",
+                labelled(label),
                 binding.text,
                 self.expr(*iter),
                 self.block(body)
             ),
-            StmtKind::Break => "break".into(),
-            StmtKind::Continue => "continue".into(),
+            StmtKind::Break(label) => format!("break{}", jump_label(label)),
+            StmtKind::Continue(label) => format!("continue{}", jump_label(label)),
             StmtKind::Return(value) => match value {
                 Some(v) => format!("(return {})", self.expr(*v)),
                 None => "(return)".into(),
@@ -766,4 +773,16 @@ fn a_byte_order_mark_is_not_an_error() {
         panic!("a function");
     };
     assert_eq!(&src[func.name.span.range()], "f");
+}
+
+fn labelled(label: &Option<claw_syntax::ast::Name>) -> String {
+    label
+        .as_ref()
+        .map_or(String::new(), |l| format!("{}: ", l.text))
+}
+
+fn jump_label(label: &Option<claw_syntax::ast::Name>) -> String {
+    label
+        .as_ref()
+        .map_or(String::new(), |l| format!(" {}", l.text))
 }

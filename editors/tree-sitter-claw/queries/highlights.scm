@@ -3,6 +3,7 @@
 (comment) @comment
 (string) @string
 (char) @character
+(label) @label
 (integer) @number
 (float) @number.float
 (boolean) @boolean

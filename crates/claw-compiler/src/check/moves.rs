@@ -11,6 +11,7 @@
 
 use claw_syntax::ast::{self, ArmBody, ExprId, ExprKind, PatId, PatKind, StmtKind};
 use claw_syntax::Span;
+use la_arena::ArenaMap;
 
 use crate::diagnostics::Diagnostic;
 use crate::program::{BodyFacts, Builtin, FuncDef, GlobalDef, PatRes, Res};
@@ -132,7 +133,7 @@ impl Walk<'_> {
     fn block(&mut self, block: &ast::Block) {
         let before = self.leaving;
         if !self.loops.is_empty() {
-            let leaves = match leaves_loop(self.body, block) {
+            let leaves = match leaves_loop(self.body, &self.facts.jumps, block) {
                 Some(true) => Some(0),
                 Some(false) => Some(self.loops.len() - 1),
                 None => None,
@@ -222,11 +223,13 @@ impl Walk<'_> {
                 after.join(&self.state);
                 self.state = after;
             }
-            StmtKind::While { cond, body: block } => {
+            StmtKind::While {
+                cond, body: block, ..
+            } => {
                 self.expr(*cond, Use::Look);
                 self.in_loop(block, None);
             }
-            StmtKind::Loop { body: block } => self.in_loop(block, None),
+            StmtKind::Loop { body: block, .. } => self.in_loop(block, None),
             StmtKind::For {
                 iter, body: block, ..
             } => {
@@ -242,14 +245,15 @@ impl Walk<'_> {
                 self.in_loop(block, binding);
                 self.walked.truncate(walked);
             }
-            StmtKind::Break => {
+            StmtKind::Break(_) => {
                 let state = self.state.clone();
-                if let Some(frame) = self.loops.last_mut() {
-                    frame.breaks.push(state);
+                let depth = self.facts.jumps.get(id).copied().unwrap_or(0) as usize;
+                if let Some(target) = self.loops.len().checked_sub(1 + depth) {
+                    self.loops[target].breaks.push(state);
                 }
                 self.state.live = false;
             }
-            StmtKind::Continue => self.state.live = false,
+            StmtKind::Continue(_) => self.state.live = false,
             StmtKind::Return(value) => {
                 if let Some(value) = value {
                     let before = self.leaving;
@@ -739,11 +743,17 @@ impl Walk<'_> {
 /// it moves once.
 /// How a block inside a loop leaves it when it ends: `Some(true)` by `return` (every loop),
 /// `Some(false)` by `break` (the innermost), `None` if it may go round again.
-fn leaves_loop(body: &ast::Body, block: &ast::Block) -> Option<bool> {
-    let last = block.stmts.last().map(|&s| &body.stmts[s].kind);
-    let leaves = match last {
-        Some(StmtKind::Return(_)) => true,
-        Some(StmtKind::Break) => false,
+fn leaves_loop(
+    body: &ast::Body,
+    jumps: &ArenaMap<ast::StmtId, u32>,
+    block: &ast::Block,
+) -> Option<bool> {
+    let last = block.stmts.last().copied();
+    let leaves = match last.map(|s| (s, &body.stmts[s].kind)) {
+        Some((_, StmtKind::Return(_))) => true,
+        // A `break` to a loop further out may still leave the loop around that one to go
+        // round: it is not counted as leaving.
+        Some((id, StmtKind::Break(_))) if jumps.get(id).copied().unwrap_or(0) == 0 => false,
         _ => return None,
     };
     (!continues(body, block.span)).then_some(leaves)
@@ -764,12 +774,16 @@ fn continues(body: &ast::Body, span: Span) -> bool {
         })
         .map(|s| s.span)
         .collect();
-    body.stmts.values().any(|s| {
-        matches!(s.kind, StmtKind::Continue)
-            && inside(s.span)
-            && !loops
-                .iter()
-                .any(|l| s.span.start >= l.start && s.span.end <= l.end)
+    body.stmts.values().any(|s| match &s.kind {
+        // A labelled one may go round this loop or one around it: counted as continuing.
+        StmtKind::Continue(Some(_)) => inside(s.span),
+        StmtKind::Continue(None) => {
+            inside(s.span)
+                && !loops
+                    .iter()
+                    .any(|l| s.span.start >= l.start && s.span.end <= l.end)
+        }
+        _ => false,
     })
 }
 
@@ -789,7 +803,7 @@ fn find_exit(body: &ast::Body, id: ExprId) -> Option<Span> {
             .find(|s| {
                 matches!(
                     s.kind,
-                    StmtKind::Return(_) | StmtKind::Break | StmtKind::Continue
+                    StmtKind::Return(_) | StmtKind::Break(_) | StmtKind::Continue(_)
                 ) && inside(s.span)
             })
             .map(|s| s.span)

@@ -23,11 +23,39 @@ impl Checker<'_> {
         diverges
     }
 
+    /// Enters a loop's body; a label that a loop around it already has is reported, as
+    /// `break` could not tell the two apart.
+    fn enter_loop(&mut self, label: &Option<claw_syntax::ast::Name>) {
+        if let Some(label) = label {
+            let outer = self
+                .loops
+                .iter()
+                .find_map(|f| f.label.as_ref().filter(|l| l.text == label.text));
+            if let Some(outer) = outer {
+                let outer = outer.span;
+                self.error(
+                    Diagnostic::error(
+                        "duplicate-label",
+                        format!("`{}` already labels a loop around this one", label.text),
+                    )
+                    .at(label.span, "labelled again here")
+                    .also(outer, "the loop around it")
+                    .hint("give the inner loop a label of its own"),
+                );
+            }
+        }
+        self.loops.push(LoopFrame {
+            has_break: false,
+            label: label.clone(),
+        });
+    }
+
     fn stmt(&mut self, id: claw_syntax::ast::StmtId) -> bool {
         let ast = self.body;
         let stmt = &ast.stmts[id];
         match &stmt.kind {
             StmtKind::For {
+                label,
                 binding,
                 iter,
                 body,
@@ -38,7 +66,7 @@ impl Checker<'_> {
                 let mut scope = HashMap::new();
                 scope.insert(binding.text.clone(), local);
                 self.scopes.push(scope);
-                self.loops.push(LoopFrame { has_break: false });
+                self.enter_loop(label);
                 self.block(body);
                 self.loops.pop();
                 self.scopes.pop();
@@ -108,42 +136,68 @@ impl Checker<'_> {
                     None => false,
                 }
             }
-            StmtKind::While { cond, body } => {
+            StmtKind::While { label, cond, body } => {
                 self.expr(*cond, Some(Expect::ty(TypeId::BOOL)));
-                self.loops.push(LoopFrame { has_break: false });
+                self.enter_loop(label);
                 self.block(body);
                 self.loops.pop();
                 false
             }
-            StmtKind::Loop { body } => {
-                self.loops.push(LoopFrame { has_break: false });
+            StmtKind::Loop { label, body } => {
+                self.enter_loop(label);
                 self.block(body);
                 let frame = self.loops.pop().expect("pushed above");
                 !frame.has_break
             }
-            StmtKind::Break | StmtKind::Continue => {
-                let is_break = matches!(stmt.kind, StmtKind::Break);
-                match self.loops.last_mut() {
-                    Some(frame) => {
-                        frame.has_break |= is_break;
-                        true
-                    }
-                    None => {
-                        let word = if is_break { "break" } else { "continue" };
-                        self.error(
-                            Diagnostic::error(
-                                "outside-loop",
-                                format!("`{word}` outside of a loop"),
-                            )
+            StmtKind::Break(label) | StmtKind::Continue(label) => {
+                let is_break = matches!(stmt.kind, StmtKind::Break(_));
+                let word = if is_break { "break" } else { "continue" };
+                if self.loops.is_empty() {
+                    self.error(
+                        Diagnostic::error("outside-loop", format!("`{word}` outside of a loop"))
                             .at(stmt.span, format!("cannot `{word}` here"))
                             .hint(format!(
                                 "`{word}` can only be used inside `while`, `for` or `loop`"
                             )),
-                        );
-                        // Not a jump anywhere, so it does not end the block either.
-                        false
-                    }
+                    );
+                    // Not a jump anywhere, so it does not end the block either.
+                    return false;
                 }
+                let depth = match label {
+                    None => Some(0),
+                    Some(label) => self.loops.iter().rev().position(|frame| {
+                        frame.label.as_ref().is_some_and(|l| l.text == label.text)
+                    }),
+                };
+                let Some(depth) = depth else {
+                    let label = label.as_ref().expect("an unlabelled jump has a loop");
+                    let mut known: Vec<String> = self
+                        .loops
+                        .iter()
+                        .filter_map(|f| f.label.as_ref().map(|l| format!("`{}`", l.text)))
+                        .collect();
+                    known.reverse();
+                    known.dedup();
+                    let mut diagnostic = Diagnostic::error(
+                        "unknown-label",
+                        format!("no loop labelled `{}` around this `{word}`", label.text),
+                    )
+                    .at(label.span, "not the label of a loop around here");
+                    diagnostic = if known.is_empty() {
+                        diagnostic.hint(format!(
+                            "label the loop to leave: `{}: loop {{ … }}`",
+                            label.text
+                        ))
+                    } else {
+                        diagnostic.note(format!("labels in scope: {}", known.join(", ")))
+                    };
+                    self.error(diagnostic);
+                    return false;
+                };
+                let target = self.loops.len() - 1 - depth;
+                self.loops[target].has_break |= is_break;
+                self.jumps.insert(id, depth as u32);
+                true
             }
             StmtKind::Return(value) => {
                 let (result, result_span) = self.func_result.expect("inside a function");

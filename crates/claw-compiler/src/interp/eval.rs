@@ -29,8 +29,10 @@ pub const OUT_OF_FUEL: &str = "out of fuel";
 /// Why evaluation left the code it was in.
 pub enum Unwind {
     Trap(Trap),
-    Break,
-    Continue,
+    /// Leaves the loop this many loops out from the innermost one.
+    Break(u32),
+    /// Goes round the loop this many loops out from the innermost one.
+    Continue(u32),
     Return(Value),
 }
 
@@ -237,7 +239,7 @@ impl<'p> Machine<'p> {
             Ok(()) => Ok(Value::Unit),
             Err(Unwind::Return(value)) => Ok(value),
             Err(Unwind::Trap(trap)) => Err(trap),
-            Err(Unwind::Break | Unwind::Continue) => unreachable!("checked: inside a loop"),
+            Err(Unwind::Break(_) | Unwind::Continue(_)) => unreachable!("checked: inside a loop"),
         }
     }
 
@@ -396,8 +398,11 @@ impl<'p> Machine<'p> {
     fn body(&mut self, frame: &mut Frame<'p>, block: &Block) -> Flow<bool> {
         self.burn()?;
         match self.block(frame, block) {
-            Ok(()) | Err(Unwind::Continue) => Ok(true),
-            Err(Unwind::Break) => Ok(false),
+            Ok(()) | Err(Unwind::Continue(0)) => Ok(true),
+            Err(Unwind::Break(0)) => Ok(false),
+            // A jump to a loop further out leaves this one on the way.
+            Err(Unwind::Break(n)) => Err(Unwind::Break(n - 1)),
+            Err(Unwind::Continue(n)) => Err(Unwind::Continue(n - 1)),
             Err(other) => Err(other),
         }
     }
@@ -458,17 +463,17 @@ impl<'p> Machine<'p> {
                     self.block(frame, block)?;
                 }
             }
-            StmtKind::While { cond, body } => {
+            StmtKind::While { cond, body, .. } => {
                 while self.expr(frame, *cond)?.bool() {
                     if !self.body(frame, body)? {
                         break;
                     }
                 }
             }
-            StmtKind::Loop { body } => while self.body(frame, body)? {},
+            StmtKind::Loop { body, .. } => while self.body(frame, body)? {},
             StmtKind::For { iter, body, .. } => self.for_loop(frame, id, *iter, body)?,
-            StmtKind::Break => return Err(Unwind::Break),
-            StmtKind::Continue => return Err(Unwind::Continue),
+            StmtKind::Break(_) => return Err(Unwind::Break(frame.facts.jumps[id])),
+            StmtKind::Continue(_) => return Err(Unwind::Continue(frame.facts.jumps[id])),
             StmtKind::Return(value) => {
                 let value = match value {
                     Some(value) => self.expr(frame, *value)?,

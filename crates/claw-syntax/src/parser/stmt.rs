@@ -58,44 +58,29 @@ impl Parser<'_> {
                 }
             }
             TokenKind::If => self.if_stmt()?,
-            TokenKind::While => {
-                self.bump();
-                let cond = self.head_expr()?;
-                let body = self.block()?;
-                StmtKind::While { cond, body }
+            TokenKind::Label => {
+                let label = self.label();
+                self.expect(TokenKind::Colon)?;
+                self.loop_stmt(Some(label))?
             }
-            TokenKind::For => {
-                self.bump();
-                let binding = self.binding()?;
-                self.expect(TokenKind::In)?;
-                let iter = self.head_expr()?;
-                let body = self.block()?;
-                StmtKind::For {
-                    binding,
-                    iter,
-                    body,
-                }
-            }
+            TokenKind::While | TokenKind::For | TokenKind::Loop => self.loop_stmt(None)?,
             // Like `if`, a `match` statement ends at its `}`.
             TokenKind::Match => {
                 let expr = self.match_expr()?;
                 self.eat(TokenKind::Semi);
                 StmtKind::Expr(expr)
             }
-            TokenKind::Loop => {
-                self.bump();
-                let body = self.block()?;
-                StmtKind::Loop { body }
-            }
             TokenKind::Break => {
                 self.bump();
+                let label = self.at(TokenKind::Label).then(|| self.label());
                 self.expect(TokenKind::Semi)?;
-                StmtKind::Break
+                StmtKind::Break(label)
             }
             TokenKind::Continue => {
                 self.bump();
+                let label = self.at(TokenKind::Label).then(|| self.label());
                 self.expect(TokenKind::Semi)?;
-                StmtKind::Continue
+                StmtKind::Continue(label)
             }
             TokenKind::Return => {
                 self.bump();
@@ -147,6 +132,43 @@ impl Parser<'_> {
 
     /// The name a `let` or `for` binds. `_` binds nothing and comes back as a name `_`, which
     /// no expression can refer to (as with `result<_, E>` in types).
+    /// `while`, `for` or `loop`, after its label if it has one.
+    fn loop_stmt(&mut self, label: Option<Name>) -> PResult<StmtKind> {
+        Ok(match self.peek() {
+            TokenKind::While => {
+                self.bump();
+                let cond = self.head_expr()?;
+                let body = self.block()?;
+                StmtKind::While { label, cond, body }
+            }
+            TokenKind::For => {
+                self.bump();
+                let binding = self.binding()?;
+                self.expect(TokenKind::In)?;
+                let iter = self.head_expr()?;
+                let body = self.block()?;
+                StmtKind::For {
+                    label,
+                    binding,
+                    iter,
+                    body,
+                }
+            }
+            TokenKind::Loop => {
+                self.bump();
+                let body = self.block()?;
+                StmtKind::Loop { label, body }
+            }
+            _ => return Err(self.unexpected("`while`, `for` or `loop` after a label")),
+        })
+    }
+
+    /// The label token at the current position, as a name with its quote.
+    fn label(&mut self) -> Name {
+        let token = self.bump();
+        self.name_of(token)
+    }
+
     fn binding(&mut self) -> PResult<Name> {
         if self.at(TokenKind::Underscore) {
             let span = self.bump().span;
