@@ -6,8 +6,9 @@
 //! The methods of strings, chars, numbers and lists that are not built in are library
 //! functions too: `s.contains(x)` calls `string::contains(s, x)`, the function of the
 //! receiver type's namespace whose first parameter takes the receiver. The integer methods
-//! are one template (`lib/int.claw`), written once per integer type with `$int`, `$min` and
-//! `$max` replaced, so `u8::parse` and `s64::parse` are two functions of the same text.
+//! are one template (`lib/int.claw`, written for `s64`), compiled once per integer type with
+//! the type's name and bounds in place of `s64`'s, so `u8::parse` and `s64::parse` are two
+//! functions of the same text.
 //!
 //! A library file's items keep their spans in [`LIBRARY_FILE`], which no caller's file uses:
 //! the line table, the editor queries and diagnostics all leave such spans out.
@@ -34,8 +35,8 @@ struct Library {
     methods: bool,
 }
 
-/// The integer types, with the smallest and largest values the template's `$min` and `$max`
-/// stand for.
+/// The integer types, with the smallest and largest values, which take the place of `s64`'s
+/// in the template.
 const INTEGERS: &[(&str, &str, &str)] = &[
     ("u8", "0", "255"),
     ("u16", "0", "65535"),
@@ -46,6 +47,9 @@ const INTEGERS: &[(&str, &str, &str)] = &[
     ("s32", "-2147483648", "2147483647"),
     ("s64", "-9223372036854775808", "9223372036854775807"),
 ];
+
+const S64_MIN: &str = "-9223372036854775808";
+const S64_MAX: &str = "9223372036854775807";
 
 fn libraries() -> &'static [Library] {
     static LIBRARIES: OnceLock<Vec<Library>> = OnceLock::new();
@@ -76,12 +80,15 @@ fn libraries() -> &'static [Library] {
         for &(int, min, max) in INTEGERS {
             let mut text = include_str!("../lib/int.claw").to_owned();
             if min.starts_with('-') {
+                text.push('\n');
                 text.push_str(include_str!("../lib/signed.claw"));
             }
+            // The templates are written for `s64`; its minimum goes first, as it holds the
+            // maximum's digits but one.
             let text = text
-                .replace("$int", int)
-                .replace("$min", min)
-                .replace("$max", max);
+                .replace(S64_MIN, min)
+                .replace(S64_MAX, max)
+                .replace("s64", int);
             all.push(Library {
                 namespace: int.to_owned(),
                 file: format!("int.claw ({int})"),
@@ -93,12 +100,27 @@ fn libraries() -> &'static [Library] {
             all.push(Library {
                 namespace: float.to_owned(),
                 file: format!("float.claw ({float})"),
-                text: include_str!("../lib/float.claw").replace("$float", float),
+                text: include_str!("../lib/float.claw").replace("f64", float),
                 methods: true,
             });
         }
         all
     })
+}
+
+/// Library `index`'s syntax tree, parsed once per process (the editor and the tests check
+/// many files), and whether it parsed without errors.
+fn parsed_library(index: usize) -> &'static (SourceFile, bool) {
+    static PARSED: OnceLock<Vec<(SourceFile, bool)>> = OnceLock::new();
+    &PARSED.get_or_init(|| {
+        libraries()
+            .iter()
+            .map(|lib| {
+                let (file, errors) = claw_syntax::parse(LIBRARY_FILE, &lib.text);
+                (file, errors.is_empty())
+            })
+            .collect()
+    })[index]
 }
 
 /// Whether `namespace` is a library's, so that `namespace::f(…)` calls one of its functions.
@@ -197,25 +219,27 @@ pub fn link(ast: &mut SourceFile) -> Vec<Diagnostic> {
     let libraries = libraries();
     let mut uses = Uses::default();
     uses.add(ast);
-    let mut parsed: Vec<Option<(SourceFile, bool)>> = libraries.iter().map(|_| None).collect();
-    let mut wanted = vec![false; libraries.len()];
-    // Linking a library may call for another (the string library parses numbers).
+    // Each library function is taken only where something calls it, so a file that calls
+    // `x.min(y)` checks eight small `min`s rather than eight integer libraries.
+    let mut parsed: Vec<Option<&'static (SourceFile, bool)>> =
+        libraries.iter().map(|_| None).collect();
+    let mut taken: Vec<HashSet<usize>> = libraries.iter().map(|_| HashSet::new()).collect();
+    // What a taken function calls may call for more (the string library parses numbers).
     loop {
         let mut grew = false;
         for (i, lib) in libraries.iter().enumerate() {
-            if wanted[i] || !uses.may_call(lib) {
+            if !uses.may_call(lib) {
                 continue;
             }
-            let (file, errors) = claw_syntax::parse(LIBRARY_FILE, &lib.text);
-            let calls = file.items.iter().any(|item| match item {
-                Item::Func(func) => uses.calls(lib, &func.name.text),
-                _ => false,
-            });
-            if calls {
-                uses.add(&file);
-                parsed[i] = Some((file, errors.is_empty()));
-                wanted[i] = true;
-                grew = true;
+            let (file, _) = parsed[i].get_or_insert_with(|| parsed_library(i));
+            for (index, item) in file.items.iter().enumerate() {
+                if let Item::Func(func) = item {
+                    if !taken[i].contains(&index) && uses.calls(lib, &func.name.text) {
+                        taken[i].insert(index);
+                        uses.add_body(&func.body);
+                        grew = true;
+                    }
+                }
             }
         }
         if !grew {
@@ -225,11 +249,11 @@ pub fn link(ast: &mut SourceFile) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let defined = file_names(ast, true);
     let mut reported: HashSet<String> = HashSet::new();
-    for (lib, parsed) in libraries.iter().zip(parsed) {
-        let Some((file, parses)) = parsed else {
+    for ((lib, parsed), taken) in libraries.iter().zip(parsed).zip(taken) {
+        let Some((file, parses)) = parsed.filter(|_| !taken.is_empty()) else {
             continue;
         };
-        if !parses {
+        if !*parses {
             diagnostics.push(
                 Diagnostic::error(
                     "internal-error",
@@ -240,7 +264,7 @@ pub fn link(ast: &mut SourceFile) -> Vec<Diagnostic> {
             continue;
         }
         // Its functions are renamed `http::…`, so they meet nothing.
-        for (name, origin) in file_names(&file, false) {
+        for (name, origin) in file_names(file, false) {
             let clash = defined
                 .iter()
                 .find(|(theirs, how)| theirs.text == name.text && how.clashes_with(&origin));
@@ -267,8 +291,10 @@ pub fn link(ast: &mut SourceFile) -> Vec<Diagnostic> {
                 );
             }
         }
-        for mut item in file.items {
+        for (index, item) in file.items.iter().enumerate() {
+            let mut item = item.clone();
             match &mut item {
+                Item::Func(_) if !taken.contains(&index) => continue,
                 Item::Func(func) => {
                     func.name.text = format!("{}::{}", lib.namespace, func.name.text);
                 }
@@ -301,24 +327,27 @@ struct Uses {
 impl Uses {
     fn add(&mut self, ast: &SourceFile) {
         for item in &ast.items {
-            let body = match item {
-                Item::Func(func) => &func.body,
-                Item::Global(global) => &global.body,
-                _ => continue,
-            };
-            for (_, expr) in body.exprs.iter() {
-                match &expr.kind {
-                    ExprKind::Call { callee, .. } => {
-                        if let [namespace, name] = callee.as_slice() {
-                            self.qualified
-                                .insert((namespace.text.clone(), name.text.clone()));
-                        }
+            match item {
+                Item::Func(func) => self.add_body(&func.body),
+                Item::Global(global) => self.add_body(&global.body),
+                _ => {}
+            }
+        }
+    }
+
+    fn add_body(&mut self, body: &claw_syntax::ast::Body) {
+        for (_, expr) in body.exprs.iter() {
+            match &expr.kind {
+                ExprKind::Call { callee, .. } => {
+                    if let [namespace, name] = callee.as_slice() {
+                        self.qualified
+                            .insert((namespace.text.clone(), name.text.clone()));
                     }
-                    ExprKind::Method { name, .. } => {
-                        self.methods.insert(name.text.clone());
-                    }
-                    _ => {}
                 }
+                ExprKind::Method { name, .. } => {
+                    self.methods.insert(name.text.clone());
+                }
+                _ => {}
             }
         }
     }

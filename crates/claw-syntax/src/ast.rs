@@ -14,13 +14,13 @@ pub type StmtId = Idx<Stmt>;
 pub type PatId = Idx<Pat>;
 
 /// A parsed file: its items in source order.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct SourceFile {
     pub items: Vec<Item>,
 }
 
 /// The arenas of one body. Ids from one body mean nothing in another.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Body {
     pub exprs: Arena<Expr>,
     pub stmts: Arena<Stmt>,
@@ -61,7 +61,7 @@ pub struct Name {
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Item {
     ImportFunc(ImportFunc),
     ImportFrom(ImportFrom),
@@ -74,14 +74,14 @@ pub enum Item {
 }
 
 /// A named type declared with WIT syntax: `record point { x: f64, y: f64 }`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct TypeDecl {
     pub name: Name,
     pub kind: TypeDeclKind,
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum TypeDeclKind {
     Record(Vec<(Name, TypeExpr)>),
     Variant(Vec<(Name, Option<TypeExpr>)>),
@@ -91,7 +91,7 @@ pub enum TypeDeclKind {
     Alias(TypeExpr),
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ExportInterface {
     pub target: ExportTarget,
     /// Indices in `items` of the functions inside the braces, resources' members aside.
@@ -103,7 +103,7 @@ pub struct ExportInterface {
 
 /// `resource shelf { fields, constructor, methods, static functions, drop }` in an export
 /// block.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ResourceDecl {
     pub name: Name,
     /// The representation: private to the file.
@@ -135,7 +135,7 @@ pub struct Member {
     pub kind: MemberKind,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum ExportTarget {
     /// An interface from the WIT packages: `export docs:visits/store { … }`.
     Wit(InterfacePath),
@@ -144,7 +144,7 @@ pub enum ExportTarget {
 }
 
 /// `import name [as local]: func(…) -> T;` — a function the host supplies.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ImportFunc {
     pub name: Name,
     pub alias: Option<Name>,
@@ -153,14 +153,14 @@ pub struct ImportFunc {
 }
 
 /// `import { f, g as h } from ns:pkg/iface@1.2.3;`
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ImportFrom {
     pub names: Vec<ImportName>,
     pub interface: InterfacePath,
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ImportName {
     pub name: Name,
     pub alias: Option<Name>,
@@ -174,7 +174,7 @@ impl ImportName {
 }
 
 /// `ns:pkg/iface` with an optional `@version`.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct InterfacePath {
     pub namespace: Name,
     pub package: Name,
@@ -184,7 +184,7 @@ pub struct InterfacePath {
 }
 
 /// `let [mut] name: T = init;` at the top level.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Global {
     pub mutable: bool,
     pub name: Name,
@@ -196,7 +196,7 @@ pub struct Global {
 }
 
 /// `[export] func name(params) -> T { body }`, at the top level or inside an export block.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Func {
     /// True for `export func` and for every function inside an export block.
     pub exported: bool,
@@ -212,14 +212,14 @@ pub struct Func {
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct FuncSig {
     pub params: Vec<Param>,
     pub result: Option<TypeExpr>,
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Param {
     pub name: Name,
     pub ty: TypeExpr,
@@ -235,19 +235,19 @@ pub struct TypeExpr {
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Block {
     pub stmts: Vec<StmtId>,
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Stmt {
     pub kind: StmtKind,
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum StmtKind {
     Let {
         mutable: bool,
@@ -292,13 +292,13 @@ pub enum StmtKind {
     Expr(ExprId),
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum ExprKind {
     /// An integer literal; its type comes from context.
     Int(u64),
@@ -386,14 +386,14 @@ pub enum ExprKind {
     Error,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct MatchArm {
     pub pat: PatId,
     pub body: ArmBody,
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum ArmBody {
     /// `pat => expr,`: the arm's value.
     Expr(ExprId),
@@ -401,13 +401,13 @@ pub enum ArmBody {
     Block(Block),
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Pat {
     pub kind: PatKind,
     pub span: Span,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum PatKind {
     /// `_`
     Wildcard,
