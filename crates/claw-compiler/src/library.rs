@@ -128,23 +128,52 @@ pub fn is_namespace(namespace: &str) -> bool {
     libraries().iter().any(|lib| lib.namespace == namespace)
 }
 
-/// The functions of `namespace`'s libraries, by their unqualified names.
-pub fn functions(namespace: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    for lib in libraries().iter().filter(|lib| lib.namespace == namespace) {
-        let (ast, _) = claw_syntax::parse(LIBRARY_FILE, &lib.text);
-        for item in &ast.items {
+/// The functions of `namespace`'s libraries, by their unqualified names, each with its
+/// signature as written (`func http::respond(out: response-outparam, …)`): for the editor
+/// and for messages, before any library is linked.
+pub fn functions(namespace: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (index, lib) in libraries().iter().enumerate() {
+        if lib.namespace != namespace {
+            continue;
+        }
+        for item in &parsed_library(index).0.items {
             if let Item::Func(func) = item {
-                names.push(func.name.text.clone());
+                let qualified = format!("{namespace}::{}", func.name.text);
+                let signature = signature(lib, &qualified, &func.sig.params, &func.sig);
+                out.push((func.name.text.clone(), signature));
             }
         }
     }
     if namespace == "string" {
         // Built in, as its check is a loop over UTF-8's rules.
-        names.push("from-utf8".to_owned());
+        out.push((
+            "from-utf8".to_owned(),
+            "func string::from-utf8(bytes: list<u8>) -> result<string, string>".to_owned(),
+        ));
     }
-    names.sort();
-    names
+    out.sort();
+    out
+}
+
+/// `func name(params) -> result`, with the types as the library's source writes them.
+fn signature(
+    lib: &Library,
+    name: &str,
+    params: &[claw_syntax::ast::Param],
+    sig: &claw_syntax::ast::FuncSig,
+) -> String {
+    let text = |span: claw_syntax::Span| &lib.text[span.start as usize..span.end as usize];
+    let params: Vec<String> = params
+        .iter()
+        .map(|p| format!("{}: {}", p.name.text, text(p.ty.span)))
+        .collect();
+    let mut signature = format!("func {name}({})", params.join(", "));
+    if let Some(result) = &sig.result {
+        signature.push_str(" -> ");
+        signature.push_str(text(result.span));
+    }
+    signature
 }
 
 /// The namespace whose library functions are the methods of values of type `ty`, if any.
@@ -180,30 +209,20 @@ pub struct Method {
 /// The functions of `namespace`'s method libraries.
 pub fn methods(namespace: &str) -> Vec<Method> {
     let mut out = Vec::new();
-    for lib in libraries()
-        .iter()
-        .filter(|lib| lib.methods && lib.namespace == namespace)
-    {
-        let (ast, _) = claw_syntax::parse(LIBRARY_FILE, &lib.text);
+    for (index, lib) in libraries().iter().enumerate() {
+        if !lib.methods || lib.namespace != namespace {
+            continue;
+        }
         let text = |span: claw_syntax::Span| &lib.text[span.start as usize..span.end as usize];
-        for item in &ast.items {
+        for item in &parsed_library(index).0.items {
             let Item::Func(func) = item else { continue };
             let Some(first) = func.sig.params.first() else {
                 continue;
             };
-            let params: Vec<String> = func.sig.params[1..]
-                .iter()
-                .map(|p| format!("{}: {}", p.name.text, text(p.ty.span)))
-                .collect();
-            let mut signature = format!("func({})", params.join(", "));
-            if let Some(result) = &func.sig.result {
-                signature.push_str(" -> ");
-                signature.push_str(text(result.span));
-            }
             out.push(Method {
                 name: func.name.text.clone(),
                 receiver: text(first.ty.span).to_owned(),
-                signature,
+                signature: signature(lib, "", &func.sig.params[1..], &func.sig),
             });
         }
     }

@@ -298,22 +298,15 @@ impl Analysis {
         spans
     }
 
-    /// The functions of a library that ships with the compiler, after `http::`: with their
-    /// signatures where the file already calls the library (so it is linked in).
+    /// The functions of a library that ships with the compiler, after `http::`, with their
+    /// signatures.
     fn library_functions(&self, namespace: &str) -> Vec<Completion> {
         crate::library::functions(namespace)
             .into_iter()
-            .map(|name| {
-                let full = format!("{namespace}::{name}");
-                let linked = self.program.funcs.iter().position(|f| f.name == full);
-                Completion {
-                    detail: linked.map_or_else(
-                        || format!("a function of the `{namespace}` library"),
-                        |index| self.describe(Target::Func(FuncId(index as u32))),
-                    ),
-                    label: name,
-                    kind: CompletionKind::Function,
-                }
+            .map(|(name, signature)| Completion {
+                detail: signature,
+                label: name,
+                kind: CompletionKind::Function,
             })
             .collect()
     }

@@ -750,7 +750,7 @@ impl Checker<'_> {
         }
         let known: Vec<String> = crate::library::functions(&namespace.text)
             .into_iter()
-            .map(|name| format!("`{name}`"))
+            .map(|(name, _)| format!("`{name}`"))
             .collect();
         self.error(
             Diagnostic::error(
