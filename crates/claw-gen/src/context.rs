@@ -133,6 +133,13 @@ pub(crate) struct FnState {
     /// The loop depth (as in `loops`) of a loop whose counter steps at the end of its
     /// body, where `continue` is not allowed; 0 if none.
     pub(crate) step_last: u32,
+    /// Per open loop, innermost last: its label, if it has one, and whether `continue` may
+    /// go to it (not to a loop whose counter steps at the end of its body).
+    pub(crate) labels: Vec<(Option<String>, bool)>,
+    /// The label `open` gave the loop it just wrote, for `enter_loop` to record.
+    pub(crate) pending_label: Option<String>,
+    /// Labels made so far in the function, so each is new.
+    pub(crate) label_count: u32,
     /// One per scope opened inside the body (see [`Mark`]).
     pub(crate) marks: Vec<Mark>,
     /// Lists of handles a `for` is walking, whose elements are lent to its body: nothing may

@@ -151,6 +151,9 @@ enum Prod {
     Bytes,
     /// `string::from-utf8(bytes)`, as itself or as the text or error it gives.
     Decode,
+    /// A method of the bundled libraries or a float instruction (`a.min(b)`, `s.split(",")`,
+    /// `c.code()`, `u8::parse(s)`, `x.sqrt()`), or a string's byte `s[i]`.
+    Method,
 }
 
 impl Gen<'_> {
@@ -235,7 +238,198 @@ impl Gen<'_> {
             _ => {}
         }
         add(Lend, 8, deep && self.can_lend(ty));
+        add(Method, 8, deep && Self::has_method(ty));
         out
+    }
+
+    /// Whether [`Gen::method`] can write an expression of `ty`.
+    fn has_method(ty: &Ty) -> bool {
+        match ty {
+            Ty::Int(_) | Ty::F32 | Ty::F64 | Ty::Bool | Ty::Str | Ty::Char => true,
+            Ty::List(elem) => matches!(**elem, Ty::Str | Ty::Char),
+            Ty::Option(inner) => matches!(**inner, Ty::Int(_) | Ty::Char),
+            Ty::Result(Some(ok), Some(err)) => matches!(**ok, Ty::Int(_)) && **err == Ty::Str,
+            _ => false,
+        }
+    }
+
+    /// A receiver of `ty` whose type the checker knows without a context (a method on a
+    /// number whose type is still open is an error), written to take `.method()`.
+    fn receiver(&mut self, ty: &Ty, depth: u32) -> Option<Expr> {
+        self.expr(ty, Want::Typed, depth)
+    }
+
+    /// A short string, mostly a literal that occurs in generated text.
+    fn needle(&mut self, depth: u32) -> Expr {
+        if self.rng.chance(60) {
+            let text = *self.rng.pick(&["", " ", ",", "a", "é", "ab", "-", "1"]);
+            Expr::primary(format!("\"{text}\""))
+        } else {
+            self.expect(&Ty::Str, depth)
+        }
+    }
+
+    fn method(&mut self, ty: &Ty, depth: u32) -> Option<Expr> {
+        let call = |receiver: &Expr, text: String| {
+            Expr::wrap(format!("{}.{text}", receiver.base()), prec::PRIMARY, &[receiver])
+        };
+        match ty {
+            Ty::Int(int) => {
+                let int = *int;
+                if int == Int::U8 && self.rng.chance(20) {
+                    let text = self.receiver(&Ty::Str, depth)?;
+                    let at = self.rng.below(4);
+                    return Some(Expr::wrap(
+                        format!("{}[{at}]", text.base()),
+                        prec::PRIMARY,
+                        &[&text],
+                    ));
+                }
+                if int == Int::U32 && self.rng.chance(20) {
+                    let c = self.receiver(&Ty::Char, depth)?;
+                    return Some(call(&c, "code()".into()));
+                }
+                let a = self.receiver(ty, depth)?;
+                let mut names = vec![
+                    "min",
+                    "max",
+                    "clamp",
+                    "saturating-add",
+                    "saturating-sub",
+                    "saturating-mul",
+                ];
+                if int.signed() {
+                    names.push("abs");
+                }
+                let name = *self.rng.pick(&names);
+                let args = match name {
+                    "abs" => String::new(),
+                    "clamp" => {
+                        let low = self.expect(ty, 0);
+                        let high = self.expect(ty, 0);
+                        format!("{}, {}", low.text, high.text)
+                    }
+                    _ => self.expect(ty, depth).text,
+                };
+                Some(call(&a, format!("{name}({args})")))
+            }
+            Ty::F32 | Ty::F64 => {
+                let x = self.receiver(ty, depth)?;
+                let name = *self.rng.pick(&[
+                    "abs", "sqrt", "floor", "ceil", "trunc", "nearest", "round", "min", "max",
+                    "clamp",
+                ]);
+                let args = match name {
+                    "min" | "max" => self.expect(ty, depth).text,
+                    "clamp" => {
+                        let low = self.expect(ty, 0);
+                        let high = self.expect(ty, 0);
+                        format!("{}, {}", low.text, high.text)
+                    }
+                    _ => String::new(),
+                };
+                Some(call(&x, format!("{name}({args})")))
+            }
+            Ty::Bool => {
+                if self.rng.chance(40) {
+                    let c = self.receiver(&Ty::Char, depth)?;
+                    let name = *self.rng.pick(&[
+                        "is-digit",
+                        "is-alphabetic",
+                        "is-alphanumeric",
+                        "is-whitespace",
+                        "is-upper",
+                        "is-lower",
+                    ]);
+                    return Some(call(&c, format!("{name}()")));
+                }
+                let s = self.receiver(&Ty::Str, depth)?;
+                let name = *self.rng.pick(&["contains", "starts-with", "ends-with"]);
+                let part = self.needle(depth);
+                Some(call(&s, format!("{name}({})", part.text)))
+            }
+            Ty::Char => {
+                let c = self.receiver(&Ty::Char, depth)?;
+                let name = *self.rng.pick(&["to-upper", "to-lower"]);
+                Some(call(&c, format!("{name}()")))
+            }
+            Ty::Str => {
+                if self.rng.chance(15) {
+                    let parts = self.receiver(&Ty::list(Ty::Str), depth)?;
+                    let separator = self.needle(0);
+                    return Some(call(&parts, format!("join({})", separator.text)));
+                }
+                let s = self.receiver(&Ty::Str, depth)?;
+                let mut names = vec!["trim", "trim-start", "trim-end", "to-upper", "to-lower"];
+                // These may grow the string as `+` does, and are limited as it is.
+                if self.f.concats > 0 {
+                    names.extend(["replace", "repeat"]);
+                }
+                let name = *self.rng.pick(&names);
+                if matches!(name, "replace" | "repeat") {
+                    self.f.concats -= 1;
+                }
+                let args = match name {
+                    "replace" => {
+                        let old = self.needle(0);
+                        let new = self.needle(0);
+                        format!("{}, {}", old.text, new.text)
+                    }
+                    "repeat" => self.rng.below(3).to_string(),
+                    _ => String::new(),
+                };
+                Some(call(&s, format!("{name}({args})")))
+            }
+            Ty::List(elem) if **elem == Ty::Char => {
+                let s = self.receiver(&Ty::Str, depth)?;
+                Some(call(&s, "chars()".into()))
+            }
+            Ty::List(_) => {
+                let s = self.receiver(&Ty::Str, depth)?;
+                if self.rng.chance(25) {
+                    return Some(call(&s, "lines()".into()));
+                }
+                let separator = self.needle(0);
+                Some(call(&s, format!("split({})", separator.text)))
+            }
+            Ty::Option(inner) if **inner == Ty::Char => {
+                let code = self.expect(&Ty::Int(Int::U32), depth);
+                Some(Expr::primary(format!("char::from-code({})", code.text)))
+            }
+            Ty::Option(inner) => {
+                let Ty::Int(int) = **inner else { return None };
+                if int == Int::U32 && self.rng.chance(30) {
+                    if self.rng.chance(50) {
+                        let s = self.receiver(&Ty::Str, depth)?;
+                        let part = self.needle(depth);
+                        return Some(call(&s, format!("find({})", part.text)));
+                    }
+                    let c = self.receiver(&Ty::Char, depth)?;
+                    let radix = *self.rng.pick(&[2, 10, 16, 36]);
+                    return Some(call(&c, format!("to-digit({radix})")));
+                }
+                let a = self.receiver(inner, depth)?;
+                let name = *self.rng.pick(&[
+                    "checked-add",
+                    "checked-sub",
+                    "checked-mul",
+                    "checked-div",
+                ]);
+                let b = self.expect(inner, depth);
+                Some(call(&a, format!("{name}({})", b.text)))
+            }
+            Ty::Result(Some(ok), _) => {
+                let Ty::Int(int) = **ok else { return None };
+                let text = if self.rng.chance(50) {
+                    let digits = *self.rng.pick(&["0", "-1", "+7", "255", "-128", "65536", "x", ""]);
+                    Expr::primary(format!("\"{digits}\""))
+                } else {
+                    self.expect(&Ty::Str, depth)
+                };
+                Some(Expr::primary(format!("{}::parse({})", int.name(), text.text)))
+            }
+            _ => None,
+        }
     }
 
     /// Whether `?` can be used in a function returning `ret`.
@@ -271,6 +465,7 @@ impl Gen<'_> {
                 ))
             }
             Prod::Decode => self.decode(ty, sub),
+            Prod::Method => self.method(ty, sub),
             Prod::Check => {
                 let cond = self.expect(&Ty::Bool, sub);
                 let mut e = Expr::primary(format!("check!({})", cond.text));

@@ -17,6 +17,8 @@ impl Gen<'_> {
 
     pub(crate) fn enter_loop(&mut self, rounds: u64) -> u64 {
         self.f.loops += 1;
+        let label = self.f.pending_label.take();
+        self.f.labels.push((label, true));
         let old = self.f.mult;
         self.f.mult = old * rounds.max(1);
         old
@@ -24,6 +26,7 @@ impl Gen<'_> {
 
     pub(crate) fn leave_loop(&mut self, old: u64) {
         self.f.loops -= 1;
+        self.f.labels.pop();
         self.f.mult = old;
     }
 

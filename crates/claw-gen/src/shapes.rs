@@ -327,6 +327,9 @@ impl Gen<'_> {
         let old = self.enter_loop(UNKNOWN_LEN);
         let step_last = self.f.step_last;
         self.f.step_last = self.f.loops;
+        if let Some(this) = self.f.labels.last_mut() {
+            this.1 = false;
+        }
         for _ in 0..self.rng.range(1, 2) {
             self.read_element(&xs, &i, &elem, acc.as_deref());
         }

@@ -404,6 +404,19 @@ impl Gen<'_> {
 
     /// Opens a block: `{` ends `head`, the body is indented, in its own scope.
     pub(crate) fn open(&mut self, head: String) {
+        // Some loops get a label, which `break` and `continue` in loops inside may name.
+        let is_loop = ["for ", "while ", "loop "]
+            .iter()
+            .any(|word| head.starts_with(word));
+        let head = if is_loop && self.rng.chance(25) {
+            self.f.label_count += 1;
+            let label = format!("'l{}", self.f.label_count);
+            let head = format!("{label}: {head}");
+            self.f.pending_label = Some(label);
+            head
+        } else {
+            head
+        };
         self.line(head);
         self.f.indent += 1;
         self.push_scope();
@@ -518,11 +531,25 @@ impl Gen<'_> {
 
     /// `break;` or `continue;`; only `break;` in a loop whose step comes last, which a
     /// `continue` would skip, so the loop would never end.
-    pub(crate) fn jump_word(&mut self) -> &'static str {
+    pub(crate) fn jump_word(&mut self) -> String {
+        let labelled: Vec<(String, bool)> = self
+            .f
+            .labels
+            .iter()
+            .filter_map(|(label, continuable)| label.clone().map(|l| (l, *continuable)))
+            .collect();
+        if !labelled.is_empty() && self.rng.chance(40) {
+            let (label, continuable) = self.rng.pick(&labelled).clone();
+            return if continuable && self.rng.chance(50) {
+                format!("continue {label};")
+            } else {
+                format!("break {label};")
+            };
+        }
         if self.f.loops != self.f.step_last && self.rng.chance(50) {
-            "continue;"
+            "continue;".into()
         } else {
-            "break;"
+            "break;".into()
         }
     }
 
