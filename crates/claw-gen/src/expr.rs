@@ -271,7 +271,11 @@ impl Gen<'_> {
 
     fn method(&mut self, ty: &Ty, depth: u32) -> Option<Expr> {
         let call = |receiver: &Expr, text: String| {
-            Expr::wrap(format!("{}.{text}", receiver.base()), prec::PRIMARY, &[receiver])
+            Expr::wrap(
+                format!("{}.{text}", receiver.base()),
+                prec::PRIMARY,
+                &[receiver],
+            )
         };
         match ty {
             Ty::Int(int) => {
@@ -409,24 +413,28 @@ impl Gen<'_> {
                     return Some(call(&c, format!("to-digit({radix})")));
                 }
                 let a = self.receiver(inner, depth)?;
-                let name = *self.rng.pick(&[
-                    "checked-add",
-                    "checked-sub",
-                    "checked-mul",
-                    "checked-div",
-                ]);
+                let name =
+                    *self
+                        .rng
+                        .pick(&["checked-add", "checked-sub", "checked-mul", "checked-div"]);
                 let b = self.expect(inner, depth);
                 Some(call(&a, format!("{name}({})", b.text)))
             }
             Ty::Result(Some(ok), _) => {
                 let Ty::Int(int) = **ok else { return None };
                 let text = if self.rng.chance(50) {
-                    let digits = *self.rng.pick(&["0", "-1", "+7", "255", "-128", "65536", "x", ""]);
+                    let digits = *self
+                        .rng
+                        .pick(&["0", "-1", "+7", "255", "-128", "65536", "x", ""]);
                     Expr::primary(format!("\"{digits}\""))
                 } else {
                     self.expect(&Ty::Str, depth)
                 };
-                Some(Expr::primary(format!("{}::parse({})", int.name(), text.text)))
+                Some(Expr::primary(format!(
+                    "{}::parse({})",
+                    int.name(),
+                    text.text
+                )))
             }
             _ => None,
         }

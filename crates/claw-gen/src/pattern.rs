@@ -250,7 +250,7 @@ impl Gen<'_> {
         }
         let in_loop = self.f.loops > 0 && !self.f.in_head;
         if in_loop && self.rng.chance(60) {
-            return Some(self.jump_word().into());
+            return Some(self.jump_word());
         }
         match self.f.ret.clone() {
             Some(ret) => {

@@ -614,7 +614,7 @@ impl Checker<'_> {
                 && func.text == "from-utf8"
                 && !self.type_names.contains_key("string")
             {
-                return self.from_utf8(id, args, span);
+                return self.decode_utf8(id, args, span);
             }
             if crate::library::is_namespace(&ty_name.text)
                 && !self.type_names.contains_key(&ty_name.text)
@@ -774,7 +774,7 @@ impl Checker<'_> {
     }
 
     /// `string::from-utf8(bytes)`, built in as its check is a loop over UTF-8's rules.
-    fn from_utf8(&mut self, id: ExprId, args: &[ExprId], span: Span) -> TypeId {
+    fn decode_utf8(&mut self, id: ExprId, args: &[ExprId], span: Span) -> TypeId {
         self.expr_res
             .insert(id, Res::Builtin(crate::program::Builtin::FromUtf8));
         let bytes = self.types.intern(TypeDef::List(TypeId::U8));
