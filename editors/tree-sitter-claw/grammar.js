@@ -297,6 +297,7 @@ module.exports = grammar({
         $.range,
         $.match_expression,
         $.check,
+        $.format,
         $.new_expression,
       ),
 
@@ -413,6 +414,9 @@ module.exports = grammar({
 
     // One token, so that `check` stays an ordinary name elsewhere (`check(x)` is a call).
     check: ($) => seq(token(prec(1, 'check!')), '(', $._expression, ')'),
+
+    // `format!("{name} has {n} items")`: the placeholders are part of the string's text.
+    format: ($) => seq(token(prec(1, 'format!')), '(', $.string, ')'),
 
     _pattern: ($) =>
       choice(

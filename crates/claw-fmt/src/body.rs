@@ -227,6 +227,17 @@ impl<'a> Fmt<'a> {
             ExprKind::Check { cond, .. } => {
                 Doc::Concat(vec![text("check!("), self.expr(*cond), text(")")])
             }
+            // The literal as written: its placeholders are part of its text.
+            ExprKind::Format(_) => {
+                let source = self.src(self.body().exprs[id].span);
+                let (open, close) = (source.find('"'), source.rfind('"'));
+                match (open, close) {
+                    (Some(open), Some(close)) if open < close => {
+                        text(format!("format!({})", &source[open..=close]))
+                    }
+                    _ => text(source.to_owned()),
+                }
+            }
             ExprKind::Unary { op, operand } => Doc::Concat(vec![
                 text(match op {
                     UnaryOp::Neg => "-",

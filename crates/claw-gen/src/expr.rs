@@ -269,6 +269,35 @@ impl Gen<'_> {
         }
     }
 
+    /// `format!("…{value}…")`, with values of the types it writes whose text needs no quote
+    /// or brace (which would end the literal or the placeholder).
+    fn format(&mut self, depth: u32) -> Expr {
+        let mut text = String::new();
+        for _ in 0..self.rng.range(1, 4) {
+            text.push_str(
+                *self
+                    .rng
+                    .pick(&["", "a ", "{{", "}}", "é", "\\n", " = ", ","]),
+            );
+            let ty = match self.rng.below(4) {
+                0 => Ty::Str,
+                1 => Ty::Char,
+                2 => Ty::Bool,
+                _ => Ty::Int(self.int_type()),
+            };
+            let mark = self.pin_mark();
+            match self.expr(&ty, Want::Free, depth) {
+                Some(value) if !value.text.contains(['"', '{', '}', '\\']) => {
+                    text.push('{');
+                    text.push_str(&value.text);
+                    text.push('}');
+                }
+                _ => self.unpin_since(mark),
+            }
+        }
+        Expr::primary(format!("format!(\"{text}\")"))
+    }
+
     fn method(&mut self, ty: &Ty, depth: u32) -> Option<Expr> {
         let call = |receiver: &Expr, text: String| {
             Expr::wrap(
@@ -358,6 +387,9 @@ impl Gen<'_> {
                 Some(call(&c, format!("{name}()")))
             }
             Ty::Str => {
+                if self.rng.chance(25) {
+                    return Some(self.format(depth));
+                }
                 if self.rng.chance(15) {
                     let parts = self.receiver(&Ty::list(Ty::Str), depth)?;
                     let separator = self.needle(0);
@@ -402,7 +434,7 @@ impl Gen<'_> {
             }
             Ty::Option(inner) => {
                 let Ty::Int(int) = **inner else { return None };
-                if int == Int::U32 && self.rng.chance(30) {
+                if int == Int::U32 && self.rng.chance(60) {
                     if self.rng.chance(50) {
                         let s = self.receiver(&Ty::Str, depth)?;
                         let part = self.needle(depth);

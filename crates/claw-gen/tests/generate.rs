@@ -314,6 +314,8 @@ fn features_appear() {
         ".repeat(",
         ".join(",
         "::parse(",
+        "format!(\"",
+        "{{",
     ];
     let missing: Vec<&str> = features
         .iter()

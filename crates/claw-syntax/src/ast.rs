@@ -369,6 +369,9 @@ pub enum ExprKind {
     Check {
         cond: ExprId,
     },
+    /// `format!("{name} has {n} items")`: the text, with each expression in braces written
+    /// as its `to-string()` (a string as itself).
+    Format(Vec<FormatPart>),
     Unary {
         op: UnaryOp,
         operand: ExprId,
@@ -391,6 +394,14 @@ pub struct MatchArm {
     pub pat: PatId,
     pub body: ArmBody,
     pub span: Span,
+}
+
+/// A piece of a `format!` string.
+#[derive(Clone, Debug)]
+pub enum FormatPart {
+    /// Text, its escapes (and `{{`, `}}`) resolved.
+    Text(String),
+    Expr(ExprId),
 }
 
 #[derive(Clone, Debug)]

@@ -31,6 +31,24 @@ pub enum SyntaxError {
 }
 
 impl SyntaxError {
+    /// Moves the error `by` bytes later in its file: for text lexed apart from the rest (a
+    /// `format!` placeholder).
+    pub fn shift(&mut self, by: u32) {
+        let span = match self {
+            SyntaxError::InvalidToken { span }
+            | SyntaxError::InvalidIdentifier { span }
+            | SyntaxError::NameWordStartsWithDigit { span, .. }
+            | SyntaxError::UnterminatedString { span }
+            | SyntaxError::UnterminatedChar { span }
+            | SyntaxError::InvalidEscape { span }
+            | SyntaxError::InvalidNumber { span }
+            | SyntaxError::TooDeep { span }
+            | SyntaxError::UnexpectedToken { span, .. } => span,
+        };
+        span.start += by;
+        span.end += by;
+    }
+
     pub fn span(&self) -> Span {
         match self {
             SyntaxError::InvalidToken { span }

@@ -257,6 +257,16 @@ impl Printer<'_> {
                 format!("(let {} {})", self.pat(*pat), self.expr(*value))
             }
             ExprKind::Try(e) => format!("(? {})", self.expr(*e)),
+            ExprKind::Format(parts) => {
+                let parts: Vec<String> = parts
+                    .iter()
+                    .map(|part| match part {
+                        claw_syntax::ast::FormatPart::Text(text) => format!("{text:?}"),
+                        claw_syntax::ast::FormatPart::Expr(e) => self.expr(*e),
+                    })
+                    .collect();
+                format!("(format {})", parts.join(" "))
+            }
             ExprKind::Check { cond } => format!("(check {})", self.expr(*cond)),
             ExprKind::Unary { op, operand } => {
                 let op = match op {

@@ -44,6 +44,7 @@
 ] @keyword.control
 
 "check!" @function.macro
+"format!" @function.macro
 
 (function name: (identifier) @function)
 (import_function name: (identifier) @function)

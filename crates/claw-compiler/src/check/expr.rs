@@ -166,6 +166,14 @@ impl Checker<'_> {
                 TypeId::ERROR
             }
             ExprKind::Try(inner) => self.try_expr(*inner, span),
+            ExprKind::Format(parts) => {
+                for part in parts {
+                    if let claw_syntax::ast::FormatPart::Expr(value) = part {
+                        self.format_value(*value);
+                    }
+                }
+                TypeId::STRING
+            }
             ExprKind::Check { cond } => {
                 self.expr(*cond, Some(Expect::ty(TypeId::BOOL)));
                 let (line, col) = self.lines.line_col(self.origin_text, span.start as usize);
@@ -771,6 +779,39 @@ impl Checker<'_> {
             self.expr(arg, None);
         }
         TypeId::ERROR
+    }
+
+    /// A value written into a `format!` string: a string as itself, and what has
+    /// `to-string()` as that.
+    fn format_value(&mut self, value: ExprId) {
+        let ty = self.expr(value, None);
+        let value_span = self.body.exprs[value].span;
+        if self.unbound_var(ty).is_some() {
+            // A number not known yet: an integer can be written, a float cannot.
+            self.deferred.push(super::infer::Deferred::ToString {
+                ty,
+                name: claw_syntax::ast::Name {
+                    text: "to-string".into(),
+                    span: value_span,
+                },
+            });
+            return;
+        }
+        let writable = matches!(
+            self.types.def(ty),
+            TypeDef::String | TypeDef::Char | TypeDef::Bool | TypeDef::Error
+        ) || self.types.int_shape(ty).is_some();
+        if !writable {
+            let shown = self.type_name(ty);
+            self.error(
+                Diagnostic::error(
+                    "not-formattable",
+                    format!("`format!` cannot write a `{shown}`"),
+                )
+                .at(value_span, format!("this is `{shown}`"))
+                .note("`format!` writes strings, chars, bools and integers (floats have no `to-string()` yet)"),
+            );
+        }
     }
 
     /// `string::from-utf8(bytes)`, built in as its check is a loop over UTF-8's rules.

@@ -440,6 +440,13 @@ impl Walk<'_> {
             ExprKind::Let { value, .. } => self.expr(*value, Use::Look),
             ExprKind::Try(inner) => self.expr(*inner, Use::Move),
             ExprKind::Check { cond } => self.expr(*cond, Use::Look),
+            ExprKind::Format(parts) => {
+                for part in parts {
+                    if let ast::FormatPart::Expr(value) = part {
+                        self.expr(*value, Use::Look);
+                    }
+                }
+            }
             ExprKind::Unary { operand, .. } => self.expr(*operand, Use::Look),
             ExprKind::Binary { lhs, rhs, .. } => {
                 self.expr(*lhs, Use::Look);

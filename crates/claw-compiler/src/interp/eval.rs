@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use claw_syntax::ast::{
-    self, ArmBody, BinaryOp, Block, ExprId, ExprKind, PatId, PatKind, StmtKind,
+    self, ArmBody, BinaryOp, Block, ExprId, ExprKind, FormatPart, PatId, PatKind, StmtKind,
 };
 
 use super::ops;
@@ -841,6 +841,19 @@ impl<'p> Machine<'p> {
                     }
                     (_, other) => unreachable!("checked: `?` on a case, not {other:?}"),
                 }
+            }
+            ExprKind::Format(parts) => {
+                let mut out = String::new();
+                for part in parts {
+                    match part {
+                        FormatPart::Text(text) => out.push_str(text),
+                        FormatPart::Expr(value) => match self.expr(frame, *value)? {
+                            Value::Str(text) => out.push_str(&text),
+                            other => out.push_str(&ops::to_string(&other)),
+                        },
+                    }
+                }
+                Value::Str(out)
             }
             ExprKind::Check { cond, .. } => {
                 if self.expr(frame, *cond)?.bool() {

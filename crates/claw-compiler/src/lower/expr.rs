@@ -209,6 +209,34 @@ impl Lowerer<'_> {
             ExprKind::Check { cond, .. } => {
                 K::Check(Box::new(self.expr(*cond)), facts.check_messages[id].clone())
             }
+            // The pieces joined with `+`, each value as its `to-string()`.
+            ExprKind::Format(parts) => {
+                let string = TypeId::STRING;
+                let mut pieces = parts.iter().map(|part| match part {
+                    ast::FormatPart::Text(text) => {
+                        Expr::new(string, K::Const(ir::Const::Str(text.clone())))
+                    }
+                    ast::FormatPart::Expr(value) => {
+                        let operand = self.operand(*value);
+                        if operand.ty == string {
+                            operand
+                        } else {
+                            Expr::new(string, K::Builtin(ir::Builtin::ToString, vec![operand]))
+                        }
+                    }
+                });
+                let Some(first) = pieces.next() else {
+                    return Expr::new(string, K::Const(ir::Const::Str(String::new())));
+                };
+                let mut joined = first;
+                for piece in pieces.collect::<Vec<_>>() {
+                    joined = Expr::new(
+                        string,
+                        K::Binary(BinaryOp::Add, Box::new(joined), Box::new(piece)),
+                    );
+                }
+                return joined;
+            }
             _ => K::Unreachable,
         };
         Expr::new(ty, kind)

@@ -2,8 +2,10 @@
 //! operator, then binary operators and casts, unary operators, and postfix chains (fields,
 //! methods, indexing, `?`) binding tightest.
 
-use super::{PResult, Parser};
-use crate::ast::{ArmBody, BinaryOp, Expr, ExprId, ExprKind, MatchArm, Name, PatId, UnaryOp};
+use super::{PResult, Parser, Recover};
+use crate::ast::{
+    ArmBody, BinaryOp, Expr, ExprId, ExprKind, FormatPart, MatchArm, Name, PatId, UnaryOp,
+};
 use crate::{Span, SyntaxError, Token, TokenKind};
 
 /// Binding power of a binary operator (higher binds tighter) and whether it chains.
@@ -313,6 +315,13 @@ impl Parser<'_> {
             {
                 return self.check();
             }
+            TokenKind::Ident
+                if self.at_word("format")
+                    && self.peek_at(1) == TokenKind::Bang
+                    && self.peek_at(2) == TokenKind::LParen =>
+            {
+                return self.format();
+            }
             // `new T {…}`: two names in a row mean nothing else.
             TokenKind::Ident
                 if self.at_word("new")
@@ -371,6 +380,136 @@ impl Parser<'_> {
         self.expect(TokenKind::RParen)?;
         let span = start.to(self.prev_span());
         Ok(self.alloc(ExprKind::Check { cond }, span))
+    }
+
+    /// `format!("…{expr}…")`: the string literal's text, split at its placeholders, each of
+    /// which is parsed as an expression where it stands in the file.
+    fn format(&mut self) -> PResult<ExprId> {
+        let start = self.bump().span;
+        self.bump();
+        self.bump();
+        let literal = self.expect(TokenKind::Str)?;
+        self.expect(TokenKind::RParen)?;
+        let span = start.to(self.prev_span());
+        let parts = self.format_parts(literal.span)?;
+        Ok(self.alloc(ExprKind::Format(parts), span))
+    }
+
+    fn format_parts(&mut self, literal: Span) -> PResult<Vec<FormatPart>> {
+        let text = self.text;
+        // Byte offsets into the file: the literal's text is between its quotes.
+        let (first, end) = (literal.start as usize + 1, literal.end as usize - 1);
+        let mut parts = Vec::new();
+        let mut piece = String::new();
+        let mut piece_start = first;
+        let mut at = first;
+        let flush = |p: &mut Self, piece: &mut String, piece_start: usize, parts: &mut Vec<_>| {
+            if piece.is_empty() {
+                return Ok(());
+            }
+            let span = Span::new(literal.file, piece_start - 1, piece_start + piece.len() + 1);
+            match unescape(&format!("\"{piece}\""), span) {
+                Ok(value) => parts.push(FormatPart::Text(value)),
+                Err(err) => {
+                    p.errors.push(err);
+                    return Err(Recover);
+                }
+            }
+            piece.clear();
+            Ok(())
+        };
+        while at < end {
+            let rest = &text[at..end];
+            if rest.starts_with("{{") || rest.starts_with("}}") {
+                // The brace stands for itself; a piece never holds a lone one.
+                flush(self, &mut piece, piece_start, &mut parts)?;
+                parts.push(FormatPart::Text(rest[..1].to_owned()));
+                at += 2;
+                piece_start = at;
+                continue;
+            }
+            if rest.starts_with('}') {
+                self.errors.push(SyntaxError::UnexpectedToken {
+                    span: Span::new(literal.file, at, at + 1),
+                    found: "a lone `}`",
+                    expected: "`}}` for a brace in `format!` text".into(),
+                });
+                return Err(Recover);
+            }
+            if rest.starts_with('{') {
+                flush(self, &mut piece, piece_start, &mut parts)?;
+                let Some(close) = rest.find('}') else {
+                    self.errors.push(SyntaxError::UnexpectedToken {
+                        span: Span::new(literal.file, at, at + 1),
+                        found: "a `{` without its `}`",
+                        expected: "`{expression}`, or `{{` for a brace".into(),
+                    });
+                    return Err(Recover);
+                };
+                let inner = (at + 1, at + close);
+                parts.push(FormatPart::Expr(self.placeholder(literal.file, inner)?));
+                at += close + 1;
+                piece_start = at;
+                continue;
+            }
+            let c = rest.chars().next().expect("not at the end");
+            if c == '\\' {
+                // An escape is copied whole, so the braces of `\u{…}` stay text.
+                let mut len = 1 + rest[1..].chars().next().map_or(0, char::len_utf8);
+                if rest[1..].starts_with("u{") {
+                    len = rest.find('}').map_or(len, |close| close + 1);
+                }
+                piece.push_str(&rest[..len]);
+                at += len;
+                continue;
+            }
+            piece.push(c);
+            at += c.len_utf8();
+        }
+        flush(self, &mut piece, piece_start, &mut parts)?;
+        Ok(parts)
+    }
+
+    /// The expression in a `format!` placeholder: the file's bytes `start..end`, lexed and
+    /// parsed where they stand, so its spans are the file's.
+    fn placeholder(
+        &mut self,
+        file: crate::FileId,
+        (start, end): (usize, usize),
+    ) -> PResult<ExprId> {
+        let (mut tokens, errors) = crate::lex(file, &self.text[start..end]);
+        let shift = |span: &mut Span| {
+            span.start += start as u32;
+            span.end += start as u32;
+        };
+        for token in &mut tokens {
+            shift(&mut token.span);
+        }
+        for mut error in errors {
+            error.shift(start as u32);
+            self.errors.push(error);
+        }
+        if tokens.len() == 1 {
+            self.errors.push(SyntaxError::UnexpectedToken {
+                span: Span::new(file, start - 1, end + 1),
+                found: "an empty `{}`",
+                expected: "an expression in the braces".into(),
+            });
+            return Err(Recover);
+        }
+        let saved_tokens = std::mem::replace(&mut self.tokens, tokens);
+        let saved_pos = std::mem::replace(&mut self.pos, 0);
+        let expr = self.with_brace_literals(true, Self::expr);
+        let expr = expr.and_then(|expr| {
+            if self.at(TokenKind::Eof) {
+                Ok(expr)
+            } else {
+                Err(self.unexpected("`}` after the placeholder's expression"))
+            }
+        });
+        self.tokens = saved_tokens;
+        self.pos = saved_pos;
+        expr
     }
 
     /// `a`, `a::b`, or either called: `f(x)`, `shape::circle(1.0)`.
