@@ -75,8 +75,42 @@ fn libraries() -> &'static [Library] {
                 true,
             ),
             fixed("char", "char.claw", include_str!("../lib/char.claw"), true),
-            fixed("list", "list.claw", include_str!("../lib/list.claw"), true),
+            fixed(
+                "list<string>",
+                "list-string.claw",
+                include_str!("../lib/list-string.claw"),
+                true,
+            ),
         ];
+        // Lists of every element type that `==` compares by value; `sorted` for those `<`
+        // orders. The template is written for `s64`.
+        for (elem, ordered) in [
+            ("u8", true),
+            ("u16", true),
+            ("u32", true),
+            ("u64", true),
+            ("s8", true),
+            ("s16", true),
+            ("s32", true),
+            ("s64", true),
+            ("f32", true),
+            ("f64", true),
+            ("char", true),
+            ("string", true),
+            ("bool", false),
+        ] {
+            let mut text = include_str!("../lib/list-of.claw").to_owned();
+            if ordered {
+                text.push('\n');
+                text.push_str(include_str!("../lib/list-ordered.claw"));
+            }
+            all.push(Library {
+                namespace: format!("list<{elem}>"),
+                file: format!("list-of.claw ({elem})"),
+                text: text.replace("s64", elem),
+                methods: true,
+            });
+        }
         for &(int, min, max) in INTEGERS {
             let mut text = include_str!("../lib/int.claw").to_owned();
             if min.starts_with('-') {
@@ -176,32 +210,35 @@ fn signature(
     signature
 }
 
-/// The namespace whose library functions are the methods of values of type `ty`, if any.
-pub fn method_namespace(types: &Types, ty: TypeId) -> Option<&'static str> {
-    Some(match types.def(ty) {
-        TypeDef::String => "string",
-        TypeDef::Char => "char",
-        TypeDef::List(_) => "list",
-        TypeDef::U8 => "u8",
-        TypeDef::U16 => "u16",
-        TypeDef::U32 => "u32",
-        TypeDef::U64 => "u64",
-        TypeDef::S8 => "s8",
-        TypeDef::S16 => "s16",
-        TypeDef::S32 => "s32",
-        TypeDef::S64 => "s64",
-        TypeDef::F32 => "f32",
-        TypeDef::F64 => "f64",
-        _ => return None,
-    })
+/// The namespace whose library functions are the methods of values of type `ty`, if any:
+/// the type's name (`string`, `u32`, `list<u8>`).
+pub fn method_namespace(types: &Types, ty: TypeId) -> Option<String> {
+    let scalar = |ty: TypeId| match types.def(ty) {
+        TypeDef::String => Some("string"),
+        TypeDef::Char => Some("char"),
+        TypeDef::Bool => Some("bool"),
+        TypeDef::U8 => Some("u8"),
+        TypeDef::U16 => Some("u16"),
+        TypeDef::U32 => Some("u32"),
+        TypeDef::U64 => Some("u64"),
+        TypeDef::S8 => Some("s8"),
+        TypeDef::S16 => Some("s16"),
+        TypeDef::S32 => Some("s32"),
+        TypeDef::S64 => Some("s64"),
+        TypeDef::F32 => Some("f32"),
+        TypeDef::F64 => Some("f64"),
+        _ => None,
+    };
+    match types.def(ty) {
+        TypeDef::List(elem) => scalar(*elem).map(|elem| format!("list<{elem}>")),
+        _ => scalar(ty).map(str::to_owned),
+    }
 }
 
 /// A function of a method library, described from its source: for the editor and for
 /// messages, before any library is linked.
 pub struct Method {
     pub name: String,
-    /// The type of its first parameter, as written: what it is a method of.
-    pub receiver: String,
     /// `func(…) -> …` without the first parameter.
     pub signature: String,
 }
@@ -213,15 +250,13 @@ pub fn methods(namespace: &str) -> Vec<Method> {
         if !lib.methods || lib.namespace != namespace {
             continue;
         }
-        let text = |span: claw_syntax::Span| &lib.text[span.start as usize..span.end as usize];
         for item in &parsed_library(index).0.items {
             let Item::Func(func) = item else { continue };
-            let Some(first) = func.sig.params.first() else {
+            if func.sig.params.is_empty() {
                 continue;
-            };
+            }
             out.push(Method {
                 name: func.name.text.clone(),
-                receiver: text(first.ty.span).to_owned(),
                 signature: signature(lib, "", &func.sig.params[1..], &func.sig),
             });
         }
@@ -355,7 +390,16 @@ impl Uses {
     }
 
     fn add_body(&mut self, body: &claw_syntax::ast::Body) {
-        for (_, expr) in body.exprs.iter() {
+        // `for c in s.chars()` walks the string itself: no `string::chars` list is made.
+        let walked: HashSet<claw_syntax::ast::ExprId> = body
+            .stmts
+            .iter()
+            .filter_map(|(_, stmt)| match stmt.kind {
+                claw_syntax::ast::StmtKind::For { iter, .. } => Some(body.unparen(iter)),
+                _ => None,
+            })
+            .collect();
+        for (id, expr) in body.exprs.iter() {
             match &expr.kind {
                 ExprKind::Call { callee, .. } => {
                     if let [namespace, name] = callee.as_slice() {
@@ -363,7 +407,9 @@ impl Uses {
                             .insert((namespace.text.clone(), name.text.clone()));
                     }
                 }
-                ExprKind::Method { name, .. } => {
+                ExprKind::Method { name, .. }
+                    if !(name.text == "chars" && walked.contains(&id)) =>
+                {
                     self.methods.insert(name.text.clone());
                 }
                 _ => {}

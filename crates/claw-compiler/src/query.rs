@@ -760,15 +760,12 @@ impl Analysis {
         }
         // The methods the bundled libraries give the type (a list's, for its element type).
         if let Some(namespace) = crate::library::method_namespace(types, ty) {
-            let shown = types.name(ty);
-            for method in crate::library::methods(namespace) {
-                if method.receiver == shown {
-                    out.push(Completion {
-                        label: method.name,
-                        kind: CompletionKind::Method,
-                        detail: method.signature,
-                    });
-                }
+            for method in crate::library::methods(&namespace) {
+                out.push(Completion {
+                    label: method.name,
+                    kind: CompletionKind::Method,
+                    detail: method.signature,
+                });
             }
         }
         out

@@ -246,17 +246,47 @@ impl Gen<'_> {
     fn has_method(ty: &Ty) -> bool {
         match ty {
             Ty::Int(_) | Ty::F32 | Ty::F64 | Ty::Bool | Ty::Str | Ty::Char => true,
-            Ty::List(elem) => matches!(**elem, Ty::Str | Ty::Char),
+            Ty::List(elem) => Self::listed(elem),
             Ty::Option(inner) => matches!(**inner, Ty::Int(_) | Ty::Char),
             Ty::Result(Some(ok), Some(err)) => matches!(**ok, Ty::Int(_)) && **err == Ty::Str,
             _ => false,
         }
     }
 
+    /// Whether lists of `elem` have `contains`, `index-of` and `reversed`.
+    fn listed(elem: &Ty) -> bool {
+        matches!(
+            elem,
+            Ty::Int(_) | Ty::F32 | Ty::F64 | Ty::Char | Ty::Bool | Ty::Str
+        )
+    }
+
+    /// A list of some element type that has the list methods, and an element for it.
+    fn list_and_element(&mut self, depth: u32) -> Option<(Expr, Expr)> {
+        let elem = match self.rng.below(4) {
+            0 => Ty::Str,
+            1 => Ty::Char,
+            2 => Ty::Bool,
+            _ => Ty::Int(self.int_type()),
+        };
+        let list = self.receiver(&Ty::list(elem.clone()), depth)?;
+        let x = self.expect(&elem, depth);
+        Some((list, x))
+    }
+
     /// A receiver of `ty` whose type the checker knows without a context (a method on a
     /// number whose type is still open is an error), written to take `.method()`.
     fn receiver(&mut self, ty: &Ty, depth: u32) -> Option<Expr> {
-        self.expr(ty, Want::Typed, depth)
+        let mark = self.pin_mark();
+        let e = self.expr(ty, Want::Typed, depth)?;
+        // A list literal of numbers may hold literals only, whose type is still open.
+        let numbers =
+            matches!(ty, Ty::List(elem) if matches!(**elem, Ty::Int(_) | Ty::F32 | Ty::F64));
+        if numbers && e.items.is_some() {
+            self.unpin_since(mark);
+            return None;
+        }
+        Some(e)
     }
 
     /// A short string, mostly a literal that occurs in generated text.
@@ -364,6 +394,10 @@ impl Gen<'_> {
                 Some(call(&x, format!("{name}({args})")))
             }
             Ty::Bool => {
+                if self.rng.chance(20) {
+                    let (list, x) = self.list_and_element(depth)?;
+                    return Some(call(&list, format!("contains({})", x.text)));
+                }
                 if self.rng.chance(40) {
                     let c = self.receiver(&Ty::Char, depth)?;
                     let name = *self.rng.pick(&[
@@ -416,13 +450,24 @@ impl Gen<'_> {
                 };
                 Some(call(&s, format!("{name}({args})")))
             }
+            Ty::List(_) if self.rng.chance(50) => {
+                let Ty::List(elem) = ty else { unreachable!() };
+                let xs = self.receiver(ty, depth)?;
+                let name = if **elem != Ty::Bool && self.rng.chance(60) {
+                    "sorted"
+                } else {
+                    "reversed"
+                };
+                Some(call(&xs, format!("{name}()")))
+            }
             Ty::List(elem) if **elem == Ty::Char => {
                 let s = self.receiver(&Ty::Str, depth)?;
                 Some(call(&s, "chars()".into()))
             }
+            Ty::List(elem) if **elem != Ty::Str => None,
             Ty::List(_) => {
                 let s = self.receiver(&Ty::Str, depth)?;
-                if self.rng.chance(25) {
+                if self.rng.chance(40) {
                     return Some(call(&s, "lines()".into()));
                 }
                 let separator = self.needle(0);
@@ -435,6 +480,10 @@ impl Gen<'_> {
             Ty::Option(inner) => {
                 let Ty::Int(int) = **inner else { return None };
                 if int == Int::U32 && self.rng.chance(60) {
+                    if self.rng.chance(30) {
+                        let (list, x) = self.list_and_element(depth)?;
+                        return Some(call(&list, format!("index-of({})", x.text)));
+                    }
                     if self.rng.chance(50) {
                         let s = self.receiver(&Ty::Str, depth)?;
                         let part = self.needle(depth);

@@ -315,6 +315,9 @@ fn features_appear() {
         ".join(",
         "::parse(",
         "format!(\"",
+        ".index-of(",
+        ".reversed()",
+        ".sorted()",
         "{{",
     ];
     let missing: Vec<&str> = features

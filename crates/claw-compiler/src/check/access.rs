@@ -196,6 +196,16 @@ impl Checker<'_> {
                 let op = FloatOp::named(&name.text).expect("a float method");
                 (Builtin::Float(op), vec![ty; op.arity() - 1], ty)
             }
+            (_, TypeDef::List(elem))
+                if self.unbound_var(*elem).is_some()
+                    && !matches!(name.text.as_str(), "len" | "push" | "pop") =>
+            {
+                for &arg in args {
+                    self.expr(arg, None);
+                }
+                let span = self.body.exprs[receiver].span;
+                return self.cannot_infer(span, "this list's elements", "list<u32>");
+            }
             (_, TypeDef::Var(_)) if self.unbound_var(ty).is_some() => {
                 for &arg in args {
                     self.expr(arg, None);
@@ -312,13 +322,11 @@ impl Checker<'_> {
         };
         let mut names: Vec<String> = builtin.iter().map(|m| m.to_string()).collect();
         if let Some(namespace) = crate::library::method_namespace(&self.types, ty) {
-            let shown = self.type_name(ty);
-            for method in crate::library::methods(namespace) {
-                // A list's library methods are for particular element types.
-                if method.receiver == shown {
-                    names.push(method.name);
-                }
-            }
+            names.extend(
+                crate::library::methods(&namespace)
+                    .into_iter()
+                    .map(|m| m.name),
+            );
         }
         names.sort();
         names.dedup();
