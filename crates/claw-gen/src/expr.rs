@@ -304,11 +304,10 @@ impl Gen<'_> {
     fn format(&mut self, depth: u32) -> Expr {
         let mut text = String::new();
         for _ in 0..self.rng.range(1, 4) {
-            text.push_str(
-                *self
-                    .rng
-                    .pick(&["", "a ", "{{", "}}", "é", "\\n", " = ", ","]),
-            );
+            let between = *self
+                .rng
+                .pick(&["", "a ", "{{", "}}", "é", "\\n", " = ", ","]);
+            text.push_str(between);
             let ty = match self.rng.below(4) {
                 0 => Ty::Str,
                 1 => Ty::Char,
