@@ -34,22 +34,16 @@ impl SyntaxError {
     /// Moves the error `by` bytes later in its file: for text lexed apart from the rest (a
     /// `format!` placeholder).
     pub fn shift(&mut self, by: u32) {
-        let span = match self {
-            SyntaxError::InvalidToken { span }
-            | SyntaxError::InvalidIdentifier { span }
-            | SyntaxError::NameWordStartsWithDigit { span, .. }
-            | SyntaxError::UnterminatedString { span }
-            | SyntaxError::UnterminatedChar { span }
-            | SyntaxError::InvalidEscape { span }
-            | SyntaxError::InvalidNumber { span }
-            | SyntaxError::TooDeep { span }
-            | SyntaxError::UnexpectedToken { span, .. } => span,
-        };
+        let span = self.span_mut();
         span.start += by;
         span.end += by;
     }
 
     pub fn span(&self) -> Span {
+        *self.clone().span_mut()
+    }
+
+    fn span_mut(&mut self) -> &mut Span {
         match self {
             SyntaxError::InvalidToken { span }
             | SyntaxError::InvalidIdentifier { span }
@@ -59,7 +53,7 @@ impl SyntaxError {
             | SyntaxError::InvalidEscape { span }
             | SyntaxError::InvalidNumber { span }
             | SyntaxError::TooDeep { span }
-            | SyntaxError::UnexpectedToken { span, .. } => *span,
+            | SyntaxError::UnexpectedToken { span, .. } => span,
         }
     }
 }
