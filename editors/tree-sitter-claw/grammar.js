@@ -428,7 +428,11 @@ module.exports = grammar({
         $.char,
         $.boolean,
         $.tuple_pattern,
+        $.or_pattern,
       ),
+
+    // `red | green`: alternatives, loosest of all, as in Rust.
+    or_pattern: ($) => prec.left(seq($._pattern, '|', $._pattern)),
 
     case_pattern: ($) =>
       choice(

@@ -236,6 +236,8 @@ pub enum Pat {
     Bool(bool),
     Str(String),
     Tuple(Vec<Pat>),
+    /// Matches what any alternative matches; binds nothing.
+    Or(Vec<Pat>),
 }
 
 /// A variable, or a field or element inside one.

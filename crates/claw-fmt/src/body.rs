@@ -333,6 +333,16 @@ impl<'a> Fmt<'a> {
                     pad,
                 )
             }
+            PatKind::Or(alternatives) => {
+                let mut parts = Vec::new();
+                for (i, &alternative) in alternatives.iter().enumerate() {
+                    if i > 0 {
+                        parts.push(text(" | "));
+                    }
+                    parts.push(self.pat(alternative));
+                }
+                Doc::Concat(parts)
+            }
         };
         if lead.is_empty() {
             doc

@@ -35,6 +35,21 @@ impl Gen<'_> {
         if roll < 30 || depth == 0 {
             return self.binding(ty);
         }
+        if roll < 40 {
+            // `p | q`: alternatives that bind nothing.
+            let alternatives: Vec<Pat> = (0..self.rng.range(2, 3))
+                .map(|_| self.pattern(ty, depth - 1))
+                .filter(|p| p.binds.is_empty())
+                .collect();
+            if alternatives.len() >= 2 {
+                let texts: Vec<&str> = alternatives.iter().map(|p| p.text.as_str()).collect();
+                return Pat {
+                    text: texts.join(" | "),
+                    binds: Vec::new(),
+                    irrefutable: alternatives.iter().any(|p| p.irrefutable),
+                };
+            }
+        }
         match ty {
             Ty::Bool => Pat::plain(
                 if self.rng.chance(50) { "true" } else { "false" }.into(),
@@ -154,10 +169,18 @@ impl Gen<'_> {
             self.rng.shuffle(&mut order);
             for i in order {
                 let (case, payload) = &cases[i];
-                if *ty == Ty::Bool {
-                    arms.push(Pat::plain(case.clone(), false));
+                let arm = if *ty == Ty::Bool {
+                    Pat::plain(case.clone(), false)
                 } else {
-                    arms.push(self.case_pattern(ty, case, payload.as_ref(), 1, true));
+                    self.case_pattern(ty, case, payload.as_ref(), 1, true)
+                };
+                // Sometimes one arm for two cases: `a | b`.
+                let previous = arms.last_mut().filter(|p: &&mut Pat| p.binds.is_empty());
+                match previous {
+                    Some(previous) if arm.binds.is_empty() && self.rng.chance(30) => {
+                        previous.text = format!("{} | {}", previous.text, arm.text);
+                    }
+                    _ => arms.push(arm),
                 }
             }
             return arms;

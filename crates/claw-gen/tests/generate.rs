@@ -318,6 +318,7 @@ fn features_appear() {
         ".index-of(",
         ".reversed()",
         ".sorted()",
+        " | ",
         "{{",
     ];
     let missing: Vec<&str> = features

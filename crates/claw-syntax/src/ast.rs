@@ -437,6 +437,8 @@ pub enum PatKind {
     Bool(bool),
     /// `(a, b)`
     Tuple(Vec<PatId>),
+    /// `red | green`: matches what any of the alternatives matches; they bind no names.
+    Or(Vec<PatId>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -306,6 +306,13 @@ impl Printer<'_> {
                 let elems: String = elems.iter().map(|&p| format!(" {}", self.pat(p))).collect();
                 format!("(tuple{elems})")
             }
+            PatKind::Or(alternatives) => {
+                let alternatives: String = alternatives
+                    .iter()
+                    .map(|&p| format!(" {}", self.pat(p)))
+                    .collect();
+                format!("(or{alternatives})")
+            }
         }
     }
 }

@@ -166,6 +166,15 @@ impl Checker<'_> {
         if let Some(resource) = self.types.resource(ty) {
             return self.resource_method(id, resource, name, args, span);
         }
+        // What a literal's variable is already known to be decides which methods it has.
+        let ty = self.shallow(ty);
+        let ty = match *self.types.def(ty) {
+            TypeDef::List(elem) if self.unbound_var(elem).is_none() => {
+                let elem = self.shallow(elem);
+                self.types.intern(TypeDef::List(elem))
+            }
+            _ => ty,
+        };
         let def = self.types.def(ty).clone();
         let (builtin, params, result) = match (name.text.as_str(), &def) {
             ("len", TypeDef::List(_) | TypeDef::String) => (Builtin::Len, vec![], TypeId::U32),

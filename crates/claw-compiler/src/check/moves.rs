@@ -692,7 +692,12 @@ impl Walk<'_> {
                     }
                 }
             }
-            PatKind::Int(_) | PatKind::Str(_) | PatKind::Char(_) | PatKind::Bool(_) => {}
+            // Its alternatives bind nothing.
+            PatKind::Int(_)
+            | PatKind::Str(_)
+            | PatKind::Char(_)
+            | PatKind::Bool(_)
+            | PatKind::Or(_) => {}
         }
     }
 
@@ -724,6 +729,7 @@ impl Walk<'_> {
                 self.types.contains_own(ty) && items.iter().any(|&item| self.refutable(item))
             }
             PatKind::Wildcard => false,
+            PatKind::Or(_) => self.types.contains_own(ty),
             PatKind::Int(_) | PatKind::Str(_) | PatKind::Char(_) | PatKind::Bool(_) => false,
         }
     }

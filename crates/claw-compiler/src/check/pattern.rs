@@ -217,13 +217,49 @@ impl Checker<'_> {
                     self.pattern(item, ty);
                 }
             }
+            PatKind::Or(alternatives) => {
+                for &alternative in alternatives {
+                    self.pattern(alternative, ty);
+                    if let Some(name) = self.bound_name(alternative) {
+                        self.error(
+                            Diagnostic::error(
+                                "or-pattern-binding",
+                                format!("`{}` is bound inside an `|` pattern", name.text),
+                            )
+                            .at(name.span, "binds a name")
+                            .note("the alternatives of an `|` pattern bind no names")
+                            .hint("match it with `_`, or give each alternative an arm of its own"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// A name that `pat` binds, if any.
+    fn bound_name(&self, pat: PatId) -> Option<claw_syntax::ast::Name> {
+        match &self.body.pats[pat].kind {
+            PatKind::Name(name) if matches!(self.pat_res.get(pat), Some(PatRes::Bind(_))) => {
+                Some(name.clone())
+            }
+            PatKind::Case {
+                payload: Some(sub), ..
+            } => self.bound_name(*sub),
+            PatKind::Tuple(items) | PatKind::Or(items) => {
+                items.iter().find_map(|&item| self.bound_name(item))
+            }
+            _ => None,
         }
     }
 
     /// The values (written as patterns) that none of `pats` matches: one per missing case of
     /// the scrutinee's own type, or a single example.
     fn missing(&self, pats: &[PatId], ty: TypeId) -> Vec<String> {
-        let rows: Vec<Vec<Pat>> = pats.iter().map(|&p| vec![self.shape(p)]).collect();
+        let rows: Vec<Vec<Pat>> = pats
+            .iter()
+            .flat_map(|&p| self.shapes(p))
+            .map(|shape| vec![shape])
+            .collect();
         match self.constructors(ty) {
             Some(ctors) => {
                 let heads = Heads::new(&rows);
@@ -246,27 +282,52 @@ impl Checker<'_> {
         }
     }
 
-    /// A pattern as exhaustiveness sees it.
-    fn shape(&self, pat: PatId) -> Pat {
+    /// A pattern as exhaustiveness sees it: one shape per way it can match, so an `|`
+    /// pattern (anywhere inside) is as many rows as its alternatives make.
+    fn shapes(&self, pat: PatId) -> Vec<Pat> {
         match &self.body.pats[pat].kind {
-            PatKind::Wildcard => Pat::Wild,
+            PatKind::Wildcard => vec![Pat::Wild],
             PatKind::Name(_) | PatKind::Case { .. } => match self.pat_res.get(pat) {
                 Some(PatRes::Case(case)) => {
-                    let sub = match &self.body.pats[pat].kind {
+                    let subs = match &self.body.pats[pat].kind {
                         PatKind::Case {
                             payload: Some(sub), ..
-                        } => self.shape(*sub),
-                        _ => Pat::Wild,
+                        } => self.shapes(*sub),
+                        _ => vec![Pat::Wild],
                     };
-                    Pat::Ctor(Ctor::Case(*case), vec![sub])
+                    subs.into_iter()
+                        .map(|sub| Pat::Ctor(Ctor::Case(*case), vec![sub]))
+                        .collect()
                 }
-                _ => Pat::Wild,
+                _ => vec![Pat::Wild],
             },
-            PatKind::Bool(b) => Pat::Ctor(Ctor::Bool(*b), vec![]),
+            PatKind::Bool(b) => vec![Pat::Ctor(Ctor::Bool(*b), vec![])],
             PatKind::Tuple(items) => {
-                Pat::Ctor(Ctor::Tuple, items.iter().map(|&p| self.shape(p)).collect())
+                // Every combination of the items' shapes.
+                let mut combos: Vec<Vec<Pat>> = vec![Vec::new()];
+                for &item in items {
+                    let shapes = self.shapes(item);
+                    combos = combos
+                        .into_iter()
+                        .flat_map(|combo| {
+                            shapes.iter().map(move |shape| {
+                                let mut next = combo.clone();
+                                next.push(shape.clone());
+                                next
+                            })
+                        })
+                        .collect();
+                }
+                combos
+                    .into_iter()
+                    .map(|items| Pat::Ctor(Ctor::Tuple, items))
+                    .collect()
             }
-            PatKind::Int(_) | PatKind::Str(_) | PatKind::Char(_) => Pat::Literal,
+            PatKind::Or(alternatives) => alternatives
+                .iter()
+                .flat_map(|&alternative| self.shapes(alternative))
+                .collect(),
+            PatKind::Int(_) | PatKind::Str(_) | PatKind::Char(_) => vec![Pat::Literal],
         }
     }
 

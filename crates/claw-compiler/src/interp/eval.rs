@@ -946,6 +946,9 @@ impl<'p> Machine<'p> {
                     .zip(item_types)
                     .all(|((&item, v), t)| self.matches(frame, item, t, v))
             }
+            PatKind::Or(alternatives) => alternatives
+                .iter()
+                .any(|&alternative| self.matches(frame, alternative, ty, value)),
         }
     }
 

@@ -74,7 +74,10 @@ struct Row<'a> {
 }
 
 fn compile(types: &Types, rows: Vec<Row<'_>>) -> Decision {
-    let rows: Vec<Row> = rows.into_iter().map(|row| simplify(types, row)).collect();
+    let rows: Vec<Row> = rows
+        .into_iter()
+        .flat_map(|row| simplify(types, row))
+        .collect();
     let Some(first) = rows.first() else {
         return Decision::Fail;
     };
@@ -127,8 +130,10 @@ impl<'a> Row<'a> {
 }
 
 /// The row with what always matches dropped and tuples split into their items, so each
-/// pending test looks at one case, number, character or string.
-fn simplify<'a>(types: &Types, row: Row<'a>) -> Row<'a> {
+/// pending test looks at one case, number, character or string. A row with an `|` pattern
+/// becomes one row per alternative, in order, all naming the same arm (whose alternatives
+/// bind nothing, so any of them may decide).
+fn simplify<'a>(types: &Types, row: Row<'a>) -> Vec<Row<'a>> {
     let mut tests = Vec::new();
     let mut work = row.tests;
     work.reverse();
@@ -145,13 +150,31 @@ fn simplify<'a>(types: &Types, row: Row<'a>) -> Row<'a> {
                     work.push((at, item_ty, item));
                 }
             }
+            Pat::Or(alternatives) => {
+                work.reverse();
+                return alternatives
+                    .iter()
+                    .flat_map(|alternative| {
+                        let mut tests = tests.clone();
+                        tests.push((path.clone(), ty, alternative));
+                        tests.extend(work.iter().cloned());
+                        simplify(
+                            types,
+                            Row {
+                                tests,
+                                arm: row.arm,
+                            },
+                        )
+                    })
+                    .collect();
+            }
             _ => tests.push((path, ty, pat)),
         }
     }
-    Row {
+    vec![Row {
         tests,
         arm: row.arm,
-    }
+    }]
 }
 
 /// The rows that can still match once the value at `path` passed `test`, with that value's
@@ -201,7 +224,7 @@ fn head(pat: &Pat) -> Test {
         Pat::Char(c) => Test::Char(*c),
         Pat::Bool(b) => Test::Bool(*b),
         Pat::Str(text) => Test::Str(text.clone()),
-        Pat::Wildcard | Pat::Bind(_) | Pat::Tuple(_) => {
+        Pat::Wildcard | Pat::Bind(_) | Pat::Tuple(_) | Pat::Or(_) => {
             unreachable!("simplified: only refutable patterns are pending")
         }
     }

@@ -522,6 +522,14 @@ impl Printer<'_> {
                 }
                 self.out.push(')');
             }
+            Pat::Or(alternatives) => {
+                for (i, alternative) in alternatives.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(" | ");
+                    }
+                    self.pat(alternative, ty);
+                }
+            }
         }
     }
 }

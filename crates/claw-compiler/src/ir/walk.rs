@@ -65,7 +65,7 @@ fn walk_pat<'a>(pat: &'a Pat, f: &mut impl FnMut(Node<'a>)) {
     f(Node::Pat(pat));
     match pat {
         Pat::Case(_, Some(payload)) => walk_pat(payload, f),
-        Pat::Tuple(items) => items.iter().for_each(|p| walk_pat(p, f)),
+        Pat::Tuple(items) | Pat::Or(items) => items.iter().for_each(|p| walk_pat(p, f)),
         _ => {}
     }
 }

@@ -566,6 +566,9 @@ impl Lowerer<'_> {
             PatKind::Bool(b) => ir::Pat::Bool(*b),
             PatKind::Str(text) => ir::Pat::Str(text.clone()),
             PatKind::Tuple(items) => ir::Pat::Tuple(items.iter().map(|&p| self.pat(p)).collect()),
+            PatKind::Or(alternatives) => {
+                ir::Pat::Or(alternatives.iter().map(|&p| self.pat(p)).collect())
+            }
         }
     }
 }

@@ -8,9 +8,24 @@ use crate::{Span, SyntaxError, TokenKind};
 impl Parser<'_> {
     pub(super) fn pat(&mut self) -> PResult<PatId> {
         self.enter()?;
-        let res = self.pat_inner();
+        let res = self.or_pat();
         self.leave();
         res
+    }
+
+    /// One pattern, or alternatives separated by `|`.
+    fn or_pat(&mut self) -> PResult<PatId> {
+        let first = self.pat_inner()?;
+        if !self.at(TokenKind::Pipe) {
+            return Ok(first);
+        }
+        let start = self.body.pats[first].span;
+        let mut alternatives = vec![first];
+        while self.eat(TokenKind::Pipe) {
+            alternatives.push(self.pat_inner()?);
+        }
+        let span = start.to(self.prev_span());
+        Ok(self.alloc_pat(PatKind::Or(alternatives), span))
     }
 
     fn alloc_pat(&mut self, kind: PatKind, span: Span) -> PatId {
