@@ -253,21 +253,20 @@ impl Gen<'_> {
         }
     }
 
-    /// Whether lists of `elem` have `contains`, `index-of` and `reversed`.
+    /// Whether lists of `elem` have `contains`, `index-of` and `reversed` here. Lists of
+    /// numbers have them too, but a list built from literals and flexible locals has no
+    /// element type yet when its method is looked up (`cannot-infer`), and the generator
+    /// cannot tell such lists apart; the golden programs cover them instead.
     fn listed(elem: &Ty) -> bool {
-        matches!(
-            elem,
-            Ty::Int(_) | Ty::F32 | Ty::F64 | Ty::Char | Ty::Bool | Ty::Str
-        )
+        matches!(elem, Ty::Char | Ty::Bool | Ty::Str)
     }
 
     /// A list of some element type that has the list methods, and an element for it.
     fn list_and_element(&mut self, depth: u32) -> Option<(Expr, Expr)> {
-        let elem = match self.rng.below(4) {
+        let elem = match self.rng.below(3) {
             0 => Ty::Str,
             1 => Ty::Char,
-            2 => Ty::Bool,
-            _ => Ty::Int(self.int_type()),
+            _ => Ty::Bool,
         };
         let list = self.receiver(&Ty::list(elem.clone()), depth)?;
         let x = self.expect(&elem, depth);
@@ -479,18 +478,22 @@ impl Gen<'_> {
             Ty::Option(inner) => {
                 let Ty::Int(int) = **inner else { return None };
                 if int == Int::U32 && self.rng.chance(60) {
-                    if self.rng.chance(30) {
-                        let (list, x) = self.list_and_element(depth)?;
-                        return Some(call(&list, format!("index-of({})", x.text)));
+                    match self.rng.below(3) {
+                        0 => {
+                            let (list, x) = self.list_and_element(depth)?;
+                            return Some(call(&list, format!("index-of({})", x.text)));
+                        }
+                        1 => {
+                            let s = self.receiver(&Ty::Str, depth)?;
+                            let part = self.needle(depth);
+                            return Some(call(&s, format!("find({})", part.text)));
+                        }
+                        _ => {
+                            let c = self.receiver(&Ty::Char, depth)?;
+                            let radix = *self.rng.pick(&[2, 10, 16, 36]);
+                            return Some(call(&c, format!("to-digit({radix})")));
+                        }
                     }
-                    if self.rng.chance(50) {
-                        let s = self.receiver(&Ty::Str, depth)?;
-                        let part = self.needle(depth);
-                        return Some(call(&s, format!("find({})", part.text)));
-                    }
-                    let c = self.receiver(&Ty::Char, depth)?;
-                    let radix = *self.rng.pick(&[2, 10, 16, 36]);
-                    return Some(call(&c, format!("to-digit({radix})")));
                 }
                 let a = self.receiver(inner, depth)?;
                 let name =
