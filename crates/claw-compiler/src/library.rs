@@ -84,21 +84,9 @@ fn libraries() -> &'static [Library] {
         ];
         // Lists of every element type that `==` compares by value; `sorted` for those `<`
         // orders. The template is written for `s64`.
-        for (elem, ordered) in [
-            ("u8", true),
-            ("u16", true),
-            ("u32", true),
-            ("u64", true),
-            ("s8", true),
-            ("s16", true),
-            ("s32", true),
-            ("s64", true),
-            ("f32", true),
-            ("f64", true),
-            ("char", true),
-            ("string", true),
-            ("bool", false),
-        ] {
+        let ordered = INTEGERS.iter().map(|&(int, _, _)| int);
+        let ordered = ordered.chain(["f32", "f64", "char", "string"]);
+        for (elem, ordered) in ordered.map(|t| (t, true)).chain([("bool", false)]) {
             let mut text = include_str!("../lib/list-of.claw").to_owned();
             if ordered {
                 text.push('\n');

@@ -747,8 +747,6 @@ impl Analysis {
             ],
             _ if types.int_shape(ty).is_some() => &[("to-string", "func() -> string")],
             TypeDef::Char | TypeDef::Bool => &[("to-string", "func() -> string")],
-            TypeDef::F32 => &FLOAT_METHODS[0],
-            TypeDef::F64 => &FLOAT_METHODS[1],
             _ => &[],
         };
         for (method, detail) in methods {
@@ -757,6 +755,22 @@ impl Analysis {
                 kind: CompletionKind::Method,
                 detail: detail.to_string(),
             });
+        }
+        // A float's instructions, described from the one list of them.
+        if types.is_float(ty) {
+            let name = types.name(ty);
+            for op in crate::program::FloatOp::ALL {
+                let params = if op.arity() == 2 {
+                    format!("other: {name}")
+                } else {
+                    String::new()
+                };
+                out.push(Completion {
+                    label: op.name().to_string(),
+                    kind: CompletionKind::Method,
+                    detail: format!("func({params}) -> {name}"),
+                });
+            }
         }
         // The methods the bundled libraries give the type (a list's, for its element type).
         if let Some(namespace) = crate::library::method_namespace(types, ty) {
@@ -897,27 +911,3 @@ fn visit_body_types(body: &Body, visit: &mut dyn FnMut(&ast::TypeExpr)) {
         }
     }
 }
-
-/// The float methods that are Wasm instructions, for `f32` and for `f64`.
-const FLOAT_METHODS: [[(&str, &str); 8]; 2] = [
-    [
-        ("abs", "func() -> f32"),
-        ("sqrt", "func() -> f32"),
-        ("floor", "func() -> f32"),
-        ("ceil", "func() -> f32"),
-        ("trunc", "func() -> f32"),
-        ("nearest", "func() -> f32: ties to even"),
-        ("min", "func(other: f32) -> f32"),
-        ("max", "func(other: f32) -> f32"),
-    ],
-    [
-        ("abs", "func() -> f64"),
-        ("sqrt", "func() -> f64"),
-        ("floor", "func() -> f64"),
-        ("ceil", "func() -> f64"),
-        ("trunc", "func() -> f64"),
-        ("nearest", "func() -> f64: ties to even"),
-        ("min", "func(other: f64) -> f64"),
-        ("max", "func(other: f64) -> f64"),
-    ],
-];
