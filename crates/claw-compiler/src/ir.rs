@@ -186,6 +186,9 @@ pub enum ExprKind {
 #[derive(Clone)]
 pub struct Arm {
     pub pat: Pat,
+    /// A `bool` that must hold too, read with the pattern's names bound; when it does not,
+    /// matching goes on with the arms after this one.
+    pub guard: Option<Expr>,
     /// Runs when the pattern matches; then `value`, if any, is the match's value. An arm
     /// with no value in a match that has one diverges.
     pub body: Block,
@@ -238,6 +241,9 @@ pub enum Pat {
     Tuple(Vec<Pat>),
     /// Matches what any alternative matches; binds nothing.
     Or(Vec<Pat>),
+    /// The integers (or chars' code points) from the first through the second; an open end
+    /// is `i128::MIN` or `i128::MAX`.
+    Range(i128, i128),
 }
 
 /// A variable, or a field or element inside one.

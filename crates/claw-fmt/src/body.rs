@@ -279,7 +279,10 @@ impl<'a> Fmt<'a> {
 
     /// `pat => value,` or `pat => { … }`.
     fn arm(&mut self, arm: &'a MatchArm) -> Doc {
-        let pat = self.pat(arm.pat);
+        let mut pat = self.pat(arm.pat);
+        if let Some(guard) = arm.guard {
+            pat = Doc::Concat(vec![pat, text(" if "), self.expr(guard)]);
+        }
         match &arm.body {
             ArmBody::Expr(value) => group(vec![pat, text(" => "), self.expr(*value), text(",")]),
             ArmBody::Block(block) => Doc::Concat(vec![pat, text(" => "), self.block(block)]),
@@ -340,6 +343,21 @@ impl<'a> Fmt<'a> {
                         parts.push(text(" | "));
                     }
                     parts.push(self.pat(alternative));
+                }
+                Doc::Concat(parts)
+            }
+            PatKind::Range {
+                start,
+                end,
+                inclusive,
+            } => {
+                let mut parts = Vec::new();
+                if let Some(start) = start {
+                    parts.push(self.pat(*start));
+                }
+                parts.push(text(if *inclusive { "..=" } else { ".." }));
+                if let Some(end) = end {
+                    parts.push(self.pat(*end));
                 }
                 Doc::Concat(parts)
             }

@@ -37,6 +37,32 @@ impl Body {
         id
     }
 
+    /// A range pattern's values, both ends included, chars as their code points; a missing
+    /// end (or one that failed to read) is `i128::MIN` or `i128::MAX`. An empty range has
+    /// `start > end`. `None` if `pat` is not a range.
+    pub fn range_bounds(&self, pat: PatId) -> Option<(i128, i128)> {
+        let PatKind::Range {
+            start,
+            end,
+            inclusive,
+        } = self.pats[pat].kind
+        else {
+            return None;
+        };
+        let value = |end: Option<PatId>| match end.map(|p| &self.pats[p].kind) {
+            Some(PatKind::Int(v)) => Some(*v),
+            Some(PatKind::Char(c)) => Some(i128::from(u32::from(*c))),
+            _ => None,
+        };
+        let lo = value(start).unwrap_or(i128::MIN);
+        let hi = match value(end) {
+            Some(hi) if !inclusive => hi - 1,
+            Some(hi) => hi,
+            None => i128::MAX,
+        };
+        Some((lo, hi))
+    }
+
     /// `base[start..end]` (or `..=`): the parts of a slice, which is an index expression
     /// whose index is a range. A slice is a new value, never a place.
     pub fn slice(&self, id: ExprId) -> Option<(ExprId, ExprId, ExprId, bool)> {
@@ -392,6 +418,8 @@ pub enum ExprKind {
 #[derive(Clone, Debug)]
 pub struct MatchArm {
     pub pat: PatId,
+    /// `pat if cond =>`: the arm runs only when `cond` holds too, else matching goes on.
+    pub guard: Option<ExprId>,
     pub body: ArmBody,
     pub span: Span,
 }
@@ -439,6 +467,14 @@ pub enum PatKind {
     Tuple(Vec<PatId>),
     /// `red | green`: matches what any of the alternatives matches; they bind no names.
     Or(Vec<PatId>),
+    /// `1..=9`, `'a'..'z'`, `0..`, `..=9`: the integers or chars between the ends, each an
+    /// `Int` or `Char` pattern; `end` is excluded unless `inclusive`, a missing end is the
+    /// type's bound.
+    Range {
+        start: Option<PatId>,
+        end: Option<PatId>,
+        inclusive: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -248,7 +248,11 @@ impl Printer<'_> {
                             ArmBody::Expr(e) => self.expr(*e),
                             ArmBody::Block(b) => self.block(b),
                         };
-                        format!(" ({} => {body})", self.pat(arm.pat))
+                        let guard = arm
+                            .guard
+                            .map(|g| format!(" if {}", self.expr(g)))
+                            .unwrap_or_default();
+                        format!(" ({}{guard} => {body})", self.pat(arm.pat))
                     })
                     .collect();
                 format!("(match {}{arms})", self.expr(*scrutinee))
@@ -312,6 +316,15 @@ impl Printer<'_> {
                     .map(|&p| format!(" {}", self.pat(p)))
                     .collect();
                 format!("(or{alternatives})")
+            }
+            PatKind::Range {
+                start,
+                end,
+                inclusive,
+            } => {
+                let end_of = |end: &Option<PatId>| end.map(|p| self.pat(p)).unwrap_or_default();
+                let op = if *inclusive { "..=" } else { ".." };
+                format!("(range {} {op} {})", end_of(start), end_of(end))
             }
         }
     }
@@ -585,6 +598,27 @@ fn patterns() {
             r#"match x { -3 => 0, 0xff => 1, "s" => 2, 'c' => 3, true => 4, (a, _) => 5, (b) => 6, ok(err(e)) => 7 }"#
         ),
         r#"(match x (-3 => 0) (255 => 1) ("s" => 2) ('c' => 3) (true => 4) ((tuple a _) => 5) (b => 6) ((case ok (case err e)) => 7))"#
+    );
+}
+
+#[test]
+fn guards_and_ranges() {
+    assert_eq!(
+        expr("match x { n if n > 0 && ok => 1, some(v) if f(v) => 2, _ => 3 }"),
+        "(match x (n if (&& (> n 0) ok) => 1) ((case some v) if (call f v) => 2) (_ => 3))"
+    );
+    // A guard may be a record or flags literal: `=>` ends it, not `{`.
+    assert_eq!(
+        expr("match x { v if v == {read} => 1 }"),
+        "(match x (v if (== v (flags read)) => 1))"
+    );
+    assert_eq!(
+        expr("match x { 1..=9 => 0, -5..0 => 1, 'a'..='z' | 'A'..='Z' => 2, 10.. => 3, ..=-6 => 4 }"),
+        "(match x ((range 1 ..= 9) => 0) ((range -5 .. 0) => 1) ((or (range 'a' ..= 'z') (range 'A' ..= 'Z')) => 2) ((range 10 .. ) => 3) ((range  ..= -6) => 4))"
+    );
+    assert_eq!(
+        expr("match p { (0..10, some(1..)) => 0 }"),
+        "(match p ((tuple (range 0 .. 10) (case some (range 1 .. ))) => 0))"
     );
 }
 

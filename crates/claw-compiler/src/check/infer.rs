@@ -63,6 +63,13 @@ pub(super) enum Deferred {
         ty: TypeId,
         span: Span,
     },
+    /// A `match` on a value whose type holds a variable: its unguarded arms' patterns.
+    Exhaustive {
+        pats: Vec<claw_syntax::ast::PatId>,
+        ty: TypeId,
+        span: Span,
+        guarded: bool,
+    },
 }
 
 impl Checker<'_> {
@@ -235,6 +242,15 @@ impl Checker<'_> {
                 Deferred::Range { ty, span } => {
                     let ty = self.resolve(ty);
                     self.check_range_bound(ty, span);
+                }
+                Deferred::Exhaustive {
+                    pats,
+                    ty,
+                    span,
+                    guarded,
+                } => {
+                    let ty = self.resolve(ty);
+                    self.exhaustive(&pats, ty, span, guarded);
                 }
             }
         }

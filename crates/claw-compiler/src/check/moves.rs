@@ -426,6 +426,9 @@ impl Walk<'_> {
                 for arm in arms {
                     self.state = start.clone();
                     self.pattern(arm.pat, scrutinee_ty);
+                    if let Some(guard) = arm.guard {
+                        self.guard(guard);
+                    }
                     match &arm.body {
                         ArmBody::Expr(value) => self.expr(*value, how),
                         ArmBody::Block(block) => self.block(block),
@@ -652,6 +655,30 @@ impl Walk<'_> {
         self.state.moved[index] = Some(span);
     }
 
+    /// A `match` guard only looks: when it fails, the next arm sees the same value, so
+    /// nothing may have moved out of it (or out of anything else).
+    fn guard(&mut self, guard: ExprId) {
+        let before = self.state.moved.clone();
+        self.expr(guard, Use::Look);
+        for (index, moved) in self.state.moved.iter().enumerate() {
+            let Some(span) = *moved else { continue };
+            if before.get(index).copied().flatten().is_none() {
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        "move-in-guard",
+                        format!(
+                            "`{}` is moved in a `match` guard",
+                            self.facts.locals[index].name
+                        ),
+                    )
+                    .at(span, "moved here")
+                    .note("a guard that fails leaves the value to the next arm")
+                    .hint("lend it (a method call or a `borrow` parameter), or move it in the arm"),
+                );
+            }
+        }
+    }
+
     /// Declares a pattern's bindings, and reports a wildcard that would lose a handle.
     fn pattern(&mut self, pat: PatId, ty: TypeId) {
         let body = self.body;
@@ -697,6 +724,7 @@ impl Walk<'_> {
             | PatKind::Str(_)
             | PatKind::Char(_)
             | PatKind::Bool(_)
+            | PatKind::Range { .. }
             | PatKind::Or(_) => {}
         }
     }
@@ -730,7 +758,11 @@ impl Walk<'_> {
             }
             PatKind::Wildcard => false,
             PatKind::Or(_) => self.types.contains_own(ty),
-            PatKind::Int(_) | PatKind::Str(_) | PatKind::Char(_) | PatKind::Bool(_) => false,
+            PatKind::Int(_)
+            | PatKind::Str(_)
+            | PatKind::Char(_)
+            | PatKind::Bool(_)
+            | PatKind::Range { .. } => false,
         }
     }
 

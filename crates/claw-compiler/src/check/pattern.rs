@@ -36,6 +36,9 @@ impl Checker<'_> {
         for arm in arms {
             self.scopes.push(HashMap::new());
             self.pattern(arm.pat, ty);
+            if let Some(guard) = arm.guard {
+                self.expr(guard, Some(Expect::ty(TypeId::BOOL)));
+            }
             match &arm.body {
                 ArmBody::Expr(body) => {
                     all_diverge = false;
@@ -71,36 +74,77 @@ impl Checker<'_> {
         if all_diverge {
             self.diverging.insert(id, ());
         }
-        if ty != TypeId::ERROR {
-            let pats: Vec<PatId> = arms.iter().map(|a| a.pat).collect();
-            let missing = self.missing(&pats, ty);
-            if !missing.is_empty() {
-                // Name the first few; an enum of thousands of cases would make a message
-                // (and take a time) as long as the enum.
-                let mut shown: Vec<String> = missing
-                    .iter()
-                    .take(MAX_LISTED_MISSING)
-                    .map(|m| format!("`{m}`"))
-                    .collect();
-                if missing.len() > shown.len() {
-                    shown.push(format!("and {} more", missing.len() - shown.len()));
-                }
-                let span = self.body.exprs[scrutinee].span;
-                self.error(
-                    Diagnostic::error(
-                        "non-exhaustive-match",
-                        format!("non-exhaustive match: {} not covered", shown.join(", ")),
-                    )
-                    .at(span, format!("this is `{}`", self.type_name(ty)))
-                    .hint(format!(
-                        "add arm{} for {}, or a `_ => …` arm",
-                        if missing.len() == 1 { "" } else { "s" },
-                        shown.join(", ")
-                    )),
-                );
-            }
+        // A guarded arm may not run, so only the others count; a scrutinee whose type a
+        // later use decides is checked once that is known.
+        let pats: Vec<PatId> = arms
+            .iter()
+            .filter(|arm| arm.guard.is_none())
+            .map(|a| a.pat)
+            .collect();
+        let span = self.body.exprs[scrutinee].span;
+        let guarded = pats.len() < arms.len();
+        if self.has_unbound_var(ty) {
+            self.deferred.push(Deferred::Exhaustive {
+                pats,
+                ty,
+                span,
+                guarded,
+            });
+        } else {
+            self.exhaustive(&pats, ty, span, guarded);
         }
         result.unwrap_or(TypeId::UNIT)
+    }
+
+    /// Reports the values of type `ty` that none of `pats` matches; `guarded` when arms with
+    /// guards were left out of `pats`.
+    pub(super) fn exhaustive(&mut self, pats: &[PatId], ty: TypeId, span: Span, guarded: bool) {
+        if ty == TypeId::ERROR {
+            return;
+        }
+        let missing = self.missing(pats, ty);
+        if missing.is_empty() {
+            return;
+        }
+        // Name the first few; an enum of thousands of cases would make a message (and take
+        // a time) as long as the enum.
+        let mut shown: Vec<String> = missing
+            .iter()
+            .take(MAX_LISTED_MISSING)
+            .map(|m| format!("`{m}`"))
+            .collect();
+        if missing.len() > shown.len() {
+            shown.push(format!("and {} more", missing.len() - shown.len()));
+        }
+        let mut diagnostic = Diagnostic::error(
+            "non-exhaustive-match",
+            format!("non-exhaustive match: {} not covered", shown.join(", ")),
+        )
+        .at(span, format!("this is `{}`", self.type_name(ty)));
+        if guarded {
+            diagnostic = diagnostic
+                .note("arms with an `if` guard count for nothing here: the guard may fail");
+        }
+        self.error(diagnostic.hint(format!(
+            "add arm{} for {}, or a `_ => …` arm",
+            if missing.len() == 1 { "" } else { "s" },
+            shown.join(", ")
+        )));
+    }
+
+    /// Whether `ty` has a literal's type variable in it that no use has bound yet.
+    fn has_unbound_var(&self, ty: TypeId) -> bool {
+        let ty = self.shallow(ty);
+        match self.types.def(ty) {
+            TypeDef::Var(_) => true,
+            TypeDef::List(inner) | TypeDef::Option(inner) => self.has_unbound_var(*inner),
+            TypeDef::Result { ok, err } => [ok, err]
+                .into_iter()
+                .flatten()
+                .any(|&t| self.has_unbound_var(t)),
+            TypeDef::Tuple(items) => items.iter().any(|&t| self.has_unbound_var(t)),
+            _ => false,
+        }
     }
 
     /// The head of an `if let`: checks the value, then the pattern against its type, in a new
@@ -217,6 +261,33 @@ impl Checker<'_> {
                     self.pattern(item, ty);
                 }
             }
+            PatKind::Range { start, end, .. } => {
+                let shallow = self.shallow(ty);
+                let ordered = shallow == TypeId::CHAR
+                    || self.types.int_shape(shallow).is_some()
+                    || self.unbound_var(ty).is_some();
+                if !ordered {
+                    return mismatch(self, "a range");
+                }
+                for &end in [start, end].into_iter().flatten() {
+                    self.pattern(end, ty);
+                }
+                let (lo, hi) = ast.range_bounds(pat).expect("a range pattern");
+                if lo > hi {
+                    self.error(
+                        Diagnostic::error("empty-range", "this range matches nothing")
+                            .at(
+                                span,
+                                if lo == hi + 1 {
+                                    "`..` leaves its end out, and that is its start"
+                                } else {
+                                    "its start is past its end"
+                                },
+                            )
+                            .hint("write the smaller end first; `a..b` leaves `b` out, `a..=b` keeps it"),
+                    );
+                }
+            }
             PatKind::Or(alternatives) => {
                 for &alternative in alternatives {
                     self.pattern(alternative, ty);
@@ -260,19 +331,30 @@ impl Checker<'_> {
             .flat_map(|&p| self.shapes(p))
             .map(|shape| vec![shape])
             .collect();
-        match self.constructors(ty) {
+        let heads = Heads::new(&rows);
+        match self.constructors(ty, &heads) {
             Some(ctors) => {
-                let heads = Heads::new(&rows);
-                ctors
+                let mut missing: Vec<(Ctor, Vec<String>)> = ctors
                     .into_iter()
                     // A row of wildcards alone matches every case that has no rows of its own.
                     .filter(|ctor| heads.has_own(ctor) || heads.wild.is_empty())
                     .filter_map(|ctor| {
                         let (arity_types, specialized) =
                             self.specialize(heads.rows(&ctor), &ctor, ty);
-                        self.witness(&specialized, &arity_types)
-                            .map(|w| ctor.show_named(&w, self, ty))
+                        self.witness(&specialized, &arity_types).map(|w| (ctor, w))
                     })
+                    .collect();
+                // Neighbouring runs of numbers read as one.
+                missing.dedup_by(|next, prev| match (&prev.0, &next.0) {
+                    (Ctor::Range(lo, hi), Ctor::Range(next_lo, next_hi)) if hi + 1 == *next_lo => {
+                        prev.0 = Ctor::Range(*lo, *next_hi);
+                        true
+                    }
+                    _ => false,
+                });
+                missing
+                    .into_iter()
+                    .map(|(ctor, w)| ctor.show_named(&w, self, ty))
                     .collect()
             }
             None => self
@@ -327,7 +409,17 @@ impl Checker<'_> {
                 .iter()
                 .flat_map(|&alternative| self.shapes(alternative))
                 .collect(),
-            PatKind::Int(_) | PatKind::Str(_) | PatKind::Char(_) => vec![Pat::Literal],
+            PatKind::Int(v) => vec![Pat::Ctor(Ctor::Range(*v, *v), vec![])],
+            PatKind::Char(c) => {
+                let code = i128::from(u32::from(*c));
+                vec![Pat::Ctor(Ctor::Range(code, code), vec![])]
+            }
+            PatKind::Range { .. } => match self.body.range_bounds(pat) {
+                Some((lo, hi)) if lo <= hi => vec![Pat::Ctor(Ctor::Range(lo, hi), vec![])],
+                // An empty range matches nothing.
+                _ => Vec::new(),
+            },
+            PatKind::Str(_) => vec![Pat::Literal],
         }
     }
 
@@ -355,8 +447,33 @@ impl Checker<'_> {
         );
     }
 
-    /// Every constructor of `ty`, when there are finitely many.
-    fn constructors(&self, ty: TypeId) -> Option<Vec<Ctor>> {
+    /// Every constructor of `ty`, when there are finitely many. The integers and chars are
+    /// cut into runs at the ends of the ranges the rows' first patterns name, so each run
+    /// is inside or outside each of those ranges.
+    fn constructors(&self, ty: TypeId, heads: &Heads<'_>) -> Option<Vec<Ctor>> {
+        if let Some(domain) = self.ordered_domain(ty) {
+            // With no numbers named, only `_` and names cover, and `_` is the example.
+            if heads.ranges.is_empty() {
+                return None;
+            }
+            let mut cuts: Vec<i128> = heads
+                .ranges
+                .iter()
+                .flat_map(|&(lo, hi, _)| [lo, hi.saturating_add(1)])
+                .collect();
+            cuts.sort_unstable();
+            cuts.dedup();
+            let mut ctors = Vec::new();
+            for (start, end) in domain {
+                let mut lo = start;
+                for &cut in cuts.iter().filter(|&&cut| start < cut && cut <= end) {
+                    ctors.push(Ctor::Range(lo, cut - 1));
+                    lo = cut;
+                }
+                ctors.push(Ctor::Range(lo, end));
+            }
+            return Some(ctors);
+        }
         if ty == TypeId::BOOL {
             return Some(vec![Ctor::Bool(true), Ctor::Bool(false)]);
         }
@@ -367,10 +484,20 @@ impl Checker<'_> {
         Some((0..count as u32).map(Ctor::Case).collect())
     }
 
+    /// The values of an integer type, or the code points of `char` (which skip the
+    /// surrogates), as runs; `None` for other types.
+    fn ordered_domain(&self, ty: TypeId) -> Option<Vec<(i128, i128)>> {
+        if ty == TypeId::CHAR {
+            return Some(vec![(0, 0xD7FF), (0xE000, 0x10FFFF)]);
+        }
+        let shape = self.types.int_shape(ty)?;
+        Some(vec![(shape.min(), shape.max())])
+    }
+
     /// The types inside a constructor of `ty`, and its names for printing.
     fn ctor_fields(&self, ctor: &Ctor, ty: TypeId) -> Vec<TypeId> {
         match ctor {
-            Ctor::Bool(_) => vec![],
+            Ctor::Bool(_) | Ctor::Range(..) => vec![],
             Ctor::Tuple => match self.types.def(ty) {
                 TypeDef::Tuple(items) => items.clone(),
                 _ => vec![],
@@ -398,7 +525,7 @@ impl Checker<'_> {
             let (first, rest) = row.split_first().expect("rows are as wide as the types");
             let head = match first {
                 Pat::Wild => vec![Pat::Wild; fields.len()],
-                Pat::Ctor(c, subs) if c == ctor => {
+                Pat::Ctor(c, subs) if c.covers(ctor) => {
                     let mut subs = subs.clone();
                     // A case written without its payload pattern matches any payload.
                     subs.resize(fields.len(), Pat::Wild);
@@ -423,9 +550,9 @@ impl Checker<'_> {
         if ty == TypeId::ERROR {
             return None;
         }
-        match self.constructors(ty) {
+        let heads = Heads::new(rows);
+        match self.constructors(ty, &heads) {
             Some(ctors) => {
-                let heads = Heads::new(rows);
                 // The constructors without rows of their own all see just the wildcard rows,
                 // and their fields are unconstrained: when one of them has no witness, none
                 // has, and the rest are skipped (unless an unknown field type got in the way).
@@ -470,6 +597,8 @@ impl Checker<'_> {
 /// of cases took quadratic time.
 struct Heads<'r> {
     by_ctor: HashMap<Ctor, Vec<&'r Vec<Pat>>>,
+    /// Rows headed by a range of numbers or chars, which match every run inside it.
+    ranges: Vec<(i128, i128, &'r Vec<Pat>)>,
     wild: Vec<&'r Vec<Pat>>,
 }
 
@@ -477,11 +606,13 @@ impl<'r> Heads<'r> {
     fn new(rows: &'r [Vec<Pat>]) -> Heads<'r> {
         let mut heads = Heads {
             by_ctor: HashMap::new(),
+            ranges: Vec::new(),
             wild: Vec::new(),
         };
         for row in rows {
             match &row[0] {
                 Pat::Wild => heads.wild.push(row),
+                Pat::Ctor(Ctor::Range(lo, hi), _) => heads.ranges.push((*lo, *hi, row)),
                 Pat::Ctor(ctor, _) => heads.by_ctor.entry(ctor.clone()).or_default().push(row),
                 // A literal never matches a constructor.
                 Pat::Literal => {}
@@ -491,17 +622,30 @@ impl<'r> Heads<'r> {
     }
 
     fn has_own(&self, ctor: &Ctor) -> bool {
-        self.by_ctor.contains_key(ctor)
+        self.by_ctor.contains_key(ctor) || self.in_ranges(ctor).next().is_some()
     }
 
-    /// The rows that can match `ctor`: its own, then the wildcard rows.
+    /// The rows that can match `ctor`: its own, then the wildcard rows, in order.
     fn rows(&self, ctor: &Ctor) -> impl Iterator<Item = &'r Vec<Pat>> + '_ {
         self.by_ctor
             .get(ctor)
             .into_iter()
             .flatten()
-            .chain(&self.wild)
             .copied()
+            .chain(self.in_ranges(ctor))
+            .chain(self.wild.iter().copied())
+    }
+
+    /// The rows headed by a range that holds the run `ctor`.
+    fn in_ranges(&self, ctor: &Ctor) -> impl Iterator<Item = &'r Vec<Pat>> + '_ {
+        let run = match *ctor {
+            Ctor::Range(lo, hi) => Some((lo, hi)),
+            _ => None,
+        };
+        self.ranges
+            .iter()
+            .filter(move |&&(lo, hi, _)| run.is_some_and(|(a, b)| lo <= a && b <= hi))
+            .map(|&(_, _, row)| row)
     }
 }
 
@@ -519,20 +663,49 @@ enum Ctor {
     Bool(bool),
     Tuple,
     Case(u32),
+    /// The integers (or chars' code points) from the first through the second.
+    Range(i128, i128),
 }
 
 impl Ctor {
+    /// Whether a pattern headed by `self` matches every value of `run`: the same
+    /// constructor, or a range around a run of numbers.
+    fn covers(&self, run: &Ctor) -> bool {
+        match (self, run) {
+            (Ctor::Range(lo, hi), Ctor::Range(a, b)) => lo <= a && b <= hi,
+            _ => self == run,
+        }
+    }
+
     /// Shows a top-level missing case with the witness of its fields.
     fn show(&self, fields: &[String]) -> String {
         match self {
             Ctor::Bool(b) => b.to_string(),
             Ctor::Tuple => format!("({})", fields.join(", ")),
-            Ctor::Case(_) => unreachable!("cases are shown with their names"),
+            Ctor::Case(_) | Ctor::Range(..) => unreachable!("shown with their type"),
         }
     }
 
     fn show_named(&self, fields: &[String], checker: &Checker<'_>, ty: TypeId) -> String {
         match self {
+            Ctor::Range(lo, hi) => {
+                let show = |v: i128| {
+                    if ty == TypeId::CHAR {
+                        let c = u32::try_from(v)
+                            .ok()
+                            .and_then(char::from_u32)
+                            .unwrap_or('?');
+                        char_literal(c)
+                    } else {
+                        v.to_string()
+                    }
+                };
+                if lo == hi {
+                    show(*lo)
+                } else {
+                    format!("{}..={}", show(*lo), show(*hi))
+                }
+            }
             Ctor::Case(case) => {
                 let name = checker.types.case(ty, *case).map_or("?", |(name, _)| name);
                 match fields.first() {
@@ -542,5 +715,15 @@ impl Ctor {
             }
             _ => self.show(fields),
         }
+    }
+}
+
+/// `c` as a char literal: printable characters as themselves, the rest escaped as WAVE
+/// escapes them.
+fn char_literal(c: char) -> String {
+    match c {
+        '\0' => "'\\u{0}'".to_string(),
+        '"' => "'\"'".to_string(),
+        _ => format!("'{}'", c.escape_debug()),
     }
 }

@@ -812,6 +812,11 @@ impl<'p> Machine<'p> {
                     if !self.matches(frame, arm.pat, scrutinee_ty, &value) {
                         continue;
                     }
+                    if let Some(guard) = arm.guard {
+                        if !self.expr(frame, guard)?.bool() {
+                            continue;
+                        }
+                    }
                     // The pattern's names are a scope around the arm.
                     frame.scopes.push(Vec::new());
                     self.own_bindings(frame, arm.pat);
@@ -949,6 +954,14 @@ impl<'p> Machine<'p> {
             PatKind::Or(alternatives) => alternatives
                 .iter()
                 .any(|&alternative| self.matches(frame, alternative, ty, value)),
+            PatKind::Range { .. } => {
+                let (lo, hi) = ast.range_bounds(pat).expect("a range pattern");
+                let at = match value {
+                    Value::Char(c) => i128::from(u32::from(*c)),
+                    other => other.int(),
+                };
+                (lo..=hi).contains(&at)
+            }
         }
     }
 

@@ -10,9 +10,14 @@
 //! Matching to Good Decision Trees", 2008): rows of pending tests, one per arm, in order;
 //! the first row's first test picks what to switch on, each outcome keeps the rows that
 //! agree with it (rows that do not test that part agree with every outcome), and a row
-//! with nothing left to test is the arm that runs.
+//! with nothing left to test is the arm that runs, unless it has a guard: then the guard
+//! decides between that arm and the tree of the rows after it.
+//!
+//! Numbers and chars tested against ranges do not split into one outcome per value: such a
+//! node asks whether the value is in the first row's range, and a row whose range only
+//! overlaps that one keeps its test for a later node.
 
-use crate::ir::Pat;
+use crate::ir::{Arm, Pat};
 use crate::types::{TypeDef, TypeId, Types};
 
 /// One step into a value: a tuple's item, or the payload of a case known to be the one
@@ -34,12 +39,29 @@ pub enum Test {
     Char(char),
     Bool(bool),
     Str(String),
+    /// An integer or a char's code point from the first through the second.
+    Range(i128, i128),
+}
+
+impl Test {
+    /// The values of a number or char test, as a range.
+    fn run(&self) -> Option<(i128, i128)> {
+        match *self {
+            Test::Int(v) => Some((v, v)),
+            Test::Char(c) => Some((u32::from(c).into(), u32::from(c).into())),
+            Test::Range(lo, hi) => Some((lo, hi)),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
 pub enum Decision {
     /// The arm at this position runs: its pattern matches.
     Arm(u32),
+    /// The pattern of the arm at this position matches: its names are bound and its guard
+    /// read; the arm runs if it holds, else `otherwise` decides.
+    Guard { arm: u32, otherwise: Box<Decision> },
     /// No arm matches: the `else` of an `if let`; never reached in a checked `match`.
     Fail,
     /// Tests the value at `path` (of type `ty`): the first outcome whose test holds
@@ -61,16 +83,34 @@ pub fn decide(types: &Types, ty: TypeId, pats: &[&Pat]) -> Decision {
         .map(|(arm, &pat)| Row {
             tests: vec![(Vec::new(), ty, pat)],
             arm: arm as u32,
+            guarded: false,
         })
         .collect();
     compile(types, rows)
 }
 
-/// An arm's pending tests: at most one per path.
+/// The decision tree that picks the first of a `match`'s `arms` whose pattern matches a
+/// value of type `ty` and whose guard, if any, holds.
+pub fn decide_arms(types: &Types, ty: TypeId, arms: &[Arm]) -> Decision {
+    let rows = arms
+        .iter()
+        .enumerate()
+        .map(|(index, arm)| Row {
+            tests: vec![(Vec::new(), ty, &arm.pat)],
+            arm: index as u32,
+            guarded: arm.guard.is_some(),
+        })
+        .collect();
+    compile(types, rows)
+}
+
+/// An arm's pending tests: at most one per path, except that a number's range test may
+/// wait behind another one on the same path.
 #[derive(Clone)]
 struct Row<'a> {
     tests: Vec<(Path, TypeId, &'a Pat)>,
     arm: u32,
+    guarded: bool,
 }
 
 fn compile(types: &Types, rows: Vec<Row<'_>>) -> Decision {
@@ -81,9 +121,27 @@ fn compile(types: &Types, rows: Vec<Row<'_>>) -> Decision {
     let Some(first) = rows.first() else {
         return Decision::Fail;
     };
-    let Some((path, ty, _)) = first.tests.first().cloned() else {
-        return Decision::Arm(first.arm);
+    let Some((path, ty, first_pat)) = first.tests.first().cloned() else {
+        if !first.guarded {
+            return Decision::Arm(first.arm);
+        }
+        // The arm's other rows (its `|` alternatives) would read the same guard again.
+        let rest = rows[1..]
+            .iter()
+            .filter(|row| row.arm != first.arm)
+            .cloned()
+            .collect();
+        return Decision::Guard {
+            arm: first.arm,
+            otherwise: Box::new(compile(types, rest)),
+        };
     };
+    if rows
+        .iter()
+        .any(|row| matches!(row.test_at(&path), Some(Pat::Range(..))))
+    {
+        return split_range(types, &rows, path, ty, head(first_pat));
+    }
     let mut tests: Vec<Test> = Vec::new();
     for row in &rows {
         if let Some(pat) = row.test_at(&path) {
@@ -117,6 +175,41 @@ fn compile(types: &Types, rows: Vec<Row<'_>>) -> Decision {
         ty,
         cases,
         default,
+    }
+}
+
+/// A node that asks whether the value at `path` passes `test`, a number or char test, as
+/// a range: rows whose range holds all of it match there, rows whose range misses it do
+/// not; the rows whose range holds all of it fail it, and the rest test again later.
+fn split_range(types: &Types, rows: &[Row<'_>], path: Path, ty: TypeId, test: Test) -> Decision {
+    let (lo, hi) = test.run().expect("checked: ranges are of numbers or chars");
+    let mut inside = Vec::new();
+    let mut outside = Vec::new();
+    for row in rows {
+        let Some(index) = row.tests.iter().position(|(at, _, _)| *at == path) else {
+            inside.push(row.clone());
+            outside.push(row.clone());
+            continue;
+        };
+        let (a, b) = head(row.tests[index].2)
+            .run()
+            .expect("checked: ranges are of numbers or chars");
+        if a <= lo && hi <= b {
+            let mut matched = row.clone();
+            matched.tests.remove(index);
+            inside.push(matched);
+        } else if lo <= b && a <= hi {
+            inside.push(row.clone());
+        }
+        if !(lo <= a && b <= hi) {
+            outside.push(row.clone());
+        }
+    }
+    Decision::Switch {
+        path,
+        ty,
+        cases: vec![(test, compile(types, inside))],
+        default: Some(Box::new(compile(types, outside))),
     }
 }
 
@@ -163,6 +256,7 @@ fn simplify<'a>(types: &Types, row: Row<'a>) -> Vec<Row<'a>> {
                             Row {
                                 tests,
                                 arm: row.arm,
+                                guarded: row.guarded,
                             },
                         )
                     })
@@ -174,6 +268,7 @@ fn simplify<'a>(types: &Types, row: Row<'a>) -> Vec<Row<'a>> {
     vec![Row {
         tests,
         arm: row.arm,
+        guarded: row.guarded,
     }]
 }
 
@@ -224,6 +319,7 @@ fn head(pat: &Pat) -> Test {
         Pat::Char(c) => Test::Char(*c),
         Pat::Bool(b) => Test::Bool(*b),
         Pat::Str(text) => Test::Str(text.clone()),
+        Pat::Range(lo, hi) => Test::Range(*lo, *hi),
         Pat::Wildcard | Pat::Bind(_) | Pat::Tuple(_) | Pat::Or(_) => {
             unreachable!("simplified: only refutable patterns are pending")
         }

@@ -304,6 +304,10 @@ impl Printer<'_> {
                 for arm in arms {
                     self.line();
                     self.pat(&arm.pat, scrutinee.ty);
+                    if let Some(guard) = &arm.guard {
+                        self.out.push_str(" if ");
+                        self.expr(guard);
+                    }
                     self.out.push_str(" => ");
                     if !arm.body.is_empty() || arm.value.is_none() {
                         self.block(&arm.body);
@@ -429,6 +433,10 @@ impl Printer<'_> {
                 let _ = write!(self.out, "arm {arm}");
             }
             Decision::Fail => self.out.push_str("fail"),
+            Decision::Guard { arm, otherwise } => {
+                let _ = write!(self.out, "arm {arm} if guard, else ");
+                self.decision(otherwise, ty);
+            }
             Decision::Switch {
                 path,
                 ty: tested,
@@ -484,6 +492,22 @@ impl Printer<'_> {
             Test::Char(c) => write!(self.out, "{c:?}"),
             Test::Bool(b) => write!(self.out, "{b}"),
             Test::Str(text) => write!(self.out, "{text:?}"),
+            Test::Range(lo, hi) => {
+                let end = |v: i128| match char::from_u32(v as u32) {
+                    Some(c) if ty == TypeId::CHAR => format!("{c:?}"),
+                    _ => v.to_string(),
+                };
+                if *lo != i128::MIN {
+                    self.out.push_str(&end(*lo));
+                }
+                if *hi == i128::MAX {
+                    self.out.push_str("..");
+                } else {
+                    self.out.push_str("..=");
+                    self.out.push_str(&end(*hi));
+                }
+                Ok(())
+            }
         };
     }
 
@@ -508,6 +532,7 @@ impl Printer<'_> {
             Pat::Char(c) => self.test(&decision::Test::Char(*c), ty),
             Pat::Bool(b) => self.test(&decision::Test::Bool(*b), ty),
             Pat::Str(s) => self.test(&decision::Test::Str(s.clone()), ty),
+            Pat::Range(lo, hi) => self.test(&decision::Test::Range(*lo, *hi), ty),
             Pat::Tuple(items) => {
                 let types = match self.types.def(ty) {
                     TypeDef::Tuple(types) => types.clone(),

@@ -105,6 +105,9 @@ pub fn walk_expr<'a>(expr: &'a Expr, f: &mut impl FnMut(Node<'a>)) {
             walk_expr(scrutinee, f);
             for arm in arms {
                 walk_pat(&arm.pat, f);
+                if let Some(guard) = &arm.guard {
+                    walk_expr(guard, f);
+                }
                 walk(&arm.body, f);
                 if let Some(value) = &arm.value {
                     walk_expr(value, f);
@@ -221,6 +224,9 @@ pub fn walk_expr_mut(expr: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
         ExprKind::Match(scrutinee, arms, _) => {
             walk_expr_mut(scrutinee, f);
             for arm in arms {
+                if let Some(guard) = &mut arm.guard {
+                    walk_expr_mut(guard, f);
+                }
                 walk_mut(&mut arm.body, f);
                 if let Some(value) = &mut arm.value {
                     walk_expr_mut(value, f);
@@ -303,6 +309,9 @@ fn arms_in(expr: &mut Expr, f: &mut dyn FnMut(&mut Block)) {
         ExprKind::Match(scrutinee, arms, _) => {
             arms_in(scrutinee, f);
             for arm in arms {
+                if let Some(guard) = &mut arm.guard {
+                    arms_in(guard, f);
+                }
                 f(&mut arm.body);
                 if let Some(value) = &mut arm.value {
                     arms_in(value, f);

@@ -297,8 +297,7 @@ impl Lowerer<'_> {
     /// A `match`'s arms and the decision tree that picks one.
     fn matching(&mut self, scrutinee: Expr, arms: &[ast::MatchArm], statement: bool) -> K {
         let arms = self.arms(arms, statement);
-        let pats: Vec<&ir::Pat> = arms.iter().map(|arm| &arm.pat).collect();
-        let tree = ir::decision::decide(&self.program.types, scrutinee.ty, &pats);
+        let tree = ir::decision::decide_arms(&self.program.types, scrutinee.ty, &arms);
         K::Match(Box::new(scrutinee), arms, Box::new(tree))
     }
 
@@ -309,6 +308,7 @@ impl Lowerer<'_> {
                 // The pattern's names are a scope around the arm.
                 self.scopes.push(Vec::new());
                 self.bindings(&pat);
+                let guard = arm.guard.map(|guard| self.expr(guard));
                 let end = arm.span.end;
                 let (mut body, mut value) = match &arm.body {
                     ArmBody::Expr(body) if statement => {
@@ -326,7 +326,12 @@ impl Lowerer<'_> {
                     value = value.map(|v| self.keep("%arm", v, &mut body, end));
                 }
                 self.close_scope(&mut body, end);
-                ir::Arm { pat, body, value }
+                ir::Arm {
+                    pat,
+                    guard,
+                    body,
+                    value,
+                }
             })
             .collect()
     }
@@ -359,17 +364,18 @@ impl Lowerer<'_> {
         let arms = vec![
             ir::Arm {
                 pat: ir::Pat::Case(success, bind(ok)),
+                guard: None,
                 body: Vec::new(),
                 value: ok.filter(|_| ty != TypeId::UNIT).map(|l| self.read(l)),
             },
             ir::Arm {
                 pat: ir::Pat::Case(failure, bind(err)),
+                guard: None,
                 body,
                 value: None,
             },
         ];
-        let pats: Vec<&ir::Pat> = arms.iter().map(|arm| &arm.pat).collect();
-        let tree = ir::decision::decide(types, inner.ty, &pats);
+        let tree = ir::decision::decide_arms(types, inner.ty, &arms);
         K::Match(Box::new(inner), arms, Box::new(tree))
     }
 
@@ -568,6 +574,10 @@ impl Lowerer<'_> {
             PatKind::Tuple(items) => ir::Pat::Tuple(items.iter().map(|&p| self.pat(p)).collect()),
             PatKind::Or(alternatives) => {
                 ir::Pat::Or(alternatives.iter().map(|&p| self.pat(p)).collect())
+            }
+            PatKind::Range { .. } => {
+                let (lo, hi) = ast.range_bounds(id).expect("a range pattern");
+                ir::Pat::Range(lo, hi)
             }
         }
     }

@@ -573,6 +573,11 @@ impl Parser<'_> {
 
     fn match_arm(&mut self) -> PResult<MatchArm> {
         let pat = self.pat()?;
+        let guard = if self.eat(TokenKind::If) {
+            Some(self.expr()?)
+        } else {
+            None
+        };
         self.expect(TokenKind::FatArrow)?;
         let body = if self.at(TokenKind::LBrace) && !self.at_brace_literal() {
             ArmBody::Block(self.block()?)
@@ -580,7 +585,12 @@ impl Parser<'_> {
             ArmBody::Expr(self.expr()?)
         };
         let span = self.body.pats[pat].span.to(self.prev_span());
-        Ok(MatchArm { pat, body, span })
+        Ok(MatchArm {
+            pat,
+            guard,
+            body,
+            span,
+        })
     }
 
     /// Whether a `{` plainly starts a record (`{x: …`) or flags (`{a, …`, `{a}`) literal;

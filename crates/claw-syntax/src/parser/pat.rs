@@ -36,13 +36,28 @@ impl Parser<'_> {
     // the rest of the match is checked.
     fn pat_inner(&mut self) -> PResult<PatId> {
         let token = self.tokens[self.pos];
+        if matches!(token.kind, TokenKind::DotDot | TokenKind::DotDotEq) {
+            self.bump();
+            let Some(end) = self.range_end()? else {
+                return Err(self.unexpected("the end of the range"));
+            };
+            let span = token.span.to(self.prev_span());
+            let kind = PatKind::Range {
+                start: None,
+                end: Some(end),
+                inclusive: token.kind == TokenKind::DotDotEq,
+            };
+            return Ok(self.alloc_pat(kind, span));
+        }
+        if let Some(start) = self.range_end()? {
+            return self.range_rest(start);
+        }
         let kind = match token.kind {
             TokenKind::Underscore => {
                 self.bump();
                 PatKind::Wildcard
             }
             TokenKind::Ident => return self.case_pat(),
-            TokenKind::Int | TokenKind::Minus => self.int_pat()?,
             TokenKind::Str => {
                 self.bump();
                 match unescape(&self.text[token.span.range()], token.span) {
@@ -52,11 +67,6 @@ impl Parser<'_> {
                         PatKind::Wildcard
                     }
                 }
-            }
-            TokenKind::Char => {
-                self.bump();
-                self.char_value(token)
-                    .map_or(PatKind::Wildcard, PatKind::Char)
             }
             TokenKind::True | TokenKind::False => {
                 self.bump();
@@ -75,6 +85,44 @@ impl Parser<'_> {
             _ => return Err(self.unexpected("a pattern")),
         };
         let span = token.span.to(self.prev_span());
+        Ok(self.alloc_pat(kind, span))
+    }
+
+    /// A number or char pattern, which may end a range, if one comes next.
+    fn range_end(&mut self) -> PResult<Option<PatId>> {
+        let token = self.tokens[self.pos];
+        let kind = match token.kind {
+            TokenKind::Int | TokenKind::Minus => self.int_pat()?,
+            TokenKind::Char => {
+                self.bump();
+                self.char_value(token)
+                    .map_or(PatKind::Wildcard, PatKind::Char)
+            }
+            _ => return Ok(None),
+        };
+        let span = token.span.to(self.prev_span());
+        Ok(Some(self.alloc_pat(kind, span)))
+    }
+
+    /// After a number or char pattern: the rest of a range that starts with it, if `..` or
+    /// `..=` follows. `a..` has no end; `a..=` needs one.
+    fn range_rest(&mut self, start: PatId) -> PResult<PatId> {
+        let inclusive = match self.peek() {
+            TokenKind::DotDot => false,
+            TokenKind::DotDotEq => true,
+            _ => return Ok(start),
+        };
+        self.bump();
+        let end = self.range_end()?;
+        if end.is_none() && inclusive {
+            return Err(self.unexpected("the end of the range"));
+        }
+        let span = self.body.pats[start].span.to(self.prev_span());
+        let kind = PatKind::Range {
+            start: Some(start),
+            end,
+            inclusive,
+        };
         Ok(self.alloc_pat(kind, span))
     }
 

@@ -3,7 +3,9 @@
 //!
 //! A `match` is a block per arm, the innermost for the first, with the decision tree
 //! inside them all: each leaf branches to the end of its arm's block, where the arm binds
-//! its names (no test: the tree has decided), runs, and branches out of the whole. A tree
+//! its names (no test: the tree has decided), runs, and branches out of the whole. A
+//! guard is read inside the tree, with the arm's names bound there for it: when it holds,
+//! the branch goes to the arm, which binds them again (binding is naming locals). A tree
 //! node is one `br_table` when its outcomes are cases or small numbers, else a test per
 //! outcome. An `if let` is the same tree with one arm, whose failure branches to `else`.
 //! Arm values go to locals rather than block results, so any type works without multi-value
@@ -19,7 +21,9 @@ use crate::ir::{self, Expr, Pat};
 use crate::types::{TypeDef, TypeId};
 
 /// What a decision tree tests and where its leaves go.
-struct Tree {
+struct Tree<'a> {
+    /// The arms, for their guards (none in an `if let`).
+    arms: &'a [ir::Arm],
     /// The scrutinee's type and its first local.
     ty: TypeId,
     value: u32,
@@ -48,6 +52,7 @@ impl Emitter<'_> {
             self.open(I::Block(BlockType::Empty));
         }
         let at = Tree {
+            arms,
             ty: scrutinee.ty,
             value,
             first_arm: self.depth,
@@ -76,6 +81,7 @@ impl Emitter<'_> {
         if !matches!(tree, Decision::Arm(_)) {
             self.open(I::Block(BlockType::Empty));
             let at = Tree {
+                arms: &[],
                 ty: value.ty,
                 value: locals,
                 first_arm: self.depth,
@@ -92,6 +98,14 @@ impl Emitter<'_> {
     fn decide(&mut self, tree: &Decision, at: &Tree, known: &mut Vec<(Path, u32)>) {
         let (path, ty, cases, default) = match tree {
             Decision::Arm(arm) => return self.code.push(self.br(at.first_arm - arm)),
+            Decision::Guard { arm, otherwise } => {
+                let guarded = &at.arms[*arm as usize];
+                let guard = guarded.guard.as_ref().expect("a guarded arm");
+                self.bind(&guarded.pat, at.ty, at.value);
+                self.expr(guard);
+                self.code.push(self.br_if(at.first_arm - arm));
+                return self.decide(otherwise, at, known);
+            }
             Decision::Fail => {
                 return match at.fail {
                     Some(label) => self.code.push(self.br(label)),
@@ -114,7 +128,7 @@ impl Emitter<'_> {
             let label = |next: &Decision| match next {
                 Decision::Arm(arm) => Some(at.first_arm - arm),
                 Decision::Fail => at.fail,
-                Decision::Switch { .. } => None,
+                Decision::Switch { .. } | Decision::Guard { .. } => None,
             };
             let direct: Option<Vec<u32>> = table
                 .iter()
@@ -223,6 +237,35 @@ impl Emitter<'_> {
             Test::Char(c) => {
                 self.code
                     .extend([I::LocalGet(value), I::I32Const(*c as i32), I::I32Ne]);
+            }
+            Test::Range(lo, hi) => {
+                // In range when `value - lo`, wrapping, is at most `hi - lo` unsigned: one
+                // test for signed and unsigned types alike.
+                let (min, max) = match self.info.types().int_shape(ty) {
+                    Some(shape) => (shape.min(), shape.max()),
+                    None => (0, i128::from(u32::from(char::MAX))),
+                };
+                let (lo, hi) = ((*lo).max(min), (*hi).min(max));
+                if lo > hi {
+                    // Checked programs have no empty ranges; nothing would pass one.
+                    return self.code.push(I::I32Const(1));
+                }
+                self.code.push(I::LocalGet(value));
+                self.code.extend(if wide {
+                    [
+                        I::I64Const(lo as i64),
+                        I::I64Sub,
+                        I::I64Const((hi - lo) as i64),
+                        I::I64GtU,
+                    ]
+                } else {
+                    [
+                        I::I32Const(lo as i32),
+                        I::I32Sub,
+                        I::I32Const((hi - lo) as i32),
+                        I::I32GtU,
+                    ]
+                });
             }
             Test::Bool(b) => {
                 self.code.push(I::LocalGet(value));
