@@ -406,11 +406,16 @@ module.exports = grammar({
     match_arm: ($) =>
       seq(
         field('pattern', $._pattern),
+        optional($._guard),
         '=>',
         choice(seq(field('value', $._expression), ','), seq(field('body', $.block), optional(','))),
       ),
 
-    last_arm: ($) => seq(field('pattern', $._pattern), '=>', field('value', $._expression)),
+    last_arm: ($) =>
+      seq(field('pattern', $._pattern), optional($._guard), '=>', field('value', $._expression)),
+
+    // `some(n) if n > 0 => …`: the arm runs only when the guard holds too.
+    _guard: ($) => seq('if', field('guard', $._expression)),
 
     // One token, so that `check` stays an ordinary name elsewhere (`check(x)` is a call).
     check: ($) => seq(token(prec(1, 'check!')), '(', $._expression, ')'),
@@ -424,6 +429,7 @@ module.exports = grammar({
         $.identifier,
         $.case_pattern,
         $.integer_pattern,
+        $.range_pattern,
         $.string,
         $.char,
         $.boolean,
@@ -447,6 +453,17 @@ module.exports = grammar({
       ),
 
     integer_pattern: ($) => seq(optional('-'), $.integer),
+
+    // `1..=9`, `0..10`, `10..`, `..=-1`, `..0`, `'a'..='z'`: ends are numbers or chars; only
+    // `..` may leave out its end.
+    range_pattern: ($) =>
+      choice(
+        seq(field('start', $._range_end), choice('..', '..='), field('end', $._range_end)),
+        seq(field('start', $._range_end), '..'),
+        seq(choice('..', '..='), field('end', $._range_end)),
+      ),
+
+    _range_end: ($) => choice($.integer_pattern, $.char),
 
     tuple_pattern: ($) => seq('(', commaSep($._pattern), ')'),
 

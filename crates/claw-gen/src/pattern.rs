@@ -1,6 +1,7 @@
-//! Patterns for `match` arms and `if let`: wildcards, bindings, literals, cases with nested
-//! payload patterns and tuples, and arm lists that are exhaustive by construction; and
-//! `match` as an expression, whose block arms leave the function or the loop.
+//! Patterns for `match` arms and `if let`: wildcards, bindings, literals, ranges, cases with
+//! nested payload patterns and tuples, and arm lists that are exhaustive by construction
+//! (guarded arms, which count for nothing, come on top); and `match` as an expression,
+//! whose block arms leave the function or the loop.
 
 use crate::context::Gen;
 use crate::expr::{Expr, Want};
@@ -13,6 +14,8 @@ pub(crate) struct Pat {
     pub(crate) text: String,
     pub(crate) binds: Vec<(String, Ty)>,
     pub(crate) irrefutable: bool,
+    /// An arm that gets an `if` guard: one the arms after it do not need.
+    pub(crate) guarded: bool,
 }
 
 impl Pat {
@@ -21,6 +24,7 @@ impl Pat {
             text,
             binds: Vec::new(),
             irrefutable,
+            guarded: false,
         }
     }
 }
@@ -47,6 +51,7 @@ impl Gen<'_> {
                     text: texts.join(" | "),
                     binds: Vec::new(),
                     irrefutable: alternatives.iter().any(|p| p.irrefutable),
+                    guarded: false,
                 };
             }
         }
@@ -55,9 +60,24 @@ impl Gen<'_> {
                 if self.rng.chance(50) { "true" } else { "false" }.into(),
                 false,
             ),
+            Ty::Int(int) if self.rng.chance(35) => {
+                let (a, b) = (self.pattern_int(*int), self.pattern_int(*int));
+                let text = self.range_text(a.min(b), a.max(b), int.min(), &|rng, v| {
+                    wave::int_text(rng, v)
+                });
+                Pat::plain(text, false)
+            }
             Ty::Int(int) => {
                 let v = self.pattern_int(*int);
                 Pat::plain(wave::int_text(&mut self.rng, v), false)
+            }
+            Ty::Char if self.rng.chance(35) => {
+                let (a, b) = (
+                    wave::char_value(&mut self.rng),
+                    wave::char_value(&mut self.rng),
+                );
+                let text = self.range_text(code(a.min(b)), code(a.max(b)), 0, &char_text);
+                Pat::plain(text, false)
             }
             Ty::Char => {
                 let c = wave::char_value(&mut self.rng);
@@ -84,6 +104,7 @@ impl Gen<'_> {
                     text,
                     irrefutable: parts.iter().all(|p| p.irrefutable),
                     binds: parts.into_iter().flat_map(|p| p.binds).collect(),
+                    guarded: false,
                 }
             }
             _ => match self.types.cases(ty) {
@@ -112,7 +133,75 @@ impl Gen<'_> {
             text: name.clone(),
             binds: vec![(name, ty.clone())],
             irrefutable: true,
+            guarded: false,
         }
+    }
+
+    /// A range pattern holding the values `lo` through `hi` (and maybe more: an open end
+    /// runs to the type's bound), never empty; `min` is the type's least value.
+    fn range_text(
+        &mut self,
+        lo: i128,
+        hi: i128,
+        min: i128,
+        text: &dyn Fn(&mut crate::rng::Rng, i128) -> String,
+    ) -> String {
+        let rng = &mut self.rng;
+        match rng.below(5) {
+            1 if lo < hi => format!("{}..{}", text(rng, lo), text(rng, hi)),
+            2 => format!("{}..", text(rng, lo)),
+            3 => format!("..={}", text(rng, hi)),
+            4 if hi > min => format!("..{}", text(rng, hi)),
+            _ => format!("{}..={}", text(rng, lo), text(rng, hi)),
+        }
+    }
+
+    /// Arms of ranges that together hold every value of an integer or char type: cut at a
+    /// few points, each run written as `..c`, `a..b`, `a..=b` or `c..`.
+    fn partition(&mut self, ty: &Ty) -> Option<Vec<Pat>> {
+        let (min, max) = match ty {
+            Ty::Int(int) => (int.min(), int.max()),
+            Ty::Char => (0, code(char::MAX)),
+            _ => return None,
+        };
+        let mut cuts: Vec<i128> = (0..self.rng.range(1, 3))
+            .map(|_| match ty {
+                Ty::Int(int) => self.pattern_int(*int),
+                _ => code(wave::char_value(&mut self.rng)),
+            })
+            .filter(|&cut| cut > min)
+            .collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        let end: &dyn Fn(&mut crate::rng::Rng, i128) -> String = match ty {
+            Ty::Char => &char_text,
+            _ => &|rng, v| wave::int_text(rng, v),
+        };
+        let mut arms = Vec::new();
+        let mut start = None;
+        for &cut in cuts.iter().chain([&(max + 1)]) {
+            let rng = &mut self.rng;
+            // Inclusive ends one below a cut are numbers only: `'\u{e000}'` less one is no
+            // char.
+            let inclusive = matches!(ty, Ty::Int(_)) && rng.chance(50);
+            let text = match (start, cut > max) {
+                (None, true) => "_".to_string(),
+                (None, false) if inclusive => format!("..={}", end(rng, cut - 1)),
+                (None, false) => format!("..{}", end(rng, cut)),
+                (Some(a), true) if inclusive => {
+                    format!("{}..={}", end(rng, a), end(rng, max))
+                }
+                (Some(a), true) => format!("{}..", end(rng, a)),
+                (Some(a), false) if inclusive => {
+                    format!("{}..={}", end(rng, a), end(rng, cut - 1))
+                }
+                (Some(a), false) => format!("{}..{}", end(rng, a), end(rng, cut)),
+            };
+            arms.push(Pat::plain(text, false));
+            start = Some(cut);
+        }
+        self.rng.shuffle(&mut arms);
+        Some(arms)
     }
 
     /// `case`, `case(p)` or `type::case(p)`; with `total`, the payload pattern matches
@@ -145,6 +234,7 @@ impl Gen<'_> {
                     text: format!("{name}({})", inner.text),
                     binds: inner.binds,
                     irrefutable: false,
+                    guarded: false,
                 }
             }
         }
@@ -185,12 +275,17 @@ impl Gen<'_> {
             }
             return arms;
         }
+        if self.rng.chance(30) {
+            if let Some(runs) = self.partition(ty) {
+                return self.with_guards(ty, runs);
+            }
+        }
         for _ in 0..self.rng.range(1, 3) {
             let pat = self.pattern(ty, 2);
             let total = pat.irrefutable;
             arms.push(pat);
             if total {
-                return arms;
+                return self.with_guards(ty, arms);
             }
         }
         arms.push(if self.rng.chance(60) {
@@ -198,7 +293,47 @@ impl Gen<'_> {
         } else {
             self.binding(ty)
         });
+        self.with_guards(ty, arms)
+    }
+
+    /// `arms` with, sometimes, an arm that will get a guard put in before one of them: the
+    /// arms are exhaustive without it, as the checker counts them.
+    fn with_guards(&mut self, ty: &Ty, mut arms: Vec<Pat>) -> Vec<Pat> {
+        if ty.has_handle() || !self.rng.chance(35) {
+            return arms;
+        }
+        for _ in 0..self.rng.range(1, 2) {
+            let mut pat = self.pattern(ty, 2);
+            pat.guarded = true;
+            let at = self.rng.below(arms.len() as u64 + 1) as usize;
+            arms.insert(at, pat);
+        }
         arms
+    }
+
+    /// ` if cond` for a guarded arm, its names bound; empty when the condition would move a
+    /// handle (which a guard may not: it may fail and leave the value to the next arm).
+    pub(crate) fn guard_text(&mut self, pat: &Pat, depth: u32) -> String {
+        if !pat.guarded {
+            return String::new();
+        }
+        let moved = |gen: &Self| -> Vec<u32> {
+            gen.f
+                .scopes
+                .iter()
+                .flatten()
+                .filter(|v| v.moved)
+                .map(|v| v.id)
+                .collect()
+        };
+        let before = moved(self);
+        self.no_try += 1;
+        let cond = self.expect(&Ty::Bool, depth);
+        self.no_try -= 1;
+        if moved(self) != before {
+            return String::new();
+        }
+        format!(" if {}", cond.text)
     }
 
     /// A one-line `match` producing `ty`; its block arms leave the function or the loop.
@@ -220,6 +355,7 @@ impl Gen<'_> {
                 let var = self.new_var(name.clone(), t.clone(), false);
                 self.bind(var);
             }
+            let guard = self.guard_text(&pat, depth.saturating_sub(1));
             let jump = if self.rng.chance(20) {
                 self.jump_text()
             } else {
@@ -248,7 +384,7 @@ impl Gen<'_> {
                 }
             };
             self.pop_scope();
-            texts.push(format!("{} => {body}", pat.text));
+            texts.push(format!("{}{guard} => {body}", pat.text));
         }
         if first && want != Want::Expected {
             // Every arm left early: nothing gives the match its type.
@@ -302,4 +438,17 @@ impl Gen<'_> {
             _ => Ty::Int(self.int_type()),
         }
     }
+}
+
+fn code(c: char) -> i128 {
+    i128::from(u32::from(c))
+}
+
+/// A char literal for a code point that is a char.
+fn char_text(rng: &mut crate::rng::Rng, v: i128) -> String {
+    let c = u32::try_from(v)
+        .ok()
+        .and_then(char::from_u32)
+        .expect("a range's ends are chars");
+    wave::claw_char(rng, c)
 }

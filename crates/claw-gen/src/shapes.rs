@@ -677,6 +677,7 @@ impl Gen<'_> {
             text: "_".into(),
             binds: Vec::new(),
             irrefutable: true,
+            guarded: false,
         });
         if self.rng.chance(50) {
             let value_ty = self.local_type();

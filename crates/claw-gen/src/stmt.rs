@@ -493,14 +493,15 @@ impl Gen<'_> {
                 let var = self.new_var(name.clone(), t.clone(), false);
                 self.bind(var);
             }
+            let head = format!("{}{}", pat.text, self.guard_text(&pat, depth));
             match self.rng.below(10) {
-                0 => self.line(format!("{} => {{}}", pat.text)),
+                0 => self.line(format!("{head} => {{}}")),
                 1 if self.f.loops > 0 => {
                     let jump = self.jump_word();
-                    self.line(format!("{} => {{ {jump} }}", pat.text));
+                    self.line(format!("{head} => {{ {jump} }}"));
                 }
                 _ => {
-                    self.line(format!("{} => {{", pat.text));
+                    self.line(format!("{head} => {{"));
                     self.f.indent += 1;
                     let count = self.rng.range(1, 2) as usize;
                     self.stmts(count, nest - 1);
