@@ -432,12 +432,7 @@ impl<'a> Checker<'a> {
             return;
         };
         let span = self.globals[index].span;
-        let hint = if matches!(&self.body.exprs[init].kind, ExprKind::List(items) if !items.is_empty())
-        {
-            "a global list starts empty (`= []`); push its elements in a function"
-        } else {
-            "initialize the global with a literal and assign it in a function"
-        };
+        let hint = "initialize the global with a literal and assign it in a function";
         let not_constant = |this: &mut Self| {
             this.error(
                 Diagnostic::error(
@@ -592,8 +587,7 @@ fn is_constant(ast: &ast::Body, expr: ast::ExprId) -> bool {
         | ExprKind::Bool(_)
         | ExprKind::Char(_)
         | ExprKind::Flags(_) => true,
-        ExprKind::List(items) => items.is_empty(),
-        ExprKind::Tuple(items) => all(items),
+        ExprKind::List(items) | ExprKind::Tuple(items) => all(items),
         ExprKind::Paren(inner) => is_constant(ast, *inner),
         ExprKind::Record(fields) => fields.iter().all(|(_, e)| is_constant(ast, *e)),
         ExprKind::Call { args, .. } => all(args),

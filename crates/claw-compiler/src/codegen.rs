@@ -265,6 +265,14 @@ impl ModuleBuilder {
                 at
             });
         }
+        let global_values: Vec<Vec<func::Const>> = program
+            .globals
+            .iter()
+            .zip(&module.globals)
+            .map(|(global, value)| {
+                func::global_flat(types, global.ty, value, &strings, &mut data, layout::DATA)
+            })
+            .collect();
         let heap_base = (layout::DATA + data.len() as u32 + 7) & !7;
 
         // Function index space: imports, then defined functions, then helpers and adapters
@@ -418,9 +426,9 @@ impl ModuleBuilder {
                 global_count += 1;
             }
         }
-        for (global, value) in program.globals.iter().zip(&module.globals) {
+        for (global, values) in program.globals.iter().zip(global_values) {
             global_index.push(global_count);
-            for (val_type, init) in func::global_init(types, global.ty, value, &strings) {
+            for (val_type, init) in func::global_init(types, global.ty, values) {
                 globals.global(
                     GlobalType {
                         val_type,
@@ -751,7 +759,7 @@ fn usage(program: &Program, module: &ir::Module) -> Usage {
                     ir::ExprKind::List(_)
                     | ir::ExprKind::Own(..)
                     | ir::ExprKind::Push(..)
-                    | ir::ExprKind::Pop(_)
+                    | ir::ExprKind::Pop(..)
                     | ir::ExprKind::Builtin(
                         ir::Builtin::ToString | ir::Builtin::Slice { .. } | ir::Builtin::FromUtf8,
                         _,

@@ -170,11 +170,14 @@ pub enum ExprKind {
     /// `check!(cond)`: `ok` or `err(message)`.
     Check(Box<Expr>, String),
     Builtin(Builtin, Vec<Expr>),
-    /// `place.push(value)`, growing the list in place while its block has room; the value
-    /// is evaluated first, and is already owned as the list needs.
-    Push(Place, Box<Expr>),
-    /// `place.pop()`: an `option` of the last element, removed.
-    Pop(Place),
+    /// `place.push(value)`, or `place.insert(at, value)` with the index: the list grows in
+    /// place while its block has room, the elements from `at` on moving up one. The index
+    /// and then the value are evaluated first; the value is already owned as the list
+    /// needs. Traps when `at` is past the end.
+    Push(Place, Option<Box<Expr>>, Box<Expr>),
+    /// `place.pop()`: an `option` of the last element, removed; or `place.remove(at)`: the
+    /// element at `at`, the elements after it moving down one (traps past the end).
+    Pop(Place, Option<Box<Expr>>),
     /// The value in a place, moved out: the place is left holding zeros, which as a value
     /// owns no handle (handle 0 is never a handle) and no memory, so dropping it again
     /// does nothing.

@@ -35,7 +35,7 @@ pub fn lower(program: &mut Program) -> ir::Module {
                 .init
                 .zip(body)
                 .and_then(|(init, (ast, facts))| {
-                    constant::constant(&program.types, ast, facts, init, true)
+                    constant::constant(&program.types, ast, facts, init, constant::Site::Global)
                 })
                 // Only programs with errors lack a constant, and they are never lowered.
                 .unwrap_or(ir::Const::Bool(false))

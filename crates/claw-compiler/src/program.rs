@@ -43,6 +43,10 @@ pub enum Builtin {
     Push,
     /// `xs.pop()`
     Pop,
+    /// `xs.insert(at, v)`
+    Insert,
+    /// `xs.remove(at)`
+    Remove,
     /// `s.chars()`, only as what a `for` iterates.
     Chars,
     /// `n.to-string()`, `c.to-string()`, `b.to-string()`: decimal digits, the character,

@@ -740,6 +740,8 @@ impl Analysis {
                 ("len", "func() -> u32"),
                 ("push", "func(value)"),
                 ("pop", "func() -> option"),
+                ("insert", "func(at: u32, value)"),
+                ("remove", "func(at: u32) -> element"),
             ],
             TypeDef::String => &[
                 ("len", "func() -> u32: the length in bytes"),

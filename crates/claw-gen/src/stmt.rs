@@ -384,10 +384,21 @@ impl Gen<'_> {
         let value = self.expect(elem, depth);
         let growth = self.growth_guard(&place);
         let guard = Self::join_guards(place.guard.clone(), growth);
-        self.guarded(
-            guard.as_deref(),
-            format!("{}.push({});", place.path, value.text),
-        );
+        let stmt = if self.rng.chance(25) {
+            // `insert` anywhere from the front to the end; rarely past it, a trap.
+            let at = if self.rng.chance(self.config.trap_percent) {
+                "2".to_string()
+            } else {
+                let len = format!("{}.len()", place.path);
+                self.rng
+                    .pick(&["0".to_string(), format!("{len} / 2"), len])
+                    .clone()
+            };
+            format!("{}.insert({at}, {});", place.path, value.text)
+        } else {
+            format!("{}.push({});", place.path, value.text)
+        };
+        self.guarded(guard.as_deref(), stmt);
         self.end_stmt();
     }
 
@@ -398,7 +409,21 @@ impl Gen<'_> {
         }
         let place = self.rng.pick(&places).clone();
         self.begin_stmt();
-        self.guarded(place.guard.as_deref(), format!("{}.pop();", place.path));
+        if self.rng.chance(30) {
+            // `remove` at the front, the middle or the end of a list that is not empty;
+            // rarely unguarded, a trap when it is.
+            let len = format!("{}.len()", place.path);
+            let at = self
+                .rng
+                .pick(&["0".to_string(), format!("{len} / 2"), format!("{len} - 1")])
+                .clone();
+            let nonempty =
+                (!self.rng.chance(self.config.trap_percent)).then(|| format!("{len} > 0"));
+            let guard = Self::join_guards(place.guard.clone(), nonempty);
+            self.guarded(guard.as_deref(), format!("{}.remove({at});", place.path));
+        } else {
+            self.guarded(place.guard.as_deref(), format!("{}.pop();", place.path));
+        }
         self.end_stmt();
     }
 

@@ -334,6 +334,8 @@ fn features_appear() {
         ".sorted()",
         " | ",
         "{{",
+        ".insert(",
+        ".remove(",
         // Guards and range patterns of each form.
         ".. =>",
         "..=-",

@@ -201,13 +201,20 @@ impl Checker<'_> {
                 let option = self.types.intern(TypeDef::Option(*elem));
                 (Builtin::Pop, vec![], option)
             }
+            ("insert", TypeDef::List(elem)) => {
+                (Builtin::Insert, vec![TypeId::U32, *elem], TypeId::UNIT)
+            }
+            ("remove", TypeDef::List(elem)) => (Builtin::Remove, vec![TypeId::U32], *elem),
             (_, TypeDef::F32 | TypeDef::F64) if FloatOp::named(&name.text).is_some() => {
                 let op = FloatOp::named(&name.text).expect("a float method");
                 (Builtin::Float(op), vec![ty; op.arity() - 1], ty)
             }
             (_, TypeDef::List(elem))
                 if self.unbound_var(*elem).is_some()
-                    && !matches!(name.text.as_str(), "len" | "push" | "pop") =>
+                    && !matches!(
+                        name.text.as_str(),
+                        "len" | "push" | "pop" | "insert" | "remove"
+                    ) =>
             {
                 for &arg in args {
                     self.expr(arg, None);
@@ -234,7 +241,10 @@ impl Checker<'_> {
             }
         };
         self.expr_res.insert(id, Res::Builtin(builtin));
-        if matches!(builtin, Builtin::Push | Builtin::Pop) {
+        if matches!(
+            builtin,
+            Builtin::Push | Builtin::Pop | Builtin::Insert | Builtin::Remove
+        ) {
             self.require_mutable(receiver, &format!("`{}` changes the list", name.text));
         }
         let spans = vec![];
@@ -322,7 +332,7 @@ impl Checker<'_> {
     pub(super) fn unknown_method(&mut self, ty: TypeId, name: &Name) {
         let type_name = self.type_name(ty);
         let builtin: &[&str] = match self.types.def(ty) {
-            TypeDef::List(_) => &["len", "push", "pop"],
+            TypeDef::List(_) => &["len", "push", "pop", "insert", "remove"],
             TypeDef::String => &["len", "chars", "bytes"],
             TypeDef::Char | TypeDef::Bool => &["to-string"],
             TypeDef::F32 | TypeDef::F64 => FloatOp::NAMES,

@@ -401,7 +401,12 @@ impl Walk<'_> {
                     self.lent_now.truncate(lent);
                 }
                 other => {
-                    if matches!(other, Some(Res::Builtin(Builtin::Push | Builtin::Pop))) {
+                    if matches!(
+                        other,
+                        Some(Res::Builtin(
+                            Builtin::Push | Builtin::Pop | Builtin::Insert | Builtin::Remove
+                        ))
+                    ) {
                         self.unchanged(*receiver);
                     }
                     self.expr(*receiver, Use::Look);

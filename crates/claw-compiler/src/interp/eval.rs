@@ -802,6 +802,26 @@ impl<'p> Machine<'p> {
                         other => unreachable!("checked: pop on a list, not {other:?}"),
                     }
                 }
+                Some(Res::Builtin(Builtin::Insert)) => {
+                    let at = self.expr(frame, args[0])?.int() as usize;
+                    let item = self.expr(frame, args[1])?;
+                    let target = self.place(frame, *receiver)?;
+                    match self.slot(frame, target.root, &target.steps)? {
+                        Value::List(items) if at <= items.len() => items.insert(at, item),
+                        Value::List(_) => return Err(out_of_bounds()),
+                        other => unreachable!("checked: insert on a list, not {other:?}"),
+                    }
+                    Value::Unit
+                }
+                Some(Res::Builtin(Builtin::Remove)) => {
+                    let at = self.expr(frame, args[0])?.int() as usize;
+                    let target = self.place(frame, *receiver)?;
+                    match self.slot(frame, target.root, &target.steps)? {
+                        Value::List(items) if at < items.len() => items.remove(at),
+                        Value::List(_) => return Err(out_of_bounds()),
+                        other => unreachable!("checked: remove on a list, not {other:?}"),
+                    }
+                }
                 other => unreachable!("checked: a method, not {other:?}"),
             },
             ExprKind::Match { scrutinee, arms } => {

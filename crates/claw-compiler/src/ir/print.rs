@@ -351,16 +351,26 @@ impl Printer<'_> {
                 };
                 self.list(&format!("{name}("), args, ")");
             }
-            ExprKind::Push(place, value) => {
-                self.out.push_str("push(");
+            ExprKind::Push(place, at, value) => {
+                self.out
+                    .push_str(if at.is_some() { "insert(" } else { "push(" });
                 self.place(place);
+                if let Some(at) = at {
+                    self.out.push_str(", ");
+                    self.expr(at);
+                }
                 self.out.push_str(", ");
                 self.expr(value);
                 self.out.push(')');
             }
-            ExprKind::Pop(place) => {
-                self.out.push_str("pop(");
+            ExprKind::Pop(place, at) => {
+                self.out
+                    .push_str(if at.is_some() { "remove(" } else { "pop(" });
                 self.place(place);
+                if let Some(at) = at {
+                    self.out.push_str(", ");
+                    self.expr(at);
+                }
                 self.out.push(')');
             }
             ExprKind::Take(place) => {

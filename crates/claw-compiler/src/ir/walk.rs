@@ -74,7 +74,11 @@ pub fn walk_expr<'a>(expr: &'a Expr, f: &mut impl FnMut(Node<'a>)) {
     f(Node::Expr(expr));
     match &expr.kind {
         ExprKind::Const(_) | ExprKind::Unreachable => {}
-        ExprKind::Read(place) | ExprKind::Pop(place) | ExprKind::Take(place) => {
+        ExprKind::Read(place) | ExprKind::Take(place) => walk_place(place, f),
+        ExprKind::Pop(place, at) => {
+            if let Some(at) = at {
+                walk_expr(at, f);
+            }
             walk_place(place, f)
         }
         ExprKind::Own(_, value)
@@ -114,7 +118,10 @@ pub fn walk_expr<'a>(expr: &'a Expr, f: &mut impl FnMut(Node<'a>)) {
                 }
             }
         }
-        ExprKind::Push(place, value) => {
+        ExprKind::Push(place, at, value) => {
+            if let Some(at) = at {
+                walk_expr(at, f);
+            }
             walk_expr(value, f);
             walk_place(place, f);
         }
@@ -194,7 +201,11 @@ pub fn walk_stmt_exprs_mut(stmt: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
 pub fn walk_expr_mut(expr: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
     match &mut expr.kind {
         ExprKind::Const(_) | ExprKind::Unreachable => {}
-        ExprKind::Read(place) | ExprKind::Pop(place) | ExprKind::Take(place) => {
+        ExprKind::Read(place) | ExprKind::Take(place) => walk_place_mut(place, f),
+        ExprKind::Pop(place, at) => {
+            if let Some(at) = at {
+                walk_expr_mut(at, f);
+            }
             walk_place_mut(place, f)
         }
         ExprKind::Own(_, value)
@@ -233,7 +244,10 @@ pub fn walk_expr_mut(expr: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
                 }
             }
         }
-        ExprKind::Push(place, value) => {
+        ExprKind::Push(place, at, value) => {
+            if let Some(at) = at {
+                walk_expr_mut(at, f);
+            }
             walk_expr_mut(value, f);
             walk_place_mut(place, f);
         }
@@ -281,7 +295,13 @@ fn arms_in(expr: &mut Expr, f: &mut dyn FnMut(&mut Block)) {
     let place = arms_in_place;
     match &mut expr.kind {
         ExprKind::Const(_) | ExprKind::Unreachable => {}
-        ExprKind::Read(p) | ExprKind::Pop(p) | ExprKind::Take(p) => place(p, f),
+        ExprKind::Read(p) | ExprKind::Take(p) => place(p, f),
+        ExprKind::Pop(p, at) => {
+            if let Some(at) = at {
+                arms_in(at, f);
+            }
+            place(p, f)
+        }
         ExprKind::Own(_, value)
         | ExprKind::Field(value, _)
         | ExprKind::Unary(_, value)
@@ -318,7 +338,10 @@ fn arms_in(expr: &mut Expr, f: &mut dyn FnMut(&mut Block)) {
                 }
             }
         }
-        ExprKind::Push(p, value) => {
+        ExprKind::Push(p, at, value) => {
+            if let Some(at) = at {
+                arms_in(at, f);
+            }
             arms_in(value, f);
             place(p, f);
         }

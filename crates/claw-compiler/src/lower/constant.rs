@@ -7,16 +7,33 @@ use crate::ir::Const;
 use crate::program::{BodyFacts, Res};
 use crate::types::{TypeDef, TypeId, Types};
 
-/// The value of `expr` if it is a constant. A non-empty list is one only at the top
-/// (`top`), and only of scalars or strings: its elements go in the data segment as they are
-/// laid out in memory.
+/// Where a constant is written, which decides where a non-empty list may be one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Site {
+    /// A global's initializer: lists anywhere, of anything, each laid out in the data
+    /// segment in a block the global owns.
+    Global,
+    /// The top of a literal in a body: only a list of scalars or strings, whose elements
+    /// are copied out of the data segment as they are laid out in memory.
+    Top,
+    /// Inside a literal in a body: only empty lists.
+    Inner,
+}
+
+/// The value of `expr` if it is a constant, where a non-empty list is one as `site` says.
 pub fn constant(
     types: &Types,
     ast: &ast::Body,
     facts: &BodyFacts,
     expr: ExprId,
-    top: bool,
+    site: Site,
 ) -> Option<Const> {
+    let top = site;
+    let site = if site == Site::Global {
+        Site::Global
+    } else {
+        Site::Inner
+    };
     let ty = facts.expr_type(expr);
     let number = |value: f64| match types.def(ty) {
         TypeDef::F32 => Const::F32(value as f32),
@@ -29,7 +46,7 @@ pub fn constant(
             Const::Int(value)
         }
     };
-    let inner = |id: ExprId| constant(types, ast, facts, id, false);
+    let inner = |id: ExprId| constant(types, ast, facts, id, site);
     Some(match &ast.exprs[expr].kind {
         // A one-element tuple written `(x)` is the tuple, as WAVE writes it.
         ExprKind::Paren(paren) if facts.expr_type(*paren) != ty => {
@@ -56,7 +73,7 @@ pub fn constant(
             };
             let scalar = elem == TypeId::STRING
                 || !types.in_memory(elem) && crate::codegen::flat(types, elem).len() == 1;
-            if !top || !scalar {
+            if top != Site::Global && (top != Site::Top || !scalar) {
                 return None;
             }
             Const::List(items.iter().map(|&i| inner(i)).collect::<Option<_>>()?)

@@ -6,7 +6,7 @@
 
 use claw_syntax::ast::{self, ArmBody, BinaryOp, ExprId, ExprKind, PatKind};
 
-use super::constant::constant;
+use super::constant::{constant, Site};
 use super::Lowerer;
 use crate::ir::{self, Expr, ExprKind as K};
 use crate::program::{Builtin, FuncId, FuncKind, PatRes, Res};
@@ -18,7 +18,7 @@ impl Lowerer<'_> {
         let program = self.program;
         let (ast, facts) = (self.ast, self.facts);
         let ty = facts.expr_type(id);
-        if let Some(value) = constant(&program.types, ast, facts, id, true) {
+        if let Some(value) = constant(&program.types, ast, facts, id, Site::Top) {
             return Expr::new(ty, K::Const(value));
         }
         let kind = match &ast.exprs[id].kind {
@@ -123,18 +123,27 @@ impl Lowerer<'_> {
                 // A string and a `list<u8>` have one representation; the result is not
                 // fresh (`fresh`), so a `mut` variable keeping it gets a copy of its own.
                 Some(Res::Builtin(Builtin::Bytes)) => K::Cast(Box::new(self.operand(*receiver))),
-                Some(Res::Builtin(Builtin::Push)) => {
-                    // The element is evaluated before the place, as in an assignment.
-                    let fresh = self.fresh(args[0]);
-                    let mut value = self.expr(args[0]);
+                Some(Res::Builtin(builtin @ (Builtin::Push | Builtin::Insert))) => {
+                    // The index and the element are evaluated before the place, as in an
+                    // assignment.
+                    let (at, value) = match builtin {
+                        Builtin::Insert => (Some(Box::new(self.expr(args[0]))), args[1]),
+                        _ => (None, args[0]),
+                    };
+                    let fresh = self.fresh(value);
+                    let mut value = self.expr(value);
                     if self.global_root(*receiver) {
                         value = self.own(value, ir::Own::Persist);
                     } else if !fresh {
                         value = self.own(value, ir::Own::Copy);
                     }
-                    K::Push(self.place(*receiver), Box::new(value))
+                    K::Push(self.place(*receiver), at, Box::new(value))
                 }
-                Some(Res::Builtin(Builtin::Pop)) => K::Pop(self.place(*receiver)),
+                Some(Res::Builtin(Builtin::Pop)) => K::Pop(self.place(*receiver), None),
+                Some(Res::Builtin(Builtin::Remove)) => {
+                    let at = Box::new(self.expr(args[0]));
+                    K::Pop(self.place(*receiver), Some(at))
+                }
                 _ => K::Unreachable,
             },
             ExprKind::List(items) => K::List(items.iter().map(|&i| self.expr(i)).collect()),

@@ -136,9 +136,9 @@ fn reads(expr: &Expr, var: Var) -> bool {
         if let ir::Node::Expr(Expr {
             kind:
                 ExprKind::Read(place)
-                | ExprKind::Pop(place)
+                | ExprKind::Pop(place, _)
                 | ExprKind::Take(place)
-                | ExprKind::Push(place, _),
+                | ExprKind::Push(place, ..),
             ..
         }) = node
         {

@@ -151,7 +151,7 @@ fn fill(before: &[Stmt], stmt: &Stmt, empty: &[Local]) -> Vec<Length> {
     let mut out = Vec::new();
     for &xs in empty {
         let once = body.iter().any(|stmt| {
-            matches!(&stmt.kind, StmtKind::Expr(Expr { kind: ExprKind::Push(place, _), .. })
+            matches!(&stmt.kind, StmtKind::Expr(Expr { kind: ExprKind::Push(place, ..), .. })
                 if place.root == Var::Local(xs) && place.path.is_empty())
         });
         if once && length_changes(body, xs) == 1 && !assigns(body, xs) {
@@ -198,7 +198,7 @@ fn length_changes(block: &[Stmt], xs: Local) -> usize {
     let mut count = 0;
     ir::walk(block, &mut |node| {
         if let ir::Node::Expr(Expr {
-            kind: ExprKind::Push(place, _) | ExprKind::Pop(place) | ExprKind::Take(place),
+            kind: ExprKind::Push(place, ..) | ExprKind::Pop(place, _) | ExprKind::Take(place),
             ..
         }) = node
         {
@@ -321,7 +321,7 @@ fn changes_len(block: &[Stmt], xs: Local) -> bool {
     let mut found = assigns(block, xs);
     ir::walk(block, &mut |node| {
         if let ir::Node::Expr(Expr {
-            kind: ExprKind::Push(place, _) | ExprKind::Pop(place) | ExprKind::Take(place),
+            kind: ExprKind::Push(place, ..) | ExprKind::Pop(place, _) | ExprKind::Take(place),
             ..
         }) = node
         {
@@ -359,9 +359,9 @@ fn walk_places(stmt: &mut Stmt, f: &mut impl FnMut(&mut Place)) {
     let block = std::slice::from_mut(stmt);
     ir::walk_mut(block, &mut |expr| match &mut expr.kind {
         ExprKind::Read(place)
-        | ExprKind::Pop(place)
+        | ExprKind::Pop(place, _)
         | ExprKind::Take(place)
-        | ExprKind::Push(place, _) => f(place),
+        | ExprKind::Push(place, ..) => f(place),
         _ => {}
     });
     ir::walk_stmts_mut(block, &mut |stmt| match &mut stmt.kind {

@@ -41,8 +41,8 @@ fn read_locals(func: &Func) -> HashSet<Local> {
     ir::walk(&func.body, &mut |node| match node {
         ir::Node::Expr(expr) => match &expr.kind {
             ExprKind::Read(place)
-            | ExprKind::Push(place, _)
-            | ExprKind::Pop(place)
+            | ExprKind::Push(place, ..)
+            | ExprKind::Pop(place, _)
             | ExprKind::Take(place) => note(place),
             _ => {}
         },
@@ -137,7 +137,7 @@ pub fn pure(expr: &Expr) -> bool {
         | ExprKind::Match(..)
         | ExprKind::Try(_)
         | ExprKind::Push(..)
-        | ExprKind::Pop(_)
+        | ExprKind::Pop(..)
         | ExprKind::Take(_)
         | ExprKind::Builtin(ir::Builtin::Drop | ir::Builtin::New | ir::Builtin::Rep, _)
         | ExprKind::Unreachable => false,

@@ -41,7 +41,7 @@ fn propagatable(func: &Func) -> HashMap<Local, Const> {
             _ => {}
         },
         ir::Node::Expr(expr) => {
-            if let ExprKind::Push(place, _) | ExprKind::Pop(place) | ExprKind::Take(place) =
+            if let ExprKind::Push(place, ..) | ExprKind::Pop(place, _) | ExprKind::Take(place) =
                 &expr.kind
             {
                 written.insert(place.root);

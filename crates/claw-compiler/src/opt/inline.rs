@@ -239,7 +239,9 @@ fn renumber(block: &mut Block, rename: &dyn Fn(Local) -> Local) {
         }
     };
     ir::walk_mut(block, &mut |expr| match &mut expr.kind {
-        ExprKind::Read(p) | ExprKind::Pop(p) | ExprKind::Take(p) | ExprKind::Push(p, _) => place(p),
+        ExprKind::Read(p) | ExprKind::Pop(p, _) | ExprKind::Take(p) | ExprKind::Push(p, ..) => {
+            place(p)
+        }
         ExprKind::Match(_, arms, _) => arms.iter_mut().for_each(|arm| pat(&mut arm.pat, rename)),
         _ => {}
     });

@@ -61,7 +61,7 @@ fn visit(block: &mut Block, live_after: &dyn Fn(Local) -> bool) {
                 elide(value, &|x| later(x) || place_mentions.contains(&x));
             }
             StmtKind::Expr(Expr {
-                kind: ExprKind::Push(place, value),
+                kind: ExprKind::Push(place, _, value),
                 ..
             }) => {
                 let place_mentions = mentioned_place(place);
@@ -186,8 +186,8 @@ fn note(node: ir::Node, out: &mut HashSet<Local>) {
         },
         ir::Node::Expr(expr) => match &expr.kind {
             ExprKind::Read(place)
-            | ExprKind::Push(place, _)
-            | ExprKind::Pop(place)
+            | ExprKind::Push(place, ..)
+            | ExprKind::Pop(place, _)
             | ExprKind::Take(place) => {
                 if let Var::Local(local) = place.root {
                     out.insert(local);

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use wasm_encoder::{ConstExpr, Instruction as I, ValType};
 
-use crate::codegen::flat;
+use crate::codegen::{canon, flat};
 use crate::ir;
 use crate::types::{TypeDef, TypeId, Types};
 
@@ -69,8 +69,127 @@ pub fn const_flat(
     strings: &HashMap<String, u32>,
 ) -> Vec<Const> {
     let mut out = Vec::new();
-    push_flat(types, ty, value, strings, &mut out);
+    push_flat(types, ty, value, strings, None, &mut out);
     out
+}
+
+/// The flat values of a global's initial value, each non-empty list in it laid out in
+/// `data` (the data segment from `base`) in a block of its own: a global owns its lists and
+/// changes them in place, so no other value may share their blocks. Below the heap's base,
+/// a block is never freed, and a list there that grows moves to the heap as one in a
+/// block too small would.
+pub fn global_flat(
+    types: &Types,
+    ty: TypeId,
+    value: &ir::Const,
+    strings: &HashMap<String, u32>,
+    data: &mut Vec<u8>,
+    base: u32,
+) -> Vec<Const> {
+    let mut out = Vec::new();
+    push_flat(types, ty, value, strings, Some((data, base)), &mut out);
+    out
+}
+
+/// Writes the elements of a constant list of type `ty` at the end of `data`, as the
+/// Canonical ABI lays them out in memory, and returns their address.
+fn lay_out(
+    types: &Types,
+    ty: TypeId,
+    items: &[ir::Const],
+    strings: &HashMap<String, u32>,
+    data: &mut Vec<u8>,
+    base: u32,
+) -> u32 {
+    let TypeDef::List(elem) = *types.def(ty) else {
+        unreachable!("a constant list has a list type")
+    };
+    let size = canon::size(types, elem) as usize;
+    let mut block = vec![0u8; size * items.len()];
+    for (item, out) in items.iter().zip(block.chunks_mut(size.max(1))) {
+        store(types, elem, item, strings, data, base, out);
+    }
+    while !(base as usize + data.len()).is_multiple_of(8) {
+        data.push(0);
+    }
+    let at = base + data.len() as u32;
+    data.extend_from_slice(&block);
+    at
+}
+
+/// Writes constant `value` of type `ty` into `out` as a store of it would.
+fn store(
+    types: &Types,
+    ty: TypeId,
+    value: &ir::Const,
+    strings: &HashMap<String, u32>,
+    data: &mut Vec<u8>,
+    base: u32,
+    out: &mut [u8],
+) {
+    let mut put = |at: usize, bytes: &[u8]| out[at..at + bytes.len()].copy_from_slice(bytes);
+    match value {
+        ir::Const::Bool(b) => put(0, &[u8::from(*b)]),
+        ir::Const::Int(v) => {
+            let width = canon::size(types, ty) as usize;
+            put(0, &v.to_le_bytes()[..width]);
+        }
+        ir::Const::F32(v) => put(0, &v.to_le_bytes()),
+        ir::Const::F64(v) => put(0, &v.to_le_bytes()),
+        ir::Const::Char(c) => put(0, &u32::from(*c).to_le_bytes()),
+        ir::Const::Str(text) => {
+            put(0, &strings[text].to_le_bytes());
+            put(4, &(text.len() as u32).to_le_bytes());
+        }
+        ir::Const::List(items) => {
+            let at = if items.is_empty() {
+                0
+            } else {
+                lay_out(types, ty, items, strings, data, base)
+            };
+            put(0, &at.to_le_bytes());
+            put(4, &(items.len() as u32).to_le_bytes());
+        }
+        ir::Const::Tuple(items) => {
+            let fields = types.fields(ty).unwrap_or_default();
+            let offsets = canon::field_offsets(types, ty);
+            for (((_, field), item), offset) in fields.into_iter().zip(items).zip(offsets) {
+                store(
+                    types,
+                    field,
+                    item,
+                    strings,
+                    data,
+                    base,
+                    &mut out[offset as usize..],
+                );
+            }
+        }
+        ir::Const::Case(case, payload) => {
+            let cases = types.cases(ty).unwrap_or_default();
+            let width = canon::discriminant_size(cases.len()) as usize;
+            put(0, &case.to_le_bytes()[..width]);
+            if let (Some(payload), Some((_, Some(payload_ty)))) =
+                (payload, cases.get(*case as usize))
+            {
+                let offset = canon::payload_offset(types, ty) as usize;
+                store(
+                    types,
+                    *payload_ty,
+                    payload,
+                    strings,
+                    data,
+                    base,
+                    &mut out[offset..],
+                );
+            }
+        }
+        ir::Const::Flags(set) => {
+            for &bit in set {
+                out[bit as usize / 8] |= 1 << (bit % 8);
+            }
+        }
+    }
 }
 
 fn push_flat(
@@ -78,6 +197,7 @@ fn push_flat(
     ty: TypeId,
     value: &ir::Const,
     strings: &HashMap<String, u32>,
+    mut data: Option<(&mut Vec<u8>, u32)>,
     out: &mut Vec<Const>,
 ) {
     match value {
@@ -93,14 +213,21 @@ fn push_flat(
             out.push(Const::I32(strings[text] as i32));
             out.push(Const::I32(text.len() as i32));
         }
-        ir::Const::List(items) => {
-            debug_assert!(items.is_empty(), "a list of constants is copied from data");
-            out.extend([Const::I32(0), Const::I32(0)]);
-        }
+        ir::Const::List(items) => match data {
+            Some((data, base)) if !items.is_empty() => {
+                let at = lay_out(types, ty, items, strings, data, base);
+                out.extend([Const::I32(at as i32), Const::I32(items.len() as i32)]);
+            }
+            _ => {
+                debug_assert!(items.is_empty(), "a list of constants is copied from data");
+                out.extend([Const::I32(0), Const::I32(0)]);
+            }
+        },
         ir::Const::Tuple(items) => {
             let fields = types.fields(ty).unwrap_or_default();
             for ((_, field), item) in fields.into_iter().zip(items) {
-                push_flat(types, field, item, strings, out);
+                let data = data.as_mut().map(|(d, b)| (&mut **d, *b));
+                push_flat(types, field, item, strings, data, out);
             }
         }
         ir::Const::Case(case, payload) => {
@@ -108,7 +235,7 @@ fn push_flat(
             out.push(Const::I32(*case as i32));
             let mut inner = Vec::new();
             if let (Some(payload), Some((_, Some(payload_ty)))) = (payload, types.case(ty, *case)) {
-                push_flat(types, payload_ty, payload, strings, &mut inner);
+                push_flat(types, payload_ty, payload, strings, data, &mut inner);
             }
             for (i, slot) in all[1..].iter().enumerate() {
                 out.push(match inner.get(i) {
@@ -127,16 +254,12 @@ fn push_flat(
     }
 }
 
-/// The Wasm globals (type and initializer) that hold one program global.
-pub fn global_init(
-    types: &Types,
-    ty: TypeId,
-    value: &ir::Const,
-    strings: &HashMap<String, u32>,
-) -> Vec<(ValType, ConstExpr)> {
+/// The Wasm globals (type and initializer) that hold one program global, whose flat values
+/// are `values`.
+pub fn global_init(types: &Types, ty: TypeId, values: Vec<Const>) -> Vec<(ValType, ConstExpr)> {
     flat(types, ty)
         .into_iter()
-        .zip(const_flat(types, ty, value, strings))
+        .zip(values)
         .map(|(ty, value)| {
             let init = match value {
                 Const::I32(v) => ConstExpr::i32_const(v),

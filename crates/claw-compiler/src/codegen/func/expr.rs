@@ -99,8 +99,8 @@ impl Emitter<'_> {
                     I::LocalGet(width),
                 ]);
             }
-            K::Push(place, value) => self.push(place, value),
-            K::Pop(place) => self.pop(place, ty),
+            K::Push(place, at, value) => self.push(place, at.as_deref(), value),
+            K::Pop(place, at) => self.pop(place, at.as_deref(), ty),
             K::Take(place) => self.take(place),
             K::Builtin(Builtin::New, args) => {
                 let rep = args[0].ty;
@@ -435,7 +435,7 @@ impl Emitter<'_> {
     }
 
     /// Traps with `why` when the condition on the stack holds.
-    fn trap_if(&mut self, why: Trap) {
+    pub(super) fn trap_if(&mut self, why: Trap) {
         self.code.extend([
             I::If(BlockType::Empty),
             I::Call(self.info.helper(Helper::Trap(why))),

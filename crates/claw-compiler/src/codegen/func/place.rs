@@ -11,7 +11,7 @@ use wasm_encoder::{BlockType, Instruction as I, ValType};
 use super::Emitter;
 use crate::codegen::canon;
 use crate::codegen::code::mem;
-use crate::codegen::runtime::Helper;
+use crate::codegen::runtime::{Helper, Trap};
 use crate::codegen::values::{
     coerce_to_join, each_index, emit_copy, emit_load, emit_release, emit_store, needs_copy,
 };
@@ -278,15 +278,24 @@ impl Emitter<'_> {
     /// `xs.push(v)`: grows the list in place while its block has room, else moves it to a
     /// block twice the size.
     /// The element is evaluated before the place, as in [`Emitter::assign`].
-    pub(super) fn push(&mut self, receiver: &ir::Place, value: &ir::Expr) {
+    pub(super) fn push(&mut self, receiver: &ir::Place, at: Option<&ir::Expr>, value: &ir::Expr) {
         let elem = value.ty;
         let size = canon::size(self.info.types(), elem) as i32;
+        let at = at.map(|at| {
+            self.expr(at);
+            self.code.stash(&[ValType::I32])
+        });
         self.expr(value);
         let item = self.code.stash(&self.flat(elem));
         let place = self.place(receiver);
         self.read(place);
         let list = self.code.stash(&[ValType::I32, ValType::I32]);
         let (ptr, len) = (list, list + 1);
+        if let Some(at) = at {
+            self.code
+                .extend([I::LocalGet(at), I::LocalGet(len), I::I32GtU]);
+            self.trap_if(Trap::IndexOutOfBounds);
+        }
         self.make_room(
             place.global,
             ptr,
@@ -315,12 +324,30 @@ impl Emitter<'_> {
         let addr = self.code.local(ValType::I32);
         self.code.extend([
             I::LocalGet(ptr),
-            I::LocalGet(len),
+            I::LocalGet(at.unwrap_or(len)),
             I::I32Const(size),
             I::I32Mul,
             I::I32Add,
             I::LocalSet(addr),
         ]);
+        if let Some(at) = at {
+            // The elements from `at` on move up one; the block is the place's own.
+            self.code.extend([
+                I::LocalGet(addr),
+                I::I32Const(size),
+                I::I32Add,
+                I::LocalGet(addr),
+                I::LocalGet(len),
+                I::LocalGet(at),
+                I::I32Sub,
+                I::I32Const(size),
+                I::I32Mul,
+                I::MemoryCopy {
+                    src_mem: 0,
+                    dst_mem: 0,
+                },
+            ]);
+        }
         self.code.get(item, self.flat(elem).len());
         emit_store(&mut self.code, self.info, elem, addr, 0);
         self.code.extend([
@@ -479,7 +506,11 @@ impl Emitter<'_> {
     }
 
     /// `xs.pop()`: `none` for an empty list, else `some` of the last element, removed.
-    pub(super) fn pop(&mut self, receiver: &ir::Place, option: TypeId) {
+    pub(super) fn pop(&mut self, receiver: &ir::Place, at: Option<&ir::Expr>, ty: TypeId) {
+        if let Some(at) = at {
+            return self.remove(receiver, at);
+        }
+        let option = ty;
         let place = self.place(receiver);
         let TypeDef::List(elem) = *self.info.types().def(place.ty) else {
             unreachable!("checked: pop on a list")
@@ -525,5 +556,64 @@ impl Emitter<'_> {
         self.write(place);
         self.code.push(I::End);
         self.code.get(out, all.len());
+    }
+
+    /// `place.remove(at)`: the element at `at`, the elements after it moved down one in the
+    /// place's own block.
+    fn remove(&mut self, receiver: &ir::Place, at: &ir::Expr) {
+        self.expr(at);
+        let at = self.code.stash(&[ValType::I32]);
+        let place = self.place(receiver);
+        let TypeDef::List(elem) = *self.info.types().def(place.ty) else {
+            unreachable!("checked: remove on a list")
+        };
+        let size = canon::size(self.info.types(), elem) as i32;
+        self.read(place);
+        let list = self.code.stash(&[ValType::I32, ValType::I32]);
+        let (ptr, len) = (list, list + 1);
+        self.code
+            .extend([I::LocalGet(at), I::LocalGet(len), I::I32GeU]);
+        self.trap_if(Trap::IndexOutOfBounds);
+        let addr = self.code.local(ValType::I32);
+        self.code.extend([
+            I::LocalGet(ptr),
+            I::LocalGet(at),
+            I::I32Const(size),
+            I::I32Mul,
+            I::I32Add,
+            I::LocalSet(addr),
+        ]);
+        emit_load(&mut self.code, self.info, elem, addr, 0);
+        let vt = self.flat(elem);
+        let value = self.code.stash(&vt);
+        if place.global && needs_copy(self.info.types(), elem, true) {
+            // Nothing holds the element now: it goes to the scratch list with the call's
+            // other temporaries.
+            self.code.get(value, vt.len());
+            emit_release(&mut self.code, self.info, elem);
+        }
+        self.code.extend([
+            I::LocalGet(addr),
+            I::LocalGet(addr),
+            I::I32Const(size),
+            I::I32Add,
+            I::LocalGet(len),
+            I::LocalGet(at),
+            I::I32Sub,
+            I::I32Const(1),
+            I::I32Sub,
+            I::I32Const(size),
+            I::I32Mul,
+            I::MemoryCopy {
+                src_mem: 0,
+                dst_mem: 0,
+            },
+            I::LocalGet(ptr),
+            I::LocalGet(len),
+            I::I32Const(1),
+            I::I32Sub,
+        ]);
+        self.write(place);
+        self.code.get(value, vt.len());
     }
 }
