@@ -294,7 +294,7 @@ pub(crate) fn wave_value(rng: &mut Rng, types: &Types, ty: &Ty, depth: u32) -> S
 }
 
 /// A constant of `ty` in Claw syntax, for a global's initializer: literals, cases, and
-/// records, tuples and flags of constants; every list is `[]` (the only list constant).
+/// records, tuples, flags and lists of constants (a list of handles is `[]`).
 pub(crate) fn claw_constant(rng: &mut Rng, types: &Types, ty: &Ty) -> String {
     match ty {
         Ty::Bool => if rng.chance(50) { "true" } else { "false" }.into(),
@@ -311,6 +311,13 @@ pub(crate) fn claw_constant(rng: &mut Rng, types: &Types, ty: &Ty) -> String {
         Ty::Str => {
             let s = string_value(rng);
             claw_string(rng, &s)
+        }
+        // A global may start as any constant list, lists of lists and records included.
+        Ty::List(elem) if !elem.has_handle() && rng.chance(60) => {
+            let items: Vec<String> = (0..rng.range(1, 3))
+                .map(|_| claw_constant(rng, types, elem))
+                .collect();
+            format!("[{}]", items.join(", "))
         }
         Ty::List(_) => "[]".into(),
         Ty::Option(inner) => {

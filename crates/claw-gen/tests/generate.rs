@@ -180,6 +180,16 @@ fn optimizer_shapes_appear() {
         sources.iter().any(|s| s.lines().any(guarded)),
         "never generated: a match guard"
     );
+    let list_global = |line: &str| {
+        line.starts_with("let ")
+            && line.contains(": list<")
+            && line.contains(" = [")
+            && !line.ends_with(" = [];")
+    };
+    assert!(
+        sources.iter().any(|s| s.lines().any(list_global)),
+        "never generated: a global starting as a non-empty list"
+    );
 }
 
 #[test]
