@@ -221,6 +221,9 @@ pub enum Builtin {
     /// `result<string, string>` from a `list<u8>`: `ok` of the same bytes when they are valid
     /// UTF-8, else `err` naming the offset of the first byte that is not.
     FromUtf8,
+    /// A float's bits as the unsigned integer of its width, or the float of an integer's
+    /// bits, by the operand's and the result's types: one `reinterpret` instruction.
+    Reinterpret,
     /// `(list, start, end)`: a new list (or string) of the elements (or bytes) from `start`
     /// up to `end`, or through it when `inclusive`. Traps when the range is backwards or
     /// runs past the end, and for a string when it cuts a character.

@@ -76,6 +76,12 @@ fn libraries() -> &'static [Library] {
             ),
             fixed("char", "char.claw", include_str!("../lib/char.claw"), true),
             fixed(
+                "float-text",
+                "float-text.claw",
+                include_str!("../lib/float-text.claw"),
+                false,
+            ),
+            fixed(
                 "list<string>",
                 "list-string.claw",
                 include_str!("../lib/list-string.claw"),
@@ -118,11 +124,16 @@ fn libraries() -> &'static [Library] {
                 methods: true,
             });
         }
-        for float in ["f32", "f64"] {
+        // Each float type's precision in bits and the least and greatest exponents of its
+        // normal numbers, for `to-string` and `parse`.
+        for (float, format) in [("f32", "24, -126, 127"), ("f64", "53, -1022, 1023")] {
+            let methods = include_str!("../lib/float-methods.claw")
+                .replace("fnum", float)
+                .replace("FORMAT", format);
             all.push(Library {
                 namespace: float.to_owned(),
                 file: format!("float.claw ({float})"),
-                text: include_str!("../lib/float.claw").replace("f64", float),
+                text: include_str!("../lib/float.claw").replace("f64", float) + "\n" + &methods,
                 methods: true,
             });
         }
@@ -240,8 +251,11 @@ pub fn methods(namespace: &str) -> Vec<Method> {
         }
         for item in &parsed_library(index).0.items {
             let Item::Func(func) = item else { continue };
-            if func.sig.params.is_empty() {
-                continue;
+            // A method takes the value first (`parse(text: string)` is no method of `u8`).
+            let text = |span: claw_syntax::Span| &lib.text[span.start as usize..span.end as usize];
+            match func.sig.params.first() {
+                Some(first) if text(first.ty.span) == namespace => {}
+                _ => continue,
             }
             out.push(Method {
                 name: func.name.text.clone(),
@@ -399,6 +413,10 @@ impl Uses {
                     if !(name.text == "chars" && walked.contains(&id)) =>
                 {
                     self.methods.insert(name.text.clone());
+                }
+                // A float in a `format!` is written by its library's `to-string`.
+                ExprKind::Format(_) => {
+                    self.methods.insert("to-string".to_owned());
                 }
                 _ => {}
             }

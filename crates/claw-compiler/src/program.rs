@@ -61,6 +61,10 @@ pub enum Builtin {
     /// `string::from-utf8(bytes)`: the string those bytes encode, or an error naming the
     /// offset of the first byte that is not valid UTF-8.
     FromUtf8,
+    /// `x.to-bits()` on a float: its IEEE 754 bits, as the unsigned integer of its width.
+    ToBits,
+    /// `f64::from-bits(n)`, `f32::from-bits(n)`: the float with those bits.
+    FromBits,
     /// `s[i]`: the byte at offset `i` of a string. Unlike a list's element it is not a place:
     /// a string's bytes cannot be assigned.
     Byte,

@@ -307,10 +307,11 @@ impl Gen<'_> {
                 .rng
                 .pick(&["", "a ", "{{", "}}", "é", "\\n", " = ", ","]);
             text.push_str(between);
-            let ty = match self.rng.below(4) {
+            let ty = match self.rng.below(5) {
                 0 => Ty::Str,
                 1 => Ty::Char,
                 2 => Ty::Bool,
+                3 if !self.floats.is_empty() => self.rng.pick(&self.floats).clone(),
                 _ => Ty::Int(self.int_type()),
             };
             let mark = self.pin_mark();
@@ -374,6 +375,18 @@ impl Gen<'_> {
                 };
                 Some(call(&a, format!("{name}({args})")))
             }
+            Ty::F32 | Ty::F64 if self.rng.chance(15) => {
+                // `parse` of some text, or the value when the text is no number.
+                let result = Ty::Result(Some(Box::new(ty.clone())), Some(Box::new(Ty::Str)));
+                let parsed = self.method(&result, depth)?;
+                let fallback = self.expect(ty, 0);
+                let mut e = Expr::primary(format!(
+                    "match {} {{ ok(v) => v, err(_) => {} }}",
+                    parsed.text, fallback.text
+                ));
+                e.brace = true;
+                Some(e)
+            }
             Ty::F32 | Ty::F64 => {
                 let x = self.receiver(ty, depth)?;
                 let name = *self.rng.pick(&[
@@ -421,6 +434,11 @@ impl Gen<'_> {
             Ty::Str => {
                 if self.rng.chance(25) {
                     return Some(self.format(depth));
+                }
+                if self.rng.chance(10) && !self.floats.is_empty() {
+                    let float = self.rng.pick(&self.floats).clone();
+                    let x = self.receiver(&float, depth)?;
+                    return Some(call(&x, "to-string()".into()));
                 }
                 if self.rng.chance(15) {
                     let parts = self.receiver(&Ty::list(Ty::Str), depth)?;
@@ -502,6 +520,34 @@ impl Gen<'_> {
                         .pick(&["checked-add", "checked-sub", "checked-mul", "checked-div"]);
                 let b = self.expect(inner, depth);
                 Some(call(&a, format!("{name}({})", b.text)))
+            }
+            Ty::Result(Some(ok), _) if matches!(**ok, Ty::F32 | Ty::F64) => {
+                // The float library's reading, which the interpreter runs too; its writing
+                // (`to-string`) the interpreter does in Rust, so that one is checked against Rust.
+                let text = if self.rng.chance(50) {
+                    let digits = *self.rng.pick(&[
+                        "0",
+                        "-0",
+                        "1.5",
+                        "0.1",
+                        "1e308",
+                        "1e309",
+                        "2.5e-324",
+                        "-.5",
+                        "7.",
+                        "inf",
+                        "NaN",
+                        "1e",
+                        "x",
+                        "",
+                        "123456789012345678901234567890",
+                    ]);
+                    Expr::primary(format!("\"{digits}\""))
+                } else {
+                    self.expect(&Ty::Str, depth)
+                };
+                let name = if **ok == Ty::F32 { "f32" } else { "f64" };
+                Some(Expr::primary(format!("{name}::parse({})", text.text)))
             }
             Ty::Result(Some(ok), _) => {
                 let Ty::Int(int) = **ok else { return None };

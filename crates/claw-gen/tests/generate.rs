@@ -346,6 +346,8 @@ fn features_appear() {
         "{{",
         ".insert(",
         ".remove(",
+        "f64::parse(",
+        "f32::parse(",
         // Guards and range patterns of each form.
         ".. =>",
         "..=-",

@@ -181,7 +181,8 @@ impl Checker<'_> {
             ("to-string", _) if self.types.int_shape(ty).is_some() => {
                 (Builtin::ToString, vec![], TypeId::STRING)
             }
-            // A number not known yet: an integer has the method, a float does not.
+            // A number not known yet: integers have the method built in, floats in their
+            // library, which lowering calls once the type is known.
             ("to-string", TypeDef::Var(_)) => {
                 self.deferred.push(Deferred::ToString {
                     ty,
@@ -192,6 +193,8 @@ impl Checker<'_> {
             ("to-string", TypeDef::Char | TypeDef::Bool) => {
                 (Builtin::ToString, vec![], TypeId::STRING)
             }
+            ("to-bits", TypeDef::F32) => (Builtin::ToBits, vec![], TypeId::U32),
+            ("to-bits", TypeDef::F64) => (Builtin::ToBits, vec![], TypeId::U64),
             ("bytes", TypeDef::String) => {
                 let bytes = self.types.intern(TypeDef::List(TypeId::U8));
                 (Builtin::Bytes, vec![], bytes)
@@ -340,6 +343,9 @@ impl Checker<'_> {
             _ => &[],
         };
         let mut names: Vec<String> = builtin.iter().map(|m| m.to_string()).collect();
+        if matches!(self.types.def(ty), TypeDef::F32 | TypeDef::F64) {
+            names.push("to-bits".to_owned());
+        }
         if let Some(namespace) = crate::library::method_namespace(&self.types, ty) {
             names.extend(
                 crate::library::methods(&namespace)

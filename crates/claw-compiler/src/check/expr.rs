@@ -624,6 +624,12 @@ impl Checker<'_> {
             {
                 return self.decode_utf8(id, args, span);
             }
+            if matches!(ty_name.text.as_str(), "f32" | "f64")
+                && func.text == "from-bits"
+                && !self.type_names.contains_key(&ty_name.text)
+            {
+                return self.float_of_bits(id, &ty_name.text, args, span);
+            }
             if crate::library::is_namespace(&ty_name.text)
                 && !self.type_names.contains_key(&ty_name.text)
             {
@@ -786,21 +792,11 @@ impl Checker<'_> {
     fn format_value(&mut self, value: ExprId) {
         let ty = self.expr(value, None);
         let value_span = self.body.exprs[value].span;
-        if self.unbound_var(ty).is_some() {
-            // A number not known yet: an integer can be written, a float cannot.
-            self.deferred.push(super::infer::Deferred::ToString {
-                ty,
-                name: claw_syntax::ast::Name {
-                    text: "to-string".into(),
-                    span: value_span,
-                },
-            });
-            return;
-        }
+        // A number not known yet is an integer or a float, and both can be written.
         let writable = matches!(
-            self.types.def(ty),
-            TypeDef::String | TypeDef::Char | TypeDef::Bool | TypeDef::Error
-        ) || self.types.int_shape(ty).is_some();
+            self.types.def(self.shallow(ty)),
+            TypeDef::String | TypeDef::Char | TypeDef::Bool | TypeDef::Error | TypeDef::Var(_)
+        ) || self.numeric(ty);
         if !writable {
             let shown = self.type_name(ty);
             self.error(
@@ -809,9 +805,28 @@ impl Checker<'_> {
                     format!("`format!` cannot write a `{shown}`"),
                 )
                 .at(value_span, format!("this is `{shown}`"))
-                .note("`format!` writes strings, chars, bools and integers (floats have no `to-string()` yet)"),
+                .note("`format!` writes strings, chars, bools and numbers"),
             );
         }
+    }
+
+    /// `f64::from-bits(n)` and `f32::from-bits(n)`: one Wasm instruction.
+    fn float_of_bits(&mut self, id: ExprId, float: &str, args: &[ExprId], span: Span) -> TypeId {
+        self.expr_res
+            .insert(id, Res::Builtin(crate::program::Builtin::FromBits));
+        let (bits, ty) = match float {
+            "f32" => (TypeId::U32, TypeId::F32),
+            _ => (TypeId::U64, TypeId::F64),
+        };
+        self.arguments(
+            &format!("{float}::from-bits"),
+            args,
+            &[bits],
+            &[],
+            span,
+            None,
+        );
+        ty
     }
 
     /// `string::from-utf8(bytes)`, built in as its check is a loop over UTF-8's rules.

@@ -53,7 +53,7 @@ pub(super) enum Deferred {
         ty: TypeId,
         span: Span,
     },
-    /// `x.to-string()`: only integers (of the numbers) have it.
+    /// `x.to-string()` on a number not known yet: every number has it.
     ToString {
         ty: TypeId,
         name: claw_syntax::ast::Name,
@@ -235,7 +235,7 @@ impl Checker<'_> {
                 }
                 Deferred::ToString { ty, name } => {
                     let ty = self.resolve(ty);
-                    if self.types.int_shape(ty).is_none() {
+                    if !self.types.is_numeric(ty) {
                         self.unknown_method(ty, &name);
                     }
                 }

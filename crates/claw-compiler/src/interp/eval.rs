@@ -629,6 +629,10 @@ impl<'p> Machine<'p> {
                         self.drop_value(&values[0], facts.expr_type(args[0]))?;
                         Value::Unit
                     }
+                    Some(Res::Builtin(Builtin::FromBits)) => match ty {
+                        TypeId::F32 => Value::F32(f32::from_bits(values[0].int() as u32)),
+                        _ => Value::F64(f64::from_bits(values[0].int() as u64)),
+                    },
                     Some(Res::Builtin(Builtin::FromUtf8)) => {
                         let bytes: Vec<u8> = match &values[0] {
                             Value::List(items) => items.iter().map(|b| b.int() as u8).collect(),
@@ -779,6 +783,11 @@ impl<'p> Machine<'p> {
                     }
                     ops::float_method(*op, &operands)
                 }
+                Some(Res::Builtin(Builtin::ToBits)) => match self.expr(frame, *receiver)? {
+                    Value::F32(x) => Value::Int(x.to_bits().into()),
+                    Value::F64(x) => Value::Int(x.to_bits().into()),
+                    other => unreachable!("checked: to-bits on a float, not {other:?}"),
+                },
                 Some(Res::Builtin(Builtin::Bytes)) => {
                     let text = self.expr(frame, *receiver)?;
                     Value::List(text.str().bytes().map(|b| Value::Int(b.into())).collect())

@@ -345,6 +345,7 @@ impl Printer<'_> {
                     Builtin::New => "new",
                     Builtin::Rep => "rep",
                     Builtin::FromUtf8 => "from-utf8",
+                    Builtin::Reinterpret => "reinterpret",
                     Builtin::Float(op) => op.name(),
                     Builtin::Slice { inclusive: false } => "slice",
                     Builtin::Slice { inclusive: true } => "slice-inclusive",

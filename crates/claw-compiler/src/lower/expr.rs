@@ -91,6 +91,9 @@ impl Lowerer<'_> {
                 Some(Res::Builtin(Builtin::FromUtf8)) => {
                     K::Builtin(ir::Builtin::FromUtf8, vec![self.expr(args[0])])
                 }
+                Some(Res::Builtin(Builtin::FromBits)) => {
+                    K::Builtin(ir::Builtin::Reinterpret, vec![self.operand(args[0])])
+                }
                 _ => K::Unreachable,
             },
             ExprKind::Method { receiver, args, .. } => match facts.expr_res.get(id) {
@@ -117,8 +120,12 @@ impl Lowerer<'_> {
                 Some(Res::Builtin(Builtin::Len)) => {
                     K::Builtin(ir::Builtin::Len, vec![self.operand(*receiver)])
                 }
+                Some(Res::Builtin(Builtin::ToBits)) => {
+                    K::Builtin(ir::Builtin::Reinterpret, vec![self.operand(*receiver)])
+                }
                 Some(Res::Builtin(Builtin::ToString)) => {
-                    K::Builtin(ir::Builtin::ToString, vec![self.operand(*receiver)])
+                    let operand = self.operand(*receiver);
+                    self.text_of(operand)
                 }
                 // A string and a `list<u8>` have one representation; the result is not
                 // fresh (`fresh`), so a `mut` variable keeping it gets a copy of its own.
@@ -230,7 +237,7 @@ impl Lowerer<'_> {
                         if operand.ty == string {
                             operand
                         } else {
-                            Expr::new(string, K::Builtin(ir::Builtin::ToString, vec![operand]))
+                            Expr::new(string, self.text_of(operand))
                         }
                     }
                 });
@@ -249,6 +256,23 @@ impl Lowerer<'_> {
             _ => K::Unreachable,
         };
         Expr::new(ty, kind)
+    }
+
+    /// `operand.to-string()`: built in, but for a float, its library's function (linked for
+    /// every `to-string` and `format!`, as the type is only known after checking).
+    fn text_of(&mut self, operand: Expr) -> K {
+        let program = self.program;
+        let library = match program.types.def(operand.ty) {
+            TypeDef::F32 => "f32::to-string",
+            TypeDef::F64 => "f64::to-string",
+            _ => return K::Builtin(ir::Builtin::ToString, vec![operand]),
+        };
+        let func = program
+            .funcs
+            .iter()
+            .position(|f| f.name == library)
+            .expect("linked: a float's `to-string` comes with every `to-string` and `format!`");
+        K::Call(FuncId(func as u32), vec![operand])
     }
 
     /// The arguments of a call of `func`. The callee cannot reach the caller's locals, so

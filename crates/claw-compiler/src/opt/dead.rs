@@ -127,6 +127,7 @@ pub fn pure(expr: &Expr) -> bool {
             | ir::Builtin::ToString
             | ir::Builtin::CharAt
             | ir::Builtin::FromUtf8
+            | ir::Builtin::Reinterpret
             | ir::Builtin::Float(_),
             args,
         ) => args.iter().all(pure),

@@ -236,6 +236,15 @@ impl Emitter<'_> {
                     FloatOp::Max => pick(I::F32Max, I::F64Max),
                 });
             }
+            K::Builtin(Builtin::Reinterpret, args) => {
+                self.expr(&args[0]);
+                self.code.push(match (args[0].ty, ty) {
+                    (TypeId::F32, _) => I::I32ReinterpretF32,
+                    (TypeId::F64, _) => I::I64ReinterpretF64,
+                    (_, TypeId::F32) => I::F32ReinterpretI32,
+                    _ => I::F64ReinterpretI64,
+                });
+            }
             K::Builtin(Builtin::FromUtf8, args) => {
                 let (text, text_len) = info.string(crate::codegen::UTF8_ERROR);
                 self.expr(&args[0]);
