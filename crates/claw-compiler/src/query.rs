@@ -749,6 +749,8 @@ impl Analysis {
             ],
             _ if types.int_shape(ty).is_some() => &[("to-string", "func() -> string")],
             TypeDef::Char | TypeDef::Bool => &[("to-string", "func() -> string")],
+            TypeDef::F32 => &[("to-bits", "func() -> u32: the IEEE 754 bits")],
+            TypeDef::F64 => &[("to-bits", "func() -> u64: the IEEE 754 bits")],
             _ => &[],
         };
         for (method, detail) in methods {
