@@ -163,7 +163,7 @@ pub enum ExprKind {
     /// A `match`: the first arm whose pattern matches runs, as the decision tree (built
     /// from the arms' patterns when the match is lowered) picks it. As a statement its type
     /// is `unit` and arm values are dropped.
-    Match(Box<Expr>, Vec<Arm>, Box<Decision>),
+    Match(Box<Expr>, Vec<Arm>, Box<decision::Trees>),
     /// `e?`: the payload of `ok`/`some`, or a return of `err(e)`/`none`. (Where handles
     /// must be dropped on the way out, lowering writes a `match` instead.)
     Try(Box<Expr>),

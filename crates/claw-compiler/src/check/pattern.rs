@@ -272,7 +272,12 @@ impl Checker<'_> {
                 for &end in [start, end].into_iter().flatten() {
                     self.pattern(end, ty);
                 }
-                let (lo, hi) = ast.range_bounds(pat).expect("a range pattern");
+                let (mut lo, mut hi) = ast.range_bounds(pat).expect("a range pattern");
+                // An open end is the type's bound: `..0` holds no `u32`.
+                if let Some(domain) = self.ordered_domain(shallow) {
+                    lo = lo.max(domain[0].0);
+                    hi = hi.min(domain[domain.len() - 1].1);
+                }
                 if lo > hi {
                     self.error(
                         Diagnostic::error("empty-range", "this range matches nothing")

@@ -841,14 +841,21 @@ impl<'p> Machine<'p> {
                     if !self.matches(frame, arm.pat, scrutinee_ty, &value) {
                         continue;
                     }
-                    if let Some(guard) = arm.guard {
-                        if !self.expr(frame, guard)?.bool() {
-                            continue;
-                        }
-                    }
-                    // The pattern's names are a scope around the arm.
+                    // The pattern's names are a scope around the guard and the arm: a guard
+                    // that leaves (`?`, `return`, `break`) drops what they hold, and one that
+                    // fails leaves the value to the next arm, dropping nothing.
                     frame.scopes.push(Vec::new());
                     self.own_bindings(frame, arm.pat);
+                    if let Some(guard) = arm.guard {
+                        match self.expr(frame, guard) {
+                            Ok(holds) if holds.bool() => {}
+                            Ok(_) => {
+                                frame.scopes.pop();
+                                continue;
+                            }
+                            Err(unwind) => return self.close_scope(frame, Err(unwind)),
+                        }
+                    }
                     let flow = match &arm.body {
                         ArmBody::Expr(body) if statement => {
                             // An arm of a `match` statement is a statement of its own.

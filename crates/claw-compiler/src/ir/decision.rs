@@ -1,21 +1,24 @@
 //! A `match`'s (or an `if let`'s) patterns compiled to a decision tree, once, when the
 //! program is lowered.
 //!
-//! The tree tests each part of the scrutinee at most once on any path from its root and
-//! names the arm that runs at each leaf; code generation turns a node into one `br_table` or
-//! a chain of tests, and each arm's code is written once, after the tree, so no arm body is
+//! The tree tests each part of the scrutinee at most once on any path from its root (a
+//! number tested against ranges that overlap may be tested again) and names the arm that
+//! runs at each leaf; code generation turns a node into one `br_table` or a chain of tests,
+//! and each arm's code (its guard's too) is written once, after the tree, so no arm body is
 //! ever duplicated. Binding a matched arm's names needs no test: the tree has decided.
 //!
 //! The construction is the classic one for ML-style patterns (Maranget, "Compiling Pattern
 //! Matching to Good Decision Trees", 2008): rows of pending tests, one per arm, in order;
 //! the first row's first test picks what to switch on, each outcome keeps the rows that
 //! agree with it (rows that do not test that part agree with every outcome), and a row
-//! with nothing left to test is the arm that runs, unless it has a guard: then the guard
-//! decides between that arm and the tree of the rows after it.
+//! with nothing left to test is the arm that runs, unless it has a guard: then the leaf reads
+//! the guard, and where it fails a second tree, of the arms after that one, goes on. Each
+//! guarded arm has one such tree, shared by all its leaves, so guards never make the trees
+//! grow more than the arms do.
 //!
 //! Numbers and chars tested against ranges do not split into one outcome per value: such a
-//! node asks whether the value is in the first row's range, and a row whose range only
-//! overlaps that one keeps its test for a later node.
+//! node asks whether the value is in the first row's range; a row whose range only overlaps
+//! that one goes on both ways, its test still pending.
 
 use crate::ir::{Arm, Pat};
 use crate::types::{TypeDef, TypeId, Types};
@@ -60,8 +63,8 @@ pub enum Decision {
     /// The arm at this position runs: its pattern matches.
     Arm(u32),
     /// The pattern of the arm at this position matches: its names are bound and its guard
-    /// read; the arm runs if it holds, else `otherwise` decides.
-    Guard { arm: u32, otherwise: Box<Decision> },
+    /// read; the arm runs if it holds, else its tree in [`Trees::after`] goes on.
+    Guard(u32),
     /// No arm matches: the `else` of an `if let`; never reached in a checked `match`.
     Fail,
     /// Tests the value at `path` (of type `ty`): the first outcome whose test holds
@@ -89,10 +92,20 @@ pub fn decide(types: &Types, ty: TypeId, pats: &[&Pat]) -> Decision {
     compile(types, rows)
 }
 
-/// The decision tree that picks the first of a `match`'s `arms` whose pattern matches a
+/// A `match`'s decision trees: `root` picks the first arm whose pattern matches; at a
+/// guarded arm's leaf its guard is read, and where it fails, that arm's tree in `after`
+/// picks among the arms after it.
+#[derive(Clone, Debug)]
+pub struct Trees {
+    pub root: Decision,
+    /// Per guarded arm, in order.
+    pub after: Vec<(u32, Decision)>,
+}
+
+/// The decision trees that pick the first of a `match`'s `arms` whose pattern matches a
 /// value of type `ty` and whose guard, if any, holds.
-pub fn decide_arms(types: &Types, ty: TypeId, arms: &[Arm]) -> Decision {
-    let rows = arms
+pub fn decide_arms(types: &Types, ty: TypeId, arms: &[Arm]) -> Trees {
+    let rows: Vec<Row> = arms
         .iter()
         .enumerate()
         .map(|(index, arm)| Row {
@@ -101,11 +114,25 @@ pub fn decide_arms(types: &Types, ty: TypeId, arms: &[Arm]) -> Decision {
             guarded: arm.guard.is_some(),
         })
         .collect();
-    compile(types, rows)
+    let after = rows
+        .iter()
+        .filter(|row| row.guarded)
+        .map(|guarded| {
+            let rest = rows
+                .iter()
+                .filter(|row| row.arm > guarded.arm)
+                .cloned()
+                .collect();
+            (guarded.arm, compile(types, rest))
+        })
+        .collect();
+    Trees {
+        root: compile(types, rows),
+        after,
+    }
 }
 
-/// An arm's pending tests: at most one per path, except that a number's range test may
-/// wait behind another one on the same path.
+/// An arm's pending tests: at most one per path.
 #[derive(Clone)]
 struct Row<'a> {
     tests: Vec<(Path, TypeId, &'a Pat)>,
@@ -122,18 +149,10 @@ fn compile(types: &Types, rows: Vec<Row<'_>>) -> Decision {
         return Decision::Fail;
     };
     let Some((path, ty, first_pat)) = first.tests.first().cloned() else {
-        if !first.guarded {
-            return Decision::Arm(first.arm);
-        }
-        // The arm's other rows (its `|` alternatives) would read the same guard again.
-        let rest = rows[1..]
-            .iter()
-            .filter(|row| row.arm != first.arm)
-            .cloned()
-            .collect();
-        return Decision::Guard {
-            arm: first.arm,
-            otherwise: Box::new(compile(types, rest)),
+        return if first.guarded {
+            Decision::Guard(first.arm)
+        } else {
+            Decision::Arm(first.arm)
         };
     };
     if rows
@@ -178,9 +197,10 @@ fn compile(types: &Types, rows: Vec<Row<'_>>) -> Decision {
     }
 }
 
-/// A node that asks whether the value at `path` passes `test`, a number or char test, as
-/// a range: rows whose range holds all of it match there, rows whose range misses it do
-/// not; the rows whose range holds all of it fail it, and the rest test again later.
+/// A node that asks whether the value at `path` is in `test`'s range (a number or char
+/// test): inside, the rows whose range holds all of it have passed, those whose range
+/// misses it are out, and those whose range overlaps it test again; outside, the rows
+/// whose range lies within it are out, and the others go on as they were.
 fn split_range(types: &Types, rows: &[Row<'_>], path: Path, ty: TypeId, test: Test) -> Decision {
     let (lo, hi) = test.run().expect("checked: ranges are of numbers or chars");
     let mut inside = Vec::new();

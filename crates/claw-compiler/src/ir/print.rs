@@ -323,7 +323,11 @@ impl Printer<'_> {
                 self.indent -= 1;
                 self.line();
                 self.out.push_str("} by ");
-                self.decision(tree, scrutinee.ty);
+                self.decision(&tree.root, scrutinee.ty);
+                for (arm, after) in &tree.after {
+                    let _ = write!(self.out, ", after arm {arm}'s guard by ");
+                    self.decision(after, scrutinee.ty);
+                }
             }
             ExprKind::Try(value) => {
                 self.expr(value);
@@ -444,9 +448,8 @@ impl Printer<'_> {
                 let _ = write!(self.out, "arm {arm}");
             }
             Decision::Fail => self.out.push_str("fail"),
-            Decision::Guard { arm, otherwise } => {
-                let _ = write!(self.out, "arm {arm} if guard, else ");
-                self.decision(otherwise, ty);
+            Decision::Guard(arm) => {
+                let _ = write!(self.out, "arm {arm} if guard");
             }
             Decision::Switch {
                 path,

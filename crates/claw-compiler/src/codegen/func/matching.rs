@@ -16,14 +16,14 @@ use wasm_encoder::{BlockType, Instruction as I};
 use super::Emitter;
 use crate::codegen::runtime::Helper;
 use crate::codegen::values::{coerce_from_join, coerce_to_join};
-use crate::ir::decision::{part_type, Decision, Part, Path, Test};
+use crate::ir::decision::{part_type, Decision, Part, Path, Test, Trees};
 use crate::ir::{self, Expr, Pat};
 use crate::types::{TypeDef, TypeId};
 
 /// What a decision tree tests and where its leaves go.
-struct Tree<'a> {
-    /// The arms, for their guards (none in an `if let`).
-    arms: &'a [ir::Arm],
+struct Tree {
+    /// The label of each guarded arm's guard, by arm.
+    guards: Vec<(u32, u32)>,
     /// The scrutinee's type and its first local.
     ty: TypeId,
     value: u32,
@@ -33,14 +33,30 @@ struct Tree<'a> {
     fail: Option<u32>,
 }
 
+impl Tree {
+    /// The label of guarded arm `arm`'s guard.
+    fn guard(&self, arm: u32) -> u32 {
+        self.guards
+            .iter()
+            .find(|&&(guarded, _)| guarded == arm)
+            .map(|&(_, label)| label)
+            .expect("a guarded arm has a guard block")
+    }
+}
+
 impl Emitter<'_> {
     /// A `match` of type `ty` (`unit` as a statement, when arm values are dropped).
+    ///
+    /// A guarded arm has a block of its own inside the arms' blocks (the one of the lowest
+    /// guarded arm innermost), which its leaves branch out of: after it comes the guard,
+    /// which branches to the arm when it holds, and then the tree of the arms after it,
+    /// which may branch on to the guards of later arms, further out.
     pub(super) fn match_expr(
         &mut self,
         ty: TypeId,
         scrutinee: &Expr,
         arms: &[ir::Arm],
-        tree: &Decision,
+        trees: &Trees,
     ) {
         let result = self.flat(ty);
         self.expr(scrutinee);
@@ -51,14 +67,29 @@ impl Emitter<'_> {
         for _ in arms {
             self.open(I::Block(BlockType::Empty));
         }
+        let first_arm = self.depth;
+        let mut guards = Vec::new();
+        for &(arm, _) in trees.after.iter().rev() {
+            self.open(I::Block(BlockType::Empty));
+            guards.push((arm, self.depth));
+        }
         let at = Tree {
-            arms,
+            guards,
             ty: scrutinee.ty,
             value,
-            first_arm: self.depth,
+            first_arm,
             fail: None,
         };
-        self.decide(tree, &at, &mut Vec::new());
+        self.decide(&trees.root, &at, &mut Vec::new());
+        for (arm, after) in &trees.after {
+            self.close();
+            let guarded = &arms[*arm as usize];
+            let guard = guarded.guard.as_ref().expect("a guarded arm");
+            self.bind(&guarded.pat, scrutinee.ty, value);
+            self.expr(guard);
+            self.code.push(self.br_if(at.first_arm - arm));
+            self.decide(after, &at, &mut Vec::new());
+        }
         for arm in arms {
             self.close();
             self.bind(&arm.pat, scrutinee.ty, value);
@@ -81,7 +112,7 @@ impl Emitter<'_> {
         if !matches!(tree, Decision::Arm(_)) {
             self.open(I::Block(BlockType::Empty));
             let at = Tree {
-                arms: &[],
+                guards: Vec::new(),
                 ty: value.ty,
                 value: locals,
                 first_arm: self.depth,
@@ -98,14 +129,7 @@ impl Emitter<'_> {
     fn decide(&mut self, tree: &Decision, at: &Tree, known: &mut Vec<(Path, u32)>) {
         let (path, ty, cases, default) = match tree {
             Decision::Arm(arm) => return self.code.push(self.br(at.first_arm - arm)),
-            Decision::Guard { arm, otherwise } => {
-                let guarded = &at.arms[*arm as usize];
-                let guard = guarded.guard.as_ref().expect("a guarded arm");
-                self.bind(&guarded.pat, at.ty, at.value);
-                self.expr(guard);
-                self.code.push(self.br_if(at.first_arm - arm));
-                return self.decide(otherwise, at, known);
-            }
+            Decision::Guard(arm) => return self.code.push(self.br(at.guard(*arm))),
             Decision::Fail => {
                 return match at.fail {
                     Some(label) => self.code.push(self.br(label)),
@@ -127,8 +151,9 @@ impl Emitter<'_> {
             // branches straight to them.
             let label = |next: &Decision| match next {
                 Decision::Arm(arm) => Some(at.first_arm - arm),
+                Decision::Guard(arm) => Some(at.guard(*arm)),
                 Decision::Fail => at.fail,
-                Decision::Switch { .. } | Decision::Guard { .. } => None,
+                Decision::Switch { .. } => None,
             };
             let direct: Option<Vec<u32>> = table
                 .iter()
