@@ -589,7 +589,7 @@ impl Gen<'_> {
             Prod::Concat => self.concat(ty, want),
             Prod::Compare => self.compare(sub),
             Prod::Logic => self.logic(want, sub),
-            Prod::Try => self.try_expr(ty, sub),
+            Prod::Try => self.try_expr(ty, want, sub),
             Prod::Pop => self.pop(ty),
             Prod::Lend => self.lend_expr(ty, sub),
             Prod::Slice => self.slice(ty, sub),
@@ -699,10 +699,11 @@ impl Gen<'_> {
                 if expected && self.rng.chance(30) {
                     return Some(Expr::primary("none".into()));
                 }
+                // `some(x)` has the type of `x`: as typed as the literal must be.
                 let payload = if expected {
                     self.expect(inner, depth)
                 } else {
-                    self.expr(inner, Want::Free, depth)?
+                    self.expr(inner, want, depth)?
                 };
                 Some(Expr::wrap(
                     format!("some({})", payload.text),
@@ -733,7 +734,7 @@ impl Gen<'_> {
                     parts.push(if expected {
                         self.expect(t, depth)
                     } else {
-                        self.expr(t, Want::Free, depth)?
+                        self.expr(t, want, depth)?
                     });
                 }
                 let texts: Vec<&str> = parts.iter().map(|e| e.text.as_str()).collect();
@@ -1128,8 +1129,10 @@ impl Gen<'_> {
         Some(Expr::wrap(text, p, &[&lhs, &rhs]))
     }
 
-    /// `e?` on an option, or on a result with the function's error type.
-    fn try_expr(&mut self, ty: &Ty, depth: u32) -> Option<Expr> {
+    /// `e?` on an option, or on a result with the function's error type. A `Typed` one
+    /// (a method's receiver) must get its type from `e`, which then must not be flexible
+    /// (`some(some(x))??.abs()` with `x` a literal's local is `cannot-infer`).
+    fn try_expr(&mut self, ty: &Ty, want: Want, depth: u32) -> Option<Expr> {
         if self.no_try > 0 {
             return None;
         }
@@ -1138,7 +1141,12 @@ impl Gen<'_> {
             Ty::Result(_, err) => Ty::Result(Some(Box::new(ty.clone())), err),
             _ => return None,
         };
-        let e = self.expr(&inner, Want::Free, depth)?;
+        let inner_want = if want == Want::Typed {
+            Want::Typed
+        } else {
+            Want::Free
+        };
+        let e = self.expr(&inner, inner_want, depth)?;
         Some(Expr::wrap(format!("{}?", e.base()), prec::PRIMARY, &[&e]))
     }
 }
