@@ -458,20 +458,14 @@ impl Checker<'_> {
     fn constructors(&self, ty: TypeId, heads: &Heads<'_>) -> Option<Vec<Ctor>> {
         if let Some(domain) = self.ordered_domain(ty) {
             // With no numbers named, only `_` and names cover, and `_` is the example.
-            if heads.ranges.is_empty() {
+            if heads.cuts.is_empty() {
                 return None;
             }
-            let mut cuts: Vec<i128> = heads
-                .ranges
-                .iter()
-                .flat_map(|&(lo, hi, _)| [lo, hi.saturating_add(1)])
-                .collect();
-            cuts.sort_unstable();
-            cuts.dedup();
             let mut ctors = Vec::new();
             for (start, end) in domain {
                 let mut lo = start;
-                for &cut in cuts.iter().filter(|&&cut| start < cut && cut <= end) {
+                let first = heads.cuts.partition_point(|&cut| cut <= start);
+                for &cut in heads.cuts[first..].iter().take_while(|&&cut| cut <= end) {
                     ctors.push(Ctor::Range(lo, cut - 1));
                     lo = cut;
                 }
@@ -602,28 +596,58 @@ impl Checker<'_> {
 /// of cases took quadratic time.
 struct Heads<'r> {
     by_ctor: HashMap<Ctor, Vec<&'r Vec<Pat>>>,
-    /// Rows headed by a range of numbers or chars, which match every run inside it.
-    ranges: Vec<(i128, i128, &'r Vec<Pat>)>,
+    /// Where the ranges heading rows start and end (one past): sorted, each once.
+    cuts: Vec<i128>,
+    /// The runs between neighbouring cuts, each with the rows headed by a range holding it
+    /// (so a run the constructors cut finer finds its rows by one search).
+    segments: Vec<(i128, i128, Vec<&'r Vec<Pat>>)>,
     wild: Vec<&'r Vec<Pat>>,
 }
 
 impl<'r> Heads<'r> {
     fn new(rows: &'r [Vec<Pat>]) -> Heads<'r> {
-        let mut heads = Heads {
-            by_ctor: HashMap::new(),
-            ranges: Vec::new(),
-            wild: Vec::new(),
-        };
+        let mut by_ctor: HashMap<Ctor, Vec<&'r Vec<Pat>>> = HashMap::new();
+        let mut ranges = Vec::new();
+        let mut wild = Vec::new();
         for row in rows {
             match &row[0] {
-                Pat::Wild => heads.wild.push(row),
-                Pat::Ctor(Ctor::Range(lo, hi), _) => heads.ranges.push((*lo, *hi, row)),
-                Pat::Ctor(ctor, _) => heads.by_ctor.entry(ctor.clone()).or_default().push(row),
+                Pat::Wild => wild.push(row),
+                Pat::Ctor(Ctor::Range(lo, hi), _) => ranges.push((*lo, *hi, row)),
+                Pat::Ctor(ctor, _) => by_ctor.entry(ctor.clone()).or_default().push(row),
                 // A literal never matches a constructor.
                 Pat::Literal => {}
             }
         }
-        heads
+        let mut cuts: Vec<i128> = ranges
+            .iter()
+            .flat_map(|&(lo, hi, _)| [lo, hi.saturating_add(1)])
+            .collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        // One sweep: the ranges begun and not yet ended hold the segment, so a match of n
+        // literals costs n, not n times n.
+        ranges.sort_by_key(|&(lo, _, _)| lo);
+        let mut segments = Vec::new();
+        let mut begun = ranges.iter().peekable();
+        let mut active: Vec<(i128, &'r Vec<Pat>)> = Vec::new();
+        for pair in cuts.windows(2) {
+            let (start, end) = (pair[0], pair[1] - 1);
+            while let Some(&&(lo, hi, row)) = begun.peek() {
+                if lo > start {
+                    break;
+                }
+                active.push((hi, row));
+                begun.next();
+            }
+            active.retain(|&(hi, _)| hi >= end);
+            segments.push((start, end, active.iter().map(|&(_, row)| row).collect()));
+        }
+        Heads {
+            by_ctor,
+            cuts,
+            segments,
+            wild,
+        }
     }
 
     fn has_own(&self, ctor: &Ctor) -> bool {
@@ -641,16 +665,20 @@ impl<'r> Heads<'r> {
             .chain(self.wild.iter().copied())
     }
 
-    /// The rows headed by a range that holds the run `ctor`.
+    /// The rows headed by a range that holds the run `ctor`, which lies within one segment.
     fn in_ranges(&self, ctor: &Ctor) -> impl Iterator<Item = &'r Vec<Pat>> + '_ {
-        let run = match *ctor {
-            Ctor::Range(lo, hi) => Some((lo, hi)),
+        let segment = match *ctor {
+            Ctor::Range(lo, _) => {
+                let at = self.segments.partition_point(|&(start, _, _)| start <= lo);
+                at.checked_sub(1)
+                    .map(|at| &self.segments[at])
+                    .filter(|&&(_, end, _)| lo <= end)
+            }
             _ => None,
         };
-        self.ranges
-            .iter()
-            .filter(move |&&(lo, hi, _)| run.is_some_and(|(a, b)| lo <= a && b <= hi))
-            .map(|&(_, _, row)| row)
+        segment
+            .into_iter()
+            .flat_map(|(_, _, rows)| rows.iter().copied())
     }
 }
 
