@@ -17,6 +17,9 @@ use crate::OptLevel;
 
 pub fn optimize(module: &mut Module, program: &Program, level: OptLevel) {
     if level == OptLevel::O0 {
+        // No pass touches the file's own code, but the library functions nothing calls go:
+        // `to-string` links the float library wherever it appears.
+        dead::functions(module, program, true);
         return;
     }
     let types = &program.types;
@@ -45,5 +48,5 @@ pub fn optimize(module: &mut Module, program: &Program, level: OptLevel) {
             bounds::run(&mut func.body);
         }
     }
-    dead::functions(module, program);
+    dead::functions(module, program, false);
 }

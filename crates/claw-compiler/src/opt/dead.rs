@@ -146,15 +146,15 @@ pub fn pure(expr: &Expr) -> bool {
 }
 
 /// Drops the bodies of defined functions that no exported function (or destructor) calls,
-/// directly or not.
-pub fn functions(module: &mut Module, program: &Program) {
+/// directly or not; with `libraries_only`, only those of the bundled libraries (every
+/// function of the file counts as called).
+pub fn functions(module: &mut Module, program: &Program, libraries_only: bool) {
     let mut live = HashSet::new();
     let mut work: Vec<usize> = (0..program.funcs.len())
         .filter(|&id| {
-            matches!(
-                program.funcs[id].kind,
-                FuncKind::Defined { exported: true, .. }
-            )
+            let func = &program.funcs[id];
+            matches!(func.kind, FuncKind::Defined { exported: true, .. })
+                || libraries_only && func.span.file != crate::library::LIBRARY_FILE
         })
         .collect();
     // A resource's `drop` block runs from its destructor, which the host calls.
