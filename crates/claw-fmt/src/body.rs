@@ -307,9 +307,14 @@ impl<'a> Fmt<'a> {
         let pat = &body.pats[id];
         let lead = self.lines_before(pat.span.start as usize, None);
         let doc = match &pat.kind {
+            // A negative number as one token, `-3`, however it was spaced (unless a comment
+            // sits inside it).
+            PatKind::Int(_) if !self.src(pat.span).contains("//") => {
+                text(self.src(pat.span).replace(char::is_whitespace, ""))
+            }
+            PatKind::Int(_) => text(self.src(pat.span)),
             PatKind::Wildcard
             | PatKind::Name(_)
-            | PatKind::Int(_)
             | PatKind::Str(_)
             | PatKind::Char(_)
             | PatKind::Bool(_) => text(self.src(pat.span)),

@@ -84,6 +84,14 @@ fn match_statements_lose_the_optional_semicolon() {
 }
 
 #[test]
+fn guards_ranges_and_negative_patterns() {
+    check(
+        "func f(x: s32) -> u32 { return match x { - 3..4 => 1, ..=- 9 | 10.. => 2, n if n>0 => 3, _ => 4 }; }",
+        "func f(x: s32) -> u32 {\n    return match x {\n        -3..4 => 1,\n        ..=-9 | 10.. => 2,\n        n if n > 0 => 3,\n        _ => 4,\n    };\n}\n",
+    );
+}
+
+#[test]
 fn a_file_that_does_not_parse_is_an_error() {
     assert!(matches!(format("func f( {"), Err(Error::Syntax(_))));
 }

@@ -349,9 +349,13 @@ impl Checker<'_> {
                         self.witness(&specialized, &arity_types).map(|w| (ctor, w))
                     })
                     .collect();
-                // Neighbouring runs of numbers read as one.
+                // Neighbouring runs of numbers read as one, and so do chars on either side
+                // of the surrogates, which are no chars.
+                let surrogates = (ty == TypeId::CHAR).then_some((0xD7FF, 0xE000));
                 missing.dedup_by(|next, prev| match (&prev.0, &next.0) {
-                    (Ctor::Range(lo, hi), Ctor::Range(next_lo, next_hi)) if hi + 1 == *next_lo => {
+                    (Ctor::Range(lo, hi), Ctor::Range(next_lo, next_hi))
+                        if hi + 1 == *next_lo || surrogates == Some((*hi, *next_lo)) =>
+                    {
                         prev.0 = Ctor::Range(*lo, *next_hi);
                         true
                     }
