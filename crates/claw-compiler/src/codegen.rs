@@ -253,24 +253,23 @@ impl ModuleBuilder {
                 at
             });
         }
+        let mut segment = func::Segment {
+            bytes: &mut data,
+            base: layout::DATA,
+        };
         let mut const_lists = HashMap::new();
         for (ty, value) in lists {
             let bytes = list_bytes(types, ty, value, &strings);
-            const_lists.entry(bytes).or_insert_with_key(|bytes| {
-                while !(layout::DATA as usize + data.len()).is_multiple_of(8) {
-                    data.push(0);
-                }
-                let at = layout::DATA + data.len() as u32;
-                data.extend_from_slice(bytes);
-                at
-            });
+            const_lists
+                .entry(bytes)
+                .or_insert_with_key(|bytes| segment.append(bytes));
         }
         let global_values: Vec<Vec<func::Const>> = program
             .globals
             .iter()
             .zip(&module.globals)
             .map(|(global, value)| {
-                func::global_flat(types, global.ty, value, &strings, &mut data, layout::DATA)
+                func::global_flat(types, global.ty, value, &strings, &mut segment)
             })
             .collect();
         let heap_base = (layout::DATA + data.len() as u32 + 7) & !7;

@@ -25,7 +25,7 @@ use super::{flat, ModuleInfo};
 use crate::ir::{self, Block, Cond, Local, StmtKind};
 use crate::types::TypeId;
 
-pub use constant::{const_flat, global_flat, global_init, Const};
+pub use constant::{const_flat, global_flat, global_init, Const, Segment};
 
 pub fn emit_body(info: &ModuleInfo, id: usize) -> super::code::Body {
     let func = info.ir.funcs[id]

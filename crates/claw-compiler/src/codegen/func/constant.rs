@@ -74,7 +74,7 @@ pub fn const_flat(
 }
 
 /// The flat values of a global's initial value, each non-empty list in it laid out in
-/// `data` (the data segment from `base`) in a block of its own: a global owns its lists and
+/// `segment` in a block of its own: a global owns its lists and
 /// changes them in place, so no other value may share their blocks. Below the heap's base,
 /// a block is never freed, and a list there that grows moves to the heap as one in a
 /// block too small would.
@@ -83,23 +83,39 @@ pub fn global_flat(
     ty: TypeId,
     value: &ir::Const,
     strings: &HashMap<String, u32>,
-    data: &mut Vec<u8>,
-    base: u32,
+    segment: &mut Segment<'_>,
 ) -> Vec<Const> {
     let mut out = Vec::new();
-    push_flat(types, ty, value, strings, Some((data, base)), &mut out);
+    push_flat(types, ty, value, strings, Some(segment), &mut out);
     out
 }
 
-/// Writes the elements of a constant list of type `ty` at the end of `data`, as the
+/// The data segment being written: its bytes so far, which start at address `base`.
+pub struct Segment<'a> {
+    pub bytes: &'a mut Vec<u8>,
+    pub base: u32,
+}
+
+impl Segment<'_> {
+    /// Appends `block` at the next multiple of 8, and returns its address.
+    pub fn append(&mut self, block: &[u8]) -> u32 {
+        while !(self.base as usize + self.bytes.len()).is_multiple_of(8) {
+            self.bytes.push(0);
+        }
+        let at = self.base + self.bytes.len() as u32;
+        self.bytes.extend_from_slice(block);
+        at
+    }
+}
+
+/// Writes the elements of a constant list of type `ty` at the end of `segment`, as the
 /// Canonical ABI lays them out in memory, and returns their address.
 fn lay_out(
     types: &Types,
     ty: TypeId,
     items: &[ir::Const],
     strings: &HashMap<String, u32>,
-    data: &mut Vec<u8>,
-    base: u32,
+    segment: &mut Segment<'_>,
 ) -> u32 {
     let TypeDef::List(elem) = *types.def(ty) else {
         unreachable!("a constant list has a list type")
@@ -107,14 +123,9 @@ fn lay_out(
     let size = canon::size(types, elem) as usize;
     let mut block = vec![0u8; size * items.len()];
     for (item, out) in items.iter().zip(block.chunks_mut(size.max(1))) {
-        store(types, elem, item, strings, data, base, out);
+        store(types, elem, item, strings, segment, out);
     }
-    while !(base as usize + data.len()).is_multiple_of(8) {
-        data.push(0);
-    }
-    let at = base + data.len() as u32;
-    data.extend_from_slice(&block);
-    at
+    segment.append(&block)
 }
 
 /// Writes constant `value` of type `ty` into `out` as a store of it would.
@@ -123,8 +134,7 @@ fn store(
     ty: TypeId,
     value: &ir::Const,
     strings: &HashMap<String, u32>,
-    data: &mut Vec<u8>,
-    base: u32,
+    segment: &mut Segment<'_>,
     out: &mut [u8],
 ) {
     let mut put = |at: usize, bytes: &[u8]| out[at..at + bytes.len()].copy_from_slice(bytes);
@@ -145,7 +155,7 @@ fn store(
             let at = if items.is_empty() {
                 0
             } else {
-                lay_out(types, ty, items, strings, data, base)
+                lay_out(types, ty, items, strings, segment)
             };
             put(0, &at.to_le_bytes());
             put(4, &(items.len() as u32).to_le_bytes());
@@ -159,8 +169,7 @@ fn store(
                     field,
                     item,
                     strings,
-                    data,
-                    base,
+                    segment,
                     &mut out[offset as usize..],
                 );
             }
@@ -178,8 +187,7 @@ fn store(
                     *payload_ty,
                     payload,
                     strings,
-                    data,
-                    base,
+                    segment,
                     &mut out[offset..],
                 );
             }
@@ -197,7 +205,7 @@ fn push_flat(
     ty: TypeId,
     value: &ir::Const,
     strings: &HashMap<String, u32>,
-    mut data: Option<(&mut Vec<u8>, u32)>,
+    mut segment: Option<&mut Segment<'_>>,
     out: &mut Vec<Const>,
 ) {
     match value {
@@ -213,9 +221,9 @@ fn push_flat(
             out.push(Const::I32(strings[text] as i32));
             out.push(Const::I32(text.len() as i32));
         }
-        ir::Const::List(items) => match data {
-            Some((data, base)) if !items.is_empty() => {
-                let at = lay_out(types, ty, items, strings, data, base);
+        ir::Const::List(items) => match segment {
+            Some(segment) if !items.is_empty() => {
+                let at = lay_out(types, ty, items, strings, segment);
                 out.extend([Const::I32(at as i32), Const::I32(items.len() as i32)]);
             }
             _ => {
@@ -226,8 +234,7 @@ fn push_flat(
         ir::Const::Tuple(items) => {
             let fields = types.fields(ty).unwrap_or_default();
             for ((_, field), item) in fields.into_iter().zip(items) {
-                let data = data.as_mut().map(|(d, b)| (&mut **d, *b));
-                push_flat(types, field, item, strings, data, out);
+                push_flat(types, field, item, strings, segment.as_deref_mut(), out);
             }
         }
         ir::Const::Case(case, payload) => {
@@ -235,7 +242,7 @@ fn push_flat(
             out.push(Const::I32(*case as i32));
             let mut inner = Vec::new();
             if let (Some(payload), Some((_, Some(payload_ty)))) = (payload, types.case(ty, *case)) {
-                push_flat(types, payload_ty, payload, strings, data, &mut inner);
+                push_flat(types, payload_ty, payload, strings, segment, &mut inner);
             }
             for (i, slot) in all[1..].iter().enumerate() {
                 out.push(match inner.get(i) {

@@ -332,21 +332,8 @@ impl Emitter<'_> {
         ]);
         if let Some(at) = at {
             // The elements from `at` on move up one; the block is the place's own.
-            self.code.extend([
-                I::LocalGet(addr),
-                I::I32Const(size),
-                I::I32Add,
-                I::LocalGet(addr),
-                I::LocalGet(len),
-                I::LocalGet(at),
-                I::I32Sub,
-                I::I32Const(size),
-                I::I32Mul,
-                I::MemoryCopy {
-                    src_mem: 0,
-                    dst_mem: 0,
-                },
-            ]);
+            let count = [I::LocalGet(len), I::LocalGet(at), I::I32Sub];
+            self.shift_elements(addr, size, &count, true);
         }
         self.code.get(item, self.flat(elem).len());
         emit_store(&mut self.code, self.info, elem, addr, 0);
@@ -558,6 +545,29 @@ impl Emitter<'_> {
         self.code.get(out, all.len());
     }
 
+    /// Moves `count` elements of `size` bytes one place up from `addr` (`up`), or down onto
+    /// `addr` from the element after it; `memory.copy` allows the overlap.
+    fn shift_elements(&mut self, addr: u32, size: i32, count: &[I<'static>], up: bool) {
+        let one_over = [I::LocalGet(addr), I::I32Const(size), I::I32Add];
+        let at = [I::LocalGet(addr)];
+        let (dst, src): (&[I], &[I]) = if up {
+            (&one_over, &at)
+        } else {
+            (&at, &one_over)
+        };
+        self.code.extend(dst.iter().cloned());
+        self.code.extend(src.iter().cloned());
+        self.code.extend(count.iter().cloned());
+        self.code.extend([
+            I::I32Const(size),
+            I::I32Mul,
+            I::MemoryCopy {
+                src_mem: 0,
+                dst_mem: 0,
+            },
+        ]);
+    }
+
     /// `place.remove(at)`: the element at `at`, the elements after it moved down one in the
     /// place's own block.
     fn remove(&mut self, receiver: &ir::Place, at: &ir::Expr) {
@@ -592,22 +602,15 @@ impl Emitter<'_> {
             self.code.get(value, vt.len());
             emit_release(&mut self.code, self.info, elem);
         }
-        self.code.extend([
-            I::LocalGet(addr),
-            I::LocalGet(addr),
-            I::I32Const(size),
-            I::I32Add,
+        let count = [
             I::LocalGet(len),
             I::LocalGet(at),
             I::I32Sub,
             I::I32Const(1),
             I::I32Sub,
-            I::I32Const(size),
-            I::I32Mul,
-            I::MemoryCopy {
-                src_mem: 0,
-                dst_mem: 0,
-            },
+        ];
+        self.shift_elements(addr, size, &count, false);
+        self.code.extend([
             I::LocalGet(ptr),
             I::LocalGet(len),
             I::I32Const(1),
