@@ -471,6 +471,9 @@ impl<'a> Checker<'a> {
             ExprKind::Call { args, .. } => any(args),
             ExprKind::List(items) | ExprKind::Tuple(items) => any(items),
             ExprKind::Record(fields) => fields.iter().any(|(_, e)| self.names_variable(*e)),
+            ExprKind::Map(entries) => entries
+                .iter()
+                .any(|(k, v)| self.names_variable(*k) || self.names_variable(*v)),
             ExprKind::Unary { operand, .. } | ExprKind::Paren(operand) => {
                 self.names_variable(*operand)
             }

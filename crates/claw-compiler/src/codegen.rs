@@ -12,6 +12,7 @@ mod canon;
 mod code;
 mod debug;
 mod func;
+mod map;
 mod runtime;
 mod values;
 
@@ -57,6 +58,8 @@ pub enum Key {
     /// The destructor of a resource the file implements: its `drop` block, then what its
     /// representation owns.
     Dtor(TypeId),
+    /// A map type's operations.
+    Map(map::MapOp, TypeId),
     /// The Canonical ABI export wrapping a program function (by index).
     Export(usize),
     PostReturn(usize),
@@ -647,6 +650,7 @@ fn generate(info: &ModuleInfo, key: Key) -> (Vec<ValType>, Vec<ValType>, Functio
         Key::Release(ty) => values::gen_release(info, ty),
         Key::DropHandles(ty, which) => values::gen_drop(info, ty, which),
         Key::Dtor(ty) => values::gen_dtor(info, ty),
+        Key::Map(op, ty) => map::generate(info, op, ty),
         Key::Export(id) => abi::gen_export(info, id),
         Key::PostReturn(_) => abi::gen_post_return(info),
     };
@@ -668,6 +672,7 @@ fn key_name(program: &Program, key: Key) -> String {
             format!("claw:end-borrows<{}>", types.name(ty))
         }
         Key::Dtor(ty) => format!("claw:dtor<{}>", types.name(ty)),
+        Key::Map(op, ty) => format!("claw:map-{}<{}>", op.name(), types.name(ty)),
         Key::Export(id) => format!(
             "{} (export)",
             abi::export_name(program, id).unwrap_or_default()

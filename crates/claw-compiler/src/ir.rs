@@ -173,17 +173,46 @@ pub enum ExprKind {
     /// `place.push(value)`, or `place.insert(at, value)` with the index: the list grows in
     /// place while its block has room, the elements from `at` on moving up one. The index
     /// and then the value are evaluated first; the value is already owned as the list
-    /// needs. Traps when `at` is past the end.
-    Push(Place, Option<Box<Expr>>, Box<Expr>),
+    /// needs. Traps when `at` is past the end. On a map, `place.insert(key, value)`: an
+    /// `option` of the value the key had.
+    Push(Place, Slot, Box<Expr>),
     /// `place.pop()`: an `option` of the last element, removed; or `place.remove(at)`: the
-    /// element at `at`, the elements after it moving down one (traps past the end).
-    Pop(Place, Option<Box<Expr>>),
+    /// element at `at`, the elements after it moving down one (traps past the end). On a
+    /// map, `place.remove(key)`: an `option` of the value the key had.
+    Pop(Place, Slot),
     /// The value in a place, moved out: the place is left holding zeros, which as a value
     /// owns no handle (handle 0 is never a handle) and no memory, so dropping it again
     /// does nothing.
     Take(Place),
     /// What a checked program never reaches.
     Unreachable,
+}
+
+/// Where a `Push` puts a value into a collection, or a `Pop` takes one out.
+#[derive(Clone)]
+pub enum Slot {
+    /// A list's end.
+    End,
+    /// A list's index.
+    At(Box<Expr>),
+    /// A map's key: the only one of the three that may leave the length as it was.
+    Key(Box<Expr>),
+}
+
+impl Slot {
+    pub fn expr(&self) -> Option<&Expr> {
+        match self {
+            Slot::End => None,
+            Slot::At(e) | Slot::Key(e) => Some(e),
+        }
+    }
+
+    pub fn expr_mut(&mut self) -> Option<&mut Expr> {
+        match self {
+            Slot::End => None,
+            Slot::At(e) | Slot::Key(e) => Some(e),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -232,6 +261,15 @@ pub enum Builtin {
     },
     /// A float method that is one Wasm instruction, on its operands.
     Float(FloatOp),
+    /// `m.get(k)`: an `option` of the value.
+    MapGet,
+    /// `m.contains-key(k)`
+    MapHas,
+    /// `m[k]`: the value; traps when the key is absent.
+    MapLookup,
+    /// A map of a list of entries (a map literal's): a key given twice keeps its first
+    /// place and its last value.
+    MapFrom,
 }
 
 #[derive(Clone)]

@@ -485,11 +485,16 @@ impl Lowerer<'_> {
         };
         // A list of handles is walked where it is (the checker keeps the body from changing
         // it): a copy would hold the same handles twice.
-        let value = if self.program.types.contains_own(facts.expr_type(source)) {
+        let mut value = if self.program.types.contains_own(facts.expr_type(source)) {
             self.operand(source)
         } else {
             self.expr(source)
         };
+        // A map walks the list of its entries.
+        let entries = self.program.types.as_laid_out(value.ty);
+        if entries != value.ty {
+            value = Expr::new(entries, ir::ExprKind::Cast(Box::new(value)));
+        }
         let seq = self.temp("%seq", value.ty);
         out.push(stmt(ir::StmtKind::Let(seq, value)));
         let index = self.temp("%at", TypeId::U32);

@@ -43,10 +43,16 @@ pub enum Builtin {
     Push,
     /// `xs.pop()`
     Pop,
-    /// `xs.insert(at, v)`
+    /// `xs.insert(at, v)`, and `m.insert(k, v)` (which gives back the value `k` had).
     Insert,
-    /// `xs.remove(at)`
+    /// `xs.remove(at)`, and `m.remove(k)` (an `option`).
     Remove,
+    /// `m.get(k)`: an `option` of the value at key `k`.
+    Get,
+    /// `m.contains-key(k)`
+    ContainsKey,
+    /// `m[k]`: the value at key `k`; traps when there is none. Not a place.
+    Lookup,
     /// `s.chars()`, only as what a `for` iterates.
     Chars,
     /// `n.to-string()`, `c.to-string()`, `b.to-string()`: decimal digits, the character,
@@ -340,7 +346,14 @@ pub fn place_root(body: &ast::Body, res: &ArenaMap<ExprId, Res>, id: ExprId) -> 
             Some(Res::Local(_) | Res::Global(_)) => Some(id),
             _ => None,
         },
-        ast::ExprKind::Index { .. } if res.get(id) == Some(&Res::Builtin(Builtin::Byte)) => None,
+        ast::ExprKind::Index { .. }
+            if matches!(
+                res.get(id),
+                Some(Res::Builtin(Builtin::Byte | Builtin::Lookup))
+            ) =>
+        {
+            None
+        }
         ast::ExprKind::Field { base, .. }
         | ast::ExprKind::Index { base, .. }
         | ast::ExprKind::Paren(base) => place_root(body, res, *base),

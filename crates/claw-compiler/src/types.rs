@@ -32,6 +32,14 @@ pub enum TypeDef {
     /// left once the body is checked.
     Var(u32),
     List(TypeId),
+    /// `map<K, V>`. In memory it is its entries, `list<tuple<K, V>>` (`entries`), in insertion
+    /// order, as the Canonical ABI lays a map out, with a hash index in the same block (see
+    /// `codegen/map.rs`); every use of the map as a whole is a use of that list.
+    Map {
+        key: TypeId,
+        value: TypeId,
+        entries: TypeId,
+    },
     Option(TypeId),
     Result {
         ok: Option<TypeId>,
@@ -184,6 +192,35 @@ impl Types {
         id
     }
 
+    /// `map<key, value>`, with its entries' list type.
+    pub fn map(&mut self, key: TypeId, value: TypeId) -> TypeId {
+        let pair = self.intern(TypeDef::Tuple(vec![key, value]));
+        let entries = self.intern(TypeDef::List(pair));
+        self.intern(TypeDef::Map {
+            key,
+            value,
+            entries,
+        })
+    }
+
+    /// Whether values of `id` can be a map's keys: those with an equality and a hash that
+    /// every host agrees on.
+    pub fn is_map_key(&self, id: TypeId) -> bool {
+        matches!(
+            self.def(id),
+            TypeDef::Bool | TypeDef::Char | TypeDef::String | TypeDef::Error
+        ) || self.int_shape(id).is_some()
+    }
+
+    /// A map's entries list type, for everything that treats the map as the list it is
+    /// laid out as; any other type is itself.
+    pub fn as_laid_out(&self, id: TypeId) -> TypeId {
+        match self.def(id) {
+            TypeDef::Map { entries, .. } => *entries,
+            _ => id,
+        }
+    }
+
     /// The id of a type already in the table.
     pub fn find(&self, def: &TypeDef) -> Option<TypeId> {
         self.interned.get(def).copied()
@@ -297,6 +334,7 @@ impl Types {
             TypeDef::Char => "char".into(),
             TypeDef::Unit => "()".into(),
             TypeDef::List(elem) => format!("list<{}>", name(*elem)),
+            TypeDef::Map { key, value, .. } => format!("map<{}, {}>", name(*key), name(*value)),
             TypeDef::Option(some) => format!("option<{}>", name(*some)),
             TypeDef::Result { ok, err } => match (ok, err) {
                 (None, None) => "result".into(),
@@ -320,6 +358,7 @@ impl Types {
     pub fn children(&self, id: TypeId) -> Vec<TypeId> {
         match self.def(id) {
             TypeDef::List(t) | TypeDef::Option(t) => vec![*t],
+            TypeDef::Map { entries, .. } => vec![*entries],
             TypeDef::Result { ok, err } => ok.iter().chain(err).copied().collect(),
             TypeDef::Tuple(items) => items.clone(),
             TypeDef::Record { fields, .. } => fields.iter().map(|f| f.1).collect(),
@@ -333,6 +372,12 @@ impl Types {
     pub fn contains_list(&self, id: TypeId) -> bool {
         matches!(self.def(id), TypeDef::List(_))
             || self.children(id).into_iter().any(|t| self.contains_list(t))
+    }
+
+    /// Whether a value of `id` holds a map anywhere.
+    pub fn contains_map(&self, id: TypeId) -> bool {
+        matches!(self.def(id), TypeDef::Map { .. })
+            || self.children(id).into_iter().any(|t| self.contains_map(t))
     }
 
     /// Whether a value of `id` holds a handle anywhere: such a value is moved, never

@@ -275,6 +275,11 @@ fn wit_type(types: &Types, ty: TypeId) -> String {
     };
     match types.def(ty) {
         TypeDef::List(elem) => format!("list<{}>", wit_type(types, *elem)),
+        TypeDef::Map { key, value, .. } => format!(
+            "map<{}, {}>",
+            wit_type(types, *key),
+            wit_type(types, *value)
+        ),
         TypeDef::Option(some) => format!("option<{}>", wit_type(types, *some)),
         TypeDef::Result { ok, err } => match (ok, err) {
             (None, None) => "result".into(),
@@ -319,6 +324,7 @@ fn escape(name: &str) -> String {
         "include",
         "interface",
         "list",
+        "map",
         "option",
         "own",
         "package",

@@ -175,6 +175,15 @@ impl<'a> Fmt<'a> {
                 "}",
                 Pad::None,
             ),
+            ExprKind::Map(entries) => self.list(
+                "{",
+                entries,
+                |fmt, (key, value)| (expr_range(fmt, *key).0, expr_range(fmt, *value).1),
+                |fmt, (key, value)| Doc::Concat(vec![fmt.expr(*key), text(": "), fmt.expr(*value)]),
+                expr.span.end as usize - 1,
+                "}",
+                Pad::None,
+            ),
             ExprKind::Field { base, name } => Doc::Concat(vec![
                 self.expr(*base),
                 text(format!(".{}", self.src(name.span))),

@@ -38,7 +38,9 @@ pub fn compose(parts: &[Part<'_>], host: &Host) -> Result<Vec<u8>, RunError> {
         return Err(other("nothing to compose".to_owned()));
     };
     // Every part is read first: which part supplies an import depends on all of them.
-    let mut validator = Validator::new();
+    let mut validator = Validator::new_with_features(
+        wasmparser::WasmFeatures::default() | wasmparser::WasmFeatures::CM_MAP,
+    );
     let mut components = Vec::new();
     let mut exports: Vec<BTreeSet<String>> = Vec::new();
     for (position, part) in parts.iter().enumerate() {

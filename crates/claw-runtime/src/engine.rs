@@ -42,6 +42,8 @@ pub(crate) fn engine(max_stack: Option<usize>) -> wasmtime::Result<&'static Engi
     }
     let mut config = wasmtime::Config::new();
     config.wasm_component_model(true);
+    // `map<K, V>`: Claw's maps cross the boundary as maps.
+    config.wasm_component_model_map(true);
     // Epoch checks are cheap (a load and compare) and must be compiled in up front: the engine is
     // shared, so whether some later session wants a timeout is not known yet.
     config.epoch_interruption(true);

@@ -397,6 +397,7 @@ fn serving_engine(settings: &Settings) -> Result<&'static Engine, RunError> {
     let max_stack = settings.sandbox.max_stack.unwrap_or(DEFAULT_MAX_STACK);
     let mut config = wasmtime::Config::new();
     config.wasm_component_model(true);
+    config.wasm_component_model_map(true);
     config.epoch_interruption(settings.config.timeout.is_some());
     // WASI 0.3 services use the component model's async types and calls.
     config.wasm_component_model_async(true);

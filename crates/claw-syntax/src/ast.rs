@@ -348,8 +348,11 @@ pub enum ExprKind {
     Paren(ExprId),
     /// `{x: 1.0, y: 2.0}`
     Record(Vec<(Name, ExprId)>),
-    /// `{read, write}`, and `{}`
+    /// `{read, write}`, and `{}` (also the empty map)
     Flags(Vec<Name>),
+    /// `{"a": 1, 'b': 2}`: a map, by key. A key held in a variable is written `(k)`, since
+    /// `{k: v}` is a record.
+    Map(Vec<(ExprId, ExprId)>),
     /// `p.x`, `t.0` (the name's text is `0`)
     Field {
         base: ExprId,

@@ -218,6 +218,13 @@ impl Printer<'_> {
                 let flags: String = flags.iter().map(|n| format!(" {}", n.text)).collect();
                 format!("(flags{flags})")
             }
+            ExprKind::Map(entries) => {
+                let entries: String = entries
+                    .iter()
+                    .map(|(k, v)| format!(" ({} {})", self.expr(*k), self.expr(*v)))
+                    .collect();
+                format!("(map{entries})")
+            }
             ExprKind::Field { base, name } => format!("(. {} {})", self.expr(*base), name.text),
             ExprKind::Index { base, index } => {
                 format!("(index {} {})", self.expr(*base), self.expr(*index))

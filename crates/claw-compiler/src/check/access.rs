@@ -88,6 +88,11 @@ impl Checker<'_> {
             return self.slice(base, start, end);
         }
         let ty = self.expr(base, None);
+        if let TypeDef::Map { key, value, .. } = *self.types.def(ty) {
+            self.expr(index, Some(Expect::ty(key)));
+            self.expr_res.insert(id, Res::Builtin(Builtin::Lookup));
+            return value;
+        }
         self.expr(index, Some(Expect::ty(TypeId::U32)));
         match self.types.def(ty) {
             TypeDef::List(elem) => *elem,
@@ -104,7 +109,7 @@ impl Checker<'_> {
                     Diagnostic::error("not-indexable", format!("cannot index into `{type_name}`"))
                         .at(
                             self.body.exprs[base].span,
-                            "only lists and strings can be indexed",
+                            "only lists, strings and maps can be indexed",
                         ),
                 );
                 TypeId::ERROR
@@ -177,7 +182,24 @@ impl Checker<'_> {
         };
         let def = self.types.def(ty).clone();
         let (builtin, params, result) = match (name.text.as_str(), &def) {
-            ("len", TypeDef::List(_) | TypeDef::String) => (Builtin::Len, vec![], TypeId::U32),
+            ("len", TypeDef::List(_) | TypeDef::String | TypeDef::Map { .. }) => {
+                (Builtin::Len, vec![], TypeId::U32)
+            }
+            ("get", TypeDef::Map { key, value, .. }) => {
+                let option = self.types.intern(TypeDef::Option(*value));
+                (Builtin::Get, vec![*key], option)
+            }
+            ("contains-key", TypeDef::Map { key, .. }) => {
+                (Builtin::ContainsKey, vec![*key], TypeId::BOOL)
+            }
+            ("insert", TypeDef::Map { key, value, .. }) => {
+                let option = self.types.intern(TypeDef::Option(*value));
+                (Builtin::Insert, vec![*key, *value], option)
+            }
+            ("remove", TypeDef::Map { key, value, .. }) => {
+                let option = self.types.intern(TypeDef::Option(*value));
+                (Builtin::Remove, vec![*key], option)
+            }
             ("to-string", _) if self.types.int_shape(ty).is_some() => {
                 (Builtin::ToString, vec![], TypeId::STRING)
             }
@@ -248,7 +270,11 @@ impl Checker<'_> {
             builtin,
             Builtin::Push | Builtin::Pop | Builtin::Insert | Builtin::Remove
         ) {
-            self.require_mutable(receiver, &format!("`{}` changes the list", name.text));
+            let what = match def {
+                TypeDef::Map { .. } => "map",
+                _ => "list",
+            };
+            self.require_mutable(receiver, &format!("`{}` changes the {what}", name.text));
         }
         let spans = vec![];
         self.arguments(&name.text, args, &params, &spans, span, None);
@@ -336,6 +362,7 @@ impl Checker<'_> {
         let type_name = self.type_name(ty);
         let builtin: &[&str] = match self.types.def(ty) {
             TypeDef::List(_) => &["len", "push", "pop", "insert", "remove"],
+            TypeDef::Map { .. } => &["len", "get", "contains-key", "insert", "remove"],
             TypeDef::String => &["len", "chars", "bytes"],
             TypeDef::Char | TypeDef::Bool => &["to-string"],
             TypeDef::F32 | TypeDef::F64 => FloatOp::NAMES,
@@ -378,7 +405,10 @@ impl Checker<'_> {
     /// The variable at the root of a place (`xs` in `xs[0].name`), if `expr` is a place.
     pub(super) fn place_root(&self, expr: ExprId) -> Option<ExprId> {
         if self.body.slice(expr).is_some()
-            || self.expr_res.get(expr) == Some(&Res::Builtin(Builtin::Byte))
+            || matches!(
+                self.expr_res.get(expr),
+                Some(Res::Builtin(Builtin::Byte | Builtin::Lookup))
+            )
         {
             return None;
         }

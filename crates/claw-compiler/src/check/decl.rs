@@ -253,6 +253,18 @@ impl Checker<'_> {
                 };
                 return self.types.intern(def);
             }
+            "map" => {
+                if !arity(self, &[2]) {
+                    return TypeId::ERROR;
+                }
+                let (Some(key), Some(value)) = (arg(self, 0), arg(self, 1)) else {
+                    return self.underscore(ty);
+                };
+                if !self.map_types_allowed(ty, key, value) {
+                    return TypeId::ERROR;
+                }
+                return self.types.map(key, value);
+            }
             "result" => {
                 if !arity(self, &[0, 1, 2]) {
                     return TypeId::ERROR;
@@ -332,7 +344,7 @@ impl Checker<'_> {
         let Some(id) = found else {
             let mut known: Vec<&str> = vec![
                 "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char",
-                "string", "list", "option", "result", "tuple", "borrow", "own",
+                "string", "list", "map", "option", "result", "tuple", "borrow", "own",
             ];
             // The file's own names are listed while there are few: listing thousands in each
             // of thousands of errors would take quadratic time, and nobody reads such a list.
@@ -361,6 +373,32 @@ impl Checker<'_> {
             );
         }
         id
+    }
+
+    /// A map's key must hash the same in every host (`bool`, integers, `char`, `string`),
+    /// and its values may not hold handles, whose moves in and out of a map Claw does not
+    /// track yet.
+    fn map_types_allowed(&mut self, ty: &TypeExpr, key: TypeId, value: TypeId) -> bool {
+        let mut ok = true;
+        if !self.types.is_map_key(key) {
+            let shown = self.type_name(key);
+            self.error(
+                Diagnostic::error("map-key", format!("`{shown}` cannot be a map's key"))
+                    .at(ty.args[0].span, "not a key type")
+                    .note("a map's keys are `bool`, integers, `char` or `string`"),
+            );
+            ok = false;
+        }
+        if self.types.contains_handle(value) {
+            let shown = self.type_name(value);
+            self.error(
+                Diagnostic::error("map-of-handles", format!("a map cannot hold `{shown}`"))
+                    .at(ty.args[1].span, "holds a handle")
+                    .note("maps of resources are not supported yet; a `list` can hold them"),
+            );
+            ok = false;
+        }
+        ok
     }
 
     fn underscore(&mut self, ty: &TypeExpr) -> TypeId {

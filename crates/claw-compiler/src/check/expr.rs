@@ -128,6 +128,7 @@ impl Checker<'_> {
             ExprKind::Tuple(items) => self.tuple_literal(items, span, expect),
             ExprKind::Record(fields) => self.record_literal(fields, span, expect),
             ExprKind::Flags(names) => self.flags_literal(names, span, expect),
+            ExprKind::Map(entries) => self.map_literal(entries, span, expect),
             ExprKind::Field { base, name } => self.field(id, *base, name),
             ExprKind::Index { base, index } => self.index(id, *base, *index),
             ExprKind::Method {
@@ -208,6 +209,7 @@ impl Checker<'_> {
                 | ExprKind::List(_)
                 | ExprKind::Record(_)
                 | ExprKind::Flags(_)
+                | ExprKind::Map(_)
                 | ExprKind::Unary {
                     op: UnaryOp::Neg,
                     ..
@@ -407,6 +409,9 @@ impl Checker<'_> {
             // Handles are not values to compare or join: two handles to one resource are
             // different numbers, and a list of handles added to another would copy them.
             _ if types.contains_handle(ty) => false,
+            // Two maps are equal whatever the order of their entries, which a comparison of
+            // their lists would not see.
+            Eq | Ne if types.contains_map(ty) => false,
             Add => {
                 types.is_numeric(ty)
                     || ty == TypeId::STRING

@@ -126,6 +126,14 @@ impl Checker<'_> {
                 (TypeDef::Result { ok: o1, err: e1 }, TypeDef::Result { ok: o2, err: e2 }) => {
                     self.unify_parts(o1, o2) && self.unify_parts(e1, e2)
                 }
+                (
+                    TypeDef::Map {
+                        key: k1, value: v1, ..
+                    },
+                    TypeDef::Map {
+                        key: k2, value: v2, ..
+                    },
+                ) => self.unify(k1, k2) && self.unify(v1, v2),
                 (TypeDef::Tuple(xs), TypeDef::Tuple(ys)) if xs.len() == ys.len() => {
                     xs.into_iter().zip(ys).all(|(x, y)| self.unify(x, y))
                 }
@@ -191,6 +199,10 @@ impl Checker<'_> {
             TypeDef::Option(some) => {
                 let some = self.resolve(some);
                 self.types.intern(TypeDef::Option(some))
+            }
+            TypeDef::Map { key, value, .. } => {
+                let (key, value) = (self.resolve(key), self.resolve(value));
+                self.types.map(key, value)
             }
             TypeDef::Result { ok, err } => {
                 let ok = ok.map(|t| self.resolve(t));

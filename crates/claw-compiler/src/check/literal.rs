@@ -52,6 +52,70 @@ impl Checker<'_> {
         }
     }
 
+    /// `{"a": 1, "b": 2}`: keys and values take their types from the expected map type, or
+    /// else from the first entry.
+    pub(super) fn map_literal(
+        &mut self,
+        entries: &[(ExprId, ExprId)],
+        span: Span,
+        expect: Option<Expect>,
+    ) -> TypeId {
+        let expected = match expect.map(|e| self.types.def(e.ty).clone()) {
+            Some(TypeDef::Map { key, value, .. }) => Some((key, value)),
+            _ => None,
+        };
+        let (key, value) = match expected {
+            Some(types) => types,
+            None => {
+                let (first_key, first_value) = entries[0];
+                let key = self.expr(first_key, None);
+                let value = self.expr(first_value, None);
+                let key = self.shallow(key);
+                let key = if self.unbound_var(key).is_some() {
+                    // A number key nothing gives a type: `s32`, as a literal's default.
+                    self.unify(key, TypeId::S32);
+                    TypeId::S32
+                } else {
+                    key
+                };
+                if !self.types.is_map_key(key) || self.types.contains_handle(value) {
+                    let shown = self.type_name(key);
+                    let value_shown = self.type_name(value);
+                    self.error(
+                        Diagnostic::error(
+                            "map-key",
+                            format!("a map cannot have `{shown}` keys and `{value_shown}` values"),
+                        )
+                        .at(span, "this map literal")
+                        .note("a map's keys are `bool`, integers, `char` or `string`, and its values hold no handles"),
+                    );
+                    for &(k, v) in &entries[1..] {
+                        self.expr(k, None);
+                        self.expr(v, None);
+                    }
+                    return TypeId::ERROR;
+                }
+                let first_span = self.body.exprs[first_key].span;
+                for &(k, v) in &entries[1..] {
+                    self.expr(
+                        k,
+                        Some(Expect::because(key, first_span, "the map's first key")),
+                    );
+                    self.expr(
+                        v,
+                        Some(Expect::because(value, first_span, "the map's first entry")),
+                    );
+                }
+                return self.types.map(key, value);
+            }
+        };
+        for &(k, v) in entries {
+            self.expr(k, Some(Expect::ty(key)));
+            self.expr(v, Some(Expect::ty(value)));
+        }
+        expect.map(|e| e.ty).unwrap_or(TypeId::ERROR)
+    }
+
     pub(super) fn tuple_literal(
         &mut self,
         items: &[ExprId],
@@ -177,6 +241,9 @@ impl Checker<'_> {
             return self.cannot_infer(span, "this flags value", "perms");
         };
         let TypeDef::Flags { name, flags, .. } = self.types.def(expect.ty).clone() else {
+            if names.is_empty() && matches!(self.types.def(expect.ty), TypeDef::Map { .. }) {
+                return expect.ty;
+            }
             if names.is_empty() {
                 let found = self.type_name(expect.ty);
                 self.error(

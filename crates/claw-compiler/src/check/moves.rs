@@ -416,6 +416,10 @@ impl Walk<'_> {
                 }
             },
             ExprKind::List(items) | ExprKind::Tuple(items) => self.elements(items),
+            ExprKind::Map(entries) => {
+                let items: Vec<ExprId> = entries.iter().flat_map(|(k, v)| [*k, *v]).collect();
+                self.elements(&items);
+            }
             ExprKind::Record(fields) | ExprKind::New { fields, .. } => {
                 let values: Vec<ExprId> = fields.iter().map(|f| f.1).collect();
                 self.elements(&values);

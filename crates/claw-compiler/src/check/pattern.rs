@@ -143,6 +143,9 @@ impl Checker<'_> {
                 .flatten()
                 .any(|&t| self.has_unbound_var(t)),
             TypeDef::Tuple(items) => items.iter().any(|&t| self.has_unbound_var(t)),
+            TypeDef::Map { key, value, .. } => {
+                self.has_unbound_var(*key) || self.has_unbound_var(*value)
+            }
             _ => false,
         }
     }

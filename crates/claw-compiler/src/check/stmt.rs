@@ -359,13 +359,18 @@ impl Checker<'_> {
                 let ty = self.expr(iter, None);
                 match self.types.def(ty) {
                     crate::types::TypeDef::List(elem) => *elem,
+                    // A map walks its entries, in insertion order.
+                    crate::types::TypeDef::Map { entries, .. } => match self.types.def(*entries) {
+                        crate::types::TypeDef::List(pair) => *pair,
+                        _ => unreachable!("a map's entries are a list"),
+                    },
                     crate::types::TypeDef::Error => TypeId::ERROR,
                     _ => {
                         let name = self.type_name(ty);
                         self.error(
                             Diagnostic::error("not-iterable", format!("cannot loop over `{name}`"))
-                                .at(ast.exprs[iter].span, "not a list, range or `chars()`")
-                                .hint("`for` walks a list, `s.chars()`, or a range `a..b`"),
+                                .at(ast.exprs[iter].span, "not a list, map, range or `chars()`")
+                                .hint("`for` walks a list, a map, `s.chars()`, or a range `a..b`"),
                         );
                         TypeId::ERROR
                     }

@@ -214,6 +214,11 @@ impl Checker<'_> {
                 let claw = match &def.kind {
                     TypeDefKind::Type(inner) => return self.wit_type(inner, used_by),
                     TypeDefKind::List(elem) => TypeDef::List(self.wit_type(elem, used_by)),
+                    TypeDefKind::Map(key, value) => {
+                        let key = self.wit_type(key, used_by);
+                        let value = self.wit_type(value, used_by);
+                        return self.types.map(key, value);
+                    }
                     TypeDefKind::Option(some) => TypeDef::Option(self.wit_type(some, used_by)),
                     TypeDefKind::Result(r) => TypeDef::Result {
                         ok: r.ok.as_ref().map(|t| self.wit_type(t, used_by)),

@@ -10,7 +10,7 @@ use wasm_encoder::{Instruction as I, ValType};
 use super::canon::{self, flat, MAX_FLAT_PARAMS, MAX_FLAT_RESULTS};
 use super::code::Code;
 use super::runtime::Helper;
-use super::values::{emit_drop_handles, emit_load, emit_store, holds, Handles};
+use super::values::{emit_copy, emit_drop_handles, emit_load, emit_store, holds, Handles};
 use super::ModuleInfo;
 use crate::program::{FuncDef, FuncKind, Program};
 use crate::types::{TypeId, Types};
@@ -131,6 +131,7 @@ pub fn gen_export(info: &ModuleInfo, id: usize) -> (Vec<ValType>, Vec<ValType>, 
     } else {
         code.get(0, params.len());
     }
+    enter_maps(&mut code, info, &func.param_types);
     code.push(I::Call(info.func_index[id]));
     // Borrows of imported resources the call was lent end with it.
     if func
@@ -180,6 +181,28 @@ pub fn gen_export(info: &ModuleInfo, id: usize) -> (Vec<ValType>, Vec<ValType>, 
             code.push(I::Call(info.helper(Helper::ScratchReset)));
         }
         (params, results, code)
+    }
+}
+
+/// Gives every map among the values of `types` on the stack an index of its own: a map
+/// from outside is only its entries. Copying a value rebuilds the maps in it, each
+/// indexed, so the copy of what holds them is that walk; values without maps stay as they
+/// are.
+pub fn enter_maps(code: &mut Code, info: &ModuleInfo, types: &[TypeId]) {
+    let table = info.types();
+    if !types.iter().any(|&t| table.contains_map(t)) {
+        return;
+    }
+    let all: Vec<ValType> = types.iter().flat_map(|&t| flat(table, t)).collect();
+    let values = code.stash(&all);
+    let mut slot = values;
+    for &ty in types {
+        let k = flat(table, ty).len();
+        code.get(slot, k);
+        if table.contains_map(ty) {
+            emit_copy(code, info, ty, false);
+        }
+        slot += k as u32;
     }
 }
 

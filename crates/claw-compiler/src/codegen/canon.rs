@@ -47,7 +47,7 @@ pub fn size(types: &Types, ty: TypeId) -> u32 {
         TypeDef::U32 | TypeDef::S32 | TypeDef::F32 | TypeDef::Char => 4,
         TypeDef::Resource { .. } | TypeDef::Borrow(_) => 4,
         TypeDef::U64 | TypeDef::S64 | TypeDef::F64 => 8,
-        TypeDef::String | TypeDef::List(_) => 8,
+        TypeDef::String | TypeDef::List(_) | TypeDef::Map { .. } => 8,
         TypeDef::Unit | TypeDef::Error => 0,
         TypeDef::Var(_) => unreachable!("the checker resolves every type variable"),
         TypeDef::Flags { flags, .. } => flags_size(flags.len()),
@@ -126,7 +126,9 @@ pub fn flat(types: &Types, ty: TypeId) -> Vec<ValType> {
         TypeDef::U64 | TypeDef::S64 => vec![ValType::I64],
         TypeDef::F32 => vec![ValType::F32],
         TypeDef::F64 => vec![ValType::F64],
-        TypeDef::String | TypeDef::List(_) => vec![ValType::I32, ValType::I32],
+        TypeDef::String | TypeDef::List(_) | TypeDef::Map { .. } => {
+            vec![ValType::I32, ValType::I32]
+        }
         TypeDef::Resource { .. } | TypeDef::Borrow(_) => vec![ValType::I32],
         TypeDef::Unit | TypeDef::Error => vec![],
         TypeDef::Var(_) => unreachable!("the checker resolves every type variable"),

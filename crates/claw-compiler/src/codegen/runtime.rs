@@ -72,6 +72,7 @@ impl Helper {
             Helper::Trap(Trap::IndexOutOfBounds) => "claw:trap:index out of bounds",
             Helper::Trap(Trap::IntegerOverflow) => "claw:trap:integer overflow",
             Helper::Trap(Trap::CharBoundary) => "claw:trap:slice is not on a char boundary",
+            Helper::Trap(Trap::KeyNotFound) => "claw:trap:key not found",
             Helper::Print { newline: false } => "claw:print",
             Helper::Print { newline: true } => "claw:println",
         }
@@ -87,6 +88,8 @@ pub enum Trap {
     IntegerOverflow,
     /// A string sliced inside a character's UTF-8 bytes.
     CharBoundary,
+    /// `m[k]` for a key the map does not have.
+    KeyNotFound,
 }
 
 /// Starts a function taking a payload pointer: returns early for static data (literals are

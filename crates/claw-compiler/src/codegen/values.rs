@@ -13,6 +13,7 @@ use super::code::{mem, Code};
 use super::{Key, ModuleInfo};
 use crate::types::{TypeDef, TypeId, Types};
 
+use super::map::MapOp;
 use super::runtime::Helper;
 
 /// Whether a value of `ty` is a single scalar that memory instructions move directly.
@@ -95,7 +96,7 @@ pub fn emit_load(code: &mut Code, info: &ModuleInfo, ty: TypeId, addr: u32, offs
         return;
     }
     match types.def(ty) {
-        TypeDef::String | TypeDef::List(_) => {
+        TypeDef::String | TypeDef::List(_) | TypeDef::Map { .. } => {
             code.extend([
                 I::LocalGet(addr),
                 I::I32Load(mem(offset, 4)),
@@ -172,7 +173,7 @@ pub fn emit_store_from(
         return;
     }
     match types.def(ty) {
-        TypeDef::String | TypeDef::List(_) => {
+        TypeDef::String | TypeDef::List(_) | TypeDef::Map { .. } => {
             code.extend([
                 I::LocalGet(addr),
                 I::LocalGet(value),
@@ -553,6 +554,30 @@ pub fn gen_copy(
     let n = values.len() as u32;
     let mut code = Code::new(n);
     match types.def(ty).clone() {
+        // A new block with an index of its own, then the entries' own memory copied as a
+        // list's elements are.
+        TypeDef::Map { entries, .. } => {
+            let TypeDef::List(pair) = *types.def(entries) else {
+                unreachable!("a map's entries are a list")
+            };
+            let size = canon::size(types, pair) as i32;
+            code.extend([
+                I::LocalGet(0),
+                I::LocalGet(1),
+                I::LocalGet(1),
+                I::Call(info.func(Key::Map(MapOp::From(persist), ty))),
+            ]);
+            code.set(0, 2);
+            if needs_copy(types, pair, persist) {
+                each_index(&mut code, 1, |code, i| {
+                    let at = element_at(code, 0, i, size);
+                    emit_load(code, info, pair, at, 0);
+                    emit_copy(code, info, pair, persist);
+                    emit_store(code, info, pair, at, 0);
+                });
+            }
+            code.extend([I::LocalGet(0), I::LocalGet(1)]);
+        }
         TypeDef::String => {
             let new = code.local(ValType::I32);
             code.extend([
@@ -774,6 +799,8 @@ pub fn gen_release(info: &ModuleInfo, ty: TypeId) -> (Vec<ValType>, Vec<ValType>
     let mut code = Code::new(values.len() as u32);
     let defer = I::Call(info.helper(Helper::DeferFree));
     match types.def(ty).clone() {
+        // The index is in the entries' block.
+        TypeDef::Map { entries, .. } => return gen_release(info, entries),
         TypeDef::String => code.extend([I::LocalGet(0), defer]),
         TypeDef::List(elem) => {
             if types.in_memory(elem) {

@@ -12,7 +12,7 @@ use claw_syntax::ast::{
 };
 
 use super::ops;
-use super::value::{from_wave, to_wave, Value};
+use super::value::{from_wave, map_find, map_insert, to_wave, Value};
 use super::{Host, Trap};
 use crate::program::{
     BodyFacts, Builtin, FuncId, FuncKind, GlobalId, LocalId, PatRes, Program, Res,
@@ -685,6 +685,19 @@ impl<'p> Machine<'p> {
                         .collect(),
                 )
             }
+            ExprKind::Map(entries) => {
+                let mut map = Vec::with_capacity(entries.len());
+                for &(key, value) in entries {
+                    let key = self.expr(frame, key)?;
+                    let value = self.expr(frame, value)?;
+                    map_insert(&mut map, (key, value));
+                }
+                Value::List(map)
+            }
+            // `{}` where a map is expected.
+            ExprKind::Flags(_) if matches!(types.def(ty), TypeDef::Map { .. }) => {
+                Value::List(Vec::new())
+            }
             ExprKind::Flags(names) => {
                 let TypeDef::Flags { flags, .. } = types.def(ty) else {
                     unreachable!("checked: a flags type")
@@ -750,6 +763,15 @@ impl<'p> Machine<'p> {
                 let byte = text.str().as_bytes().get(i as usize).copied();
                 Value::Int(byte.ok_or_else(out_of_bounds)?.into())
             }
+            ExprKind::Index { base, index }
+                if facts.expr_res.get(id) == Some(&Res::Builtin(Builtin::Lookup)) =>
+            {
+                let map = self.expr(frame, *base)?.list();
+                let key = self.expr(frame, *index)?;
+                let at =
+                    map_find(&map, &key).ok_or_else(|| Unwind::Trap(Trap::new("key not found")))?;
+                map.into_iter().nth(at).expect("found").pair().1
+            }
             ExprKind::Index { base, index } => {
                 let list = self.expr(frame, *base)?.list();
                 let i = self.expr(frame, *index)?.int();
@@ -791,6 +813,48 @@ impl<'p> Machine<'p> {
                 Some(Res::Builtin(Builtin::Bytes)) => {
                     let text = self.expr(frame, *receiver)?;
                     Value::List(text.str().bytes().map(|b| Value::Int(b.into())).collect())
+                }
+                Some(Res::Builtin(builtin @ (Builtin::Get | Builtin::ContainsKey))) => {
+                    let map = self.expr(frame, *receiver)?.list();
+                    let key = self.expr(frame, args[0])?;
+                    let found = map_find(&map, &key);
+                    match (builtin, found) {
+                        (Builtin::ContainsKey, found) => Value::Bool(found.is_some()),
+                        (_, Some(at)) => {
+                            let value = map.into_iter().nth(at).expect("found").pair().1;
+                            Value::Case(1, Some(Box::new(value)))
+                        }
+                        (_, None) => Value::Case(0, None),
+                    }
+                }
+                Some(Res::Builtin(Builtin::Insert))
+                    if matches!(types.def(facts.expr_type(*receiver)), TypeDef::Map { .. }) =>
+                {
+                    let key = self.expr(frame, args[0])?;
+                    let value = self.expr(frame, args[1])?;
+                    let target = self.place(frame, *receiver)?;
+                    let map = match self.slot(frame, target.root, &target.steps)? {
+                        Value::List(map) => map,
+                        other => unreachable!("checked: insert on a map, not {other:?}"),
+                    };
+                    match map_insert(map, (key, value)) {
+                        Some(old) => Value::Case(1, Some(Box::new(old))),
+                        None => Value::Case(0, None),
+                    }
+                }
+                Some(Res::Builtin(Builtin::Remove))
+                    if matches!(types.def(facts.expr_type(*receiver)), TypeDef::Map { .. }) =>
+                {
+                    let key = self.expr(frame, args[0])?;
+                    let target = self.place(frame, *receiver)?;
+                    let map = match self.slot(frame, target.root, &target.steps)? {
+                        Value::List(map) => map,
+                        other => unreachable!("checked: remove on a map, not {other:?}"),
+                    };
+                    match map_find(map, &key) {
+                        Some(at) => Value::Case(1, Some(Box::new(map.remove(at).pair().1))),
+                        None => Value::Case(0, None),
+                    }
                 }
                 Some(Res::Builtin(Builtin::Push)) => {
                     let item = self.expr(frame, args[0])?;

@@ -69,10 +69,44 @@ impl Value {
         }
     }
 
+    /// A map's entry as its key and value.
+    pub fn pair(self) -> (Value, Value) {
+        match self {
+            Value::Fields(mut kv) if kv.len() == 2 => {
+                let value = kv.pop().expect("two");
+                (kv.pop().expect("two"), value)
+            }
+            other => unreachable!("checked: a map's entry, not {other:?}"),
+        }
+    }
+
     pub fn list(self) -> Vec<Value> {
         match self {
             Value::List(items) => items,
             other => unreachable!("checked: a list, not {other:?}"),
+        }
+    }
+}
+
+/// A map is its entries in insertion order (`Value::List` of key-value `Fields`), searched
+/// one by one: the interpreter is the reference, not the fast path.
+pub fn map_find(map: &[Value], key: &Value) -> Option<usize> {
+    map.iter().position(|entry| match entry {
+        Value::Fields(kv) => equal(&kv[0], key),
+        _ => false,
+    })
+}
+
+/// Sets `key` to `value`, giving back the value it had; a new key goes last.
+pub fn map_insert(map: &mut Vec<Value>, (key, value): (Value, Value)) -> Option<Value> {
+    match map_find(map, &key) {
+        Some(at) => match &mut map[at] {
+            Value::Fields(kv) => Some(std::mem::replace(&mut kv[1], value)),
+            _ => unreachable!("an entry"),
+        },
+        None => {
+            map.push(Value::Fields(vec![key, value]));
+            None
         }
     }
 }
@@ -123,6 +157,8 @@ pub fn wave_type(types: &Types, ty: TypeId) -> WaveType {
         TypeDef::Char => WaveType::CHAR,
         TypeDef::String => WaveType::STRING,
         TypeDef::List(elem) => WaveType::list(wave_type(types, *elem)),
+        // WAVE has no maps: a map is the list of its entries, as the Canonical ABI has it.
+        TypeDef::Map { entries, .. } => wave_type(types, *entries),
         TypeDef::Option(some) => WaveType::option(wave_type(types, *some)),
         TypeDef::Result { ok, err } => WaveType::result(opt(ok), opt(err)),
         TypeDef::Tuple(items) => WaveType::tuple(
@@ -188,6 +224,14 @@ pub fn from_wave(types: &Types, ty: TypeId, value: &WaveValue) -> Value {
                 .map(|v| from_wave(types, *elem, &v))
                 .collect(),
         ),
+        // A later entry for a key replaces the value of the first, which keeps its place.
+        TypeDef::Map { entries, .. } => {
+            let mut map = Vec::new();
+            for entry in from_wave(types, *entries, value).list() {
+                map_insert(&mut map, entry.pair());
+            }
+            Value::List(map)
+        }
         TypeDef::Option(_) => match value.unwrap_option() {
             Some(v) => case("some".into(), Some(v)),
             None => case("none".into(), None),
@@ -255,6 +299,7 @@ pub fn to_wave(types: &Types, ty: TypeId, value: &Value) -> WaveValue {
         (TypeDef::List(elem), Value::List(items)) => {
             WaveValue::make_list(&wave_ty, items.iter().map(|v| to_wave(types, *elem, v)))
         }
+        (TypeDef::Map { entries, .. }, _) => return to_wave(types, *entries, value),
         (TypeDef::Tuple(item_types), Value::Fields(items)) => WaveValue::make_tuple(
             &wave_ty,
             items

@@ -350,6 +350,10 @@ impl Printer<'_> {
                     Builtin::Rep => "rep",
                     Builtin::FromUtf8 => "from-utf8",
                     Builtin::Reinterpret => "reinterpret",
+                    Builtin::MapGet => "map-get",
+                    Builtin::MapHas => "map-has",
+                    Builtin::MapLookup => "map-lookup",
+                    Builtin::MapFrom => "map-from",
                     Builtin::Float(op) => op.name(),
                     Builtin::Slice { inclusive: false } => "slice",
                     Builtin::Slice { inclusive: true } => "slice-inclusive",
@@ -357,10 +361,13 @@ impl Printer<'_> {
                 self.list(&format!("{name}("), args, ")");
             }
             ExprKind::Push(place, at, value) => {
-                self.out
-                    .push_str(if at.is_some() { "insert(" } else { "push(" });
+                self.out.push_str(match at {
+                    Slot::End => "push(",
+                    Slot::At(_) => "insert(",
+                    Slot::Key(_) => "map-insert(",
+                });
                 self.place(place);
-                if let Some(at) = at {
+                if let Some(at) = at.expr() {
                     self.out.push_str(", ");
                     self.expr(at);
                 }
@@ -369,10 +376,13 @@ impl Printer<'_> {
                 self.out.push(')');
             }
             ExprKind::Pop(place, at) => {
-                self.out
-                    .push_str(if at.is_some() { "remove(" } else { "pop(" });
+                self.out.push_str(match at {
+                    Slot::End => "pop(",
+                    Slot::At(_) => "remove(",
+                    Slot::Key(_) => "map-remove(",
+                });
                 self.place(place);
-                if let Some(at) = at {
+                if let Some(at) = at.expr() {
                     self.out.push_str(", ");
                     self.expr(at);
                 }

@@ -76,7 +76,7 @@ pub fn walk_expr<'a>(expr: &'a Expr, f: &mut impl FnMut(Node<'a>)) {
         ExprKind::Const(_) | ExprKind::Unreachable => {}
         ExprKind::Read(place) | ExprKind::Take(place) => walk_place(place, f),
         ExprKind::Pop(place, at) => {
-            if let Some(at) = at {
+            if let Some(at) = at.expr() {
                 walk_expr(at, f);
             }
             walk_place(place, f)
@@ -119,7 +119,7 @@ pub fn walk_expr<'a>(expr: &'a Expr, f: &mut impl FnMut(Node<'a>)) {
             }
         }
         ExprKind::Push(place, at, value) => {
-            if let Some(at) = at {
+            if let Some(at) = at.expr() {
                 walk_expr(at, f);
             }
             walk_expr(value, f);
@@ -203,7 +203,7 @@ pub fn walk_expr_mut(expr: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
         ExprKind::Const(_) | ExprKind::Unreachable => {}
         ExprKind::Read(place) | ExprKind::Take(place) => walk_place_mut(place, f),
         ExprKind::Pop(place, at) => {
-            if let Some(at) = at {
+            if let Some(at) = at.expr_mut() {
                 walk_expr_mut(at, f);
             }
             walk_place_mut(place, f)
@@ -245,7 +245,7 @@ pub fn walk_expr_mut(expr: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
             }
         }
         ExprKind::Push(place, at, value) => {
-            if let Some(at) = at {
+            if let Some(at) = at.expr_mut() {
                 walk_expr_mut(at, f);
             }
             walk_expr_mut(value, f);
@@ -297,7 +297,7 @@ fn arms_in(expr: &mut Expr, f: &mut dyn FnMut(&mut Block)) {
         ExprKind::Const(_) | ExprKind::Unreachable => {}
         ExprKind::Read(p) | ExprKind::Take(p) => place(p, f),
         ExprKind::Pop(p, at) => {
-            if let Some(at) = at {
+            if let Some(at) = at.expr_mut() {
                 arms_in(at, f);
             }
             place(p, f)
@@ -339,7 +339,7 @@ fn arms_in(expr: &mut Expr, f: &mut dyn FnMut(&mut Block)) {
             }
         }
         ExprKind::Push(p, at, value) => {
-            if let Some(at) = at {
+            if let Some(at) = at.expr_mut() {
                 arms_in(at, f);
             }
             arms_in(value, f);

@@ -89,6 +89,12 @@ pub fn constant(
             }
             Const::Tuple(values)
         }
+        // `{}` as a map: no entries, no block.
+        ExprKind::Flags(names)
+            if names.is_empty() && matches!(types.def(ty), TypeDef::Map { .. }) =>
+        {
+            Const::List(Vec::new())
+        }
         ExprKind::Flags(names) => Const::Flags(
             names
                 .iter()

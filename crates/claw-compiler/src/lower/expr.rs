@@ -61,6 +61,12 @@ impl Lowerer<'_> {
                     checked: true,
                 }
             }
+            ExprKind::Index { base, index }
+                if facts.expr_res.get(id) == Some(&Res::Builtin(Builtin::Lookup)) =>
+            {
+                let args = vec![self.operand(*base), self.expr(*index)];
+                K::Builtin(ir::Builtin::MapLookup, args)
+            }
             ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
                 if facts.moves.contains_idx(id) {
                     let place = self.place(id);
@@ -130,30 +136,62 @@ impl Lowerer<'_> {
                 // A string and a `list<u8>` have one representation; the result is not
                 // fresh (`fresh`), so a `mut` variable keeping it gets a copy of its own.
                 Some(Res::Builtin(Builtin::Bytes)) => K::Cast(Box::new(self.operand(*receiver))),
-                Some(Res::Builtin(builtin @ (Builtin::Push | Builtin::Insert))) => {
-                    // The index and the element are evaluated before the place, as in an
-                    // assignment.
-                    let (at, value) = match builtin {
-                        Builtin::Insert => (Some(Box::new(self.expr(args[0]))), args[1]),
-                        _ => (None, args[0]),
+                Some(Res::Builtin(builtin @ (Builtin::Get | Builtin::ContainsKey))) => {
+                    let args = vec![self.operand(*receiver), self.expr(args[0])];
+                    let builtin = match builtin {
+                        Builtin::Get => ir::Builtin::MapGet,
+                        _ => ir::Builtin::MapHas,
                     };
-                    let fresh = self.fresh(value);
-                    let mut value = self.expr(value);
-                    if self.global_root(*receiver) {
-                        value = self.own(value, ir::Own::Persist);
-                    } else if !fresh {
-                        value = self.own(value, ir::Own::Copy);
-                    }
+                    K::Builtin(builtin, args)
+                }
+                Some(Res::Builtin(builtin @ (Builtin::Push | Builtin::Insert))) => {
+                    let map = self.is_map(*receiver);
+                    // The index and the element are evaluated before the place, as in an
+                    // assignment. A map keeps its key as it keeps the value.
+                    let (at, value) = match builtin {
+                        Builtin::Insert if map => (
+                            ir::Slot::Key(Box::new(self.kept(*receiver, args[0]))),
+                            args[1],
+                        ),
+                        Builtin::Insert => (ir::Slot::At(Box::new(self.expr(args[0]))), args[1]),
+                        _ => (ir::Slot::End, args[0]),
+                    };
+                    let value = self.kept(*receiver, value);
                     K::Push(self.place(*receiver), at, Box::new(value))
                 }
-                Some(Res::Builtin(Builtin::Pop)) => K::Pop(self.place(*receiver), None),
+                Some(Res::Builtin(Builtin::Pop)) => K::Pop(self.place(*receiver), ir::Slot::End),
                 Some(Res::Builtin(Builtin::Remove)) => {
                     let at = Box::new(self.expr(args[0]));
-                    K::Pop(self.place(*receiver), Some(at))
+                    let slot = match self.is_map(*receiver) {
+                        true => ir::Slot::Key(at),
+                        false => ir::Slot::At(at),
+                    };
+                    K::Pop(self.place(*receiver), slot)
                 }
                 _ => K::Unreachable,
             },
             ExprKind::List(items) => K::List(items.iter().map(|&i| self.expr(i)).collect()),
+            // The entries as a list, then indexed: a key given twice keeps its first place
+            // and its last value.
+            ExprKind::Map(entries) => {
+                let TypeDef::Map {
+                    key,
+                    value,
+                    entries: list,
+                } = *program.types.def(ty)
+                else {
+                    unreachable!("checked: a map literal has a map type")
+                };
+                let pair = program
+                    .types
+                    .find(&TypeDef::Tuple(vec![key, value]))
+                    .expect("a map's entry type is interned with it");
+                let items = entries
+                    .iter()
+                    .map(|&(k, v)| Expr::new(pair, K::Tuple(vec![self.expr(k), self.expr(v)])))
+                    .collect();
+                K::Builtin(ir::Builtin::MapFrom, vec![Expr::new(list, K::List(items))])
+            }
             ExprKind::Tuple(items) => K::Tuple(items.iter().map(|&i| self.expr(i)).collect()),
             ExprKind::Record(fields) => K::Record(
                 fields
@@ -536,7 +574,36 @@ impl Lowerer<'_> {
                 self.place_root(id).is_some() && self.mutable_root(id)
             }
             ExprKind::Str(_) | ExprKind::List(_) | ExprKind::Binary { .. } => built(),
+            ExprKind::Map(_) => {
+                types.as_laid_out(ty) != ty && {
+                    let entries = types.as_laid_out(ty);
+                    match types.def(entries) {
+                        TypeDef::List(pair) => !types.in_memory(*pair),
+                        _ => false,
+                    }
+                }
+            }
             _ => false,
+        }
+    }
+
+    /// Whether `id` is a map.
+    fn is_map(&self, id: ExprId) -> bool {
+        let ty = self.facts.expr_type(id);
+        matches!(self.program.types.def(ty), TypeDef::Map { .. })
+    }
+
+    /// `value` owned as a collection held by `receiver` keeps it: persisted for a global,
+    /// copied unless fresh for a local.
+    fn kept(&mut self, receiver: ExprId, value: ExprId) -> Expr {
+        let fresh = self.fresh(value);
+        let lowered = self.expr(value);
+        if self.global_root(receiver) {
+            self.own(lowered, ir::Own::Persist)
+        } else if !fresh {
+            self.own(lowered, ir::Own::Copy)
+        } else {
+            lowered
         }
     }
 

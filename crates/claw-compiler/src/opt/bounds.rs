@@ -151,8 +151,9 @@ fn fill(before: &[Stmt], stmt: &Stmt, empty: &[Local]) -> Vec<Length> {
     let mut out = Vec::new();
     for &xs in empty {
         let once = body.iter().any(|stmt| {
-            matches!(&stmt.kind, StmtKind::Expr(Expr { kind: ExprKind::Push(place, ..), .. })
-                if place.root == Var::Local(xs) && place.path.is_empty())
+            matches!(&stmt.kind, StmtKind::Expr(Expr { kind: ExprKind::Push(place, slot, _), .. })
+                if place.root == Var::Local(xs) && place.path.is_empty()
+                    && !matches!(slot, ir::Slot::Key(_)))
         });
         if once && length_changes(body, xs) == 1 && !assigns(body, xs) {
             out.push(Length { list: xs, count });

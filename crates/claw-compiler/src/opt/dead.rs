@@ -128,11 +128,14 @@ pub fn pure(expr: &Expr) -> bool {
             | ir::Builtin::CharAt
             | ir::Builtin::FromUtf8
             | ir::Builtin::Reinterpret
-            | ir::Builtin::Float(_),
+            | ir::Builtin::Float(_)
+            | ir::Builtin::MapGet
+            | ir::Builtin::MapHas
+            | ir::Builtin::MapFrom,
             args,
         ) => args.iter().all(pure),
         ExprKind::Index { .. }
-        | ExprKind::Builtin(ir::Builtin::Slice { .. }, _)
+        | ExprKind::Builtin(ir::Builtin::Slice { .. } | ir::Builtin::MapLookup, _)
         | ExprKind::Call(..)
         | ExprKind::Builtin(ir::Builtin::Print { .. }, _)
         | ExprKind::Match(..)

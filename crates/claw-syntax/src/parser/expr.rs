@@ -357,7 +357,8 @@ impl Parser<'_> {
         Ok(self.alloc(ExprKind::Paren(elems[0]), span))
     }
 
-    /// After the `{`: `{x: 1, y: 2}` is a record, `{read, write}` and `{}` are flags.
+    /// After the `{`: `{x: 1, y: 2}` is a record, `{read, write}` and `{}` are flags, and
+    /// `{"a": 1}` (any key but a bare name) is a map.
     fn brace_literal(&mut self) -> PResult<ExprKind> {
         if self.at(TokenKind::Ident) && self.peek_at(1) == TokenKind::Colon {
             let fields = self.comma_list(TokenKind::RBrace, |p| {
@@ -366,6 +367,14 @@ impl Parser<'_> {
                 Ok((name, p.expr()?))
             })?;
             return Ok(ExprKind::Record(fields));
+        }
+        if !self.at(TokenKind::Ident) && !self.at(TokenKind::RBrace) {
+            let entries = self.comma_list(TokenKind::RBrace, |p| {
+                let key = p.expr()?;
+                p.expect(TokenKind::Colon)?;
+                Ok((key, p.expr()?))
+            })?;
+            return Ok(ExprKind::Map(entries));
         }
         let flags = self.comma_list(TokenKind::RBrace, |p| p.name())?;
         Ok(ExprKind::Flags(flags))

@@ -5,12 +5,14 @@ use wasm_encoder::{BlockType, Instruction as I, ValType};
 
 use super::constant::const_flat;
 use super::Emitter;
-use crate::codegen::abi::{param_layout, params_in_memory, result_in_memory};
+use crate::codegen::abi::{enter_maps, param_layout, params_in_memory, result_in_memory};
 use crate::codegen::canon;
+use crate::codegen::map::MapOp;
 use crate::codegen::runtime::{Helper, Trap};
 use crate::codegen::values::{
     coerce_to_join, emit_copy, emit_drop, emit_eq, emit_load, emit_store, emit_store_from,
 };
+use crate::codegen::Key;
 use crate::ir::{self, Builtin, Expr, ExprKind as K};
 use crate::program::{FloatOp, FuncKind};
 use crate::types::{IntShape, TypeDef, TypeId};
@@ -99,8 +101,35 @@ impl Emitter<'_> {
                     I::LocalGet(width),
                 ]);
             }
-            K::Push(place, at, value) => self.push(place, at.as_deref(), value),
-            K::Pop(place, at) => self.pop(place, at.as_deref(), ty),
+            K::Push(place, ir::Slot::Key(key), value) => {
+                self.map_change(place, key, Some(value), ty)
+            }
+            K::Pop(place, ir::Slot::Key(key)) => self.map_change(place, key, None, ty),
+            K::Push(place, at, value) => self.push(place, at.expr(), value),
+            K::Pop(place, at) => self.pop(place, at.expr(), ty),
+            K::Builtin(
+                builtin @ (Builtin::MapGet | Builtin::MapHas | Builtin::MapLookup),
+                args,
+            ) => {
+                self.expr(&args[0]);
+                self.expr(&args[1]);
+                let op = match builtin {
+                    Builtin::MapGet => MapOp::Get,
+                    Builtin::MapLookup => MapOp::Lookup,
+                    _ => MapOp::Find,
+                };
+                self.code.push(I::Call(info.func(Key::Map(op, args[0].ty))));
+                if *builtin == Builtin::MapHas {
+                    self.code.extend([I::I32Const(-1), I::I32Ne]);
+                }
+            }
+            K::Builtin(Builtin::MapFrom, args) => {
+                self.expr(&args[0]);
+                let len = self.code.stash(&[ValType::I32]);
+                self.code.extend([I::LocalGet(len), I::LocalGet(len)]);
+                self.code
+                    .push(I::Call(info.func(Key::Map(MapOp::From(false), ty))));
+            }
             K::Take(place) => self.take(place),
             K::Builtin(Builtin::New, args) => {
                 let rep = args[0].ty;
@@ -556,9 +585,11 @@ impl Emitter<'_> {
             ]);
             if keep {
                 emit_load(&mut self.code, info, result, area, 0);
+                enter_maps(&mut self.code, info, &[result]);
             }
         } else {
             self.code.push(I::Call(index));
+            enter_maps(&mut self.code, info, def.result.as_slice());
         }
     }
 
@@ -741,6 +772,7 @@ impl Emitter<'_> {
             debug_assert!(
                 from == to
                     || (from == TypeId::STRING && types.def(to) == &TypeDef::List(TypeId::U8))
+                    || types.as_laid_out(from) == to
             );
             return;
         }

@@ -11,10 +11,12 @@ use wasm_encoder::{BlockType, Instruction as I, ValType};
 use super::Emitter;
 use crate::codegen::canon;
 use crate::codegen::code::mem;
+use crate::codegen::map::MapOp;
 use crate::codegen::runtime::{Helper, Trap};
 use crate::codegen::values::{
     coerce_to_join, each_index, emit_copy, emit_load, emit_release, emit_store, needs_copy,
 };
+use crate::codegen::Key;
 use crate::ir::{self, step_type};
 use crate::types::{TypeDef, TypeId};
 
@@ -490,6 +492,36 @@ impl Emitter<'_> {
         }
         self.code
             .extend([I::LocalGet(new), I::LocalSet(ptr), I::End]);
+    }
+
+    /// `m.insert(key, value)` (with `value`) or `m.remove(key)`: the map's helper takes the
+    /// map and gives it back, grown or moved, with the `option` of the key's old value.
+    pub(super) fn map_change(
+        &mut self,
+        receiver: &ir::Place,
+        key: &ir::Expr,
+        value: Option<&ir::Expr>,
+        ty: TypeId,
+    ) {
+        let mut args = self.flat(key.ty);
+        self.expr(key);
+        if let Some(value) = value {
+            self.expr(value);
+            args.extend(self.flat(value.ty));
+        }
+        let stashed = self.code.stash(&args);
+        let place = self.place(receiver);
+        self.read(place);
+        self.code.get(stashed, args.len());
+        let op = match value {
+            Some(_) => MapOp::Insert(place.global),
+            None => MapOp::Remove(place.global),
+        };
+        self.code
+            .push(I::Call(self.info.func(Key::Map(op, receiver.ty))));
+        let option = self.code.stash(&self.flat(ty));
+        self.write(place);
+        self.code.get(option, self.flat(ty).len());
     }
 
     /// `xs.pop()`: `none` for an empty list, else `some` of the last element, removed.
