@@ -287,6 +287,7 @@ module.exports = grammar({
         $.parenthesized,
         $.record,
         $.flags,
+        $.map,
         $.field_access,
         $.index,
         $.method_call,
@@ -341,6 +342,24 @@ module.exports = grammar({
     field_value: ($) => seq(field('name', $.identifier), ':', field('value', $._expression)),
 
     flags: ($) => seq('{', commaSep($.identifier), '}'),
+
+    // `{"a": 1}`: any key but a bare name, which makes a record (`{(k): v}` for a variable).
+    map: ($) => seq('{', commaSep1($.map_entry), '}'),
+
+    map_entry: ($) =>
+      seq(field('key', $._map_key), ':', field('value', $._expression)),
+
+    _map_key: ($) =>
+      choice(
+        $.integer,
+        $.float,
+        $.string,
+        $.char,
+        $.boolean,
+        $.parenthesized,
+        $.tuple,
+        $.unary,
+      ),
 
     new_expression: ($) =>
       seq('new', field('type', $.identifier), '{', commaSep($.field_value), '}'),

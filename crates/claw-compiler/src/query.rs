@@ -743,6 +743,16 @@ impl Analysis {
                 ("insert", "func(at: u32, value)"),
                 ("remove", "func(at: u32) -> element"),
             ],
+            TypeDef::Map { .. } => &[
+                ("len", "func() -> u32: the number of entries"),
+                ("get", "func(key) -> option<value>"),
+                ("contains-key", "func(key) -> bool"),
+                (
+                    "insert",
+                    "func(key, value) -> option<value>: the value the key had",
+                ),
+                ("remove", "func(key) -> option<value>"),
+            ],
             TypeDef::String => &[
                 ("len", "func() -> u32: the length in bytes"),
                 ("bytes", "func() -> list<u8>: the UTF-8 bytes"),

@@ -18,8 +18,9 @@ impl Gen<'_> {
     /// One statement (or a few lines) in one of the shapes above.
     pub(crate) fn shape_stmt(&mut self, nest: u32) {
         let can_loop = nest > 0 && self.f.loops < 3;
-        match self.rng.weighted(&[5, 4, 3, 4, 4, 3, 3, 3]) {
+        match self.rng.weighted(&[5, 4, 3, 4, 4, 3, 3, 3, 2]) {
             0 => self.append_shape(),
+            8 if can_loop => self.map_shape(),
             1 if can_loop => self.index_loop(nest),
             7 if can_loop => self.filled_shape(),
             2 if nest > 0 => self.index_if(),
@@ -417,6 +418,127 @@ impl Gen<'_> {
         self.line("}");
         self.end_stmt();
         let mut var = self.new_var(acc, elem, true);
+        var.keep = true;
+        self.bind(var);
+    }
+
+    /// A map filled, searched, changed and emptied in a loop, keys made from the round so
+    /// they repeat, then walked in insertion order into a `u32` that later code reads: every
+    /// key type, string or number values, literals with repeated keys, `m[k]` that may trap.
+    fn map_shape(&mut self) {
+        let rounds = self.rng.range(0, 14) as u64;
+        if !self.loop_fits(rounds + 1) {
+            return self.let_stmt();
+        }
+        let [m, acc, i, e, was, v] = [(); 6].map(|_| self.names.fresh(&mut self.rng));
+        let spread = self.rng.range(1, 7);
+        // The key type, a key made from round `#`, and a `u32` folded from key `k`. A `u64`
+        // key differs only above bit 32, a hash must see those bits.
+        let (key, make, fold): (&str, String, fn(&str) -> String) = match self.rng.below(6) {
+            0 => ("u8", format!("(# % {spread}) as u8"), |k| {
+                format!("{k} as u32")
+            }),
+            1 => ("s64", format!("(# % {spread}) as s64 - 3"), |k| {
+                format!("{k} as u32")
+            }),
+            2 => (
+                "u64",
+                format!("(# % {spread}) as u64 * 4294967296 + 7"),
+                |k| format!("({k} >> 32) as u32"),
+            ),
+            3 => ("string", format!("(# % {spread}).to-string()"), |k| {
+                format!("{k}.len()")
+            }),
+            4 => (
+                "char",
+                format!("['a', 'ß', '√', 'z', '0', ' '][# % {}]", spread.min(6)),
+                |k| format!("{k}.code()"),
+            ),
+            _ => ("bool", "# % 2 == 0".to_string(), |k| {
+                format!("match {k} {{ true => 7, false => 3 }}")
+            }),
+        };
+        let strings = self.rng.chance(40);
+        let (value, value_fold): (&str, fn(&str) -> String) = if strings {
+            ("string", |v| format!("{v}.len()"))
+        } else {
+            ("u32", |v| v.to_string())
+        };
+        let value_ty = if strings { Ty::Str } else { Ty::Int(Int::U32) };
+        self.begin_stmt();
+        let entries = self.rng.below(4);
+        let mut literal = Vec::new();
+        for n in 0..entries {
+            let k = make.replace('#', &(n * 2).to_string());
+            let v = self.expect(&value_ty, 1).text;
+            literal.push(format!("({k}): {v}"));
+        }
+        self.line(format!(
+            "let mut {m}: map<{key}, {value}> = {{{}}};",
+            literal.join(", ")
+        ));
+        self.line(format!("let mut {acc}: u32 = {m}.len();"));
+        self.end_stmt();
+        self.begin_stmt();
+        self.open(format!("for {i} in 0..{rounds} {{"));
+        self.end_stmt();
+        let old = self.enter_loop(rounds);
+        for _ in 0..self.rng.range(1, 4) {
+            self.begin_stmt();
+            let k = make.replace('#', &i);
+            match self.rng.below(6) {
+                0 | 1 => {
+                    let value = self.expect(&value_ty, 1).text;
+                    self.open(format!("match {m}.insert({k}, {value}) {{"));
+                    self.line(format!(
+                        "some({was}) => {{ {acc} = {acc} * 3 + {}; }}",
+                        value_fold(&was)
+                    ));
+                    self.line("none => {}");
+                    self.close();
+                    self.line("}");
+                }
+                2 => {
+                    self.open(format!("match {m}.remove({k}) {{"));
+                    self.line(format!(
+                        "some({was}) => {{ {acc} = {acc} * 5 + {}; }}",
+                        value_fold(&was)
+                    ));
+                    self.line(format!("none => {{ {acc} += 1; }}"));
+                    self.close();
+                    self.line("}");
+                }
+                3 => self.line(format!(
+                    "if {m}.contains-key({k}) {{ {acc} += {m}.len(); }}"
+                )),
+                4 if self.rng.chance(30) => {
+                    self.line(format!("{acc} += {};", value_fold(&format!("{m}[{k}]"))))
+                }
+                _ => {
+                    self.open(format!("if let some({v}) = {m}.get({k}) {{"));
+                    self.line(format!("{acc} = {acc} ^ {};", value_fold(&v)));
+                    self.close();
+                    self.line("}");
+                }
+            }
+            self.end_stmt();
+        }
+        self.leave_loop(old);
+        self.close();
+        self.line("}");
+        self.begin_stmt();
+        self.open(format!("for {e} in {m} {{"));
+        let old = self.enter_loop(rounds + 4);
+        self.line(format!(
+            "{acc} = {acc} * 31 + {} + {};",
+            fold(&format!("{e}.0")),
+            value_fold(&format!("{e}.1"))
+        ));
+        self.leave_loop(old);
+        self.close();
+        self.line("}");
+        self.end_stmt();
+        let mut var = self.new_var(acc, Ty::Int(Int::U32), true);
         var.keep = true;
         self.bind(var);
     }

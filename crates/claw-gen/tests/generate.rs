@@ -135,7 +135,7 @@ fn optimizer_shapes_appear() {
         .map(|seed| generate(seed, &differential_config(seed)).source)
         .collect();
     type Found = fn(&str) -> bool;
-    let shapes: [(&str, Found); 7] = [
+    let shapes: [(&str, Found); 10] = [
         ("an append in a loop", |line| {
             line.contains(".len() < 48 {") && line.contains(" = ") && line.contains(" + ")
         }),
@@ -157,6 +157,15 @@ fn optimizer_shapes_appear() {
             line == "if true {" || line == "if false {"
         }),
         ("a catch-all after cases", |line| line.starts_with("_ => {")),
+        ("a map with repeated keys", |line| {
+            line.starts_with("let mut ") && line.contains(": map<") && line.contains("): ")
+        }),
+        ("a map's key removed", |line| {
+            line.starts_with("match ") && line.contains(".remove(")
+        }),
+        ("a map walked", |line| {
+            line.starts_with("if let some(") && line.contains(".get(")
+        }),
     ];
     let missing: Vec<&str> = shapes
         .iter()

@@ -428,6 +428,14 @@ impl Checker<'_> {
             return;
         }
         let place_span = self.body.exprs[place].span;
+        if self.expr_res.get(place) == Some(&Res::Builtin(Builtin::Lookup)) {
+            self.error(
+                Diagnostic::error("invalid-assignment", "cannot assign to a map's value")
+                    .at(place_span, "`m[k]` only reads")
+                    .hint("`m.insert(k, v)` sets the value of a key, whether or not it has one"),
+            );
+            return;
+        }
         let Some(root) = self.place_root(place) else {
             self.error(
                 Diagnostic::error("invalid-assignment", "cannot assign to this expression")

@@ -182,7 +182,7 @@ impl Checker<'_> {
     }
 
     /// `ty` with every variable in it replaced by its final type.
-    fn resolve(&mut self, ty: TypeId) -> TypeId {
+    pub(super) fn resolve(&mut self, ty: TypeId) -> TypeId {
         let ty = self.shallow(ty);
         match self.types.def(ty).clone() {
             TypeDef::Var(index) => {

@@ -91,6 +91,9 @@ impl Checker<'_> {
                 guarded,
             });
         } else {
+            // An arm may have bound the variable the scrutinee's type was (`arc(x)` for a
+            // case of `s32`): what is known now is the type.
+            let ty = self.resolve(ty);
             self.exhaustive(&pats, ty, span, guarded);
         }
         result.unwrap_or(TypeId::UNIT)
