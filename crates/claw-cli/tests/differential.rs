@@ -69,6 +69,7 @@ fn run_cases(first: u64, cases: u64) -> Result<(), Failed> {
                     let done = {
                         let mut stats = stats.lock().unwrap();
                         stats.count(&outcome);
+                        stats.maps += u64::from(generated.source.contains(": map<"));
                         stats.programs
                     };
                     // Long runs say how far they have got.
@@ -86,8 +87,13 @@ fn run_cases(first: u64, cases: u64) -> Result<(), Failed> {
     });
     let stats = stats.into_inner().unwrap();
     eprintln!(
-        "{} programs: {} agreed on {} calls ({} traps), {} stopped at a limit",
-        stats.programs, stats.agreed, stats.calls, stats.traps, stats.inconclusive
+        "{} programs ({} with a map): {} agreed on {} calls ({} traps), {} stopped at a limit",
+        stats.programs,
+        stats.maps,
+        stats.agreed,
+        stats.calls,
+        stats.traps,
+        stats.inconclusive
     );
     match failure.into_inner().unwrap() {
         Some(report) => Err(report.into()),
@@ -113,6 +119,8 @@ struct Stats {
     calls: u64,
     traps: u64,
     inconclusive: u64,
+    /// Programs with a map, the newest feature the generator writes.
+    maps: u64,
 }
 
 impl Stats {

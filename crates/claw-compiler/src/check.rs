@@ -593,6 +593,9 @@ fn is_constant(ast: &ast::Body, expr: ast::ExprId) -> bool {
         ExprKind::List(items) | ExprKind::Tuple(items) => all(items),
         ExprKind::Paren(inner) => is_constant(ast, *inner),
         ExprKind::Record(fields) => fields.iter().all(|(_, e)| is_constant(ast, *e)),
+        ExprKind::Map(entries) => entries
+            .iter()
+            .all(|(k, v)| is_constant(ast, *k) && is_constant(ast, *v)),
         ExprKind::Call { args, .. } => all(args),
         ExprKind::Unary {
             op: ast::UnaryOp::Neg,

@@ -12,7 +12,7 @@ mod canon;
 mod code;
 mod debug;
 mod func;
-mod map;
+pub(crate) mod map;
 mod runtime;
 mod values;
 

@@ -171,6 +171,34 @@ fn mix(code: &mut Code) {
     ]);
 }
 
+/// [`mix`], for keys laid out at compile time.
+fn mix_now(mut h: u32) -> u32 {
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^ (h >> 16)
+}
+
+/// The hash [`hash`] computes, of a string key's bytes.
+pub fn hash_bytes(bytes: &[u8]) -> u32 {
+    let h = bytes.iter().fold(0x811c_9dc5u32, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    });
+    mix_now(h)
+}
+
+/// The hash [`hash`] computes, of a key that is one `i64`.
+pub fn hash_i64(v: i64) -> u32 {
+    let v = v as u64;
+    mix_now((v ^ (v >> 32)) as u32)
+}
+
+/// The hash [`hash`] computes, of a key that is one `i32`.
+pub fn hash_i32(v: i32) -> u32 {
+    mix_now(v as u32)
+}
+
 /// Pushes the hash of the key in locals from `key`: a string's bytes through FNV-1a, a
 /// number as it is; both mixed.
 fn hash(code: &mut Code, s: &Shape, key: u32) {

@@ -78,6 +78,19 @@ pub fn constant(
             }
             Const::List(items.iter().map(|&i| inner(i)).collect::<Option<_>>()?)
         }
+        // A global's map: its entries, a key given twice keeping its first place and its
+        // last value, as the map literal does; code generation lays out the index.
+        ExprKind::Map(entries) if site == Site::Global => {
+            let mut pairs: Vec<(Const, Const)> = Vec::new();
+            for &(key, value) in entries {
+                let (key, value) = (inner(key)?, inner(value)?);
+                match pairs.iter_mut().find(|(k, _)| *k == key) {
+                    Some(pair) => pair.1 = value,
+                    None => pairs.push((key, value)),
+                }
+            }
+            Const::List(pairs.into_iter().map(|(k, v)| Const::Tuple(vec![k, v])).collect())
+        }
         ExprKind::Tuple(items) => {
             Const::Tuple(items.iter().map(|&i| inner(i)).collect::<Option<_>>()?)
         }

@@ -117,6 +117,9 @@ fn lay_out(
     strings: &HashMap<String, u32>,
     segment: &mut Segment<'_>,
 ) -> u32 {
+    if let TypeDef::Map { key, entries, .. } = *types.def(ty) {
+        return lay_out_map(types, key, entries, items, strings, segment);
+    }
     let TypeDef::List(elem) = *types.def(ty) else {
         unreachable!("a constant list has a list type")
     };
@@ -126,6 +129,53 @@ fn lay_out(
         store(types, elem, item, strings, segment, out);
     }
     segment.append(&block)
+}
+
+/// A global's constant map, laid out as `codegen/map.rs` keeps one: a block with its header
+/// (the size class, which is how the index is found), the entries, and the index at the
+/// block's end, each key in the slot the compiled hash gives it. Returns the entries'
+/// address.
+fn lay_out_map(
+    types: &Types,
+    key: TypeId,
+    entries: TypeId,
+    items: &[ir::Const],
+    strings: &HashMap<String, u32>,
+    segment: &mut Segment<'_>,
+) -> u32 {
+    let TypeDef::List(pair) = *types.def(entries) else {
+        unreachable!("a map's entries are a list")
+    };
+    let size = canon::size(types, pair) as usize;
+    let slots = (2 * items.len()).next_power_of_two().max(2);
+    let used = 8 + size * items.len() + 4 * slots + 4;
+    let class = used.next_power_of_two().trailing_zeros();
+    let mut block = vec![0u8; 1 << class];
+    block[..4].copy_from_slice(&class.to_le_bytes());
+    let end = block.len();
+    block[end - 4..].copy_from_slice(&(slots as u32).to_le_bytes());
+    let base = end - 4 - 4 * slots;
+    for (index, item) in items.iter().enumerate() {
+        let at = 8 + index * size;
+        store(types, pair, item, strings, segment, &mut block[at..at + size]);
+        let ir::Const::Tuple(kv) = item else {
+            unreachable!("a map's entry is a pair")
+        };
+        let flat = const_flat(types, key, &kv[0], strings);
+        let hash = match (&kv[0], flat.as_slice()) {
+            (ir::Const::Str(text), _) => crate::codegen::map::hash_bytes(text.as_bytes()),
+            (_, [Const::I64(v)]) => crate::codegen::map::hash_i64(*v),
+            (_, [Const::I32(v)]) => crate::codegen::map::hash_i32(*v),
+            _ => unreachable!("a map key is a number, a char, a bool or a string"),
+        };
+        let mut slot = hash as usize & (slots - 1);
+        while block[base + 4 * slot..base + 4 * slot + 4] != [0; 4] {
+            slot = (slot + 1) & (slots - 1);
+        }
+        block[base + 4 * slot..base + 4 * slot + 4]
+            .copy_from_slice(&(index as u32 + 1).to_le_bytes());
+    }
+    segment.append(&block) + 8
 }
 
 /// Writes constant `value` of type `ty` into `out` as a store of it would.
