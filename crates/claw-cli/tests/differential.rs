@@ -88,12 +88,7 @@ fn run_cases(first: u64, cases: u64) -> Result<(), Failed> {
     let stats = stats.into_inner().unwrap();
     eprintln!(
         "{} programs ({} with a map): {} agreed on {} calls ({} traps), {} stopped at a limit",
-        stats.programs,
-        stats.maps,
-        stats.agreed,
-        stats.calls,
-        stats.traps,
-        stats.inconclusive
+        stats.programs, stats.maps, stats.agreed, stats.calls, stats.traps, stats.inconclusive
     );
     match failure.into_inner().unwrap() {
         Some(report) => Err(report.into()),

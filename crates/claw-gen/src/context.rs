@@ -147,6 +147,39 @@ pub(crate) struct FnState {
     pub(crate) frozen: Vec<u32>,
 }
 
+/// What the map shapes' maps hold: the key type, a key made from a round number (the
+/// template's `#`), a `u32` folded from a key, and whether values are strings (else `u32`).
+#[derive(Clone)]
+pub(crate) struct MapKind {
+    pub(crate) key: &'static str,
+    pub(crate) make: String,
+    pub(crate) fold: fn(&str) -> String,
+    pub(crate) strings: bool,
+}
+
+impl MapKind {
+    pub(crate) fn value(&self) -> &'static str {
+        if self.strings {
+            "string"
+        } else {
+            "u32"
+        }
+    }
+
+    /// A `u32` folded from a value.
+    pub(crate) fn value_fold(&self, v: &str) -> String {
+        if self.strings {
+            format!("{v}.len()")
+        } else {
+            v.to_string()
+        }
+    }
+
+    pub(crate) fn key_at(&self, round: &str) -> String {
+        self.make.replace('#', round)
+    }
+}
+
 pub(crate) struct Gen<'c> {
     /// Above 0 while the arguments or elements of a value holding handles are written: a
     /// `?` there could return while a handle made before it is held by nothing
@@ -162,6 +195,8 @@ pub(crate) struct Gen<'c> {
     /// Compound types variables and parameters are drawn from.
     pub(crate) pool: Vec<Ty>,
     pub(crate) globals: Vec<Var>,
+    /// A global map the map shapes may change (see `shapes.rs`), and its initializer.
+    pub(crate) map_global: Option<(String, MapKind, String)>,
     pub(crate) funcs: Vec<Func>,
     pub(crate) next_var: u32,
     pub(crate) f: FnState,
@@ -183,6 +218,7 @@ impl<'c> Gen<'c> {
             floats: Vec::new(),
             pool: Vec::new(),
             globals: Vec::new(),
+            map_global: None,
             funcs: Vec::new(),
             next_var: 0,
             f: FnState::default(),

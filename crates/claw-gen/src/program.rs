@@ -179,6 +179,13 @@ impl Gen<'_> {
             var.global = true;
             self.globals.push(var);
         }
+        // A map, starting as a constant one, for the map shapes to change.
+        if self.rng.chance(25) {
+            let name = self.names.fresh(&mut self.rng);
+            let kind = self.map_kind();
+            let literal = self.map_literal(&kind, true);
+            self.map_global = Some((name, kind, literal));
+        }
     }
 
     /// The globals as items.
@@ -192,6 +199,13 @@ impl Gen<'_> {
                 let kw = if g.mutable { "let mut" } else { "let" };
                 format!("{kw} {}: {t} = {value};", g.name)
             })
+            .chain(self.map_global.iter().map(|(name, kind, literal)| {
+                format!(
+                    "let mut {name}: map<{}, {}> = {literal};",
+                    kind.key,
+                    kind.value()
+                )
+            }))
             .collect()
     }
 
@@ -413,6 +427,11 @@ impl Gen<'_> {
         for (name, ty) in &logged {
             names.push(name);
             types.push(ty.clone());
+        }
+        // The global map's entries, in their order.
+        if let Some((name, kind, _)) = &self.map_global {
+            names.push(name);
+            types.push(format!("map<{}, {}>", kind.key, kind.value()));
         }
         let value = if names.len() == 1 {
             format!("({},)", names[0])

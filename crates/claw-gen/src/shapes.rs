@@ -8,7 +8,7 @@
 //! read again; calls that are a statement's whole value; and lists filled by one `push` a
 //! round, then read at indexes below the round count.
 
-use crate::context::{Gen, HEAP_CAP, UNKNOWN_LEN};
+use crate::context::{Gen, MapKind, HEAP_CAP, UNKNOWN_LEN};
 use crate::expr::prec;
 use crate::stmt::Place;
 use crate::types::{Int, Ty};
@@ -422,19 +422,13 @@ impl Gen<'_> {
         self.bind(var);
     }
 
-    /// A map filled, searched, changed and emptied in a loop, keys made from the round so
-    /// they repeat, then walked in insertion order into a `u32` that later code reads: every
-    /// key type, string or number values, literals with repeated keys, `m[k]` that may trap.
-    fn map_shape(&mut self) {
-        let rounds = self.rng.range(0, 14) as u64;
-        if !self.loop_fits(rounds + 1) {
-            return self.let_stmt();
-        }
-        let [m, acc, i, e, was, v] = [(); 6].map(|_| self.names.fresh(&mut self.rng));
+    /// The key and value types of a map, with keys made from a round number so that they
+    /// repeat (`spread` distinct ones). A `u64` key differs only above bit 32: a hash must
+    /// see those bits.
+    pub(crate) fn map_kind(&mut self) -> MapKind {
         let spread = self.rng.range(1, 7);
-        // The key type, a key made from round `#`, and a `u32` folded from key `k`. A `u64`
-        // key differs only above bit 32, a hash must see those bits.
-        let (key, make, fold): (&str, String, fn(&str) -> String) = match self.rng.below(6) {
+        let (key, make, fold): (&'static str, String, fn(&str) -> String) = match self.rng.below(6)
+        {
             0 => ("u8", format!("(# % {spread}) as u8"), |k| {
                 format!("{k} as u32")
             }),
@@ -458,25 +452,84 @@ impl Gen<'_> {
                 format!("match {k} {{ true => 7, false => 3 }}")
             }),
         };
-        let strings = self.rng.chance(40);
-        let (value, value_fold): (&str, fn(&str) -> String) = if strings {
-            ("string", |v| format!("{v}.len()"))
-        } else {
-            ("u32", |v| v.to_string())
-        };
-        let value_ty = if strings { Ty::Str } else { Ty::Int(Int::U32) };
-        self.begin_stmt();
-        let entries = self.rng.below(4);
-        let mut literal = Vec::new();
-        for n in 0..entries {
-            let k = make.replace('#', &(n * 2).to_string());
-            let v = self.expect(&value_ty, 1).text;
-            literal.push(format!("({k}): {v}"));
+        MapKind {
+            key,
+            make,
+            fold,
+            strings: self.rng.chance(40),
         }
-        self.line(format!(
-            "let mut {m}: map<{key}, {value}> = {{{}}};",
-            literal.join(", ")
-        ));
+    }
+
+    /// A map literal of `kind` with up to three entries, keys maybe repeated; constants
+    /// only when `constant` (a global's).
+    pub(crate) fn map_literal(&mut self, kind: &MapKind, constant: bool) -> String {
+        let mut entries = Vec::new();
+        for n in 0..self.rng.below(4) {
+            let key = kind.key_at(&(n * 2).to_string());
+            let value = if constant {
+                match kind.strings {
+                    true => format!("\"v{}\"", self.rng.below(100)),
+                    false => self.rng.below(1000).to_string(),
+                }
+            } else {
+                let ty = if kind.strings {
+                    Ty::Str
+                } else {
+                    Ty::Int(Int::U32)
+                };
+                self.expect(&ty, 1).text
+            };
+            // A global's key is a constant: the round folded in, no `%` left to compute.
+            let key = if constant {
+                self.constant_key(kind, n * 2)
+            } else {
+                key
+            };
+            entries.push(format!("({key}): {value}"));
+        }
+        format!("{{{}}}", entries.join(", "))
+    }
+
+    /// The key of round `n` as a literal.
+    fn constant_key(&mut self, kind: &MapKind, n: u64) -> String {
+        match kind.key {
+            "string" => format!("\"{}\"", n % 7),
+            "char" => format!("'{}'", ['a', 'ß', '√', 'z', '0', ' '][n as usize % 6]),
+            "bool" => (n % 2 == 0).to_string(),
+            "s64" => format!("{}", n as i64 % 5 - 3),
+            "u64" => format!("{}", (n % 5) * 4_294_967_296 + 7),
+            _ => format!("{}", n % 5),
+        }
+    }
+
+    /// A map filled, searched, changed and emptied in a loop, then walked in insertion order
+    /// into a `u32` that later code reads: a local map, or the program's global one.
+    fn map_shape(&mut self) {
+        let rounds = self.rng.range(0, 14) as u64;
+        if !self.loop_fits(rounds + 1) {
+            return self.let_stmt();
+        }
+        let [acc, i, e, was, v] = [(); 5].map(|_| self.names.fresh(&mut self.rng));
+        self.begin_stmt();
+        let (m, kind) = match self.map_global.clone() {
+            Some((name, kind, _)) if self.rng.chance(40) => (name, kind),
+            _ => {
+                let m = self.names.fresh(&mut self.rng);
+                let kind = self.map_kind();
+                let literal = self.map_literal(&kind, false);
+                self.line(format!(
+                    "let mut {m}: map<{}, {}> = {literal};",
+                    kind.key,
+                    kind.value()
+                ));
+                (m, kind)
+            }
+        };
+        let value_ty = if kind.strings {
+            Ty::Str
+        } else {
+            Ty::Int(Int::U32)
+        };
         self.line(format!("let mut {acc}: u32 = {m}.len();"));
         self.end_stmt();
         self.begin_stmt();
@@ -485,14 +538,14 @@ impl Gen<'_> {
         let old = self.enter_loop(rounds);
         for _ in 0..self.rng.range(1, 4) {
             self.begin_stmt();
-            let k = make.replace('#', &i);
+            let k = kind.key_at(&i);
             match self.rng.below(6) {
                 0 | 1 => {
                     let value = self.expect(&value_ty, 1).text;
                     self.open(format!("match {m}.insert({k}, {value}) {{"));
                     self.line(format!(
                         "some({was}) => {{ {acc} = {acc} * 3 + {}; }}",
-                        value_fold(&was)
+                        kind.value_fold(&was)
                     ));
                     self.line("none => {}");
                     self.close();
@@ -502,7 +555,7 @@ impl Gen<'_> {
                     self.open(format!("match {m}.remove({k}) {{"));
                     self.line(format!(
                         "some({was}) => {{ {acc} = {acc} * 5 + {}; }}",
-                        value_fold(&was)
+                        kind.value_fold(&was)
                     ));
                     self.line(format!("none => {{ {acc} += 1; }}"));
                     self.close();
@@ -511,12 +564,13 @@ impl Gen<'_> {
                 3 => self.line(format!(
                     "if {m}.contains-key({k}) {{ {acc} += {m}.len(); }}"
                 )),
-                4 if self.rng.chance(30) => {
-                    self.line(format!("{acc} += {};", value_fold(&format!("{m}[{k}]"))))
-                }
+                4 if self.rng.chance(30) => self.line(format!(
+                    "{acc} += {};",
+                    kind.value_fold(&format!("{m}[{k}]"))
+                )),
                 _ => {
                     self.open(format!("if let some({v}) = {m}.get({k}) {{"));
-                    self.line(format!("{acc} = {acc} ^ {};", value_fold(&v)));
+                    self.line(format!("{acc} = {acc} ^ {};", kind.value_fold(&v)));
                     self.close();
                     self.line("}");
                 }
@@ -531,8 +585,8 @@ impl Gen<'_> {
         let old = self.enter_loop(rounds + 4);
         self.line(format!(
             "{acc} = {acc} * 31 + {} + {};",
-            fold(&format!("{e}.0")),
-            value_fold(&format!("{e}.1"))
+            (kind.fold)(&format!("{e}.0")),
+            kind.value_fold(&format!("{e}.1"))
         ));
         self.leave_loop(old);
         self.close();

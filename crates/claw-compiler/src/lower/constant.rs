@@ -89,7 +89,12 @@ pub fn constant(
                     None => pairs.push((key, value)),
                 }
             }
-            Const::List(pairs.into_iter().map(|(k, v)| Const::Tuple(vec![k, v])).collect())
+            Const::List(
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| Const::Tuple(vec![k, v]))
+                    .collect(),
+            )
         }
         ExprKind::Tuple(items) => {
             Const::Tuple(items.iter().map(|&i| inner(i)).collect::<Option<_>>()?)

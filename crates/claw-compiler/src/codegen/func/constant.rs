@@ -157,7 +157,14 @@ fn lay_out_map(
     let base = end - 4 - 4 * slots;
     for (index, item) in items.iter().enumerate() {
         let at = 8 + index * size;
-        store(types, pair, item, strings, segment, &mut block[at..at + size]);
+        store(
+            types,
+            pair,
+            item,
+            strings,
+            segment,
+            &mut block[at..at + size],
+        );
         let ir::Const::Tuple(kv) = item else {
             unreachable!("a map's entry is a pair")
         };
