@@ -56,7 +56,9 @@ struct Guest {
 impl Guest {
     fn new(name: &str, src: &str, level: claw_compiler::OptLevel) -> Guest {
         let wasm = vals::compile(name, src, level).unwrap_or_else(|err| panic!("{err}"));
-        let engine = Engine::default();
+        let mut config = wasmtime::Config::new();
+        config.wasm_component_model_map(true);
+        let engine = Engine::new(&config).expect("an engine");
         let component = Component::new(&engine, &wasm).expect("wasmtime compiles the component");
         let linker = Linker::new(&engine);
         let mut store = Store::new(&engine, Watch::default());
@@ -223,5 +225,74 @@ fn a_global_list_that_only_grows_is_seen_growing() {
             after > before,
             "10,000 strings of 101 bytes fit in {before} pages?"
         );
+    }
+}
+
+/// A global map whose keys are set, set again (the old value given back and dropped, the
+/// key given again let go), removed, and cleared.
+const MAP: &str = r#"
+let mut table: map<string, string> = {"seed": "value"};
+
+export func set(k: string, v: string) -> u32 {
+    table.insert(k, v + "!");
+    return table.len();
+}
+
+export func unset(k: string) -> bool {
+    return match table.remove(k) {
+        some(_) => true,
+        none => false,
+    };
+}
+
+export func clear() {
+    table = {};
+}
+"#;
+
+/// Every other round removes every key one by one instead of clearing, so the next set
+/// finds the map empty with a block of its own.
+fn map_rounds(guest: &mut Guest, rounds: usize) {
+    let (set, unset, clear) = (guest.func("set"), guest.func("unset"), guest.func("clear"));
+    let text = |s: String| Val::String(s);
+    for round in 0..rounds {
+        for pass in 0..2 {
+            for n in 0..20 {
+                let args = [text(format!("key {n}")), text(format!("value {n} {pass}"))];
+                guest.call(set, &args);
+            }
+        }
+        if round % 2 == 1 {
+            guest.call(unset, &[text("seed".to_owned())]);
+            for n in 0..20 {
+                assert_eq!(
+                    guest.call(unset, &[text(format!("key {n}"))]),
+                    [Val::Bool(true)]
+                );
+            }
+            continue;
+        }
+        for n in (0..20).step_by(2) {
+            assert_eq!(
+                guest.call(unset, &[text(format!("key {n}"))]),
+                [Val::Bool(true)]
+            );
+        }
+        guest.call(clear, &[]);
+    }
+}
+
+#[test]
+fn a_global_map_set_removed_and_cleared_does_not_grow_memory() {
+    for level in vals::LEVELS {
+        let mut guest = Guest::new("map.claw", MAP, level);
+        map_rounds(&mut guest, 200);
+        let after_200 = guest.pages();
+        map_rounds(&mut guest, 2_000);
+        let after_2k = guest.pages();
+        eprintln!(
+            "map set/unset/clear: {after_200} pages after 200 rounds, {after_2k} after 2,200"
+        );
+        assert_eq!(after_200, after_2k, "memory keeps growing");
     }
 }

@@ -580,6 +580,16 @@ fn lookup(info: &ModuleInfo, map: TypeId, s: &Shape) -> (Vec<ValType>, Vec<ValTy
     (params, s.value_flat.clone(), code)
 }
 
+/// A global's value taken out (in the `option` in locals from `out`): nothing holds it now,
+/// so it goes to the scratch list with the call's other temporaries, as a list's popped
+/// element does.
+fn release_old(code: &mut Code, info: &ModuleInfo, s: &Shape, out: u32, global: bool) {
+    if global && info.types().in_memory(s.value) {
+        code.get(out + 1, s.value_flat.len());
+        emit_release(code, info, s.value);
+    }
+}
+
 /// Results `(ptr, len, option<V>)` of insert and remove: the locals `ptr`, `len`, then the
 /// option in locals from `out`.
 fn map_and_option(code: &mut Code, ptr: u32, len: u32, out: u32, option: &[ValType]) {
@@ -607,11 +617,13 @@ fn insert(
     code.zeros(&option);
     code.set(out, option.len());
     let from = Key::Map(MapOp::From(global), map);
-    // No block yet: one with room for four.
+    // No entries: a new block with room for four. A global's old one (emptied by
+    // `remove`) goes to the scratch list; static data and pointer 0 are left alone there.
+    code.extend([I::LocalGet(len), I::I32Eqz, I::If(BlockType::Empty)]);
+    if global {
+        code.extend([I::LocalGet(ptr), I::Call(info.helper(Helper::DeferFree))]);
+    }
     code.extend([
-        I::LocalGet(len),
-        I::I32Eqz,
-        I::If(BlockType::Empty),
         I::LocalGet(ptr),
         I::I32Const(0),
         I::I32Const(4),
@@ -644,6 +656,7 @@ fn insert(
     code.push(I::I32Const(1));
     emit_load(&mut code, info, s.value, addr, s.value_at);
     code.set(out, option.len());
+    release_old(&mut code, info, s, out, global);
     code.get(value, s.value_flat.len());
     emit_store(&mut code, info, s.value, addr, s.value_at);
     if global && types.in_memory(s.key) {
@@ -739,6 +752,7 @@ fn remove(
     code.push(I::I32Const(1));
     emit_load(&mut code, info, s.value, addr, s.value_at);
     code.set(out, option.len());
+    release_old(&mut code, info, s, out, global);
     if global && types.in_memory(s.key) {
         emit_load(&mut code, info, s.key, addr, 0);
         emit_release(&mut code, info, s.key);
