@@ -728,6 +728,53 @@ fn properties_shrink_every_kind_of_value_to_its_smallest_counterexample() {
 }
 
 #[test]
+fn properties_over_maps_hold_and_a_failing_one_shrinks_to_three_entries_that_replay() {
+    let file = "tests/test-files/maps.test.claw";
+    for seed in ["1", "2", "3"] {
+        let output = claw_test_at_root(&[file, "--seed", seed]);
+        assert_eq!(stderr(&output), "", "seed {seed}");
+        let report = report(&output);
+        assert!(
+            report.contains("test tests.lookups-find-every-entry ... ok (T)\n")
+                && report.contains("test tests.insert-then-remove ... ok (T)\n")
+                && report.ends_with("2 passed, 1 failed; finished in T\n"),
+            "{report}"
+        );
+        let failure = report
+            .lines()
+            .find(|line| line.contains(") failed: "))
+            .expect("a counterexample");
+        let call = failure
+            .strip_suffix(" failed: check failed at maps.test.claw:27:9: m.len() < 3")
+            .unwrap_or_else(|| panic!("{failure}"));
+        // Three entries, each value shrunk to 0, the keys as small as distinct keys can be.
+        let entries = call
+            .strip_prefix("fails-on-big-maps([")
+            .and_then(|rest| rest.strip_suffix("])"))
+            .unwrap_or_else(|| panic!("{call}"));
+        let mut keys: Vec<&str> = entries
+            .split("), (")
+            .map(|e| e.trim_matches(|c| c == '(' || c == ')'))
+            .map(|e| e.strip_suffix(", 0").unwrap_or_else(|| panic!("{e}")))
+            .collect();
+        keys.sort();
+        assert_eq!(keys, ["0", "1", "2"], "{call}");
+        // The counterexample replays with `claw run`, a map written as its entries.
+        let replay = Command::new(env!("CARGO_BIN_EXE_claw"))
+            .args(["run", file, "--invoke", &format!("tests.{call}")])
+            .current_dir(support::root())
+            .output()
+            .expect("claw runs");
+        assert_eq!(
+            String::from_utf8_lossy(&replay.stdout),
+            "err(\"check failed at maps.test.claw:27:9: m.len() < 3\")\n",
+            "{}",
+            String::from_utf8_lossy(&replay.stderr)
+        );
+    }
+}
+
+#[test]
 fn properties_of_calc_hold_in_c_and_python_and_find_the_broken_calcs_bugs() {
     let file = "examples/calc/calc.props.claw";
     for calc in [fixture("calc/calc-c.wasm"), fixture("calc/calc-py.wasm")] {
