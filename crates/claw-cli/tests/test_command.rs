@@ -728,6 +728,33 @@ fn properties_shrink_every_kind_of_value_to_its_smallest_counterexample() {
 }
 
 #[test]
+fn maps_cross_between_two_claw_components_both_ways() {
+    let dir = scratch("map-store");
+    let source = support::root().join("tests/test-files/map-store");
+    let built = Command::new(env!("CARGO_BIN_EXE_claw"))
+        .args(["build", "store.claw", "-o"])
+        .arg(dir.join("store.wasm"))
+        .current_dir(&source)
+        .output()
+        .expect("claw runs");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let with = format!("store={}", dir.join("store.wasm").display());
+    let output = claw_test(&source, &["store.test.claw", "--with", &with]);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(
+        report(&output),
+        "running 1 test from store.test.claw\n\
+         test tests.maps-cross-both-ways ... ok (T)\n\
+         \n\
+         1 passed, 0 failed; finished in T\n"
+    );
+}
+
+#[test]
 fn properties_over_maps_hold_and_a_failing_one_shrinks_to_three_entries_that_replay() {
     let file = "tests/test-files/maps.test.claw";
     for seed in ["1", "2", "3"] {
