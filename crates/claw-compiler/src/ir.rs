@@ -261,11 +261,12 @@ pub enum Builtin {
     },
     /// A float method that is one Wasm instruction, on its operands.
     Float(FloatOp),
-    /// `m.get(k)`: an `option` of the value.
+    /// `m.get(k)`: an `option` of the value. Its operands are the key, then the map: a map
+    /// is read in place, so the key (which may change it) is evaluated first.
     MapGet,
-    /// `m.contains-key(k)`
+    /// `m.contains-key(k)`, operands as `MapGet`'s.
     MapHas,
-    /// `m[k]`: the value; traps when the key is absent.
+    /// `m[k]`: the value; traps when the key is absent. Operands as `MapGet`'s.
     MapLookup,
     /// A map of a list of entries (a map literal's): a key given twice keeps its first
     /// place and its last value.

@@ -495,7 +495,7 @@ impl Gen<'_> {
         match kind.key {
             "string" => format!("\"{}\"", n % 7),
             "char" => format!("'{}'", ['a', 'ß', '√', 'z', '0', ' '][n as usize % 6]),
-            "bool" => (n % 2 == 0).to_string(),
+            "bool" => n.is_multiple_of(2).to_string(),
             "s64" => format!("{}", n as i64 % 5 - 3),
             "u64" => format!("{}", (n % 5) * 4_294_967_296 + 7),
             _ => format!("{}", n % 5),

@@ -217,6 +217,18 @@ impl Checker<'_> {
                     TypeDefKind::Map(key, value) => {
                         let key = self.wit_type(key, used_by);
                         let value = self.wit_type(value, used_by);
+                        if self.types.contains_handle(value) {
+                            let shown = self.type_name(value);
+                            self.error(
+                                Diagnostic::error(
+                                    "map-of-handles",
+                                    format!("a map cannot hold `{shown}`"),
+                                )
+                                .at(used_by.span, "this item's WIT type has such a map")
+                                .note("maps of resources are not supported yet; a `list` can hold them"),
+                            );
+                            return TypeId::ERROR;
+                        }
                         return self.types.map(key, value);
                     }
                     TypeDefKind::Option(some) => TypeDef::Option(self.wit_type(some, used_by)),

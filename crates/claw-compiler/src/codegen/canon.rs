@@ -19,6 +19,7 @@ pub fn align(types: &Types, ty: TypeId) -> u32 {
         TypeDef::Bool | TypeDef::U8 | TypeDef::S8 => 1,
         TypeDef::U16 | TypeDef::S16 => 2,
         TypeDef::U64 | TypeDef::S64 | TypeDef::F64 => 8,
+        TypeDef::String | TypeDef::List(_) | TypeDef::Map { .. } => 4,
         TypeDef::Unit | TypeDef::Error => 1,
         TypeDef::Var(_) => unreachable!("the checker resolves every type variable"),
         TypeDef::Flags { flags, .. } => flags_size(flags.len()).clamp(1, 4),

@@ -766,8 +766,9 @@ impl<'p> Machine<'p> {
             ExprKind::Index { base, index }
                 if facts.expr_res.get(id) == Some(&Res::Builtin(Builtin::Lookup)) =>
             {
-                let map = self.expr(frame, *base)?.list();
+                // The key first, then the map, as compiled code reads the map in place.
                 let key = self.expr(frame, *index)?;
+                let map = self.expr(frame, *base)?.list();
                 let at =
                     map_find(&map, &key).ok_or_else(|| Unwind::Trap(Trap::new("key not found")))?;
                 map.into_iter().nth(at).expect("found").pair().1
@@ -815,8 +816,8 @@ impl<'p> Machine<'p> {
                     Value::List(text.str().bytes().map(|b| Value::Int(b.into())).collect())
                 }
                 Some(Res::Builtin(builtin @ (Builtin::Get | Builtin::ContainsKey))) => {
-                    let map = self.expr(frame, *receiver)?.list();
                     let key = self.expr(frame, args[0])?;
+                    let map = self.expr(frame, *receiver)?.list();
                     let found = map_find(&map, &key);
                     match (builtin, found) {
                         (Builtin::ContainsKey, found) => Value::Bool(found.is_some()),

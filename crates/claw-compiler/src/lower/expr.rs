@@ -64,8 +64,9 @@ impl Lowerer<'_> {
             ExprKind::Index { base, index }
                 if facts.expr_res.get(id) == Some(&Res::Builtin(Builtin::Lookup)) =>
             {
-                let args = vec![self.operand(*base), self.expr(*index)];
-                K::Builtin(ir::Builtin::MapLookup, args)
+                // The key first, then the map: read in place, the map must not change after.
+                let key = self.expr(*index);
+                K::Builtin(ir::Builtin::MapLookup, vec![key, self.operand(*base)])
             }
             ExprKind::Path(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
                 if facts.moves.contains_idx(id) {
@@ -137,7 +138,9 @@ impl Lowerer<'_> {
                 // fresh (`fresh`), so a `mut` variable keeping it gets a copy of its own.
                 Some(Res::Builtin(Builtin::Bytes)) => K::Cast(Box::new(self.operand(*receiver))),
                 Some(Res::Builtin(builtin @ (Builtin::Get | Builtin::ContainsKey))) => {
-                    let args = vec![self.operand(*receiver), self.expr(args[0])];
+                    // The key first, then the map, which is read in place.
+                    let key = self.expr(args[0]);
+                    let args = vec![key, self.operand(*receiver)];
                     let builtin = match builtin {
                         Builtin::Get => ir::Builtin::MapGet,
                         _ => ir::Builtin::MapHas,

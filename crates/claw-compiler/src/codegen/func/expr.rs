@@ -111,14 +111,18 @@ impl Emitter<'_> {
                 builtin @ (Builtin::MapGet | Builtin::MapHas | Builtin::MapLookup),
                 args,
             ) => {
-                self.expr(&args[0]);
-                self.expr(&args[1]);
+                let (key, map) = (&args[0], &args[1]);
+                self.expr(key);
+                let key_flat = self.flat(key.ty);
+                let stashed = self.code.stash(&key_flat);
+                self.expr(map);
+                self.code.get(stashed, key_flat.len());
                 let op = match builtin {
                     Builtin::MapGet => MapOp::Get,
                     Builtin::MapLookup => MapOp::Lookup,
                     _ => MapOp::Find,
                 };
-                self.code.push(I::Call(info.func(Key::Map(op, args[0].ty))));
+                self.code.push(I::Call(info.func(Key::Map(op, map.ty))));
                 if *builtin == Builtin::MapHas {
                     self.code.extend([I::I32Const(-1), I::I32Ne]);
                 }
