@@ -20,7 +20,7 @@ use wasm_encoder::{BlockType, Instruction as I, ValType};
 use super::canon::{self, flat};
 use super::code::{mem, Code};
 use super::runtime::{Helper, Trap};
-use super::values::{emit_load, emit_release, emit_store};
+use super::values::{each_index, emit_load, emit_release, emit_store};
 use super::{Key, ModuleInfo};
 use crate::types::{TypeDef, TypeId, Types};
 
@@ -148,27 +148,22 @@ fn bounds(code: &mut Code, ptr: u32) -> (u32, u32) {
 /// murmur3's finalizer: every bit of `h` (on the stack) reaches the low bits the mask keeps.
 fn mix(code: &mut Code) {
     let h = code.local(ValType::I32);
-    code.extend([
-        I::LocalTee(h),
-        I::LocalGet(h),
-        I::I32Const(16),
-        I::I32ShrU,
-        I::I32Xor,
-        I::I32Const(0x85eb_ca6bu32 as i32),
-        I::I32Mul,
-        I::LocalTee(h),
-        I::LocalGet(h),
-        I::I32Const(13),
-        I::I32ShrU,
-        I::I32Xor,
-        I::I32Const(0xc2b2_ae35u32 as i32),
-        I::I32Mul,
-        I::LocalTee(h),
-        I::LocalGet(h),
-        I::I32Const(16),
-        I::I32ShrU,
-        I::I32Xor,
-    ]);
+    for (shift, multiplier) in [
+        (16, Some(0x85eb_ca6bu32)),
+        (13, Some(0xc2b2_ae35)),
+        (16, None),
+    ] {
+        code.extend([
+            I::LocalTee(h),
+            I::LocalGet(h),
+            I::I32Const(shift),
+            I::I32ShrU,
+            I::I32Xor,
+        ]);
+        if let Some(multiplier) = multiplier {
+            code.extend([I::I32Const(multiplier as i32), I::I32Mul]);
+        }
+    }
 }
 
 /// [`mix`], for keys laid out at compile time.
@@ -339,7 +334,7 @@ fn index(info: &ModuleInfo, map: TypeId, s: &Shape) -> (Vec<ValType>, Vec<ValTyp
     let mut code = Code::new(2);
     let (ptr, len) = (0, 1);
     let (base, slots) = bounds(&mut code, ptr);
-    let [read, write, entry, slot, found] = [0; 5].map(|_| code.local(ValType::I32));
+    let [write, entry, slot, found] = [0; 4].map(|_| code.local(ValType::I32));
     let key = code.locals(&s.key_flat);
     let value_size = canon::size(info.types(), s.value) as i32;
     code.extend([
@@ -350,76 +345,63 @@ fn index(info: &ModuleInfo, map: TypeId, s: &Shape) -> (Vec<ValType>, Vec<ValTyp
         I::I32Mul,
         I::MemoryFill(0),
         I::I32Const(0),
-        I::LocalSet(read),
-        I::I32Const(0),
         I::LocalSet(write),
-        I::Block(BlockType::Empty),
-        I::Loop(BlockType::Empty),
-        I::LocalGet(read),
-        I::LocalGet(len),
-        I::I32GeU,
-        I::BrIf(1),
     ]);
-    entry_at(&mut code, s, ptr, read);
-    code.push(I::LocalSet(entry));
-    emit_load(&mut code, info, s.key, entry, 0);
-    code.set(key, s.key_flat.len());
-    code.push(I::LocalGet(ptr));
-    code.get(key, s.key_flat.len());
-    code.extend([
-        I::Call(info.func(Key::Map(MapOp::Probe, map))),
-        I::LocalTee(slot),
-        I::I32Load(mem(0, 4)),
-        I::LocalTee(found),
-        I::If(BlockType::Empty),
-    ]);
-    // Seen before: the later value wins, in the first entry's place.
-    if value_size > 0 {
+    each_index(&mut code, len, |code, read| {
+        entry_at(code, s, ptr, read);
+        code.push(I::LocalSet(entry));
+        emit_load(code, info, s.key, entry, 0);
+        code.set(key, s.key_flat.len());
+        code.push(I::LocalGet(ptr));
+        code.get(key, s.key_flat.len());
         code.extend([
-            I::LocalGet(found),
+            I::Call(info.func(Key::Map(MapOp::Probe, map))),
+            I::LocalTee(slot),
+            I::I32Load(mem(0, 4)),
+            I::LocalTee(found),
+            I::If(BlockType::Empty),
+        ]);
+        // Seen before: the later value wins, in the first entry's place.
+        if value_size > 0 {
+            code.extend([
+                I::LocalGet(found),
+                I::I32Const(1),
+                I::I32Sub,
+                I::LocalSet(found),
+            ]);
+            entry_at(code, s, ptr, found);
+            code.extend([
+                I::I32Const(s.value_at as i32),
+                I::I32Add,
+                I::LocalGet(entry),
+                I::I32Const(s.value_at as i32),
+                I::I32Add,
+                I::I32Const(value_size),
+            ]);
+            copy_bytes(code);
+        }
+        code.extend([
+            I::Else,
+            I::LocalGet(write),
+            I::LocalGet(read),
+            I::I32Ne,
+            I::If(BlockType::Empty),
+        ]);
+        entry_at(code, s, ptr, write);
+        code.extend([I::LocalGet(entry), I::I32Const(s.size)]);
+        copy_bytes(code);
+        code.extend([
+            I::End,
+            I::LocalGet(slot),
+            I::LocalGet(write),
             I::I32Const(1),
-            I::I32Sub,
-            I::LocalSet(found),
-        ]);
-        entry_at(&mut code, s, ptr, found);
-        code.extend([
-            I::I32Const(s.value_at as i32),
             I::I32Add,
-            I::LocalGet(entry),
-            I::I32Const(s.value_at as i32),
-            I::I32Add,
-            I::I32Const(value_size),
+            I::LocalTee(write),
+            I::I32Store(mem(0, 4)),
+            I::End,
         ]);
-        copy_bytes(&mut code);
-    }
-    code.extend([
-        I::Else,
-        I::LocalGet(write),
-        I::LocalGet(read),
-        I::I32Ne,
-        I::If(BlockType::Empty),
-    ]);
-    entry_at(&mut code, s, ptr, write);
-    code.extend([I::LocalGet(entry), I::I32Const(s.size)]);
-    copy_bytes(&mut code);
-    code.extend([
-        I::End,
-        I::LocalGet(slot),
-        I::LocalGet(write),
-        I::I32Const(1),
-        I::I32Add,
-        I::LocalTee(write),
-        I::I32Store(mem(0, 4)),
-        I::End,
-        I::LocalGet(read),
-        I::I32Const(1),
-        I::I32Add,
-        I::LocalSet(read),
-        I::Br(0),
-        I::End,
-        I::End,
-        I::LocalGet(write),
-    ]);
+    });
+    code.push(I::LocalGet(write));
     (vec![ValType::I32; 2], vec![ValType::I32], code)
 }
 

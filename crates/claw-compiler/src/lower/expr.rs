@@ -577,15 +577,11 @@ impl Lowerer<'_> {
                 self.place_root(id).is_some() && self.mutable_root(id)
             }
             ExprKind::Str(_) | ExprKind::List(_) | ExprKind::Binary { .. } => built(),
-            ExprKind::Map(_) => {
-                types.as_laid_out(ty) != ty && {
-                    let entries = types.as_laid_out(ty);
-                    match types.def(entries) {
-                        TypeDef::List(pair) => !types.in_memory(*pair),
-                        _ => false,
-                    }
-                }
-            }
+            // A new block of entries, fresh as a list literal is.
+            ExprKind::Map(_) => match types.def(types.as_laid_out(ty)) {
+                TypeDef::List(pair) => !types.in_memory(*pair),
+                _ => false,
+            },
             _ => false,
         }
     }
