@@ -1,6 +1,9 @@
 //! Wraps the core module into a component with `wit-component`, the way every guest
 //! toolchain does: embed the world as metadata, then let the encoder build the component.
 
+mod names;
+
+pub use names::shorten as shorten_names;
 use wit_component::{ComponentEncoder, StringEncoding};
 
 use crate::diagnostics::Diagnostic;
