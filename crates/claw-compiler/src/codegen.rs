@@ -12,6 +12,7 @@ mod canon;
 mod code;
 mod debug;
 mod func;
+mod locals;
 pub(crate) mod map;
 mod runtime;
 mod values;

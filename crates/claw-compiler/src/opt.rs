@@ -6,6 +6,7 @@
 mod append;
 mod bounds;
 mod dead;
+mod drops;
 mod fold;
 mod inline;
 mod moves;
@@ -43,6 +44,7 @@ pub fn optimize(module: &mut Module, program: &Program, level: OptLevel) {
         }
         fold::run(func, types);
         dead::run(func);
+        drops::run(func);
         if full {
             moves::run(func, types);
             bounds::run(&mut func.body);

@@ -5,8 +5,6 @@ use wasm_encoder::{Function, Instruction as I, MemArg, ValType};
 pub struct Code {
     pub insts: Vec<I<'static>>,
     locals: Vec<ValType>,
-    // Only debug builds check that locals are written before they are read.
-    #[cfg_attr(not(debug_assertions), allow(dead_code))]
     params: u32,
     next: u32,
     /// Source offsets of the statements, by the index of their first instruction.
@@ -100,6 +98,7 @@ impl Code {
                 &self.insts[at.saturating_sub(12)..=at]
             );
         }
+        super::locals::optimize(&mut self.insts, self.params, self.locals.len() as u32);
         let (insts, marks) = peephole(std::mem::take(&mut self.insts), &self.marks);
         self.insts = insts;
         self.marks = marks;
@@ -122,7 +121,7 @@ impl Code {
 }
 
 /// Rewrites the stack shuffles code generation leaves behind into fewer instructions:
-/// `local.set x; local.get x` is `local.tee x`, a value stored into a local nothing reads is
+/// `nop`s go, a multiplication by 1 goes, `local.set x; local.get x` is `local.tee x`, a value stored into a local nothing reads is
 /// dropped instead, and a constant or a `local.get` that is dropped at once is not pushed.
 /// Each rewrite keeps the stack and every local that is read exactly as they were. The marks
 /// (statement starts) move with the instructions they point at.
@@ -144,6 +143,11 @@ fn peephole(
         let mut next = Some(inst);
         while let Some(inst) = next.take() {
             match (inst, out.last()) {
+                (I::Nop, _) => {}
+                // Scaling by an element size of 1.
+                (I::I32Mul, Some(I::I32Const(1))) => {
+                    out.pop();
+                }
                 (I::LocalGet(x), Some(I::LocalSet(y))) if x == *y => {
                     out.pop();
                     let count = reads.get_mut(&x).expect("a local.get was counted");
