@@ -47,7 +47,7 @@ fn check_file(path: &Path, bless: bool) -> Result<(), Failed> {
 
     let name = support::stem(path);
     let expectations = golden::parse_expectations(&text)?;
-    for level in golden::LEVELS {
+    for level in golden::ALL_LEVELS {
         let component = golden::compile_valid(&name, &text, Resolve::new(), level)?;
         golden::run_expectations(&component, &expectations)
             .map_err(|err| format!("at {level:?}: {err}"))?;

@@ -109,7 +109,7 @@ fn run_program(path: &Path, resolve: Resolve) -> Result<(), Failed> {
 fn run_text(name: &str, text: &str, resolve: Resolve) -> Result<(), Failed> {
     let expectations = golden::parse_expectations(text)?;
     let mut errors = Vec::new();
-    for level in golden::LEVELS {
+    for level in golden::ALL_LEVELS {
         let compiled = golden::compile_valid(name, text, resolve.clone(), level)
             .and_then(|component| golden::run_expectations(&component, &expectations));
         if let Err(err) = compiled {

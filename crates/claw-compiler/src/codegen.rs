@@ -127,6 +127,7 @@ pub struct ModuleInfo<'p> {
     /// no scratch list and no `cabi_realloc`.
     pub allocates: bool,
     registry: RefCell<Registry>,
+    shapes: RefCell<HashMap<String, TypeId>>,
 }
 
 struct Registry {
@@ -157,6 +158,16 @@ impl ModuleInfo<'_> {
         registry.index.insert(key, index);
         registry.pending.push((key, index));
         index
+    }
+
+    /// The first type seen of the same [`canon::shape`] as `ty`: the one whose load and
+    /// store helpers serve them all.
+    pub fn by_shape(&self, ty: TypeId) -> TypeId {
+        *self
+            .shapes
+            .borrow_mut()
+            .entry(canon::shape(self.types(), ty))
+            .or_insert(ty)
     }
 
     pub fn helper(&self, helper: Helper) -> u32 {
@@ -463,6 +474,7 @@ impl ModuleBuilder {
                 pending: Vec::new(),
                 index: HashMap::new(),
             }),
+            shapes: RefCell::new(HashMap::new()),
         };
 
         let mut functions = FunctionSection::new();

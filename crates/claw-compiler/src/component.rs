@@ -2,8 +2,9 @@
 //! toolchain does: embed the world as metadata, then let the encoder build the component.
 
 mod names;
+mod sections;
+mod wrappers;
 
-pub use names::shorten as shorten_names;
 use wit_component::{ComponentEncoder, StringEncoding};
 
 use crate::diagnostics::Diagnostic;
@@ -35,6 +36,27 @@ pub fn encode(
         .validate(true)
         .encode()
         .map_err(internal)
+}
+
+/// `component` made smaller without changing what it imports, exports or does: exported
+/// interfaces without their pass-through wrapper components, and the names that only link
+/// its parts together shortened. Claw's own output always validates after it; anything
+/// unexpected leaves the component as it was.
+pub fn shrink(component: &[u8]) -> Vec<u8> {
+    let unwrapped = wrappers::unwrap(component).unwrap_or_else(|| component.to_vec());
+    let shrunk = names::shorten(&unwrapped);
+    let checked = wasmparser::Validator::new_with_features(wasmparser::WasmFeatures::all())
+        .validate_all(&shrunk);
+    debug_assert!(
+        checked.is_ok(),
+        "a shrunk component does not validate: {:?}",
+        checked.as_ref().err()
+    );
+    if checked.is_ok() {
+        shrunk
+    } else {
+        component.to_vec()
+    }
 }
 
 /// `bytes` (a component or core module) without its custom sections, nested modules and

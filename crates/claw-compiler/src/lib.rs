@@ -113,7 +113,7 @@ pub fn compile_with(
     let mut component = component::encode(core.clone(), &program, &world)?;
     if options.opt_level == OptLevel::Os {
         component = component::strip_custom_sections(&component);
-        component = component::shorten_names(&component);
+        component = component::shrink(&component);
     }
     Ok(Compiled {
         component,

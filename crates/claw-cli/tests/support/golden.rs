@@ -72,6 +72,10 @@ pub fn parse_expectations(text: &str) -> Result<Vec<Expect>, String> {
 /// IR as lowered, and fully optimized.
 pub const LEVELS: [OptLevel; 2] = [OptLevel::O0, OptLevel::O2];
 
+/// The levels golden programs also run at: `-Os` besides, whose component is shaped
+/// differently (its internal names shortened) and whose inlining differs.
+pub const ALL_LEVELS: [OptLevel; 3] = [OptLevel::O0, OptLevel::O2, OptLevel::Os];
+
 /// Compiles `text` (reported as file `name`) at the default level, returning the component
 /// or the diagnostics.
 pub fn compile(name: &str, text: &str, resolve: Resolve) -> Result<Vec<u8>, Vec<Diagnostic>> {

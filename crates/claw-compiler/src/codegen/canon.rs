@@ -170,3 +170,47 @@ fn join(a: ValType, b: ValType) -> ValType {
 
 #[cfg(test)]
 mod tests;
+
+/// What a value of `ty` is in memory and in flat values, without names: two types with the
+/// same shape are loaded and stored by the same code (a handle is an `i32` whatever its
+/// resource, a record lies as the tuple of its fields), so helpers that only move a value
+/// between memory and the stack are made once per shape.
+pub fn shape(types: &Types, ty: TypeId) -> String {
+    let list = |items: &mut dyn Iterator<Item = Option<TypeId>>| {
+        items
+            .map(|item| item.map_or("_".to_string(), |t| shape(types, t)))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    match types.def(ty) {
+        TypeDef::Bool => "bool".into(),
+        TypeDef::U8 => "u8".into(),
+        TypeDef::U16 => "u16".into(),
+        TypeDef::U32 => "u32".into(),
+        TypeDef::U64 => "u64".into(),
+        TypeDef::S8 => "s8".into(),
+        TypeDef::S16 => "s16".into(),
+        TypeDef::S32 => "s32".into(),
+        TypeDef::S64 => "s64".into(),
+        TypeDef::F32 => "f32".into(),
+        TypeDef::F64 => "f64".into(),
+        TypeDef::String => "string".into(),
+        TypeDef::Char => "char".into(),
+        TypeDef::Resource { .. } | TypeDef::Borrow(_) => "handle".into(),
+        TypeDef::List(elem) => format!("list<{}>", shape(types, *elem)),
+        TypeDef::Map { entries, .. } => format!("map<{}>", shape(types, *entries)),
+        TypeDef::Option(t) => format!("option<{}>", shape(types, *t)),
+        TypeDef::Result { ok, err } => format!("result<{}>", list(&mut [*ok, *err].into_iter())),
+        TypeDef::Tuple(items) => format!("tuple<{}>", list(&mut items.iter().map(|&t| Some(t)))),
+        TypeDef::Record { fields, .. } => {
+            format!("tuple<{}>", list(&mut fields.iter().map(|&(_, t)| Some(t))))
+        }
+        TypeDef::Variant { cases, .. } => {
+            format!("variant<{}>", list(&mut cases.iter().map(|&(_, t)| t)))
+        }
+        TypeDef::Enum { cases, .. } => format!("enum<{}>", cases.len()),
+        TypeDef::Flags { flags, .. } => format!("flags<{}>", flags.len()),
+        // Never stored; kept apart from everything else.
+        TypeDef::Error | TypeDef::Unit | TypeDef::Var(_) => format!("#{ty:?}"),
+    }
+}

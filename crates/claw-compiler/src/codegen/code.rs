@@ -99,9 +99,13 @@ impl Code {
             );
         }
         super::locals::optimize(&mut self.insts, self.params, self.locals.len() as u32);
-        let (insts, marks) = peephole(std::mem::take(&mut self.insts), &self.marks);
-        self.insts = insts;
-        self.marks = marks;
+        // A rewrite can make another possible where it could not be seen the first time
+        // (a block taken apart around a `local.get` that follows a `local.set`).
+        for _ in 0..2 {
+            let (insts, marks) = peephole(std::mem::take(&mut self.insts), &self.marks);
+            self.insts = insts;
+            self.marks = marks;
+        }
         self.push(I::End);
         let mut function = Function::new_with_locals_types(self.locals.iter().copied());
         let mut lines = Vec::new();
@@ -121,10 +125,13 @@ impl Code {
 }
 
 /// Rewrites the stack shuffles code generation leaves behind into fewer instructions:
-/// `nop`s go, a multiplication by 1 goes, `local.set x; local.get x` is `local.tee x`, a value stored into a local nothing reads is
-/// dropped instead, and a constant or a `local.get` that is dropped at once is not pushed.
-/// Each rewrite keeps the stack and every local that is read exactly as they were. The marks
-/// (statement starts) move with the instructions they point at.
+/// `nop`s go, and so does code after a branch, a `return` or `unreachable` up to the end of
+/// its block; a multiplication by 1 goes; a negated comparison is the opposite one, and a
+/// branch on `x != 0` branches on `x`; `local.set x; local.get x` is `local.tee x`, a value
+/// stored into a local nothing reads is dropped instead, and a constant or a `local.get`
+/// that is dropped at once is not pushed. Each rewrite keeps the stack and every local that
+/// is read exactly as they were. The marks (statement starts) move with the instructions
+/// they point at.
 fn peephole(
     insts: Vec<I<'static>>,
     marks: &[(usize, u32)],
@@ -138,15 +145,73 @@ fn peephole(
     let mut out: Vec<I<'static>> = Vec::with_capacity(insts.len());
     // Where each instruction's code starts in `out`.
     let mut starts = Vec::with_capacity(insts.len() + 1);
+    // Inside code no path reaches: how many blocks deep in it.
+    let mut dead: Option<u32> = None;
+    // Where the blocks, loops and `if`s still open start in `out`.
+    let mut open: Vec<usize> = Vec::new();
     for inst in insts {
         starts.push(out.len());
-        let mut next = Some(inst);
-        while let Some(inst) = next.take() {
+        if let Some(depth) = &mut dead {
+            match &inst {
+                I::Block(_) | I::Loop(_) | I::If(_) => *depth += 1,
+                I::End | I::Else if *depth == 0 => dead = None,
+                I::End => *depth -= 1,
+                _ => {}
+            }
+            if dead.is_some() {
+                if let I::LocalGet(x) = inst {
+                    if let Some(count) = reads.get_mut(&x) {
+                        *count -= 1;
+                    }
+                }
+                continue;
+            }
+        }
+        let mut next = vec![inst];
+        while let Some(inst) = next.pop() {
             match (inst, out.last()) {
                 (I::Nop, _) => {}
-                // Scaling by an element size of 1.
-                (I::I32Mul, Some(I::I32Const(1))) => {
+                // `block (X; br_if 0; br n) end`, X pushing a condition and nothing else, is
+                // `X; i32.eqz; br_if n-1`.
+                (I::End, Some(I::Br(n)))
+                    if *n >= 1 && open.last().is_some_and(|&start| leaves_test(&out, start)) =>
+                {
+                    let n = *n;
+                    let start = open.pop().expect("checked");
+                    out.truncate(out.len() - 2);
+                    out.remove(start);
+                    for at in starts.iter_mut().rev() {
+                        if *at <= start {
+                            break;
+                        }
+                        *at -= 1;
+                    }
+                    next.extend([I::BrIf(n - 1), I::I32Eqz]);
+                }
+                // `br_if` and `if` test for nonzero.
+                (inst @ (I::BrIf(_) | I::If(_)), Some(I::I32Eqz))
+                    if matches!(out.get(out.len().wrapping_sub(2)), Some(I::I32Eqz)) =>
+                {
+                    out.truncate(out.len() - 2);
+                    next.push(inst);
+                }
+                // Scaling by an element size of 1, an offset of 0.
+                (I::I32Mul, Some(I::I32Const(1))) | (I::I32Add, Some(I::I32Const(0))) => {
                     out.pop();
+                }
+                (I::I32Eqz, Some(last)) if negated(last).is_some() => {
+                    let last = out.pop().expect("matched");
+                    next.push(negated(&last).expect("matched"));
+                }
+                (I::I32Eq, Some(I::I32Const(0))) => {
+                    out.pop();
+                    next.push(I::I32Eqz);
+                }
+                (inst @ (I::BrIf(_) | I::If(_)), Some(I::I32Ne))
+                    if matches!(out.get(out.len().wrapping_sub(2)), Some(I::I32Const(0))) =>
+                {
+                    out.truncate(out.len() - 2);
+                    next.push(inst);
                 }
                 (I::LocalGet(x), Some(I::LocalSet(y))) if x == *y => {
                     out.pop();
@@ -176,13 +241,13 @@ fn peephole(
                     out.push(set);
                 }
                 (I::LocalSet(x), _) if reads.get(&x).copied().unwrap_or(0) == 0 => {
-                    next = Some(I::Drop);
+                    next.push(I::Drop);
                 }
                 (I::LocalTee(x), _) if reads.get(&x).copied().unwrap_or(0) == 0 => {}
                 (I::Drop, Some(I::LocalTee(x))) => {
                     let x = *x;
                     out.pop();
-                    next = Some(I::LocalSet(x));
+                    next.push(I::LocalSet(x));
                 }
                 (I::Drop, Some(I::LocalGet(x))) => {
                     let x = *x;
@@ -197,8 +262,23 @@ fn peephole(
                 ) => {
                     out.pop();
                 }
-                (inst, _) => out.push(inst),
+                (inst, _) => {
+                    match inst {
+                        I::Block(_) | I::Loop(_) | I::If(_) => open.push(out.len()),
+                        I::End => {
+                            open.pop();
+                        }
+                        _ => {}
+                    }
+                    out.push(inst);
+                }
             }
+        }
+        if matches!(
+            out.last(),
+            Some(I::Br(_) | I::BrTable(..) | I::Return | I::Unreachable)
+        ) {
+            dead = Some(0);
         }
     }
     starts.push(out.len());
@@ -211,6 +291,76 @@ fn peephole(
         moved[k].0 = moved[k].0.min(moved[k + 1].0);
     }
     (out, moved)
+}
+
+/// The integer comparison that holds exactly when `test` does not.
+fn negated(test: &I<'static>) -> Option<I<'static>> {
+    Some(match test {
+        I::I32Eq => I::I32Ne,
+        I::I32Ne => I::I32Eq,
+        I::I32LtU => I::I32GeU,
+        I::I32GeU => I::I32LtU,
+        I::I32GtU => I::I32LeU,
+        I::I32LeU => I::I32GtU,
+        I::I32LtS => I::I32GeS,
+        I::I32GeS => I::I32LtS,
+        I::I32GtS => I::I32LeS,
+        I::I32LeS => I::I32GtS,
+        I::I64Eq => I::I64Ne,
+        I::I64Ne => I::I64Eq,
+        I::I64LtU => I::I64GeU,
+        I::I64GeU => I::I64LtU,
+        I::I64GtU => I::I64LeU,
+        I::I64LeU => I::I64GtU,
+        I::I64LtS => I::I64GeS,
+        I::I64GeS => I::I64LtS,
+        I::I64GtS => I::I64LeS,
+        I::I64LeS => I::I64GtS,
+        _ => return None,
+    })
+}
+
+/// Whether `out` from `start` is `block; X; br_if 0; br n` where X, straight-line code,
+/// leaves exactly one value (the test) on the block's empty stack.
+fn leaves_test(out: &[I<'static>], start: usize) -> bool {
+    use wasm_encoder::BlockType;
+    let len = out.len();
+    if !matches!(out[start], I::Block(BlockType::Empty))
+        || len < start + 4
+        || !matches!(out[len - 2], I::BrIf(0))
+    {
+        return false;
+    }
+    let mut height: i32 = 0;
+    for inst in &out[start + 1..len - 2] {
+        height += match inst {
+            I::LocalGet(_) | I::I32Const(_) | I::I64Const(_) => 1,
+            I::LocalTee(_)
+            | I::I32Eqz
+            | I::I64Eqz
+            | I::I32Load(_)
+            | I::I32Load8U(_)
+            | I::I32Load16U(_) => 0,
+            I::LocalSet(_)
+            | I::I32Eq
+            | I::I32Ne
+            | I::I32LtU
+            | I::I32GtU
+            | I::I32LeU
+            | I::I32GeU
+            | I::I64Eq
+            | I::I64Ne
+            | I::I32And
+            | I::I32Or
+            | I::I32Add
+            | I::I32Sub => -1,
+            _ => return false,
+        };
+        if height < 0 {
+            return false;
+        }
+    }
+    height == 1
 }
 
 pub fn zero(ty: ValType) -> I<'static> {

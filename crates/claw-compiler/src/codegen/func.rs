@@ -209,6 +209,23 @@ impl Emitter<'_> {
     /// `continue` branches to the end of `$next`, so the step still runs; without a step it
     /// branches straight back to the test.
     fn loop_stmt(&mut self, cond: Option<&ir::Expr>, body: &Block, step: &Block) {
+        if cond.is_none() && step.is_empty() && runs_once(body) {
+            // Never goes round: a block its `break`s leave (inlining writes a call with an
+            // early `return` so), the last one falling out of it.
+            self.open(I::Block(BlockType::Empty));
+            let exit = self.depth;
+            self.loops.push((exit, exit));
+            let (last, rest) = body.split_last().expect("ends in a jump");
+            for stmt in rest {
+                self.stmt(stmt);
+            }
+            if !matches!(last.kind, StmtKind::Break(0)) {
+                self.stmt(last);
+            }
+            self.loops.pop();
+            self.close();
+            return;
+        }
         self.open(I::Block(BlockType::Empty));
         let exit = self.depth;
         self.open(I::Loop(BlockType::Empty));
@@ -235,4 +252,20 @@ impl Emitter<'_> {
         self.close();
         self.close();
     }
+}
+
+/// Whether a loop body ends in a jump and never continues (a `continue` anywhere in it,
+/// even of an inner loop, counts: this is only for the loops inlining writes).
+fn runs_once(body: &Block) -> bool {
+    let ends_in_jump = matches!(
+        body.last().map(|s| &s.kind),
+        Some(StmtKind::Break(_) | StmtKind::Return(_))
+    );
+    let mut continues = false;
+    ir::walk(body, &mut |node| {
+        if let ir::Node::Stmt(stmt) = node {
+            continues |= matches!(stmt.kind, StmtKind::Continue(_));
+        }
+    });
+    ends_in_jump && !continues
 }

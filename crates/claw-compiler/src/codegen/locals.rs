@@ -1,6 +1,7 @@
 //! Two rewrites of a finished body's locals, before the peephole: a copy from one local into
-//! another, both written once, is undone by reading the first wherever the second was read;
-//! and a store that no later read can see is dropped. Code generation leaves many of both:
+//! another, both written once, is undone by reading the first wherever the second was read
+//! (and a local written once with a constant is read as the constant); and a store that no
+//! later read can see is dropped. Code generation leaves many of both:
 //! values are moved through fresh locals as they pass from one construct to the next, and a
 //! handle moved out of a variable is zeroed so that the drop at the end of its scope does
 //! nothing, even where nothing reads the variable again.
@@ -34,12 +35,27 @@ fn propagate_copies(insts: &mut [I<'static>], params: u32, total: usize) {
     // A parameter's one value is the argument; any other local's is its one write.
     let single = |x: u32| writes[x as usize] == u32::from(x >= params);
     let mut source: Vec<Option<u32>> = vec![None; total];
+    // Locals written once with a constant: their reads become the constant.
+    let mut constant: Vec<Option<I<'static>>> = vec![None; total];
     // What each stack slot pushed since the last instruction that is not a `local.get`,
     // `local.set` or `local.tee` holds: the local it was read from and where.
     let mut stack: Vec<Option<(u32, usize)>> = Vec::new();
     for at in 0..insts.len() {
         match insts[at] {
             I::LocalGet(x) => stack.push(Some((x, at))),
+            I::LocalSet(c)
+                if at > 0
+                    && single(c)
+                    && matches!(
+                        insts[at - 1],
+                        I::I32Const(_) | I::I64Const(_) | I::F32Const(_) | I::F64Const(_)
+                    ) =>
+            {
+                constant[c as usize] = Some(insts[at - 1].clone());
+                insts[at - 1] = I::Nop;
+                insts[at] = I::Nop;
+                stack.clear();
+            }
             I::LocalSet(c) => match stack.pop().flatten() {
                 Some((a, get)) if a != c && single(a) && single(c) => {
                     source[c as usize] = Some(a);
@@ -79,7 +95,11 @@ fn propagate_copies(insts: &mut [I<'static>], params: u32, total: usize) {
     };
     for inst in insts.iter_mut() {
         if let I::LocalGet(x) = inst {
-            *x = resolve(*x);
+            let x = resolve(*x);
+            *inst = match &constant[x as usize] {
+                Some(value) => value.clone(),
+                None => I::LocalGet(x),
+            };
         }
     }
 }
@@ -104,13 +124,45 @@ fn drop_dead_stores(insts: &mut [I<'static>], total: usize) {
         if !changed {
             for at in dead {
                 insts[at] = match insts[at] {
+                    // A constant or a read stored nowhere need not be pushed at all.
+                    I::LocalSet(_) if at > 0 && pure_push(&insts[at - 1]) => {
+                        insts[at - 1] = I::Nop;
+                        I::Nop
+                    }
                     I::LocalSet(_) => I::Drop,
                     _ => I::Nop,
                 };
             }
+            drop_pushes(insts);
             return;
         }
     }
+}
+
+/// A constant or a read that is dropped at once (`nop`s between) is not pushed.
+fn drop_pushes(insts: &mut [I<'static>]) {
+    let mut pushed: Vec<usize> = Vec::new();
+    for at in 0..insts.len() {
+        match insts[at] {
+            I::Nop => {}
+            I::Drop => match pushed.pop() {
+                Some(push) => {
+                    insts[push] = I::Nop;
+                    insts[at] = I::Nop;
+                }
+                None => pushed.clear(),
+            },
+            ref inst if pure_push(inst) => pushed.push(at),
+            _ => pushed.clear(),
+        }
+    }
+}
+
+fn pure_push(inst: &I<'static>) -> bool {
+    matches!(
+        inst,
+        I::LocalGet(_) | I::I32Const(_) | I::I64Const(_) | I::F32Const(_) | I::F64Const(_)
+    )
 }
 
 /// For each `end` and `else`, the index of the `block`, `loop` or `if` it belongs to.

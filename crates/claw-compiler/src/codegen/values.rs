@@ -137,7 +137,7 @@ pub fn emit_load(code: &mut Code, info: &ModuleInfo, ty: TypeId, addr: u32, offs
         }
         _ => {
             push_address(code, addr, offset);
-            code.push(I::Call(info.func(Key::Load(ty))));
+            code.push(I::Call(info.func(Key::Load(info.by_shape(ty)))));
         }
     }
 }
@@ -203,7 +203,7 @@ pub fn emit_store_from(
         _ => {
             push_address(code, addr, offset);
             code.get(value, flat.len());
-            code.push(I::Call(info.func(Key::Store(ty))));
+            code.push(I::Call(info.func(Key::Store(info.by_shape(ty)))));
         }
     }
 }

@@ -24,9 +24,10 @@ use wasm_encoder::{
     ImportSection, InstanceSection, ModuleArg,
 };
 use wasmparser::{
-    BinaryReader, ComponentAlias, ComponentExternalKind, ComponentInstance, ComponentTypeRef,
-    FromReader, Imports, Instance, SectionLimited,
+    ComponentAlias, ComponentExternalKind, ComponentInstance, ComponentTypeRef, Imports, Instance,
 };
+
+use super::sections::{encoded, plain, reader, section, sections};
 
 /// `component` with its internal names shortened, or as it is if it cannot be done safely.
 pub fn shorten(component: &[u8]) -> Vec<u8> {
@@ -188,23 +189,16 @@ impl Names {
                     section.alias(RoundtripReencoder.component_alias(alias).ok()?);
                     continue;
                 }
-                ComponentAlias::Outer { kind, .. }
-                    if matches!(
-                        kind,
+                ComponentAlias::Outer {
+                    kind:
                         wasmparser::ComponentOuterAliasKind::CoreModule
-                            | wasmparser::ComponentOuterAliasKind::Component
-                    ) =>
-                {
-                    return None;
+                        | wasmparser::ComponentOuterAliasKind::Component,
+                    ..
                 }
-                ComponentAlias::InstanceExport { kind, .. }
-                    if matches!(
-                        kind,
-                        ComponentExternalKind::Module | ComponentExternalKind::Component
-                    ) =>
-                {
-                    return None;
-                }
+                | ComponentAlias::InstanceExport {
+                    kind: ComponentExternalKind::Module | ComponentExternalKind::Component,
+                    ..
+                } => return None,
                 alias => alias,
             };
             section.alias(RoundtripReencoder.component_alias(alias).ok()?);
@@ -236,14 +230,6 @@ impl Names {
     }
 }
 
-/// A name without the options (`implements`, a version suffix) that re-encoding would lose.
-fn plain<'a>(name: &wasmparser::ComponentExternName<'a>) -> Option<&'a str> {
-    let bare = name.implements.is_none()
-        && name.version_suffix.is_none()
-        && name.external_id.is_none();
-    bare.then_some(name.name)
-}
-
 const ALPHANUMERIC: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const LOWERCASE: &[u8] = b"abcdefghijklmnopqrstuvwxyz";
 
@@ -260,36 +246,4 @@ fn short(mut n: usize, alphabet: &[u8]) -> String {
         n -= 1;
     }
     String::from_utf8(name).expect("ASCII")
-}
-
-/// The sections of a module or component after its 8-byte header, as (id, payload).
-fn sections(bytes: &[u8]) -> Option<Vec<(u8, &[u8])>> {
-    let mut reader = BinaryReader::new(bytes.get(8..)?, 8);
-    let mut out = Vec::new();
-    while !reader.eof() {
-        let id = reader.read_u8().ok()?;
-        let len = reader.read_var_u32().ok()? as usize;
-        out.push((id, reader.read_bytes(len).ok()?));
-    }
-    Some(out)
-}
-
-fn reader<'a, T: FromReader<'a>>(payload: &'a [u8]) -> Option<SectionLimited<'a, T>> {
-    SectionLimited::new(BinaryReader::new(payload, 0)).ok()
-}
-
-fn section(out: &mut Vec<u8>, id: u8, body: &[u8]) {
-    use wasm_encoder::Encode;
-    out.push(id);
-    body.len().encode(out);
-    out.extend_from_slice(body);
-}
-
-/// A section's payload, without the id and size `Encode` puts in front.
-fn encoded(section: &impl wasm_encoder::Encode) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    section.encode(&mut bytes);
-    let mut reader = BinaryReader::new(&bytes, 0);
-    reader.read_var_u32().expect("size");
-    bytes[reader.current_position()..].to_vec()
 }

@@ -352,12 +352,18 @@ impl Emitter<'_> {
                 I::LocalSet(end),
             ]);
         }
-        self.code
-            .extend([I::LocalGet(start), I::LocalGet(end), I::I32GtU]);
-        self.trap_if(Trap::IndexOutOfBounds);
+        // From the first element (`s[..n]`, `s[0..n]`), the start is neither past the end nor
+        // inside a character.
+        let from_first = matches!(args[1].kind, K::Const(ir::Const::Int(0)));
+        if !from_first {
+            self.code
+                .extend([I::LocalGet(start), I::LocalGet(end), I::I32GtU]);
+            self.trap_if(Trap::IndexOutOfBounds);
+        }
         if string {
             // A boundary inside the string must not be a continuation byte.
-            for at in [start, end] {
+            let bounds: &[u32] = if from_first { &[end] } else { &[start, end] };
+            for &at in bounds {
                 self.code.extend([
                     I::LocalGet(at),
                     I::LocalGet(list + 1),

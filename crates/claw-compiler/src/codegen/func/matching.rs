@@ -90,7 +90,7 @@ impl Emitter<'_> {
             self.code.push(self.br_if(at.first_arm - arm));
             self.decide(after, &at, &mut Vec::new());
         }
-        for arm in arms {
+        for (index, arm) in arms.iter().enumerate() {
             self.close();
             self.bind(&arm.pat, scrutinee.ty, value);
             self.block(&arm.body);
@@ -98,7 +98,10 @@ impl Emitter<'_> {
                 self.expr(body);
                 self.code.set(out, result.len());
             }
-            self.code.push(self.br(done));
+            // The last arm's block ends where `done` does.
+            if index + 1 < arms.len() {
+                self.code.push(self.br(done));
+            }
         }
         self.close();
         self.code.get(out, result.len());
@@ -149,15 +152,9 @@ impl Emitter<'_> {
         if let Some(table) = self.jump_table(ty, cases, default.is_some()) {
             // Outcomes that are all arms (or failures with somewhere to go): the table
             // branches straight to them.
-            let label = |next: &Decision| match next {
-                Decision::Arm(arm) => Some(at.first_arm - arm),
-                Decision::Guard(arm) => Some(at.guard(*arm)),
-                Decision::Fail => at.fail,
-                Decision::Switch { .. } => None,
-            };
             let direct: Option<Vec<u32>> = table
                 .iter()
-                .map(|&outcome| label(outcomes[outcome as usize]).map(|l| self.depth - l))
+                .map(|&outcome| target(outcomes[outcome as usize], at).map(|l| self.depth - l))
                 .collect();
             if let Some(direct) = direct {
                 let (last, rest) = direct.split_last().expect("a table has a default");
@@ -187,6 +184,13 @@ impl Emitter<'_> {
             cases.len() - 1
         };
         for (test, next) in &cases[..tested] {
+            if let Some(label) = target(next, at) {
+                // Straight to where the outcome goes when the test passes.
+                self.differs(test, ty, value);
+                self.code.push(I::I32Eqz);
+                self.code.push(self.br_if(label));
+                continue;
+            }
             self.open(I::Block(BlockType::Empty));
             let skip = self.depth;
             self.differs(test, ty, value);
@@ -435,5 +439,15 @@ fn binds(pat: &Pat) -> bool {
         Pat::Case(_, Some(payload)) => binds(payload),
         Pat::Tuple(items) => items.iter().any(binds),
         _ => false,
+    }
+}
+
+/// The label an outcome branches to, when it is nothing but a branch.
+fn target(next: &Decision, at: &Tree) -> Option<u32> {
+    match next {
+        Decision::Arm(arm) => Some(at.first_arm - arm),
+        Decision::Guard(arm) => Some(at.guard(*arm)),
+        Decision::Fail => at.fail,
+        Decision::Switch { .. } => None,
     }
 }
