@@ -23,7 +23,8 @@ use crate::types::TypeId;
 pub use decision::Decision;
 pub use print::print;
 pub use walk::{
-    arm_blocks_mut, walk, walk_expr, walk_mut, walk_stmt_exprs_mut, walk_stmts_mut, Node,
+    arm_blocks_mut, walk, walk_expr, walk_expr_mut, walk_mut, walk_stmt_exprs_mut, walk_stmts_mut,
+    Node,
 };
 
 /// The bodies of a program's functions and the values of its globals. Signatures, names and

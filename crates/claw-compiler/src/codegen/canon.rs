@@ -173,7 +173,8 @@ mod tests;
 
 /// What a value of `ty` is in memory and in flat values, without names: two types with the
 /// same shape are loaded and stored by the same code (a handle is an `i32` whatever its
-/// resource, a record lies as the tuple of its fields), so helpers that only move a value
+/// resource, a record lies as the tuple of its fields, an option or a result as a variant),
+/// so helpers that only move a value
 /// between memory and the stack are made once per shape.
 pub fn shape(types: &Types, ty: TypeId) -> String {
     let list = |items: &mut dyn Iterator<Item = Option<TypeId>>| {
@@ -199,8 +200,9 @@ pub fn shape(types: &Types, ty: TypeId) -> String {
         TypeDef::Resource { .. } | TypeDef::Borrow(_) => "handle".into(),
         TypeDef::List(elem) => format!("list<{}>", shape(types, *elem)),
         TypeDef::Map { entries, .. } => format!("map<{}>", shape(types, *entries)),
-        TypeDef::Option(t) => format!("option<{}>", shape(types, *t)),
-        TypeDef::Result { ok, err } => format!("result<{}>", list(&mut [*ok, *err].into_iter())),
+        // The Canonical ABI lays both out as the variants they are.
+        TypeDef::Option(t) => format!("variant<_,{}>", shape(types, *t)),
+        TypeDef::Result { ok, err } => format!("variant<{}>", list(&mut [*ok, *err].into_iter())),
         TypeDef::Tuple(items) => format!("tuple<{}>", list(&mut items.iter().map(|&t| Some(t)))),
         TypeDef::Record { fields, .. } => {
             format!("tuple<{}>", list(&mut fields.iter().map(|&(_, t)| Some(t))))

@@ -98,10 +98,11 @@ impl Code {
                 &self.insts[at.saturating_sub(12)..=at]
             );
         }
-        super::locals::optimize(&mut self.insts, self.params, self.locals.len() as u32);
-        // A rewrite can make another possible where it could not be seen the first time
-        // (a block taken apart around a `local.get` that follows a `local.set`).
+        // A rewrite can make another possible where it could not be seen the first time (a
+        // block taken apart around a `local.get` that follows a `local.set`, a copy that
+        // shows once `x - 0` is `x`): twice round is where more rounds stop paying.
         for _ in 0..2 {
+            super::locals::optimize(&mut self.insts, self.params, self.locals.len() as u32);
             let (insts, marks) = peephole(std::mem::take(&mut self.insts), &self.marks);
             self.insts = insts;
             self.marks = marks;
@@ -147,8 +148,9 @@ fn peephole(
     let mut starts = Vec::with_capacity(insts.len() + 1);
     // Inside code no path reaches: how many blocks deep in it.
     let mut dead: Option<u32> = None;
-    // Where the blocks, loops and `if`s still open start in `out`.
-    let mut open: Vec<usize> = Vec::new();
+    // Where the blocks, loops and `if`s still open start in `out`, and whether a branch
+    // goes to each one's label.
+    let mut open: Vec<(usize, bool)> = Vec::new();
     for inst in insts {
         starts.push(out.len());
         if let Some(depth) = &mut dead {
@@ -174,10 +176,13 @@ fn peephole(
                 // `block (X; br_if 0; br n) end`, X pushing a condition and nothing else, is
                 // `X; i32.eqz; br_if n-1`.
                 (I::End, Some(I::Br(n)))
-                    if *n >= 1 && open.last().is_some_and(|&start| leaves_test(&out, start)) =>
+                    if *n >= 1
+                        && open
+                            .last()
+                            .is_some_and(|&(start, _)| leaves_test(&out, start)) =>
                 {
                     let n = *n;
-                    let start = open.pop().expect("checked");
+                    let (start, _) = open.pop().expect("checked");
                     out.truncate(out.len() - 2);
                     out.remove(start);
                     for at in starts.iter_mut().rev() {
@@ -188,6 +193,21 @@ fn peephole(
                     }
                     next.extend([I::BrIf(n - 1), I::I32Eqz]);
                 }
+                // A block no branch leaves is only its contents.
+                (I::End, _)
+                    if open.last().is_some_and(|&(start, targeted)| {
+                        !targeted && matches!(out[start], I::Block(wasm_encoder::BlockType::Empty))
+                    }) =>
+                {
+                    let (start, _) = open.pop().expect("checked");
+                    unwrap_block(&mut out, start);
+                    for at in starts.iter_mut().rev() {
+                        if *at <= start {
+                            break;
+                        }
+                        *at -= 1;
+                    }
+                }
                 // `br_if` and `if` test for nonzero.
                 (inst @ (I::BrIf(_) | I::If(_)), Some(I::I32Eqz))
                     if matches!(out.get(out.len().wrapping_sub(2)), Some(I::I32Eqz)) =>
@@ -195,8 +215,10 @@ fn peephole(
                     out.truncate(out.len() - 2);
                     next.push(inst);
                 }
-                // Scaling by an element size of 1, an offset of 0.
-                (I::I32Mul, Some(I::I32Const(1))) | (I::I32Add, Some(I::I32Const(0))) => {
+                // Scaling by an element size of 1, an offset of 0, less 0.
+                (I::I32Mul, Some(I::I32Const(1)))
+                | (I::I32Add | I::I32Sub, Some(I::I32Const(0)))
+                | (I::I64Add | I::I64Sub, Some(I::I64Const(0))) => {
                     out.pop();
                 }
                 (I::I32Eqz, Some(last)) if negated(last).is_some() => {
@@ -263,10 +285,16 @@ fn peephole(
                     out.pop();
                 }
                 (inst, _) => {
-                    match inst {
-                        I::Block(_) | I::Loop(_) | I::If(_) => open.push(out.len()),
+                    match &inst {
+                        I::Block(_) | I::Loop(_) | I::If(_) => open.push((out.len(), false)),
                         I::End => {
                             open.pop();
+                        }
+                        I::Br(d) | I::BrIf(d) => target(&mut open, *d),
+                        I::BrTable(targets, default) => {
+                            for &d in targets.iter().chain([default]) {
+                                target(&mut open, d);
+                            }
                         }
                         _ => {}
                     }
@@ -291,6 +319,37 @@ fn peephole(
         moved[k].0 = moved[k].0.min(moved[k + 1].0);
     }
     (out, moved)
+}
+
+/// Notes that a branch goes to the label `depth` frames out.
+fn target(open: &mut [(usize, bool)], depth: u32) {
+    if let Some(index) = open.len().checked_sub(depth as usize + 1) {
+        open[index].1 = true;
+    }
+}
+
+/// Removes the `block` at `start` (its `end` is not pushed yet): branches inside it to
+/// labels further out now cross one label less.
+fn unwrap_block(out: &mut Vec<I<'static>>, start: usize) {
+    out.remove(start);
+    let mut depth = 0;
+    for inst in &mut out[start..] {
+        match inst {
+            I::Block(_) | I::Loop(_) | I::If(_) => depth += 1,
+            I::End => depth -= 1,
+            I::Br(d) | I::BrIf(d) if *d > depth => *d -= 1,
+            I::BrTable(targets, default) => {
+                let mut new: Vec<u32> = targets.to_vec();
+                for d in new.iter_mut().chain(std::iter::once(&mut *default)) {
+                    if *d > depth {
+                        *d -= 1;
+                    }
+                }
+                *targets = new.into();
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The integer comparison that holds exactly when `test` does not.

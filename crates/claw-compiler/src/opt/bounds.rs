@@ -3,6 +3,7 @@
 //! - `while i < xs.len() { … xs[i] … }` and `if i < xs.len() { … xs[i] … }`: in the
 //!   statements of the body up to the first one that could change `i` or the length of `xs`
 //!   (a `push`, `pop`, or a new value for `xs`);
+//! - `i < xs.len() && … xs[i] …`: on the right of the `&&`, when it can change nothing;
 //! - `for i in 0..xs.len() { … xs[i] … }`: anywhere in the body, when nothing in the loop
 //!   changes the length of `xs` (the bound is computed once, before the first round), since
 //!   only the loop's step changes `i`.
@@ -21,6 +22,30 @@ use claw_syntax::ast::BinaryOp;
 
 pub fn run(block: &mut Block) {
     run_with(block, &[]);
+    ir::walk_mut(block, &mut |expr| {
+        if let ExprKind::Binary(BinaryOp::And, lhs, rhs) = &mut expr.kind {
+            if let Some((i, Bound::Len(xs))) = test(lhs) {
+                if !mutates(rhs) {
+                    unchecked_in(rhs, i, xs);
+                }
+            }
+        }
+    });
+}
+
+/// Whether evaluating `expr` may change a local or a list's length: it holds statements
+/// (a `match`'s arms) or pushes to or pops from a list.
+fn mutates(expr: &Expr) -> bool {
+    let mut found = false;
+    ir::walk_expr(expr, &mut |node| {
+        if let ir::Node::Expr(e) = node {
+            found |= matches!(
+                e.kind,
+                ExprKind::Match(..) | ExprKind::Push(..) | ExprKind::Pop(..)
+            );
+        }
+    });
+    found
 }
 
 /// A list whose length is a local's value: `xs.len() == n`.
@@ -334,7 +359,21 @@ fn changes_len(block: &[Stmt], xs: Local) -> bool {
 
 /// Marks every `xs[i]` in `stmt` as needing no bounds check.
 fn unchecked(stmt: &mut Stmt, i: Index, xs: Local) {
-    let mut place = |place: &mut Place| {
+    walk_places(stmt, &mut checked_off(i, xs));
+}
+
+fn unchecked_in(expr: &mut Expr, i: Index, xs: Local) {
+    let mut place = checked_off(i, xs);
+    ir::walk_expr_mut(expr, &mut |expr| {
+        if let ExprKind::Read(read) = &mut expr.kind {
+            place(read)
+        }
+    });
+}
+
+/// Marks `xs[i]` in a place as needing no bounds check.
+fn checked_off(i: Index, xs: Local) -> impl FnMut(&mut Place) {
+    move |place: &mut Place| {
         if place.root != Var::Local(xs) {
             return;
         }
@@ -350,8 +389,7 @@ fn unchecked(stmt: &mut Stmt, i: Index, xs: Local) {
                 *checked = false;
             }
         }
-    };
-    walk_places(stmt, &mut place);
+    }
 }
 
 /// Calls `f` on every place inside `stmt`, nested blocks included: those read, pushed to or

@@ -317,13 +317,17 @@ impl Emitter<'_> {
                 self.close();
                 self.code.get(out, 3);
             }
-            K::Builtin(Builtin::Slice { inclusive }, args) => self.slice(ty, args, *inclusive),
+            K::Builtin(Builtin::Slice { inclusive }, args) => {
+                self.slice(ty, args, *inclusive, false)
+            }
             K::Unreachable => self.code.push(I::Unreachable),
         }
     }
 
     /// `(list, start, end)` of a slice: checks the range, then copies that part out.
-    fn slice(&mut self, ty: TypeId, args: &[Expr], inclusive: bool) {
+    /// `list[start..end]`: a copy of the elements, or with `view` the elements where they
+    /// are, for an import's argument (lowering copies them before anything can change them).
+    fn slice(&mut self, ty: TypeId, args: &[Expr], inclusive: bool, view: bool) {
         let info = self.info;
         let types = info.types();
         let string = types.def(ty) == &TypeDef::String;
@@ -383,6 +387,19 @@ impl Emitter<'_> {
                 ]);
                 self.trap_if(Trap::CharBoundary);
             }
+        }
+        if view {
+            self.code.extend([
+                I::LocalGet(list),
+                I::LocalGet(start),
+                I::I32Const(size),
+                I::I32Mul,
+                I::I32Add,
+                I::LocalGet(end),
+                I::LocalGet(start),
+                I::I32Sub,
+            ]);
+            return;
         }
         // The copy: (0, 0) when empty, as an empty list always is.
         let (len, new) = (self.code.local(ValType::I32), self.code.local(ValType::I32));
@@ -558,7 +575,20 @@ impl Emitter<'_> {
         let def = &program.funcs[func];
         let index = info.func_index[func];
         let imported = matches!(def.kind, FuncKind::Imported { .. });
-        for arg in args {
+        for (at, arg) in args.iter().enumerate() {
+            // A slice given to an import need not be copied when nothing evaluated after it
+            // can change the list it views.
+            if let K::Builtin(Builtin::Slice { inclusive }, parts) = &arg.kind {
+                let unchanged = args[at + 1..].iter().all(|later| {
+                    matches!(&later.kind, K::Const(_))
+                        || matches!(&later.kind, K::Read(place)
+                            if place.path.iter().all(|step| !matches!(step, ir::Step::Index(..))))
+                });
+                if imported && unchanged {
+                    self.slice(arg.ty, parts, *inclusive, true);
+                    continue;
+                }
+            }
             self.expr(arg);
         }
         if !imported {
