@@ -158,6 +158,42 @@ fn hello_answers_and_logs() {
     assert_eq!(rest, ["stopped"]);
 }
 
+/// The smallest build of the hello service (`-Os --strip`) stays within 5,000 bytes, and
+/// is still the same service: served, it answers as the source does, and its world still
+/// reads as WIT (what `jco` and `wasm-tools component wit` need).
+#[test]
+fn the_smallest_hello_is_at_most_5000_bytes_and_still_serves() {
+    let dir = std::env::temp_dir().join(format!("claw-serve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("hello-smallest.wasm");
+    let build = Command::new(env!("CARGO_BIN_EXE_claw"))
+        .args(["build", "examples/http/hello.claw", "-Os", "--strip", "-o"])
+        .arg(&out)
+        .current_dir(support::root())
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{build:?}");
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.len() <= 5000, "hello.claw is {} bytes", bytes.len());
+    let wit_component::DecodedWasm::Component(resolve, world) =
+        wit_component::decode(&bytes).expect("the world decodes")
+    else {
+        panic!("a component");
+    };
+    let world = &resolve.worlds[world];
+    let exports: Vec<String> = world
+        .exports
+        .keys()
+        .map(|key| resolve.name_world_key(key))
+        .collect();
+    assert_eq!(exports, ["wasi:http/incoming-handler@0.2.0"]);
+    let server = Server::start(&[out.to_str().unwrap()]);
+    assert_eq!(server.get("/"), (200, "Hello from Claw\n".to_owned()));
+    assert_eq!(server.get("/a?b"), (404, "not found\n".to_owned()));
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn echo_sends_back_method_path_header_and_body() {
     let server = Server::start(&["examples/http/echo.claw"]);
