@@ -597,7 +597,9 @@ impl Gen<'_> {
         self.bind(var);
     }
 
-    /// `if i < xs.len() { … xs[i] … }` with `i` any `u32` in scope.
+    /// `if i < xs.len() { … xs[i] … }` with `i` any `u32` in scope; sometimes the element is
+    /// read on the right of the test's `&&` too (where the test proves it in bounds), or an
+    /// element past it is (where it does not).
     fn index_if(&mut self) {
         let indexes: Vec<String> = self
             .visible()
@@ -614,7 +616,14 @@ impl Gen<'_> {
             unreachable!("a list")
         };
         self.begin_stmt();
-        self.open(format!("if {i} < {xs}.len() {{"));
+        let test = match self.rng.range(0, 4) {
+            0 if matches!(*elem, Ty::Int(_)) => format!("{i} < {xs}.len() && {xs}[{i}] >= {xs}[0]"),
+            1 if matches!(*elem, Ty::Int(_)) => {
+                format!("{i} < {xs}.len() && {xs}[{i} / 2 + 1] != {xs}[{i}]")
+            }
+            _ => format!("{i} < {xs}.len()"),
+        };
+        self.open(format!("if {test} {{"));
         self.end_stmt();
         self.read_element(&xs, &i, &elem, None);
         self.some_stmts(0, 1, 0);
