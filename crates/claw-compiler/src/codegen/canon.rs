@@ -184,19 +184,6 @@ pub fn shape(types: &Types, ty: TypeId) -> String {
             .join(",")
     };
     match types.def(ty) {
-        TypeDef::Bool => "bool".into(),
-        TypeDef::U8 => "u8".into(),
-        TypeDef::U16 => "u16".into(),
-        TypeDef::U32 => "u32".into(),
-        TypeDef::U64 => "u64".into(),
-        TypeDef::S8 => "s8".into(),
-        TypeDef::S16 => "s16".into(),
-        TypeDef::S32 => "s32".into(),
-        TypeDef::S64 => "s64".into(),
-        TypeDef::F32 => "f32".into(),
-        TypeDef::F64 => "f64".into(),
-        TypeDef::String => "string".into(),
-        TypeDef::Char => "char".into(),
         TypeDef::Resource { .. } | TypeDef::Borrow(_) => "handle".into(),
         TypeDef::List(elem) => format!("list<{}>", shape(types, *elem)),
         TypeDef::Map { entries, .. } => format!("map<{}>", shape(types, *entries)),
@@ -214,5 +201,7 @@ pub fn shape(types: &Types, ty: TypeId) -> String {
         TypeDef::Flags { flags, .. } => format!("flags<{}>", flags.len()),
         // Never stored; kept apart from everything else.
         TypeDef::Error | TypeDef::Unit | TypeDef::Var(_) => format!("#{ty:?}"),
+        // A scalar or a string: its name is its shape.
+        _ => types.name(ty),
     }
 }
