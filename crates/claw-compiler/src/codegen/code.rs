@@ -137,10 +137,15 @@ fn peephole(
     insts: Vec<I<'static>>,
     marks: &[(usize, u32)],
 ) -> (Vec<I<'static>>, Vec<(usize, u32)>) {
-    let mut reads: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    // How many times each local is read, by index.
+    let mut reads: Vec<usize> = Vec::new();
     for inst in &insts {
         if let I::LocalGet(x) = inst {
-            *reads.entry(*x).or_default() += 1;
+            let x = *x as usize;
+            if reads.len() <= x {
+                reads.resize(x + 1, 0);
+            }
+            reads[x] += 1;
         }
     }
     let mut out: Vec<I<'static>> = Vec::with_capacity(insts.len());
@@ -162,7 +167,7 @@ fn peephole(
             }
             if dead.is_some() {
                 if let I::LocalGet(x) = inst {
-                    if let Some(count) = reads.get_mut(&x) {
+                    if let Some(count) = reads.get_mut(x as usize) {
                         *count -= 1;
                     }
                 }
@@ -237,7 +242,7 @@ fn peephole(
                 }
                 (I::LocalGet(x), Some(I::LocalSet(y))) if x == *y => {
                     out.pop();
-                    let count = reads.get_mut(&x).expect("a local.get was counted");
+                    let count = reads.get_mut(x as usize).expect("a local.get was counted");
                     *count -= 1;
                     // Read nowhere else: the value just stays on the stack.
                     if *count > 0 {
@@ -255,17 +260,17 @@ fn peephole(
                     let set = out.pop().expect("matched");
                     let b = out.pop().expect("matched");
                     if let Some(I::LocalGet(a)) = out.pop() {
-                        if let Some(count) = reads.get_mut(&a) {
+                        if let Some(count) = reads.get_mut(a as usize) {
                             *count -= 1;
                         }
                     }
                     out.push(b);
                     out.push(set);
                 }
-                (I::LocalSet(x), _) if reads.get(&x).copied().unwrap_or(0) == 0 => {
+                (I::LocalSet(x), _) if reads.get(x as usize).copied().unwrap_or(0) == 0 => {
                     next.push(I::Drop);
                 }
-                (I::LocalTee(x), _) if reads.get(&x).copied().unwrap_or(0) == 0 => {}
+                (I::LocalTee(x), _) if reads.get(x as usize).copied().unwrap_or(0) == 0 => {}
                 (I::Drop, Some(I::LocalTee(x))) => {
                     let x = *x;
                     out.pop();
@@ -274,7 +279,7 @@ fn peephole(
                 (I::Drop, Some(I::LocalGet(x))) => {
                     let x = *x;
                     out.pop();
-                    if let Some(count) = reads.get_mut(&x) {
+                    if let Some(count) = reads.get_mut(x as usize) {
                         *count -= 1;
                     }
                 }

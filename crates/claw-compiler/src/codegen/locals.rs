@@ -19,9 +19,9 @@ pub fn optimize(insts: &mut [I<'static>], params: u32, locals: u32) {
     let total = (params + locals) as usize;
     // A dead store may be the second write that keeps a copy from being seen as one, and
     // undoing copies leaves more stores dead.
-    drop_dead_stores(insts, total);
+    drop_dead_stores(insts);
     propagate_copies(insts, params, total);
-    drop_dead_stores(insts, total);
+    drop_dead_stores(insts);
 }
 
 /// Reads of a local that only ever holds a copy of another read that other.
@@ -116,11 +116,11 @@ fn forget(stack: &mut [Option<(u32, usize)>], local: u32) {
 /// A `local.set` whose value no read can see becomes a `drop` (a `local.tee`'s, a `nop`).
 /// Liveness is computed backwards over the structured control flow; a loop's start is
 /// where its branches go, so its live set is iterated to a fixed point.
-fn drop_dead_stores(insts: &mut [I<'static>], total: usize) {
+fn drop_dead_stores(insts: &mut [I<'static>]) {
     let opener = openers(insts);
-    let mut loop_live: Vec<Option<Bits>> = vec![None; insts.len()];
+    let mut loop_live: Vec<Option<Live>> = vec![None; insts.len()];
     loop {
-        let (changed, dead) = liveness(insts, &opener, &mut loop_live, total);
+        let (changed, dead) = liveness(insts, &opener, &mut loop_live);
         if !changed {
             for at in dead {
                 insts[at] = match insts[at] {
@@ -182,55 +182,59 @@ fn openers(insts: &[I<'static>]) -> Vec<usize> {
 
 struct Frame {
     /// Live where a branch to this frame's label goes.
-    label: Bits,
+    label: Live,
     /// Live just after the frame's `end`.
-    after: Bits,
+    after: Live,
     /// For an `if`, live at the start of its `else` branch.
-    otherwise: Option<Bits>,
+    otherwise: Option<Live>,
 }
 
 /// One backward pass: whether a loop's live set grew, and the stores nothing reads.
 fn liveness(
     insts: &[I<'static>],
     opener: &[usize],
-    loop_live: &mut [Option<Bits>],
-    total: usize,
+    loop_live: &mut [Option<Live>],
 ) -> (bool, Vec<usize>) {
-    let empty = Bits::new(total);
+    let empty = Live(Vec::new());
     let mut frames: Vec<Frame> = Vec::new();
-    let mut live = empty.clone();
+    // Frames popped, kept for their sets' memory.
+    let mut spare: Vec<Frame> = Vec::new();
+    let mut live = Live(Vec::new());
     let mut changed = false;
     let mut dead = Vec::new();
-    let label = |frames: &[Frame], depth: u32| -> Bits {
-        // A branch past every frame leaves the function, where no local is read.
-        match frames.len().checked_sub(depth as usize + 1) {
-            Some(index) => frames[index].label.clone(),
-            None => Bits::new(total),
-        }
-    };
+    // Where a branch `depth` frames out goes; past every frame it leaves the function,
+    // where no local is read.
+    fn label(frames: &[Frame], depth: u32) -> Option<&Live> {
+        let index = frames.len().checked_sub(depth as usize + 1)?;
+        Some(&frames[index].label)
+    }
     for at in (0..insts.len()).rev() {
         match &insts[at] {
             I::End => {
                 let start = opener[at];
-                let label = match insts[start] {
-                    I::Loop(_) => loop_live[start].clone().unwrap_or_else(|| empty.clone()),
-                    _ => live.clone(),
-                };
-                frames.push(Frame {
-                    label,
-                    after: live.clone(),
+                let mut frame = spare.pop().unwrap_or(Frame {
+                    label: Live(Vec::new()),
+                    after: Live(Vec::new()),
                     otherwise: None,
                 });
+                match insts[start] {
+                    I::Loop(_) => frame
+                        .label
+                        .0
+                        .clone_from(&loop_live[start].as_ref().unwrap_or(&empty).0),
+                    _ => frame.label.0.clone_from(&live.0),
+                }
+                frame.after.0.clone_from(&live.0);
+                frame.otherwise = None;
+                frames.push(frame);
             }
             I::Else => {
                 let frame = frames.last_mut().expect("an `else` inside an `if`");
                 frame.otherwise = Some(std::mem::replace(&mut live, frame.after.clone()));
             }
-            I::Block(_) => {
-                frames.pop();
-            }
+            I::Block(_) => spare.extend(frames.pop()),
             I::Loop(_) => {
-                frames.pop();
+                spare.extend(frames.pop());
                 if loop_live[at].as_ref() != Some(&live) {
                     loop_live[at] = Some(live.clone());
                     changed = true;
@@ -239,16 +243,20 @@ fn liveness(
             I::If(_) => {
                 let frame = frames.pop().expect("balanced `end`s");
                 live.union(frame.otherwise.as_ref().unwrap_or(&frame.after));
+                spare.push(frame);
             }
-            I::Br(depth) => live = label(&frames, *depth),
-            I::BrIf(depth) => live.union(&label(&frames, *depth)),
+            I::Br(depth) => live
+                .0
+                .clone_from(&label(&frames, *depth).unwrap_or(&empty).0),
+            I::BrIf(depth) => live.union(label(&frames, *depth).unwrap_or(&empty)),
             I::BrTable(targets, default) => {
-                live = label(&frames, *default);
+                live.0
+                    .clone_from(&label(&frames, *default).unwrap_or(&empty).0);
                 for depth in targets.iter() {
-                    live.union(&label(&frames, *depth));
+                    live.union(label(&frames, *depth).unwrap_or(&empty));
                 }
             }
-            I::Return | I::Unreachable => live = empty.clone(),
+            I::Return | I::Unreachable => live.0.clear(),
             I::LocalGet(x) => live.insert(*x),
             I::LocalSet(x) | I::LocalTee(x) => {
                 if !live.contains(*x) {
@@ -262,29 +270,31 @@ fn liveness(
     (changed, dead)
 }
 
+/// A set of locals, kept sorted. Few locals are live at any one point, even in a function
+/// with thousands of them (inlining makes such), so the set is as small as that.
 #[derive(Clone, PartialEq, Eq)]
-struct Bits(Vec<u64>);
+struct Live(Vec<u32>);
 
-impl Bits {
-    fn new(size: usize) -> Bits {
-        Bits(vec![0; size.div_ceil(64)])
-    }
-
+impl Live {
     fn insert(&mut self, x: u32) {
-        self.0[x as usize / 64] |= 1 << (x % 64);
+        if let Err(at) = self.0.binary_search(&x) {
+            self.0.insert(at, x);
+        }
     }
 
     fn remove(&mut self, x: u32) {
-        self.0[x as usize / 64] &= !(1 << (x % 64));
+        if let Ok(at) = self.0.binary_search(&x) {
+            self.0.remove(at);
+        }
     }
 
     fn contains(&self, x: u32) -> bool {
-        self.0[x as usize / 64] & (1 << (x % 64)) != 0
+        self.0.binary_search(&x).is_ok()
     }
 
-    fn union(&mut self, other: &Bits) {
-        for (a, b) in self.0.iter_mut().zip(&other.0) {
-            *a |= b;
+    fn union(&mut self, other: &Live) {
+        for &x in &other.0 {
+            self.insert(x);
         }
     }
 }
