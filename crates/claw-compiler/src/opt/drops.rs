@@ -56,7 +56,14 @@ fn stmt(stmt: &mut ir::Stmt, moved: &mut Moved) -> bool {
             }
         }
     }
-    let written = writes(stmt);
+    // An `if` is walked branch by branch, and a jump writes nothing: only the others need
+    // their writes collected (a walk of everything under the statement).
+    let written = match stmt.kind {
+        StmtKind::If { .. } | StmtKind::Break(_) | StmtKind::Continue(_) | StmtKind::Return(_) => {
+            HashSet::new()
+        }
+        _ => writes(stmt),
+    };
     match &mut stmt.kind {
         StmtKind::If {
             cond,
@@ -67,7 +74,10 @@ fn stmt(stmt: &mut ir::Stmt, moved: &mut Moved) -> bool {
                 Cond::Expr(value) | Cond::Let(_, value, _) => &*value,
             };
             takes(value, set);
-            // The branches' own writes are seen by walking them.
+            // The branches' own writes are seen by walking them; the condition's are here.
+            let mut in_cond = HashSet::new();
+            ir::walk_expr(value, &mut |node| note_write(node, &mut in_cond));
+            set.retain(|x| !in_cond.contains(x));
             if let Cond::Let(pat, ..) = cond {
                 for x in bound(pat) {
                     set.remove(&x);
@@ -179,26 +189,29 @@ fn place_takes(place: &Place, set: &mut HashSet<Local>) {
 fn writes(stmt: &ir::Stmt) -> HashSet<Local> {
     let mut out = HashSet::new();
     ir::walk(std::slice::from_ref(stmt), &mut |node| {
-        let written = match node {
-            Node::Stmt(stmt) => match &stmt.kind {
-                StmtKind::Let(x, _) => Some(Var::Local(*x)),
-                StmtKind::Assign { place, .. } | StmtKind::Compound { place, .. } => {
-                    Some(place.root)
-                }
-                _ => None,
-            },
-            Node::Expr(expr) => match &expr.kind {
-                ExprKind::Push(place, ..) | ExprKind::Pop(place, _) => Some(place.root),
-                _ => None,
-            },
-            Node::Pat(Pat::Bind(x)) => Some(Var::Local(*x)),
-            Node::Pat(_) => None,
-        };
-        if let Some(Var::Local(x)) = written {
-            out.insert(x);
-        }
+        note_write(node, &mut out)
     });
     out
+}
+
+/// Adds the variable a statement, expression or pattern writes or binds, if any.
+fn note_write(node: Node, out: &mut HashSet<Local>) {
+    let written = match node {
+        Node::Stmt(stmt) => match &stmt.kind {
+            StmtKind::Let(x, _) => Some(Var::Local(*x)),
+            StmtKind::Assign { place, .. } | StmtKind::Compound { place, .. } => Some(place.root),
+            _ => None,
+        },
+        Node::Expr(expr) => match &expr.kind {
+            ExprKind::Push(place, ..) | ExprKind::Pop(place, _) => Some(place.root),
+            _ => None,
+        },
+        Node::Pat(Pat::Bind(x)) => Some(Var::Local(*x)),
+        Node::Pat(_) => None,
+    };
+    if let Some(Var::Local(x)) = written {
+        out.insert(x);
+    }
 }
 
 /// The variables a pattern binds.

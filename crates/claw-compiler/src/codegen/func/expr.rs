@@ -356,7 +356,7 @@ impl Emitter<'_> {
                 I::LocalSet(end),
             ]);
         }
-        // From the first element (`s[..n]`, `s[0..n]`), the start is neither past the end nor
+        // From the first element (`s[0..n]`), the start is neither past the end nor
         // inside a character.
         let from_first = matches!(args[1].kind, K::Const(ir::Const::Int(0)));
         if !from_first {
