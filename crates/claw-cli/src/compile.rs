@@ -10,7 +10,6 @@ use anyhow::anyhow;
 use claw_compiler::{Compiled, Diagnostic, Resolve};
 use claw_syntax::FileId;
 
-use crate::render::Renderer;
 use crate::term::{Reported, Term};
 
 /// The one file a command works on.
@@ -176,12 +175,7 @@ fn wit_error_detail(resolve: &Resolve, err: &anyhow::Error) -> String {
     }
 }
 
-/// How many diagnostics [`report`] prints; past the first hundred a reader learns nothing new,
-/// and a file of garbage would otherwise bury the terminal.
-pub const MAX_SHOWN: usize = 100;
-
-/// Prints `diagnostics` (the first [`MAX_SHOWN`] of them, then a line counting the rest) and the
-/// summary line, returning the error that makes `main` exit 1.
+/// Prints `diagnostics` and the summary line, returning the error that makes `main` exit 1.
 fn report(source: &SourceFile, diagnostics: &[Diagnostic], term: &Term) -> anyhow::Error {
     report_as("compile", source, diagnostics, term)
 }
@@ -193,24 +187,8 @@ pub fn report_as(
     diagnostics: &[Diagnostic],
     term: &Term,
 ) -> anyhow::Error {
-    let name = source.name();
-    // Phases report in their own order (all syntax errors, then type errors); readers want them
-    // top to bottom. The sort is stable, so diagnostics at one place keep the compiler's order.
-    let mut diagnostics: Vec<&Diagnostic> = diagnostics.iter().collect();
-    diagnostics.sort_by_key(|d| d.primary.as_ref().map(|label| label.span.start));
-    let renderer = Renderer::new(&name, &source.text, term.color);
-    for diagnostic in diagnostics.iter().take(MAX_SHOWN) {
-        eprintln!("{}", renderer.render(diagnostic));
-    }
-    if let Some(hidden) = diagnostics.len().checked_sub(MAX_SHOWN).filter(|&n| n > 0) {
-        let errors = if hidden == 1 { "error" } else { "errors" };
-        eprintln!("note: {hidden} more {errors} not shown\n");
-    }
-    let count = match diagnostics.len() {
-        1 => "1 previous error".to_owned(),
-        n => format!("{n} previous errors"),
-    };
-    term.error(&format!("could not {verb} `{name}` due to {count}"));
+    let text = claw_render::report(verb, &source.name(), &source.text, diagnostics, term.color);
+    eprint!("{text}");
     Reported.into()
 }
 

@@ -11,7 +11,6 @@ mod fmt;
 mod fuzz;
 mod lsp;
 mod manifest;
-mod render;
 mod run;
 mod serve;
 mod term;

@@ -2,6 +2,8 @@
 
 use std::io::IsTerminal;
 
+use claw_render::paint;
+
 /// `--color`: the usual three choices.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -47,15 +49,5 @@ impl Term {
     /// Prints `error: message` to stderr, the prefix in bold red when colouring.
     pub fn error(&self, message: &str) {
         eprintln!("{}: {message}", paint(self.color, "error"));
-    }
-}
-
-/// `text` in bold red, the colour of errors, when `color` is on; shared with the diagnostic
-/// renderer's header.
-pub fn paint(color: bool, text: &str) -> String {
-    if color {
-        format!("\x1b[1;31m{text}\x1b[0m")
-    } else {
-        text.to_owned()
     }
 }

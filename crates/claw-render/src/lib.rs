@@ -1,4 +1,7 @@
 //! Turning a [`Diagnostic`] into the text a person reads, with ariadne drawing the source lines.
+//! The `claw` command prints it, and the compiler component returns it (`render-diagnostics`), so
+//! the playground shows exactly what `claw check` prints; that is why this is a crate of its own
+//! and not a module of the CLI.
 //!
 //! The layout, rustc-like:
 //!
@@ -24,7 +27,53 @@ use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, Source};
 use claw_compiler::Diagnostic;
 use claw_syntax::LineIndex;
 
-use crate::term::paint;
+/// How many diagnostics [`report`] shows; past the first hundred a reader learns nothing new,
+/// and a file of garbage would otherwise bury the terminal.
+pub const MAX_SHOWN: usize = 100;
+
+/// Everything `claw check` prints for `diagnostics` of one file: each one (the first
+/// [`MAX_SHOWN`], in source order, then a line counting the rest), and a last line saying what
+/// could not be done (`error: could not VERB `name` due to 2 previous errors`).
+pub fn report(
+    verb: &str,
+    file_name: &str,
+    text: &str,
+    diagnostics: &[Diagnostic],
+    color: bool,
+) -> String {
+    // Phases report in their own order (all syntax errors, then type errors); readers want them
+    // top to bottom. The sort is stable, so diagnostics at one place keep the compiler's order.
+    let mut diagnostics: Vec<&Diagnostic> = diagnostics.iter().collect();
+    diagnostics.sort_by_key(|d| d.primary.as_ref().map(|label| label.span.start));
+    let renderer = Renderer::new(file_name, text, color);
+    let mut out = String::new();
+    for diagnostic in diagnostics.iter().take(MAX_SHOWN) {
+        out.push_str(&renderer.render(diagnostic));
+        out.push('\n');
+    }
+    if let Some(hidden) = diagnostics.len().checked_sub(MAX_SHOWN).filter(|&n| n > 0) {
+        let errors = if hidden == 1 { "error" } else { "errors" };
+        out.push_str(&format!("note: {hidden} more {errors} not shown\n\n"));
+    }
+    let count = match diagnostics.len() {
+        1 => "1 previous error".to_owned(),
+        n => format!("{n} previous errors"),
+    };
+    out.push_str(&format!(
+        "{}: could not {verb} `{file_name}` due to {count}\n",
+        paint(color, "error")
+    ));
+    out
+}
+
+/// `text` in bold red, the colour of errors, when `color` is on.
+pub fn paint(color: bool, text: &str) -> String {
+    if color {
+        format!("\x1b[1;31m{text}\x1b[0m")
+    } else {
+        text.to_owned()
+    }
+}
 
 /// Draws the diagnostics of one file. The file's line table is built once, here: building it
 /// for each diagnostic made reporting quadratic in the number of errors.
