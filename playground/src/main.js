@@ -150,11 +150,20 @@ function lintDiagnostics(diagnostics, docLength) {
   return out;
 }
 
+/** How many diagnostics the panel lists, as `claw check` prints. */
+const MAX_SHOWN = 100;
+
 function showDiagnostics(source, diagnostics) {
   ui.diagnostics.replaceChildren();
   if (!diagnostics.length) return;
   const name = fileName();
-  for (const d of diagnostics) {
+  // As `claw check` shows them: in source order (a stable sort keeps the compiler's order at one
+  // place; diagnostics without a place first), the first 100, then a count of the rest.
+  const shown = diagnostics
+    .map((d, i) => [d, i])
+    .sort(([a, i], [b, j]) => (a.primary?.span.start ?? -1) - (b.primary?.span.start ?? -1) || i - j)
+    .map(([d]) => d);
+  for (const d of shown.slice(0, MAX_SHOWN)) {
     const pre = document.createElement('pre');
     pre.className = 'diagnostic';
     let text;
@@ -175,6 +184,12 @@ function showDiagnostics(source, diagnostics) {
       });
     }
     ui.diagnostics.append(pre);
+  }
+  if (shown.length > MAX_SHOWN) {
+    const more = document.createElement('div');
+    const hidden = shown.length - MAX_SHOWN;
+    more.textContent = `note: ${hidden} more error${hidden === 1 ? '' : 's'} not shown`;
+    ui.diagnostics.append(more);
   }
   const summary = document.createElement('div');
   summary.className = 'summary';

@@ -119,7 +119,10 @@ fn every_example_compiles_to_the_bytes_claw_build_makes() {
             let mut args = vec!["build", name.as_str(), "-o", out.to_str().expect("utf-8")];
             args.extend(flags.iter().copied());
             let native = claw(&args);
-            assert!(native.status.success(), "claw build {name} {flags:?} failed");
+            assert!(
+                native.status.success(),
+                "claw build {name} {flags:?} failed"
+            );
             let native = std::fs::read(&out).expect("claw build wrote the component");
             let options = Options {
                 opt_level: *level,
@@ -136,7 +139,11 @@ fn every_example_compiles_to_the_bytes_claw_build_makes() {
                 native.len()
             );
             let wit_text = claw(&["wit", name.as_str()]);
-            assert_eq!(compiled.wit, String::from_utf8_lossy(&wit_text.stdout), "{name}");
+            assert_eq!(
+                compiled.wit,
+                String::from_utf8_lossy(&wit_text.stdout),
+                "{name}"
+            );
         }
     }
     let _ = std::fs::remove_file(&out);
@@ -161,7 +168,10 @@ fn diagnostics_render_as_claw_check_prints_them() {
             .expect("the call returns");
         let native = claw(&["check", "--color", "never", name.as_str()]);
         if diagnostics.is_empty() {
-            assert!(native.status.success(), "{name}: only claw check found errors");
+            assert!(
+                native.status.success(),
+                "{name}: only claw check found errors"
+            );
             continue;
         }
         let rendered = api
@@ -190,9 +200,15 @@ fn calls_are_typed_and_results_printed_as_claw_run_does() {
             opt_level: OptLevel::O2,
             debug_info: true,
         };
-        api.call_compile(store, path, &source, &wit_files(&root().join(path)), options)
-            .expect("the call returns")
-            .expect("the example compiles")
+        api.call_compile(
+            store,
+            path,
+            &source,
+            &wit_files(&root().join(path)),
+            options,
+        )
+        .expect("the call returns")
+        .expect("the example compiles")
     };
     let factorial = compile(&mut store, "examples/factorial.claw");
     assert_eq!(factorial.exports.len(), 1);
@@ -202,7 +218,10 @@ fn calls_are_typed_and_results_printed_as_claw_run_does() {
         .call_parse_call(&mut store, &factorial.component, "factorial(20)")
         .expect("the call returns")
         .expect("the call is well-typed");
-    assert_eq!((call.interface.as_deref(), call.func.as_str()), (None, "factorial"));
+    assert_eq!(
+        (call.interface.as_deref(), call.func.as_str()),
+        (None, "factorial")
+    );
     assert_eq!(call.args, r#"[{"$bigint":"20"}]"#);
     let printed = api
         .call_print_result(
@@ -217,7 +236,12 @@ fn calls_are_typed_and_results_printed_as_claw_run_does() {
     let wrong = api
         .call_parse_call(&mut store, &factorial.component, r#"factorial("x")"#)
         .expect("the call returns");
-    let native = claw(&["run", "examples/factorial.claw", "--invoke", r#"factorial("x")"#]);
+    let native = claw(&[
+        "run",
+        "examples/factorial.claw",
+        "--invoke",
+        r#"factorial("x")"#,
+    ]);
     let message = wrong.expect_err("a string is not a u64");
     assert!(
         String::from_utf8_lossy(&native.stderr).contains(&message),
@@ -229,13 +253,19 @@ fn calls_are_typed_and_results_printed_as_claw_run_does() {
     // `result` whose error jco throws.
     let calc = compile(&mut store, "examples/calc/calc.claw");
     let names: Vec<&str> = calc.exports.iter().map(|e| e.name.as_str()).collect();
-    assert!(names.contains(&"docs:calc/ops@0.1.0#parse-int"), "{names:?}");
+    assert!(
+        names.contains(&"docs:calc/ops@0.1.0#parse-int"),
+        "{names:?}"
+    );
     let call = api
         .call_parse_call(&mut store, &calc.component, "ops.summarize([1.5, 2.0])")
         .expect("the call returns")
         .expect("well-typed");
     assert_eq!(call.interface.as_deref(), Some("docs:calc/ops@0.1.0"));
-    assert_eq!(call.args, r#"[{"$typed":"Float64Array","items":[1.5,2.0]}]"#);
+    assert_eq!(
+        call.args,
+        r#"[{"$typed":"Float64Array","items":[1.5,2.0]}]"#
+    );
     let printed = api
         .call_print_result(
             &mut store,
@@ -257,4 +287,58 @@ fn calls_are_typed_and_results_printed_as_claw_run_does() {
         .call_print_result(&mut store, &calc.component, &call.name, r#"{"err":"bad"}"#)
         .expect("the call returns");
     assert_eq!(printed, Ok(Some(r#"err("bad")"#.to_owned())));
+}
+
+#[test]
+fn format_is_claw_fmt_and_bad_input_is_a_diagnostic() {
+    let (mut store, compiler) = compiler();
+    let api = compiler.claw_compiler_api();
+    // Every example is laid out as `claw fmt` lays it out; a scrambled copy comes back the same.
+    for path in examples() {
+        let name = relative(&path);
+        let source = std::fs::read_to_string(&path).expect("reads");
+        let formatted = api
+            .call_format(&mut store, &name, &source)
+            .expect("the call returns")
+            .unwrap_or_else(|errors| panic!("{name}: {errors:?}"));
+        assert_eq!(formatted, source, "{name} is not as `claw fmt` leaves it");
+        let scrambled: String = source
+            .lines()
+            .map(|l| format!("{}\n", l.trim_start()))
+            .collect();
+        let again = api
+            .call_format(&mut store, &name, &scrambled)
+            .expect("the call returns");
+        assert_eq!(again.ok(), Some(source), "{name}");
+    }
+    // Syntax errors keep `format` from laying out, with the parser's diagnostics.
+    let errors = api
+        .call_format(&mut store, "a.claw", "func f( {")
+        .expect("the call returns")
+        .expect_err("does not parse");
+    assert!(!errors.is_empty());
+    assert!(errors.iter().all(|e| e.primary.is_some()), "{errors:?}");
+
+    // A broken WIT folder is a diagnostic, with wit-parser's own place in it.
+    let wit = vec![WitFile {
+        path: "calc.wit".to_owned(),
+        text: "package docs:calc@0.1.0;\ninterface ops { add: func(a: s32) -> nope; }\n".to_owned(),
+    }];
+    let source = "import { add } from docs:calc/ops;\nexport func f() -> s32 { return add(1); }\n";
+    let errors = api
+        .call_check(&mut store, "main.claw", source, &wit)
+        .expect("the call returns");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].code, "invalid-wit");
+    assert!(
+        errors[0].notes[0].contains("wit/calc.wit:2"),
+        "{:?}",
+        errors[0].notes
+    );
+
+    // Bytes that are not a component, and calls that cannot be typed, are messages too.
+    let not_a_component = api
+        .call_parse_call(&mut store, b"\0asm", "f()")
+        .expect("the call returns");
+    assert!(not_a_component.is_err());
 }

@@ -45,35 +45,29 @@ pub fn pick<'a, T>(
             }
         }
     };
-    let qualified_name = |func: &T| {
-        let (interface, name) = name_of(func);
-        qualified(interface, name)
+    // `f`, `ns:pkg/iface#g`, … in backticks, joined by `separator`.
+    let list = |funcs: &mut dyn Iterator<Item = &T>, separator: &str| {
+        let names: Vec<String> = funcs
+            .map(|func| {
+                let (interface, name) = name_of(func);
+                format!("`{}`", qualified(interface, name))
+            })
+            .collect();
+        names.join(separator)
     };
     match candidates[..] {
         [func] => Ok(func),
         [] if funcs.is_empty() => Err(format!(
             "the component has no export `{query}`: it exports no functions"
         )),
-        [] => {
-            let names: Vec<String> = funcs
-                .iter()
-                .map(|func| format!("`{}`", qualified_name(func)))
-                .collect();
-            Err(format!(
-                "the component has no export `{query}`; it exports {}",
-                names.join(", ")
-            ))
-        }
-        _ => {
-            let names: Vec<String> = candidates
-                .iter()
-                .map(|func| format!("`{}`", qualified_name(func)))
-                .collect();
-            Err(format!(
-                "`{query}` is ambiguous: it could be {}; write the interface too",
-                names.join(" or ")
-            ))
-        }
+        [] => Err(format!(
+            "the component has no export `{query}`; it exports {}",
+            list(&mut funcs.iter(), ", ")
+        )),
+        _ => Err(format!(
+            "`{query}` is ambiguous: it could be {}; write the interface too",
+            list(&mut candidates.iter().copied(), " or ")
+        )),
     }
 }
 
