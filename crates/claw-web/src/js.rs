@@ -6,8 +6,9 @@
 //! JSON has no number for, and `{"$typed": "Uint8Array", "items": […]}` for lists of numbers,
 //! which jco passes as typed arrays. The rest is jco's mapping: records and flags are objects
 //! with lowerCamelCase keys, variants `{tag, val}`, enums their case name, `option<T>` the value
-//! or null (an option of an option tags the outer one), and a `result` argument `{tag, val}`;
-//! a function returning a `result` returns its `ok` payload, and jco throws the `err` one.
+//! or null (but an option of an option is `{tag: "none"}` or `{tag: "some", val}`), and a
+//! `result` argument `{tag, val}`; a function returning a `result` returns its `ok` payload,
+//! and jco throws the `err` one.
 
 use serde_json::{json, Map, Value as Json};
 use wasm_wave::value::{Type, Value};
@@ -68,12 +69,15 @@ pub fn to_js(ty: &Type, value: &Value) -> Json {
             let inner = ty
                 .option_some_type()
                 .expect("an option type has a payload type");
-            match value.unwrap_option() {
-                None => Json::Null,
-                Some(v) if inner.kind() == WasmTypeKind::Option => {
-                    tagged("some", Some(to_js(&inner, &v)))
+            let payload = value.unwrap_option().map(|v| to_js(&inner, &v));
+            if inner.kind() == WasmTypeKind::Option {
+                // null could not tell `none` from `some(none)`: jco tags this one fully.
+                match payload {
+                    None => tagged("none", None),
+                    Some(v) => tagged("some", Some(v)),
                 }
-                Some(v) => to_js(&inner, &v),
+            } else {
+                payload.unwrap_or(Json::Null)
             }
         }
         WasmTypeKind::Result => {
@@ -229,13 +233,16 @@ fn from_js(ty: &Type, json: &Json) -> Result<Value, String> {
             let inner = ty
                 .option_some_type()
                 .expect("an option type has a payload type");
-            let payload = match json {
-                Json::Null => None,
-                _ if inner.kind() == WasmTypeKind::Option => match untag(json) {
+            let payload = if inner.kind() == WasmTypeKind::Option {
+                match untag(json) {
+                    Some(("none", _)) => None,
                     Some(("some", val)) => Some(from_js(&inner, val.unwrap_or(&Json::Null))?),
                     _ => return Err(wrong()),
-                },
-                _ => Some(from_js(&inner, json)?),
+                }
+            } else if json.is_null() {
+                None
+            } else {
+                Some(from_js(&inner, json)?)
             };
             made(Value::make_option(ty, payload))?
         }
