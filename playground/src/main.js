@@ -11,7 +11,10 @@ import { bracketMatching, indentOnInput, indentUnit } from '@codemirror/language
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
 import { claw } from './claw-lang.js';
 
-const TIME_LIMIT_MS = Number(new URLSearchParams(location.search).get('limit') ?? 3000);
+const TIME_LIMIT_MS = (() => {
+  const asked = Number(new URLSearchParams(location.search).get('limit'));
+  return Number.isFinite(asked) && asked > 0 ? asked : 3000;
+})();
 const LOAD_LIMIT_MS = 60_000; // transpiling and instantiating, before the call starts
 const DEBOUNCE_MS = 150;
 const DEFAULT_EXAMPLE = 'factorial.claw';
@@ -386,7 +389,8 @@ function chooseExample(name, { keepSource = false } = {}) {
   example = examples.find((e) => e.name === name) ?? null;
   ui.examples.value = example ? example.name : '';
   if (example?.invoke) ui.invoke.value = example.invoke;
-  if (!keepSource) return setSource(example ? example.source : '');
+  // "(your program)" keeps whatever is in the editor.
+  if (!keepSource && example) return setSource(example.source);
   return Promise.resolve();
 }
 
@@ -438,6 +442,8 @@ function reloadCompiler() {
   api = null;
   loadCompiler(++compilerGeneration).then((compiler) => {
     api = compiler;
+    // Edits made while it loaded were not compiled, and callers may be waiting for a compile.
+    compileNow();
   }, (e) => setStatus(`could not reload the compiler: ${errorText(e)}`, true));
 }
 

@@ -39,7 +39,7 @@ const OUTPUT_LIMIT = 1 << 20; // characters of stdout + stderr kept per call
 
 // Output goes to whichever call is running; a stream is made per `get-stdout`, because a
 // component that drops its handle closes the stream behind it.
-let current = null; // {id, pending: {stdout, stderr}, lastPost, total}
+let current = null; // {id, pending: {stdout, stderr}, decoders, total}
 
 function flushOutput() {
   if (!current) return;
@@ -48,7 +48,6 @@ function flushOutput() {
     current.pending[type] = '';
     if (text) postMessage({ id: current.id, type, text });
   }
-  current.lastPost = performance.now();
 }
 
 function outputHandler(type) {
@@ -60,8 +59,9 @@ function outputHandler(type) {
         current.total += text.length;
         current.pending[type] += current.total < OUTPUT_LIMIT ? text : text + '\n[output truncated]\n';
       }
-      // A call that never returns still shows what it printed before it is stopped.
-      if (performance.now() - current.lastPost > 100) flushOutput();
+      // Posted at once: a call that never returns is stopped by terminating this worker, so
+      // anything held back would be lost.
+      flushOutput();
     },
     blockingFlush() {},
     flush() {},
@@ -139,7 +139,7 @@ async function instantiate(component) {
 }
 
 async function run({ id, component, call }) {
-  current = { id, pending: { stdout: '', stderr: '' }, decoders: { stdout: new TextDecoder(), stderr: new TextDecoder() }, lastPost: performance.now(), total: 0 };
+  current = { id, pending: { stdout: '', stderr: '' }, decoders: { stdout: new TextDecoder(), stderr: new TextDecoder() }, total: 0 };
   let reply;
   try {
     if (!loaded || !sameBytes(loaded.bytes, component)) {

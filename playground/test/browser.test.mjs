@@ -37,6 +37,7 @@ export func increment() -> u32 {
 }
 
 export func spin() -> u32 {
+    print("spinning");
     let mut n: u32 = 0;
     loop {
         n += 1;
@@ -228,6 +229,8 @@ describe('the playground in Chromium', { timeout: 180_000 }, () => {
     await invoke('spin()');
     await waitForText('#output', 'stopped: the call ran longer than 3 s', 20_000);
     const elapsed = Date.now() - started;
+    // What it printed before it was stopped is shown.
+    assert.match(await page.locator('#output').textContent(), /> spin\(\)\nspinning/);
     assert.ok(elapsed >= 2900, `stopped after ${elapsed} ms`);
     assert.equal(await page.locator('#run').isDisabled(), false);
     await invoke('factorial(5)');

@@ -40,6 +40,14 @@ const CALLS = [
   'echo-float(0.1)',
   'sum([1, 2, 3])',
   'sum([1, 2], some(10))',
+  'echo-person({first-name: "Ada", last-seen: some(3)})',
+  'echo-access({can-write})',
+  'echo-deep(none)',
+  'echo-deep(some(none))',
+  'echo-deep(some(some(none)))',
+  'echo-deep(some(some(some(3))))',
+  'add-one(1)',
+  'my-api#add-one(2)',
 ];
 
 function claw() {

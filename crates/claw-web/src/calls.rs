@@ -93,6 +93,9 @@ pub fn parse(component: &[u8], call: &str) -> Result<JsCall, String> {
     let qualified = claw_invoke::qualified(exported.interface.as_deref(), &func.name);
     let types = resolve_wit_func_type(&world.resolve, func).map_err(|_| unsupported(&qualified))?;
     let param_types: Vec<WaveType> = types.params().collect();
+    if !param_types.iter().all(js::supported) {
+        return Err(unsupported(&qualified));
+    }
     let params: Vec<Param<'_, WaveType>> = func
         .params
         .iter()
@@ -109,7 +112,15 @@ pub fn parse(component: &[u8], call: &str) -> Result<JsCall, String> {
         .map(|(value, ty)| js::to_js(ty, value))
         .collect();
     Ok(JsCall {
-        interface: exported.interface.clone(),
+        // jco keys an interface by its full name, but one named inline in the world (a plain
+        // kebab name) in lowerCamelCase.
+        interface: exported.interface.as_deref().map(|name| {
+            if name.contains(':') {
+                name.to_owned()
+            } else {
+                js::camel_case(name)
+            }
+        }),
         func: js::camel_case(&func.name),
         name: qualified,
         args: serde_json::Value::Array(args).to_string(),
@@ -127,6 +138,9 @@ pub fn print_result(component: &[u8], name: &str, result: &str) -> Result<Option
     let Some(ty) = types.results().next() else {
         return Ok(None);
     };
+    if !js::supported(&ty) {
+        return Err(unsupported(name));
+    }
     let result: serde_json::Value =
         serde_json::from_str(result).map_err(|err| format!("the result is not JSON: {err}"))?;
     let value = js::from_js_result(&ty, &result)?;
@@ -139,8 +153,9 @@ pub fn print_result(component: &[u8], name: &str, result: &str) -> Result<Option
 
 fn unsupported(name: &str) -> String {
     format!(
-        "`{name}` cannot be called here: its parameters or result include a type that WAVE \
-         cannot write (a resource handle, a map, a stream or a future); `claw test` can call it"
+        "`{name}` cannot be called in the playground: its parameters or result include a map, \
+         a resource handle, a fixed-length list, a stream or a future; `claw run` and \
+         `claw test` can call it"
     )
 }
 

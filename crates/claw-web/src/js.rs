@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value as Json};
 use wasm_wave::value::{Type, Value};
 use wasm_wave::wasm::{WasmType, WasmTypeKind, WasmValue};
 
-/// A WAVE value of type `ty` as jco's value.
+/// A WAVE value of type `ty` as jco's value; `ty` must be [`supported`].
 pub fn to_js(ty: &Type, value: &Value) -> Json {
     match ty.kind() {
         WasmTypeKind::Bool => Json::Bool(value.unwrap_bool()),
@@ -70,7 +70,7 @@ pub fn to_js(ty: &Type, value: &Value) -> Json {
                 .option_some_type()
                 .expect("an option type has a payload type");
             let payload = value.unwrap_option().map(|v| to_js(&inner, &v));
-            if inner.kind() == WasmTypeKind::Option {
+            if nullable(&inner) {
                 // null could not tell `none` from `some(none)`: jco tags this one fully.
                 match payload {
                     None => tagged("none", None),
@@ -106,7 +106,7 @@ pub fn to_js(ty: &Type, value: &Value) -> Json {
 }
 
 /// jco's result of a call (`{"ok": value}`, or `{"err": payload}` for a `result`'s error) as a
-/// WAVE value of the function's result type `ty`.
+/// WAVE value of the function's result type `ty`, which must be [`supported`].
 pub fn from_js_result(ty: &Type, result: &Json) -> Result<Value, String> {
     let (ok, err) = (result.get("ok"), result.get("err"));
     if ty.kind() != WasmTypeKind::Result {
@@ -233,7 +233,7 @@ fn from_js(ty: &Type, json: &Json) -> Result<Value, String> {
             let inner = ty
                 .option_some_type()
                 .expect("an option type has a payload type");
-            let payload = if inner.kind() == WasmTypeKind::Option {
+            let payload = if nullable(&inner) {
                 match untag(json) {
                     Some(("none", _)) => None,
                     Some(("some", val)) => Some(from_js(&inner, val.unwrap_or(&Json::Null))?),
@@ -271,6 +271,31 @@ fn from_js(ty: &Type, json: &Json) -> Result<Value, String> {
         }
         _ => return Err(wrong()),
     })
+}
+
+/// Whether jco writes a value of `ty` as a value or null: an option is, unless its payload is
+/// one too (then the option is tagged, and so not nullable).
+fn nullable(ty: &Type) -> bool {
+    ty.kind() == WasmTypeKind::Option && ty.option_some_type().is_none_or(|inner| !nullable(&inner))
+}
+
+/// Whether every value of `ty` can cross to jco and back here: the types wasm-wave resolves,
+/// but fixed-length lists (which it gives no element type).
+pub fn supported(ty: &Type) -> bool {
+    match ty.kind() {
+        WasmTypeKind::List => ty.list_element_type().is_some_and(|t| supported(&t)),
+        WasmTypeKind::Record => ty.record_fields().all(|(_, t)| supported(&t)),
+        WasmTypeKind::Tuple => ty.tuple_element_types().all(|t| supported(&t)),
+        WasmTypeKind::Variant => ty
+            .variant_cases()
+            .all(|(_, t)| t.is_none_or(|t| supported(&t))),
+        WasmTypeKind::Option => ty.option_some_type().is_some_and(|t| supported(&t)),
+        WasmTypeKind::Result => ty.result_types().is_some_and(|(ok, err)| {
+            ok.is_none_or(|t| supported(&t)) && err.is_none_or(|t| supported(&t))
+        }),
+        WasmTypeKind::FixedLengthList | WasmTypeKind::Unsupported => false,
+        _ => true,
+    }
 }
 
 /// A WIT name as jco writes keys and functions: `add-item` → `addItem`.
