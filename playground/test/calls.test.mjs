@@ -8,11 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { claw } from './support.mjs';
 import { $init, generate } from '@bytecodealliance/jco-transpile/component';
 import { parseValue, dump } from '../src/values.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
 const compilerJs = path.resolve(here, '../dist/compiler/compiler.js');
 
 const CALLS = [
@@ -49,15 +49,6 @@ const CALLS = [
   'add-one(1)',
   'my-api#add-one(2)',
 ];
-
-function claw() {
-  const binary = process.env.CLAW ?? path.join(repo, 'target/debug/claw');
-  if (!existsSync(binary)) {
-    const built = spawnSync('cargo', ['build', '-q', '-p', 'claw-cli'], { cwd: repo, stdio: 'inherit' });
-    assert.equal(built.status, 0, 'cargo build -p claw-cli failed');
-  }
-  return binary;
-}
 
 it('calls print as claw run prints them', async () => {
   assert.ok(existsSync(compilerJs), `${compilerJs} is missing: run \`npm run build\` first`);

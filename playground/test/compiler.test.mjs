@@ -8,19 +8,10 @@ import { existsSync, readFileSync, readdirSync, mkdtempSync, rmSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { claw, repo } from './support.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '../..');
 const compilerJs = path.resolve(here, '../dist/compiler/compiler.js');
-
-function claw() {
-  const binary = process.env.CLAW ?? path.join(repo, 'target/debug/claw');
-  if (!existsSync(binary)) {
-    const built = spawnSync('cargo', ['build', '-q', '-p', 'claw-cli'], { cwd: repo, stdio: 'inherit' });
-    assert.equal(built.status, 0, 'cargo build -p claw-cli failed');
-  }
-  return binary;
-}
 
 function walk(dir, keep) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
