@@ -347,3 +347,38 @@ fn format_is_claw_fmt_and_bad_input_is_a_diagnostic() {
         .expect("the call returns");
     assert!(not_a_component.is_err());
 }
+
+/// The golden programs hold the classic shapes (loops in loops over lists, allocation inside
+/// loops, values through every construct): the component must compile each exactly as
+/// `claw build` does.
+#[test]
+fn every_golden_program_compiles_to_the_bytes_claw_build_makes() {
+    let (mut store, compiler) = compiler();
+    let api = compiler.claw_compiler_api();
+    let out = std::env::temp_dir().join(format!("claw-web-golden-{}.wasm", std::process::id()));
+    let dir = root().join("tests/programs");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/programs reads")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "claw"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 60, "found {} golden programs", paths.len());
+    for path in &paths {
+        let name = relative(path);
+        let native = claw(&["build", name.as_str(), "-o", out.to_str().expect("utf-8")]);
+        assert!(native.status.success(), "claw build {name} failed");
+        let source = std::fs::read_to_string(path).expect("reads");
+        let options = Options {
+            opt_level: OptLevel::O2,
+            debug_info: true,
+        };
+        let compiled = api
+            .call_compile(&mut store, &name, &source, &wit_files(path), options)
+            .expect("the call returns")
+            .unwrap_or_else(|errors| panic!("{name} did not compile: {errors:?}"));
+        let native = std::fs::read(&out).expect("claw build wrote the component");
+        assert!(compiled.component == native, "{name}: the bytes differ");
+    }
+    let _ = std::fs::remove_file(&out);
+}
